@@ -1,0 +1,12 @@
+//! Live alert notifications: the subscription registry, the webhook receiver, the
+//! durable notification store, fan-out to browsers, and the v2 poll watcher.
+
+pub mod db;
+pub mod hub;
+pub mod intake;
+pub mod journal;
+pub mod model;
+pub mod registry;
+pub mod store;
+pub mod stream;
+pub mod webhook;
