@@ -1,6 +1,7 @@
 //! Live alert notifications: the subscription registry, the webhook receiver, the
 //! durable notification store, fan-out to browsers, and the v2 poll watcher.
 
+pub mod changes;
 pub mod db;
 pub mod hub;
 pub mod intake;
@@ -9,4 +10,5 @@ pub mod model;
 pub mod registry;
 pub mod store;
 pub mod stream;
+pub mod watcher;
 pub mod webhook;
