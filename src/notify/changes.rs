@@ -40,12 +40,14 @@ pub fn time_field(kind: ApiKind) -> &'static str {
 }
 
 /// The Graph path and query (relative to `/v1.0/`) that lists the resource's alerts
-/// changed since `since`: the subscription's own `$filter`, and the time clause.
+/// changed since `since`: the subscription's own `$filter`, and the time clause. The
+/// subscription filter comes from the alerts filter builder, whose clauses are all
+/// joined with `and`, so appending one more clause needs no parentheses.
 pub fn changed_since_query(sub: &Subscription, since: OffsetDateTime) -> String {
     let (path, filter) = split_resource(&sub.resource);
     let clause = format!("{} ge {}", time_field(sub.api_kind), odata_time(since));
     let filter = match filter {
-        Some(existing) if !existing.is_empty() => format!("({existing}) and {clause}"),
+        Some(existing) if !existing.is_empty() => format!("{existing} and {clause}"),
         _ => clause,
     };
     let encoded: String = url::form_urlencoded::byte_serialize(filter.as_bytes()).collect();
@@ -145,7 +147,7 @@ mod tests {
         assert_eq!(path, "security/alerts_v2");
         assert_eq!(
             filter.unwrap(),
-            "(severity eq 'high') and lastUpdateDateTime ge 2026-11-24T11:00:00Z"
+            "severity eq 'high' and lastUpdateDateTime ge 2026-11-24T11:00:00Z"
         );
         let legacy = sub("security/alerts", ApiKind::LegacyWebhook);
         let q = changed_since_query(&legacy, datetime!(2026-11-24 12:00 UTC));

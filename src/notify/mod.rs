@@ -6,6 +6,7 @@ pub mod db;
 pub mod hub;
 pub mod intake;
 pub mod journal;
+pub mod lifecycle;
 pub mod model;
 pub mod registry;
 pub mod store;
