@@ -13,6 +13,7 @@ pub mod plan;
 pub mod receiver;
 pub mod registry;
 pub mod service;
+pub mod settings;
 pub mod sse;
 pub mod store;
 pub mod stream;
