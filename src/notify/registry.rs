@@ -118,6 +118,24 @@ impl Registry {
             .map(drop)
     }
 
+    /// A renewal made by a signed-in user, who becomes the owner (their session keeps it alive).
+    pub async fn renewed_by(
+        &self,
+        id: &str,
+        expires_at: OffsetDateTime,
+        owner_oid: &str,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE subscriptions SET expires_at = ?, status = 'active', owner_oid = ? WHERE id = ?",
+        )
+        .bind(expires_at.to_offset(time::UtcOffset::UTC))
+        .bind(owner_oid)
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map(drop)
+    }
+
     /// The subscription was created again at Graph (after a removal): new id, secret, expiry.
     pub async fn recreated(
         &self,
