@@ -100,3 +100,26 @@ async fn shutdown_signal() {
         () = terminate => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn describe_prints_urls_credentials_users_and_environment() {
+        let handle = Sandbox::start(SandboxOptions::default()).await.unwrap();
+        let text = handle.describe();
+        let port = handle.port();
+        for expected in [
+            format!("GRAPHSEC__IDENTITY__AUTHORITY=http://127.0.0.1:{port}/common"),
+            "GRAPHSEC__IDENTITY__CLIENT_ID=graphsec-sandbox".to_owned(),
+            "GRAPHSEC__IDENTITY__CLIENT_SECRET=sandbox-secret".to_owned(),
+            format!("GRAPHSEC__GRAPH__BASE_URL=http://127.0.0.1:{port}"),
+            "megan@contoso.example".to_owned(),
+            "admin consent pending".to_owned(),
+        ] {
+            assert!(text.contains(&expected), "{expected} missing from:\n{text}");
+        }
+        handle.shutdown().await.unwrap();
+    }
+}
