@@ -1,1 +1,13 @@
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod graph;
+pub mod random;
 pub mod sandbox;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod web;
