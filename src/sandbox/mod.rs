@@ -152,6 +152,11 @@ pub fn router(state: SandboxState) -> Router {
     Router::new()
         .merge(identity::router())
         .merge(graph_routes(&state))
+        // Browsers ask every origin for an icon; answer without an error in their console.
+        .route(
+            "/favicon.ico",
+            axum::routing::get(|| async { StatusCode::NO_CONTENT }),
+        )
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), requests::record))
         .with_state(state)
