@@ -1,1 +1,2 @@
 pub mod odata;
+pub mod seed;
