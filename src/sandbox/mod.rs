@@ -1,2 +1,3 @@
 pub mod odata;
+pub mod security;
 pub mod seed;
