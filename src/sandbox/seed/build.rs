@@ -77,7 +77,7 @@ fn alert(plan: &Plan, i: usize, tenant_id: &str, now: OffsetDateTime) -> AlertRe
     let comments = (0..i % 3)
         .map(|c| Comment {
             text: COMMENTS[(i + c) % COMMENTS.len()].to_string(),
-            by: plan.analysts[c % plan.analysts.len()].to_string(),
+            by: display_name(plan, plan.analysts[c % plan.analysts.len()]),
             at: created + Duration::minutes(2 + c as i64),
         })
         .collect();
@@ -113,6 +113,14 @@ fn alert(plan: &Plan, i: usize, tenant_id: &str, now: OffsetDateTime) -> AlertRe
         },
         confidence: (40 + (i * 13) % 60) as u8,
     }
+}
+
+/// The display name of an analyst's account (comments carry display names).
+fn display_name(plan: &Plan, upn: &str) -> String {
+    plan.accounts
+        .iter()
+        .find(|a| a.upn == upn)
+        .map_or_else(|| upn.to_string(), |a| a.display_name.clone())
 }
 
 fn incident(id: u32, group: &[AlertRecord], tenant_id: &str) -> IncidentRecord {
