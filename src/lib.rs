@@ -1,2 +1,14 @@
 pub mod alerts;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod graph;
+pub mod random;
 pub mod sandbox;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod web;
