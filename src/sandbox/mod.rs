@@ -164,6 +164,7 @@ pub fn router(state: SandboxState) -> Router {
 fn graph_routes(state: &SandboxState) -> Router<SandboxState> {
     Router::new()
         .merge(me::router())
+        .merge(security::router())
         .layer(from_fn_with_state(state.clone(), faults::apply))
         .layer(from_fn(errors::request_ids))
 }

@@ -39,3 +39,9 @@ pub fn shown(value: &str) -> String {
         out
     }
 }
+
+impl axum::response::IntoResponse for Failure {
+    fn into_response(self) -> axum::response::Response {
+        crate::sandbox::errors::graph_error(self.status, self.code, &self.message)
+    }
+}
