@@ -1,6 +1,7 @@
 //! Alerts: the OData filter builder, the `/alerts` query-string model, and the neutral row and
 //! detail models pages use whichever API is behind them.
 
+pub mod api;
 pub mod csv;
 pub mod detail;
 pub mod email;
