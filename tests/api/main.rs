@@ -3,6 +3,7 @@
 mod alerts;
 mod alerts_errors;
 mod alerts_export;
+mod alerts_graph_errors;
 mod alerts_incidents;
 mod alerts_support;
 mod alerts_update;

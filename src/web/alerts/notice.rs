@@ -30,7 +30,10 @@ pub fn explain(err: &GraphError, permission: &str) -> Notice {
             let wait = err.retry_after.map_or(30, |d| d.as_secs().max(1));
             (
                 StatusCode::TOO_MANY_REQUESTS,
-                format!("Microsoft Graph is throttling requests. Retry in about {wait} seconds."),
+                format!(
+                    "Microsoft Graph is throttling requests. Retry in about {wait} second{}.",
+                    if wait == 1 { "" } else { "s" }
+                ),
                 false,
             )
         }
