@@ -10,7 +10,10 @@ pub mod errors;
 pub mod faults;
 pub mod identity;
 pub mod me;
+pub mod odata;
 pub mod requests;
+pub mod security;
+pub mod seed;
 mod state;
 pub mod tokens;
 pub mod users;
@@ -152,6 +155,11 @@ pub fn router(state: SandboxState) -> Router {
     Router::new()
         .merge(identity::router())
         .merge(graph_routes(&state))
+        // Browsers ask every origin for an icon; answer without an error in their console.
+        .route(
+            "/favicon.ico",
+            axum::routing::get(|| async { StatusCode::NO_CONTENT }),
+        )
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), requests::record))
         .with_state(state)
@@ -161,6 +169,7 @@ pub fn router(state: SandboxState) -> Router {
 fn graph_routes(state: &SandboxState) -> Router<SandboxState> {
     Router::new()
         .merge(me::router())
+        .merge(security::router())
         .layer(from_fn_with_state(state.clone(), faults::apply))
         .layer(from_fn(errors::request_ids))
 }

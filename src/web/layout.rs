@@ -26,11 +26,23 @@ pub struct NavItem {
 }
 
 /// The navigation bar, in order.
-pub const NAV: &[NavItem] = &[NavItem {
-    key: "home",
-    label: "Home",
-    href: "/",
-}];
+pub const NAV: &[NavItem] = &[
+    NavItem {
+        key: "home",
+        label: "Home",
+        href: "/",
+    },
+    NavItem {
+        key: "alerts",
+        label: "Alerts",
+        href: "/alerts",
+    },
+    NavItem {
+        key: "incidents",
+        label: "Incidents",
+        href: "/incidents",
+    },
+];
 
 #[derive(Debug, Clone, Default)]
 pub struct Layout {
