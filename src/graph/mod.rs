@@ -10,6 +10,7 @@ pub mod mail;
 pub mod me;
 mod paging;
 mod retry;
+pub mod subscriptions;
 
 pub use client::{GraphClient, GraphResponse};
 pub use error::{GraphError, GraphErrorKind};

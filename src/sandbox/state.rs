@@ -5,6 +5,7 @@ use super::faults::Faults;
 use super::identity::store::IdentityStore;
 use super::requests::{RecordedRequest, RequestLog};
 use super::security::SecurityStore;
+use super::subscriptions::Subscriptions;
 use super::tokens::TokenSigner;
 use super::users::tenant_by_ref;
 use std::sync::Arc;
@@ -18,6 +19,7 @@ pub struct SandboxState {
     faults: Arc<Faults>,
     requests: Arc<RequestLog>,
     security: Arc<SecurityStore>,
+    subscriptions: Arc<Subscriptions>,
 }
 
 struct Config {
@@ -34,6 +36,7 @@ impl SandboxState {
             faults: Arc::new(Faults::default()),
             requests: Arc::new(RequestLog::default()),
             security: Arc::new(SecurityStore::default()),
+            subscriptions: Arc::new(Subscriptions::default()),
         }
     }
 
@@ -62,6 +65,11 @@ impl SandboxState {
     /// Alerts, incidents and the sendMail outbox.
     pub fn security(&self) -> &SecurityStore {
         &self.security
+    }
+
+    /// Change-notification subscriptions and their deliveries.
+    pub fn subscriptions(&self) -> &Subscriptions {
+        &self.subscriptions
     }
 
     pub fn request_log(&self) -> &RequestLog {
