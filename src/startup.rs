@@ -15,6 +15,7 @@ use crate::auth::oauth;
 use crate::config::Settings;
 use crate::db;
 use crate::graph::GraphClient;
+use crate::notify;
 use crate::state::AppState;
 use crate::web;
 
@@ -52,6 +53,12 @@ impl Application {
                 tower_sessions::cookie::time::Duration::hours(8),
             ));
 
+        notify::db::migrate(&db)
+            .await
+            .context("cannot prepare the notification tables")?;
+        let (notifications, lifecycle) =
+            notify::service::Notify::new(db.clone(), notify::hub::Hub::new());
+
         let timeout = Duration::from_secs(settings.graph.timeout_secs.max(1));
         let state = AppState {
             oauth: Arc::new(oauth::build_client(&settings, &urls)),
@@ -60,7 +67,9 @@ impl Application {
             urls: Arc::new(urls),
             settings: Arc::new(settings),
             db,
+            notify: notifications,
         };
+        notify::tasks::spawn(state.clone(), lifecycle);
         let router = web::router(state.clone(), sessions);
         Ok(Self {
             port,

@@ -7,6 +7,7 @@ use sqlx::SqlitePool;
 use crate::auth::oauth::OAuthClient;
 use crate::config::{Settings, Urls};
 use crate::graph::GraphClient;
+use crate::notify::service::Notify;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -17,4 +18,6 @@ pub struct AppState {
     pub token_http: oauth2::reqwest::Client,
     pub graph: GraphClient,
     pub db: SqlitePool,
+    /// Subscriptions, notifications and their live fan-out.
+    pub notify: Notify,
 }

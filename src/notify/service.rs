@@ -13,6 +13,12 @@ use super::{
 /// which the next renewal round makes good.
 const LIFECYCLE_QUEUE: usize = 256;
 
+impl axum::extract::FromRef<crate::state::AppState> for Notify {
+    fn from_ref(state: &crate::state::AppState) -> Self {
+        state.notify.clone()
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Notify {
     pub registry: Registry,

@@ -9,7 +9,6 @@ use axum::{
     response::sse::{Event, KeepAlive, Sse},
 };
 use futures::{Stream, StreamExt};
-use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 
 use super::{
@@ -55,7 +54,7 @@ impl<'a> From<&'a Notification> for EventData<'a> {
 
 /// `/alerts/{id}` with the id percent-encoded as one path segment.
 pub fn alert_url(id: &str) -> String {
-    format!("/alerts/{}", utf8_percent_encode(id, NON_ALPHANUMERIC))
+    format!("/alerts/{}", crate::graph::encode_id(id))
 }
 
 /// Where a stream starts: after `Last-Event-ID` on a reconnect, else after the `after`
@@ -116,6 +115,7 @@ mod tests {
 
     #[test]
     fn alert_links_keep_the_id_in_one_segment() {
-        assert_eq!(alert_url("da637/../x?y"), "/alerts/da637%2F%2E%2E%2Fx%3Fy");
+        assert_eq!(alert_url("da637/../x?y"), "/alerts/da637%2F..%2Fx%3Fy");
+        assert_eq!(alert_url(".."), "/alerts/%2E%2E");
     }
 }

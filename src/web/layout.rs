@@ -42,6 +42,16 @@ pub const NAV: &[NavItem] = &[
         label: "Incidents",
         href: "/incidents",
     },
+    NavItem {
+        key: "subscriptions",
+        label: "Subscriptions",
+        href: "/subscriptions",
+    },
+    NavItem {
+        key: "notify",
+        label: "Notify",
+        href: "/listen",
+    },
 ];
 
 #[derive(Debug, Clone, Default)]

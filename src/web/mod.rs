@@ -6,8 +6,10 @@ pub mod error_pages;
 mod home;
 pub mod incidents;
 pub mod layout;
+pub mod notify;
 pub mod request_id;
 mod security_headers;
+pub mod subscriptions;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
@@ -29,11 +31,14 @@ pub fn router<S: SessionStore + Clone>(
         .merge(alerts::router())
         .merge(incidents::router())
         .merge(auth::router())
+        .merge(subscriptions::router())
+        .merge(notify::router())
         .fallback(error_pages::not_found)
         .layer(from_fn(auth::csrf::require_csrf))
         .layer(from_fn(error_pages::render))
         .layer(sessions);
     let public = Router::new()
+        .merge(notify::webhook_router())
         .route("/healthz", get(|| async { "ok" }))
         .nest_service("/static", ServeDir::new(static_dir()));
     Router::new()
