@@ -10,4 +10,9 @@ mod alerts_update;
 mod auth;
 #[allow(dead_code)] // helpers serve every feature module; not each uses all of them
 mod helpers;
+mod notify_lifecycle;
+mod notify_stream;
+mod notify_subscriptions;
+mod notify_support;
+mod notify_webhook;
 mod pages;
