@@ -67,7 +67,8 @@ async fn events(
 async fn main() -> anyhow::Result<()> {
     let opts = options();
     let dir = tempfile::tempdir()?;
-    let pool = db::open(&dir.path().join("bench.db")).await?;
+    let pool = graphsec::db::connect(dir.path()).await?;
+    db::migrate(&pool).await?;
     let (notify, _lifecycle) = Notify::new(pool, Hub::new());
     let sub = NewSubscription {
         graph_id: Some("bench-sub".into()),

@@ -36,6 +36,8 @@ pub async fn run(port: u16, sandbox_port: u16) -> anyhow::Result<()> {
         ("identity.client_secret", registration.client_secret.clone()),
         ("graph.base_url", base.clone()),
         ("defender.base_url", base.clone()),
+        // The sandbox's generated activity shows on the notify page within seconds.
+        ("notify.poll_interval_secs", "5".to_string()),
     ];
     let settings = Settings::load_layered(None, &defaults)?;
     settings.validate()?;

@@ -8,6 +8,8 @@ use reqwest::StatusCode;
 use time::OffsetDateTime;
 
 use crate::helpers::{new_client, sandbox_settings, select_attr, spawn_app_with, start};
+use graphsec::sandbox::subscriptions::activity::step_matching;
+
 use crate::notify_support::{
     CONTOSO, change, eventually, next_event, open_stream, post_batch, sandbox_subscriptions,
     sign_in_client, spawn_notify_app, subscribe, tenant_id,
@@ -61,16 +63,29 @@ async fn reauthorization_required_renews_the_subscription() {
 }
 
 #[tokio::test]
-async fn subscription_removed_marks_it_and_reads_missed_changes() {
+async fn subscription_removed_marks_it_and_catches_up_on_missed_changes() {
     let app = spawn_notify_app(AlertsApiKind::Legacy).await;
     app.sign_in().await;
     subscribe(&app, &[("severity", "high")]).await;
     let sub = sandbox_subscriptions(&app, CONTOSO)[0].clone();
     let mut stream = open_stream(&app, &app.client, None).await;
 
-    let answer = app
-        .sandbox
-        .state()
+    // Graph loses the way to us: the change below is never delivered.
+    let sandbox = app.sandbox.state();
+    let mut unreachable = sub.clone();
+    unreachable.notification_url = url::Url::parse("http://127.0.0.1:9/listen").unwrap();
+    sandbox.subscriptions().store().insert(unreachable);
+    let changed = step_matching(&sandbox, CONTOSO, |a| a["severity"] == "high").unwrap();
+    let failed = eventually(WAIT, || async {
+        let deliveries = sandbox.subscriptions().deliveries();
+        deliveries
+            .iter()
+            .any(|d| d.subscription_id == sub.id && d.status.is_none())
+    })
+    .await;
+    assert!(failed, "the delivery to the dead URL was attempted");
+
+    let answer = sandbox
         .subscriptions()
         .lifecycle_event(&sub.id, "subscriptionRemoved")
         .await;
@@ -78,22 +93,14 @@ async fn subscription_removed_marks_it_and_reads_missed_changes() {
     let (status, lifecycle) = row_state(&app, &app.client).await;
     assert_eq!(status, "removed");
     assert_eq!(lifecycle, "subscriptionRemoved");
-    let caught_up = eventually(WAIT, || async {
-        app.sandbox.state().requests().iter().any(|r| {
-            r.method == "GET"
-                && r.path_and_query.starts_with("/v1.0/security/alerts?")
-                && r.path_and_query.contains("lastModifiedDateTime")
-        })
-    })
-    .await;
-    assert!(caught_up, "a catch-up read of recent alerts was made");
 
-    // A change made while the subscription is gone is not lost once it is renewed.
-    let state = app.sandbox.state();
-    let changed = graphsec::sandbox::subscriptions::activity::step_matching(&state, CONTOSO, |a| {
-        a["severity"] == "high"
-    })
-    .unwrap();
+    let (_, data) = next_event(&mut stream, WAIT)
+        .await
+        .expect("the catch-up read published the missed change");
+    assert_eq!(data["alertId"], changed);
+    assert_eq!(data["resource"], format!("security/alerts/{changed}"));
+
+    // Renewing a removed subscription creates it at Graph again.
     let (_, html) = app.get_html("/subscriptions").await;
     let id = select_attr(
         &html,
@@ -105,13 +112,14 @@ async fn subscription_removed_marks_it_and_reads_missed_changes() {
         .post_form(&format!("/subscriptions/{id}/renew"), &[])
         .await;
     assert_eq!(renew.status(), StatusCode::SEE_OTHER);
-    assert_eq!(
-        sandbox_subscriptions(&app, CONTOSO).len(),
-        1,
-        "created again at Graph"
+    let again = sandbox_subscriptions(&app, CONTOSO);
+    assert_eq!(again.len(), 1, "created again at Graph");
+    assert_ne!(again[0].id, sub.id);
+    assert_ne!(
+        again[0].client_state, sub.client_state,
+        "with a fresh clientState"
     );
     assert_eq!(row_state(&app, &app.client).await.0, "active");
-    let _ = (changed, &mut stream);
 }
 
 #[tokio::test]
