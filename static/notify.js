@@ -4,6 +4,8 @@
 (function () {
   "use strict";
 
+  var COLOURS = { live: "text-bg-success", reconnecting: "text-bg-warning" };
+
   var list = document.getElementById("notifications");
   var indicator = document.getElementById("connection");
   if (!list || !indicator) {
@@ -21,6 +23,7 @@
 
   function setState(state, text) {
     indicator.setAttribute("data-state", state);
+    indicator.className = "badge rounded-pill " + (COLOURS[state] || "text-bg-secondary");
     indicator.textContent = text;
   }
 

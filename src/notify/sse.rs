@@ -42,6 +42,8 @@ impl<'a> From<&'a Notification> for EventData<'a> {
             id: n.id,
             received_at: n
                 .received_at
+                .replace_nanosecond(0)
+                .unwrap_or(n.received_at)
                 .format(&time::format_description::well_known::Rfc3339)
                 .unwrap_or_default(),
             change_type: &n.change_type,

@@ -3,4 +3,5 @@
 //! (CSP violations included), broken resources and requests to other hosts.
 
 mod browser;
+mod notify;
 mod sign_in;
