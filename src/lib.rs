@@ -1,0 +1,2 @@
+pub mod apponly;
+pub mod defender;
