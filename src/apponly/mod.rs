@@ -3,6 +3,7 @@
 
 mod api;
 mod claims;
+mod commands;
 mod error;
 pub mod fetch;
 pub mod graph_incidents;
@@ -19,6 +20,7 @@ mod fetch_tests;
 
 pub use api::Api;
 pub use claims::Claims;
+pub use commands::{AppOnlyTarget, http_client, incidents_command, token_command};
 pub use error::AppOnlyError;
 pub use progress::Progress;
 pub use summary::Summary;
