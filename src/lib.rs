@@ -1,2 +1,3 @@
 pub mod apponly;
 pub mod defender;
+pub mod secure_score;
