@@ -15,10 +15,10 @@ use crate::apponly::{AppOnlyError, Progress};
 /// The largest page the Defender API serves.
 pub const PAGE_SIZE: usize = 100;
 
-/// The page of incidents with `lastUpdateTime ge <since>` starting at `skip`.
-pub fn page_url(defender_base: &Url, since: OffsetDateTime, skip: usize) -> Url {
+/// The page of `top` incidents with `lastUpdateTime ge <since>` starting at `skip`.
+pub fn page_url(defender_base: &Url, since: OffsetDateTime, top: usize, skip: usize) -> Url {
     let filter = format!("lastUpdateTime ge {}", odata_time(since));
-    let top = PAGE_SIZE.to_string();
+    let top = top.clamp(1, PAGE_SIZE).to_string();
     let skip = skip.to_string();
     let mut options = vec![("$filter", filter.as_str()), ("$top", top.as_str())];
     if skip != "0" {
@@ -31,9 +31,11 @@ pub async fn fetch_defender_incidents(
     fetcher: &PageFetcher<'_>,
     defender_base: &Url,
     since: OffsetDateTime,
+    page_size: Option<usize>,
     progress: &mut Progress,
 ) -> Result<Vec<Value>, AppOnlyError> {
-    let mut url = page_url(defender_base, since, 0);
+    let top = page_size.unwrap_or(PAGE_SIZE).clamp(1, PAGE_SIZE);
+    let mut url = page_url(defender_base, since, top, 0);
     let mut incidents = Vec::new();
     let mut pages = 0;
     loop {
@@ -44,7 +46,7 @@ pub async fn fetch_defender_incidents(
         progress.page(pages, incidents.len());
         let next = match page.next_link {
             Some(link) => checked_next_link(defender_base, &link)?,
-            None if count >= PAGE_SIZE => page_url(defender_base, since, incidents.len()),
+            None if count >= top => page_url(defender_base, since, top, incidents.len()),
             None => break,
         };
         if count == 0 || next == url {

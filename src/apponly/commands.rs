@@ -97,17 +97,44 @@ fn describe_token(
     Ok(())
 }
 
+/// What `graphsec incidents` was asked for.
+#[derive(Debug, Clone)]
+pub struct IncidentsOptions {
+    pub api: Api,
+    /// `48h`, `7d` or an RFC 3339 time.
+    pub since: String,
+    pub out_dir: PathBuf,
+    /// `$top` per call; `None` = the API's default (Graph) or its maximum of 100 (Defender).
+    pub page_size: Option<usize>,
+}
+
+impl IncidentsOptions {
+    fn check(&self) -> Result<(), AppOnlyError> {
+        let max = match self.api {
+            Api::Graph => 1000,
+            Api::Defender => crate::defender::PAGE_SIZE,
+        };
+        match self.page_size {
+            Some(n) if n == 0 || n > max => Err(AppOnlyError::BadOption(format!(
+                "--page-size must be between 1 and {max} for --api {}",
+                self.api
+            ))),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// `graphsec incidents`: exports incidents updated since the cutoff and prints a summary.
 pub async fn incidents_command(
     target: &AppOnlyTarget,
-    api: Api,
-    since: &str,
-    out_dir: &Path,
+    options: &IncidentsOptions,
     progress: &mut Progress,
     out: &mut dyn Write,
 ) -> Result<PathBuf, AppOnlyError> {
+    let api = options.api;
+    options.check()?;
     let now = OffsetDateTime::now_utc();
-    let cutoff = parse_since(since, now)?;
+    let cutoff = parse_since(&options.since, now)?;
     let http = http_client();
     let token = target.credentials.acquire(&http, api).await?;
     token.claims.require_incident_role(api)?;
@@ -119,9 +146,13 @@ pub async fn incidents_command(
         limiter: (api == Api::Defender).then_some(&limiter),
     };
     let incidents = match api {
-        Api::Graph => fetch_graph_incidents(&fetcher, &target.graph, cutoff, progress).await?,
+        Api::Graph => {
+            fetch_graph_incidents(&fetcher, &target.graph, cutoff, options.page_size, progress)
+                .await?
+        }
         Api::Defender => {
-            fetch_defender_incidents(&fetcher, &target.defender, cutoff, progress).await?
+            let size = options.page_size;
+            fetch_defender_incidents(&fetcher, &target.defender, cutoff, size, progress).await?
         }
     };
     let summary = Summary::of(&incidents);
@@ -133,7 +164,7 @@ pub async fn incidents_command(
         "value": incidents,
     });
     let bytes = serde_json::to_vec_pretty(&document).expect("JSON values always serialise");
-    let path = write_export(out_dir, now, &bytes)?;
+    let path = write_export(&options.out_dir, now, &bytes)?;
     writeln!(out, "Wrote {}", path.display()).map_err(stdout_error)?;
     writeln!(out, "{summary}").map_err(stdout_error)?;
     Ok(path)

@@ -60,6 +60,9 @@ pub enum AppOnlyError {
     #[error("{0}")]
     BadSince(String),
 
+    #[error("{0}")]
+    BadOption(String),
+
     #[error("could not write {path}: {source}")]
     Io {
         path: PathBuf,

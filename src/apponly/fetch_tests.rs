@@ -32,7 +32,7 @@ async fn graph(server: &MockServer) -> Result<Vec<Value>, AppOnlyError> {
         limiter: None,
     };
     let base = Url::parse(&server.uri()).unwrap();
-    fetch_graph_incidents(&fetcher, &base, SINCE, &mut Progress::silent()).await
+    fetch_graph_incidents(&fetcher, &base, SINCE, None, &mut Progress::silent()).await
 }
 
 async fn defender(server: &MockServer) -> Result<Vec<Value>, AppOnlyError> {
@@ -46,7 +46,7 @@ async fn defender(server: &MockServer) -> Result<Vec<Value>, AppOnlyError> {
         limiter: Some(&limiter),
     };
     let base = Url::parse(&server.uri()).unwrap();
-    fetch_defender_incidents(&fetcher, &base, SINCE, &mut Progress::silent()).await
+    fetch_defender_incidents(&fetcher, &base, SINCE, None, &mut Progress::silent()).await
 }
 
 #[tokio::test]

@@ -9,14 +9,16 @@ use super::query::collection_url;
 use super::since::odata_time;
 use super::{AppOnlyError, Progress};
 
-/// The first page: incidents with `lastUpdateDateTime ge <since>`, their alerts expanded.
-pub fn first_page_url(graph_base: &Url, since: OffsetDateTime) -> Url {
+/// The first page: incidents with `lastUpdateDateTime ge <since>`, their alerts expanded;
+/// `page_size` sets `$top` (Graph's own page size when `None`).
+pub fn first_page_url(graph_base: &Url, since: OffsetDateTime, page_size: Option<usize>) -> Url {
     let filter = format!("lastUpdateDateTime ge {}", odata_time(since));
-    collection_url(
-        graph_base,
-        "v1.0/security/incidents",
-        &[("$filter", &filter), ("$expand", "alerts")],
-    )
+    let top = page_size.map(|n| n.to_string());
+    let mut options = vec![("$filter", filter.as_str()), ("$expand", "alerts")];
+    if let Some(top) = &top {
+        options.push(("$top", top.as_str()));
+    }
+    collection_url(graph_base, "v1.0/security/incidents", &options)
 }
 
 /// Follows `@odata.nextLink` (only on the Graph host) until the last page.
@@ -24,9 +26,10 @@ pub async fn fetch_graph_incidents(
     fetcher: &PageFetcher<'_>,
     graph_base: &Url,
     since: OffsetDateTime,
+    page_size: Option<usize>,
     progress: &mut Progress,
 ) -> Result<Vec<Value>, AppOnlyError> {
-    let mut url = first_page_url(graph_base, since);
+    let mut url = first_page_url(graph_base, since, page_size);
     let mut incidents = Vec::new();
     let mut pages = 0;
     loop {

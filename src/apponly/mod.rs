@@ -20,7 +20,9 @@ mod fetch_tests;
 
 pub use api::Api;
 pub use claims::Claims;
-pub use commands::{AppOnlyTarget, http_client, incidents_command, token_command};
+pub use commands::{
+    AppOnlyTarget, IncidentsOptions, http_client, incidents_command, token_command,
+};
 pub use error::AppOnlyError;
 pub use progress::Progress;
 pub use summary::Summary;
