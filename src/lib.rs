@@ -1,3 +1,16 @@
 pub mod apponly;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
 pub mod defender;
+pub mod demo;
+pub mod error;
+pub mod graph;
+pub mod random;
+pub mod sandbox;
 pub mod secure_score;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod web;

@@ -1,1 +1,55 @@
-fn main() {}
+use std::process::ExitCode;
+
+use clap::Parser;
+use graphsec::cli::{Cli, Command, LogFormat};
+use graphsec::config::Settings;
+use graphsec::startup::Application;
+use graphsec::telemetry;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("graphsec: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let log_json = |settings: Option<&Settings>| match cli.log_format {
+        Some(LogFormat::Json) => true,
+        Some(LogFormat::Text) => false,
+        None => settings.is_some_and(|s| s.server.log_json),
+    };
+    match cli.command {
+        Command::Serve => {
+            let settings = Settings::load(cli.config.as_deref())?;
+            settings.validate()?;
+            telemetry::init(log_json(Some(&settings)));
+            Application::build(settings)
+                .await?
+                .run_until_stopped()
+                .await
+        }
+        Command::Demo { port, sandbox_port } => {
+            telemetry::init(log_json(None));
+            graphsec::demo::run(port, sandbox_port).await
+        }
+        Command::Sandbox {
+            port,
+            token_lifetime,
+            activity,
+        } => {
+            telemetry::init(log_json(None));
+            let options = graphsec::sandbox::SandboxOptions {
+                token_lifetime: std::time::Duration::from_secs(token_lifetime.max(1)),
+                activity,
+                ..Default::default()
+            };
+            graphsec::sandbox::run_cli(port, options).await
+        }
+    }
+}

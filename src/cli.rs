@@ -1,0 +1,54 @@
+//! Command line: `graphsec serve | demo | sandbox | incidents | token`.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "graphsec",
+    version,
+    about = "Triage Microsoft security alerts through Microsoft Graph"
+)]
+pub struct Cli {
+    /// Configuration file (default: ./config.toml when present). GRAPHSEC__SECTION__KEY variables override it.
+    #[arg(long, global = true, env = "GRAPHSEC_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Log format.
+    #[arg(long, global = true, value_enum)]
+    pub log_format: Option<LogFormat>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web console against the configured tenant.
+    Serve,
+    /// Run the console against the built-in sandbox tenant: no configuration, no network.
+    Demo {
+        /// Port of the web console.
+        #[arg(long, default_value_t = 5000)]
+        port: u16,
+        /// Port of the sandbox tenant (0 = any free port).
+        #[arg(long, default_value_t = 0)]
+        sandbox_port: u16,
+    },
+    /// Run only the sandbox tenant (an Entra ID + Graph look-alike on loopback).
+    Sandbox {
+        #[arg(long, default_value_t = 5100)]
+        port: u16,
+        /// Access-token lifetime in seconds.
+        #[arg(long, default_value_t = 3600)]
+        token_lifetime: u64,
+        /// Generate alert activity so change notifications flow.
+        #[arg(long)]
+        activity: bool,
+    },
+}

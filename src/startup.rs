@@ -1,0 +1,137 @@
+//! Building and running the app: `Application::build` binds its own listener (port 0 works, and
+//! a `public_url` on port 0 follows the bound port), `run_until_stopped` serves until Ctrl-C/SIGTERM.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::SqliteStore;
+use url::Url;
+
+use crate::auth::oauth;
+use crate::config::Settings;
+use crate::db;
+use crate::graph::GraphClient;
+use crate::state::AppState;
+use crate::web;
+
+pub const SESSION_COOKIE: &str = "graphsec_session";
+
+pub struct Application {
+    port: u16,
+    listener: TcpListener,
+    router: axum::Router,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn build(mut settings: Settings) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(&settings.server.bind)
+            .await
+            .with_context(|| format!("cannot listen on {}", settings.server.bind))?;
+        let port = listener.local_addr()?.port();
+        follow_bound_port(&mut settings, port)?;
+        let urls = settings.urls()?;
+
+        let db = db::connect(&settings.server.data_dir).await?;
+        let store = SqliteStore::new(db.clone());
+        store
+            .migrate()
+            .await
+            .context("cannot prepare the session table")?;
+        tokio::spawn(delete_expired_sessions(store.clone()));
+        let sessions = SessionManagerLayer::new(store)
+            .with_name(SESSION_COOKIE)
+            .with_http_only(true)
+            .with_same_site(SameSite::Lax)
+            .with_secure(urls.public_url.scheme() == "https")
+            .with_expiry(Expiry::OnInactivity(
+                tower_sessions::cookie::time::Duration::hours(8),
+            ));
+
+        let timeout = Duration::from_secs(settings.graph.timeout_secs.max(1));
+        let state = AppState {
+            oauth: Arc::new(oauth::build_client(&settings, &urls)),
+            token_http: oauth::token_http_client(timeout),
+            graph: GraphClient::new(urls.graph.clone(), timeout),
+            urls: Arc::new(urls),
+            settings: Arc::new(settings),
+            db,
+        };
+        let router = web::router(state.clone(), sessions);
+        Ok(Self {
+            port,
+            listener,
+            router,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        tracing::info!(url = %self.state.urls.public_url, "graphsec is listening");
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .context("server error")
+    }
+}
+
+/// With `public_url` on port 0 (tests, demo) the redirect URI must name the real port.
+fn follow_bound_port(settings: &mut Settings, port: u16) -> anyhow::Result<()> {
+    let mut public_url = Url::parse(&settings.server.public_url).with_context(|| {
+        format!(
+            "server.public_url is not a valid URL ({})",
+            settings.server.public_url
+        )
+    })?;
+    if public_url.port() == Some(0) {
+        public_url
+            .set_port(Some(port))
+            .map_err(|_| anyhow::anyhow!("server.public_url cannot carry a port"))?;
+        settings.server.public_url = public_url.to_string().trim_end_matches('/').to_string();
+    }
+    Ok(())
+}
+
+async fn delete_expired_sessions(store: SqliteStore) {
+    let mut tick = tokio::time::interval(Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        if let Err(err) = tower_sessions::ExpiredDeletion::delete_expired(&store).await {
+            tracing::warn!(error = %err, "could not delete expired sessions");
+        }
+    }
+}
+
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

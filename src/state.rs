@@ -1,0 +1,20 @@
+//! Shared application state, cloned into every handler.
+
+use std::sync::Arc;
+
+use sqlx::SqlitePool;
+
+use crate::auth::oauth::OAuthClient;
+use crate::config::{Settings, Urls};
+use crate::graph::GraphClient;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub settings: Arc<Settings>,
+    pub urls: Arc<Urls>,
+    pub oauth: Arc<OAuthClient>,
+    /// For token calls only: redirects off.
+    pub token_http: oauth2::reqwest::Client,
+    pub graph: GraphClient,
+    pub db: SqlitePool,
+}

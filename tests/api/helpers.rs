@@ -1,0 +1,206 @@
+//! `spawn_app()`: the sandbox tenant and the app on port 0, fresh storage, a cookie-keeping
+//! client with redirects off, and one helper per common step.
+
+use graphsec::config::{AlertsApiKind, Settings};
+use graphsec::sandbox::{Sandbox, SandboxHandle, SandboxOptions};
+use graphsec::startup::Application;
+use reqwest::header::LOCATION;
+use reqwest::{Response, StatusCode};
+use scraper::{Html, Selector};
+use url::Url;
+
+pub const MEGAN: &str = "megan@contoso.example";
+
+pub struct TestApp {
+    pub address: String,
+    pub port: u16,
+    pub sandbox: SandboxHandle,
+    pub client: reqwest::Client,
+    pub settings: Settings,
+    pub data_dir: tempfile::TempDir,
+    pub server: tokio::task::JoinHandle<()>,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(SandboxOptions::default(), |_| {}).await
+}
+
+pub async fn spawn_app_on(api: AlertsApiKind) -> TestApp {
+    spawn_app_with(SandboxOptions::default(), |s| s.graph.alerts_api = api).await
+}
+
+/// The sandbox with `options`, the app with settings wired to it and then adjusted by `configure`.
+pub async fn spawn_app_with(
+    options: SandboxOptions,
+    configure: impl FnOnce(&mut Settings),
+) -> TestApp {
+    let sandbox = Sandbox::start(options).await.expect("sandbox starts");
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let mut settings = sandbox_settings(&sandbox, data_dir.path());
+    configure(&mut settings);
+    let app = start(settings.clone()).await;
+    TestApp {
+        address: format!("http://localhost:{}", app.0),
+        port: app.0,
+        sandbox,
+        client: new_client(),
+        settings: app.1,
+        data_dir,
+        server: app.2,
+    }
+}
+
+/// Settings pointing at `sandbox`, with the app on a free port and its data in `data_dir`.
+pub fn sandbox_settings(sandbox: &SandboxHandle, data_dir: &std::path::Path) -> Settings {
+    let base = sandbox
+        .base_url()
+        .as_str()
+        .trim_end_matches('/')
+        .to_string();
+    let defaults = [
+        ("server.bind", "127.0.0.1:0".to_string()),
+        ("server.public_url", "http://localhost:0".to_string()),
+        ("server.data_dir", data_dir.display().to_string()),
+        ("identity.authority", sandbox.authority().to_string()),
+        ("identity.client_id", "graphsec-sandbox".to_string()),
+        ("identity.client_secret", "sandbox-secret".to_string()),
+        ("graph.base_url", base.clone()),
+        ("graph.timeout_secs", "10".to_string()),
+        ("defender.base_url", base),
+    ];
+    Settings::load_layered(None, &defaults).expect("test settings")
+}
+
+/// Builds and spawns the app; returns its port, its effective settings and the server task.
+pub async fn start(settings: Settings) -> (u16, Settings, tokio::task::JoinHandle<()>) {
+    let app = Application::build(settings).await.expect("app builds");
+    let port = app.port();
+    let effective = (*app.state().settings).clone();
+    let server = tokio::spawn(async move {
+        app.run_until_stopped().await.expect("app runs");
+    });
+    (port, effective, server)
+}
+
+pub fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap()
+}
+
+pub fn location(response: &Response) -> String {
+    response
+        .headers()
+        .get(LOCATION)
+        .unwrap_or_else(|| panic!("expected a redirect, got {}", response.status()))
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+pub fn select_text(html: &str, selector: &str) -> Option<String> {
+    let doc = Html::parse_document(html);
+    let sel = Selector::parse(selector).unwrap();
+    doc.select(&sel)
+        .next()
+        .map(|e| e.text().collect::<String>().trim().to_string())
+}
+
+pub fn select_attr(html: &str, selector: &str, attr: &str) -> Option<String> {
+    let doc = Html::parse_document(html);
+    let sel = Selector::parse(selector).unwrap();
+    doc.select(&sel)
+        .next()
+        .and_then(|e| e.value().attr(attr))
+        .map(str::to_string)
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    pub async fn get_html(&self, path: &str) -> (StatusCode, String) {
+        let response = self.get(path).await;
+        let status = response.status();
+        (status, response.text().await.unwrap())
+    }
+
+    /// Starts sign-in at `/login?next=…`; returns the sandbox authorize URL the app sent us to.
+    pub async fn begin_sign_in(&self, next: Option<&str>) -> Url {
+        let path = match next {
+            Some(next) => format!("/login?next={}", urlencode(next)),
+            None => "/login".to_string(),
+        };
+        let response = self.get(&path).await;
+        assert!(
+            response.status().is_redirection(),
+            "login answered {}",
+            response.status()
+        );
+        Url::parse(&location(&response)).unwrap()
+    }
+
+    /// Approves the sandbox's authorize page as `upn`; returns the app callback URL with code and state.
+    pub async fn approve(&self, authorize_url: &Url, upn: &str) -> Url {
+        let response = self
+            .client
+            .post(authorize_url.clone())
+            .form(&[("user", upn), ("decision", "approve")])
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.status().is_redirection(),
+            "authorize answered {}",
+            response.status()
+        );
+        Url::parse(&location(&response)).unwrap()
+    }
+
+    /// Full sign-in as `upn`; returns the app's answer to the callback (a redirect).
+    pub async fn sign_in_as(&self, upn: &str) -> Response {
+        let authorize = self.begin_sign_in(None).await;
+        let callback = self.approve(&authorize, upn).await;
+        self.client.get(callback).send().await.unwrap()
+    }
+
+    pub async fn sign_in(&self) {
+        let response = self.sign_in_as(MEGAN).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "callback: {}",
+            response.text().await.unwrap()
+        );
+    }
+
+    /// The CSRF token the app put in its forms for this client's session.
+    pub async fn csrf_token(&self) -> String {
+        let (_, html) = self.get_html("/").await;
+        select_attr(&html, "input[name=csrf_token]", "value").expect("a form with a CSRF token")
+    }
+
+    /// POSTs a form with the session's CSRF token added.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        let token = self.csrf_token().await;
+        let mut body: Vec<(&str, &str)> = fields.to_vec();
+        body.push(("csrf_token", &token));
+        self.client
+            .post(self.url(path))
+            .form(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+pub fn urlencode(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}

@@ -1,0 +1,6 @@
+//! The one integration-test binary: the app and the sandbox tenant, each on port 0, over HTTP.
+
+mod auth;
+#[allow(dead_code)] // helpers serve every feature module; not each uses all of them
+mod helpers;
+mod pages;

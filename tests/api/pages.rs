@@ -1,0 +1,100 @@
+use reqwest::StatusCode;
+use reqwest::header::{CONTENT_SECURITY_POLICY, SET_COOKIE};
+
+use crate::helpers::{select_text, spawn_app};
+
+#[tokio::test]
+async fn the_signed_out_home_page_offers_sign_in() {
+    let app = spawn_app().await;
+    let (status, html) = app.get_html("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        select_text(&html, "#sign-in").as_deref(),
+        Some("Sign in with Microsoft")
+    );
+    assert!(html.contains("/static/vendor/bootstrap/bootstrap.min.css"));
+}
+
+#[tokio::test]
+async fn pages_carry_security_headers_and_a_locked_down_cookie() {
+    let app = spawn_app().await;
+    let response = app.get("/").await;
+    let headers = response.headers();
+    let csp = headers[CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"));
+    assert!(!csp.contains("unsafe-inline"));
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert!(headers.contains_key("referrer-policy"));
+    assert!(headers.contains_key("x-request-id"));
+    let cookie = headers[SET_COOKIE].to_str().unwrap();
+    assert!(cookie.starts_with("graphsec_session="));
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
+    assert!(!cookie.contains("Secure"), "http public_url: not Secure");
+}
+
+#[tokio::test]
+async fn the_session_id_rotates_at_sign_in() {
+    let app = spawn_app().await;
+    let before = app
+        .get("/")
+        .await
+        .cookies()
+        .find(|c| c.name() == "graphsec_session")
+        .unwrap()
+        .value()
+        .to_string();
+    let response = app.sign_in_as(crate::helpers::MEGAN).await;
+    let after = response
+        .cookies()
+        .find(|c| c.name() == "graphsec_session")
+        .unwrap()
+        .value()
+        .to_string();
+    assert_ne!(before, after);
+}
+
+#[tokio::test]
+async fn an_unknown_page_shows_a_404_with_the_request_id() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .get(app.url("/no/such/page"))
+        .header("x-request-id", "test-req-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(response.headers()["x-request-id"], "test-req-42");
+    let html = response.text().await.unwrap();
+    assert_eq!(
+        select_text(&html, "#error-request-id").as_deref(),
+        Some("test-req-42")
+    );
+}
+
+#[tokio::test]
+async fn a_bad_query_string_gets_a_readable_400_page() {
+    let app = spawn_app().await;
+    let (status, html) = app.get_html("/login/authorized?code=a&code=b").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        select_text(&html, "#error-message")
+            .unwrap()
+            .contains("duplicate field"),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn static_assets_and_health_are_served() {
+    let app = spawn_app().await;
+    assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+    let css = app.get("/static/vendor/bootstrap/bootstrap.min.css").await;
+    assert_eq!(css.status(), StatusCode::OK);
+    assert!(
+        css.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
+}
