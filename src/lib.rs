@@ -9,7 +9,6 @@ pub mod error;
 pub mod graph;
 pub mod random;
 pub mod sandbox;
-pub mod secure_score;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

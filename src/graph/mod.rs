@@ -5,6 +5,7 @@ mod error;
 pub mod me;
 mod paging;
 mod retry;
+pub mod secure_score;
 
 pub use client::{GraphClient, GraphResponse};
 pub use error::{GraphError, GraphErrorKind};

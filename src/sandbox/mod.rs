@@ -11,6 +11,7 @@ pub mod faults;
 pub mod identity;
 pub mod me;
 pub mod requests;
+pub mod secure_score;
 mod state;
 pub mod tokens;
 pub mod users;
@@ -161,6 +162,7 @@ pub fn router(state: SandboxState) -> Router {
 fn graph_routes(state: &SandboxState) -> Router<SandboxState> {
     Router::new()
         .merge(me::router())
+        .merge(secure_score::router())
         .layer(from_fn_with_state(state.clone(), faults::apply))
         .layer(from_fn(errors::request_ids))
 }

@@ -26,11 +26,18 @@ pub struct NavItem {
 }
 
 /// The navigation bar, in order.
-pub const NAV: &[NavItem] = &[NavItem {
-    key: "home",
-    label: "Home",
-    href: "/",
-}];
+pub const NAV: &[NavItem] = &[
+    NavItem {
+        key: "home",
+        label: "Home",
+        href: "/",
+    },
+    NavItem {
+        key: "secure-score",
+        label: "Secure Score",
+        href: "/secure-score",
+    },
+];
 
 #[derive(Debug, Clone, Default)]
 pub struct Layout {

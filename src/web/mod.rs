@@ -5,6 +5,7 @@ pub mod error_pages;
 mod home;
 pub mod layout;
 pub mod request_id;
+pub mod secure_score;
 mod security_headers;
 
 use axum::Router;
@@ -24,6 +25,7 @@ pub fn router<S: SessionStore + Clone>(
 ) -> Router {
     let browser = Router::new()
         .merge(home::router())
+        .merge(secure_score::router())
         .merge(auth::router())
         .fallback(error_pages::not_found)
         .layer(from_fn(auth::csrf::require_csrf))

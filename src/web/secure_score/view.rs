@@ -1,7 +1,7 @@
 //! What the Secure Score page and the home summary show, built from the Graph resources.
 
-use super::model::{SecureScore, SecureScoreControlProfile};
 use super::sanitize::{SafeHtml, https_link};
+use crate::graph::secure_score::{SecureScore, SecureScoreControlProfile};
 
 /// Current against maximum, with the share as a whole percentage.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,7 +64,7 @@ pub struct ProfileRow {
     pub action_text: Option<String>,
 }
 
-/// Everything on `GET /secure-score`.
+/// The score part of `GET /secure-score`.
 #[derive(Debug, Clone)]
 pub struct SecureScoreView {
     pub summary: ScoreSummary,
@@ -73,11 +73,10 @@ pub struct SecureScoreView {
     pub active_users: String,
     pub comparisons: Vec<(String, String)>,
     pub control_scores: Vec<ControlScoreRow>,
-    pub profiles: Vec<ProfileRow>,
 }
 
 impl SecureScoreView {
-    pub fn new(score: &SecureScore, profiles: &[SecureScoreControlProfile]) -> Self {
+    pub fn new(score: &SecureScore) -> Self {
         Self {
             summary: ScoreSummary::of(score),
             enabled_services: score.enabled_services.clone(),
@@ -98,9 +97,13 @@ impl SecureScoreView {
                     score: number(c.score),
                 })
                 .collect(),
-            profiles: profiles.iter().map(profile_row).collect(),
         }
     }
+}
+
+/// The profile rows of the page, remediation sanitised.
+pub fn profile_rows(profiles: &[SecureScoreControlProfile]) -> Vec<ProfileRow> {
+    profiles.iter().map(profile_row).collect()
 }
 
 fn profile_row(p: &SecureScoreControlProfile) -> ProfileRow {
@@ -184,18 +187,15 @@ mod tests {
                 ..Default::default()
             },
         ];
-        let view = SecureScoreView::new(&SecureScore::default(), &profiles);
-        assert_eq!(view.profiles[0].title, "a");
+        let rows = profile_rows(&profiles);
+        assert_eq!(rows[0].title, "a");
         assert_eq!(
-            view.profiles[0].action_link.as_deref(),
+            rows[0].action_link.as_deref(),
             Some("https://admin.example/mfa")
         );
-        assert_eq!(view.profiles[0].remediation.as_str(), "<p>Do it</p>");
-        assert_eq!(view.profiles[1].action_link, None);
-        assert_eq!(
-            view.profiles[1].action_text.as_deref(),
-            Some("javascript:alert(1)")
-        );
+        assert_eq!(rows[0].remediation.as_str(), "<p>Do it</p>");
+        assert_eq!(rows[1].action_link, None);
+        assert_eq!(rows[1].action_text.as_deref(), Some("javascript:alert(1)"));
     }
 
     #[test]

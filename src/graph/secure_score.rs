@@ -1,7 +1,41 @@
 //! Graph's secure score resources (`/security/secureScores`, `/security/secureScoreControlProfiles`).
 //! Every field is optional or defaulted: the service adds and omits properties freely.
 
+use secrecy::SecretString;
 use serde::Deserialize;
+
+use super::{GraphClient, GraphError, Page};
+
+/// Stop following next links after this many pages (the catalogue has a few hundred controls).
+const MAX_PAGES: usize = 50;
+
+/// The newest daily score, or `None` when Microsoft has not computed one yet.
+pub async fn latest_score(
+    graph: &GraphClient,
+    token: &SecretString,
+) -> Result<Option<SecureScore>, GraphError> {
+    let url = graph.url_with_query("v1.0/security/secureScores", &[("$top", "1".into())]);
+    let page: Page<SecureScore> = graph.get_json(token, url).await?;
+    Ok(page.value.into_iter().next())
+}
+
+/// Every control profile, following `@odata.nextLink` on the Graph host only.
+pub async fn control_profiles(
+    graph: &GraphClient,
+    token: &SecretString,
+) -> Result<Vec<SecureScoreControlProfile>, GraphError> {
+    let mut url = graph.url("v1.0/security/secureScoreControlProfiles");
+    let mut profiles = Vec::new();
+    for _ in 0..MAX_PAGES {
+        let page: Page<SecureScoreControlProfile> = graph.get_json(token, url).await?;
+        profiles.extend(page.value);
+        match page.next_link {
+            Some(link) => url = graph.trusted_link(&link)?,
+            None => break,
+        }
+    }
+    Ok(profiles)
+}
 
 /// One day's secure score of the tenant.
 #[derive(Debug, Clone, Default, Deserialize)]
