@@ -10,6 +10,7 @@ pub mod graph_incidents;
 pub mod output;
 mod progress;
 pub mod query;
+mod settings;
 pub mod since;
 mod summary;
 pub mod throttle;
@@ -25,5 +26,6 @@ pub use commands::{
 };
 pub use error::AppOnlyError;
 pub use progress::Progress;
+pub use settings::{run_incidents, run_token, target};
 pub use summary::Summary;
 pub use token::{AppToken, ClientCredentials, token_endpoint};
