@@ -1,3 +1,4 @@
+pub mod alerts;
 pub mod apponly;
 pub mod auth;
 pub mod cli;

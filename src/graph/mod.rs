@@ -1,7 +1,12 @@
 //! Microsoft Graph: one typed client and a model module per resource.
 
+pub mod alerts_legacy;
+pub mod alerts_v2;
 mod client;
 mod error;
+mod ids;
+pub mod incidents;
+pub mod mail;
 pub mod me;
 mod paging;
 mod retry;
@@ -9,4 +14,5 @@ pub mod secure_score;
 
 pub use client::{GraphClient, GraphResponse};
 pub use error::{GraphError, GraphErrorKind};
+pub use ids::encode_id;
 pub use paging::Page;

@@ -10,8 +10,11 @@ pub mod errors;
 pub mod faults;
 pub mod identity;
 pub mod me;
+pub mod odata;
 pub mod requests;
 pub mod secure_score;
+pub mod security;
+pub mod seed;
 mod state;
 pub mod tokens;
 pub mod users;
@@ -153,6 +156,11 @@ pub fn router(state: SandboxState) -> Router {
     Router::new()
         .merge(identity::router())
         .merge(graph_routes(&state))
+        // Browsers ask every origin for an icon; answer without an error in their console.
+        .route(
+            "/favicon.ico",
+            axum::routing::get(|| async { StatusCode::NO_CONTENT }),
+        )
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), requests::record))
         .with_state(state)
@@ -163,6 +171,7 @@ fn graph_routes(state: &SandboxState) -> Router<SandboxState> {
     Router::new()
         .merge(me::router())
         .merge(secure_score::router())
+        .merge(security::router())
         .layer(from_fn_with_state(state.clone(), faults::apply))
         .layer(from_fn(errors::request_ids))
 }

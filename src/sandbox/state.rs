@@ -4,6 +4,7 @@ use super::SandboxOptions;
 use super::faults::Faults;
 use super::identity::store::IdentityStore;
 use super::requests::{RecordedRequest, RequestLog};
+use super::security::SecurityStore;
 use super::tokens::TokenSigner;
 use super::users::tenant_by_ref;
 use std::sync::Arc;
@@ -16,6 +17,7 @@ pub struct SandboxState {
     identity: Arc<IdentityStore>,
     faults: Arc<Faults>,
     requests: Arc<RequestLog>,
+    security: Arc<SecurityStore>,
 }
 
 struct Config {
@@ -31,6 +33,7 @@ impl SandboxState {
             identity: Arc::new(IdentityStore::default()),
             faults: Arc::new(Faults::default()),
             requests: Arc::new(RequestLog::default()),
+            security: Arc::new(SecurityStore::default()),
         }
     }
 
@@ -54,6 +57,11 @@ impl SandboxState {
     /// Fault injection for Graph routes.
     pub fn faults(&self) -> &Faults {
         &self.faults
+    }
+
+    /// Alerts, incidents and the sendMail outbox.
+    pub fn security(&self) -> &SecurityStore {
+        &self.security
     }
 
     pub fn request_log(&self) -> &RequestLog {

@@ -33,6 +33,16 @@ pub const NAV: &[NavItem] = &[
         href: "/",
     },
     NavItem {
+        key: "alerts",
+        label: "Alerts",
+        href: "/alerts",
+    },
+    NavItem {
+        key: "incidents",
+        label: "Incidents",
+        href: "/incidents",
+    },
+    NavItem {
         key: "secure-score",
         label: "Secure Score",
         href: "/secure-score",

@@ -1,8 +1,10 @@
 //! Routes grouped by policy: browser pages (session, CSRF, HTML error pages), public endpoints
 //! (static files, health), all under the security-header, tracing and request-id layers.
 
+pub mod alerts;
 pub mod error_pages;
 mod home;
+pub mod incidents;
 pub mod layout;
 pub mod request_id;
 pub mod secure_score;
@@ -25,6 +27,8 @@ pub fn router<S: SessionStore + Clone>(
 ) -> Router {
     let browser = Router::new()
         .merge(home::router())
+        .merge(alerts::router())
+        .merge(incidents::router())
         .merge(secure_score::router())
         .merge(auth::router())
         .fallback(error_pages::not_found)

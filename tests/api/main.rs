@@ -1,5 +1,12 @@
 //! The one integration-test binary: the app and the sandbox tenant, each on port 0, over HTTP.
 
+mod alerts;
+mod alerts_errors;
+mod alerts_export;
+mod alerts_graph_errors;
+mod alerts_incidents;
+mod alerts_support;
+mod alerts_update;
 mod auth;
 #[allow(dead_code)] // helpers serve every feature module; not each uses all of them
 mod helpers;

@@ -1,0 +1,218 @@
+//! The alerts seam: one interface over alerts_v2 (the default) and the legacy alert API,
+//! chosen by `graph.alerts_api`. Pages talk to this and get neutral rows and details back.
+
+use secrecy::SecretString;
+use serde_json::Value;
+use url::Url;
+
+use super::detail::AlertDetail;
+use super::query::{AlertQuery, QueryError, ValidQuery};
+use super::row::{AlertRow, Shape};
+use super::update::ValidUpdate;
+use crate::config::AlertsApiKind;
+use crate::graph::{GraphClient, GraphError, GraphErrorKind, Page, alerts_legacy, alerts_v2};
+
+/// A REST call the app made, shown to the user.
+#[derive(Debug, Clone)]
+pub struct RestCall {
+    pub method: &'static str,
+    pub url: String,
+    /// Pretty-printed JSON body, empty for none.
+    pub body: String,
+}
+
+impl RestCall {
+    fn new(method: &'static str, url: &Url, body: Option<&Value>) -> Self {
+        Self {
+            method,
+            url: url.to_string(),
+            body: body
+                .map(|b| serde_json::to_string_pretty(b).unwrap_or_default())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// One page of results.
+#[derive(Debug, Clone)]
+pub struct AlertsPage {
+    pub alerts: Vec<Value>,
+    pub rows: Vec<AlertRow>,
+    pub next_link: Option<String>,
+}
+
+/// The original and updated alert, and the calls that changed it.
+#[derive(Debug, Clone)]
+pub struct UpdateOutcome {
+    pub original: AlertDetail,
+    pub updated: AlertDetail,
+    pub calls: Vec<RestCall>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AlertsApi {
+    kind: AlertsApiKind,
+    graph: GraphClient,
+}
+
+impl AlertsApi {
+    pub fn new(kind: AlertsApiKind, graph: GraphClient) -> Self {
+        Self { kind, graph }
+    }
+
+    pub fn kind(&self) -> AlertsApiKind {
+        self.kind
+    }
+
+    pub fn shape(&self) -> Shape {
+        match self.kind {
+            AlertsApiKind::V2 => Shape::V2,
+            AlertsApiKind::Legacy => Shape::Legacy,
+        }
+    }
+
+    pub fn is_legacy(&self) -> bool {
+        self.kind == AlertsApiKind::Legacy
+    }
+
+    pub fn graph(&self) -> &GraphClient {
+        &self.graph
+    }
+
+    /// Checks the query-string filters for this API; `me` is the signed-in user's UPN.
+    pub fn validate(&self, query: &AlertQuery, me: &str) -> Result<ValidQuery, QueryError> {
+        match self.kind {
+            AlertsApiKind::V2 => query.validate_v2(me),
+            AlertsApiKind::Legacy => query.validate_legacy(me),
+        }
+    }
+
+    /// The collection path, e.g. `v1.0/security/alerts_v2`.
+    pub fn collection(&self) -> &'static str {
+        match self.kind {
+            AlertsApiKind::V2 => alerts_v2::COLLECTION,
+            AlertsApiKind::Legacy => alerts_legacy::COLLECTION,
+        }
+    }
+
+    /// The first page's URL for a validated query, with `top` overridden when given.
+    pub fn first_page_url(&self, query: &ValidQuery, top: Option<u32>) -> Url {
+        let filter = query.filter.to_odata();
+        let top = top.unwrap_or(query.top);
+        match self.kind {
+            AlertsApiKind::V2 => alerts_v2::list_url(&self.graph, top, filter.as_deref()),
+            AlertsApiKind::Legacy => alerts_legacy::list_url(&self.graph, top, filter.as_deref()),
+        }
+    }
+
+    /// A next-page link, accepted only on the configured Graph host and this API's collection.
+    pub fn next_page_url(&self, link: &str) -> Result<Url, String> {
+        let refused = || {
+            "The next-page link must point at this API's alert collection on the configured Graph host."
+                .to_string()
+        };
+        let url = self.graph.trusted_link(link).map_err(|_| refused())?;
+        let expected = self.graph.url(self.collection());
+        if url.path() != expected.path() {
+            return Err(refused());
+        }
+        Ok(url)
+    }
+
+    pub async fn fetch_page(
+        &self,
+        token: &SecretString,
+        url: Url,
+    ) -> Result<AlertsPage, GraphError> {
+        let page: Page<Value> = self.graph.get_json(token, url).await?;
+        let shape = self.shape();
+        Ok(AlertsPage {
+            rows: page
+                .value
+                .iter()
+                .map(|a| AlertRow::from_json(shape, a))
+                .collect(),
+            alerts: page.value,
+            next_link: page.next_link,
+        })
+    }
+
+    /// One alert's JSON; `None` when Graph has no alert with this id.
+    pub async fn get(&self, token: &SecretString, id: &str) -> Result<Option<Value>, GraphError> {
+        let result = match self.kind {
+            AlertsApiKind::V2 => alerts_v2::get(&self.graph, token, id).await,
+            AlertsApiKind::Legacy => alerts_legacy::get(&self.graph, token, id).await,
+        };
+        match result {
+            Ok(alert) => Ok(Some(alert)),
+            Err(err) if err.kind == GraphErrorKind::NotFound => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// Applies a validated update to an alert fetched as `original`; returns the calls made and
+    /// the alert afterwards.
+    pub async fn update(
+        &self,
+        token: &SecretString,
+        update: &ValidUpdate,
+        original: &Value,
+    ) -> Result<UpdateOutcome, GraphError> {
+        let mut calls = Vec::new();
+        let id = update.id.as_str();
+        let updated = match self.kind {
+            AlertsApiKind::V2 => {
+                let mut latest = None;
+                if let Some(body) = update.v2_patch_body() {
+                    let url = alerts_v2::alert_url(&self.graph, id);
+                    calls.push(RestCall::new("PATCH", &url, Some(&body)));
+                    latest = Some(alerts_v2::patch(&self.graph, token, id, &body).await?);
+                }
+                if let Some(comment) = &update.comment {
+                    let url = alerts_v2::comments_url(&self.graph, id);
+                    let body = alerts_v2::comment_body(comment);
+                    calls.push(RestCall::new("POST", &url, Some(&body)));
+                    alerts_v2::add_comment(&self.graph, token, id, comment).await?;
+                    latest = None;
+                }
+                match latest {
+                    Some(alert) => alert,
+                    None => alerts_v2::get(&self.graph, token, id).await?,
+                }
+            }
+            AlertsApiKind::Legacy => {
+                let body = update.legacy_patch_body(original);
+                let url = alerts_legacy::alert_url(&self.graph, id);
+                let mut call = RestCall::new("PATCH", &url, Some(&body));
+                call.method = "PATCH (Prefer: return=representation)";
+                calls.push(call);
+                match alerts_legacy::patch(&self.graph, token, id, &body).await? {
+                    Some(alert) => alert,
+                    None => alerts_legacy::get(&self.graph, token, id).await?,
+                }
+            }
+        };
+        let shape = self.shape();
+        Ok(UpdateOutcome {
+            original: AlertDetail::from_json(shape, original),
+            updated: AlertDetail::from_json(shape, &updated),
+            calls,
+        })
+    }
+
+    /// The providers the tenant's legacy API returns: one alert per provider (`$top=1` applies
+    /// per provider), their `vendorInformation/provider` values.
+    pub async fn legacy_providers(&self, token: &SecretString) -> Result<Vec<String>, GraphError> {
+        let url = alerts_legacy::list_url(&self.graph, 1, None);
+        let page: Page<Value> = self.graph.get_json(token, url).await?;
+        let mut providers: Vec<String> = page
+            .value
+            .iter()
+            .map(|a| super::row::text(a, "/vendorInformation/provider"))
+            .filter(|p| !p.is_empty())
+            .collect();
+        providers.sort();
+        providers.dedup();
+        Ok(providers)
+    }
+}

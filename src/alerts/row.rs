@@ -1,0 +1,114 @@
+//! The neutral alert model pages use, read from either API's JSON.
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// Which alert API a JSON document came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    V2,
+    Legacy,
+}
+
+/// One table row: the same fields whichever API is behind it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AlertRow {
+    pub id: String,
+    pub title: String,
+    pub category: String,
+    pub severity: String,
+    pub status: String,
+    /// Legacy provider or v2 service source.
+    pub source: String,
+    pub assigned_to: String,
+    pub created: String,
+}
+
+/// The CSV header matching [`AlertRow::cells`].
+pub const CSV_HEADER: [&str; 8] = [
+    "id",
+    "title",
+    "category",
+    "severity",
+    "status",
+    "source",
+    "assigned_to",
+    "created",
+];
+
+pub(crate) fn text(value: &Value, pointer: &str) -> String {
+    match value.pointer(pointer) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Bool(b)) => b.to_string(),
+        _ => String::new(),
+    }
+}
+
+impl AlertRow {
+    pub fn from_json(shape: Shape, alert: &Value) -> Self {
+        let source = match shape {
+            Shape::V2 => text(alert, "/serviceSource"),
+            Shape::Legacy => text(alert, "/vendorInformation/provider"),
+        };
+        Self {
+            id: text(alert, "/id"),
+            title: text(alert, "/title"),
+            category: text(alert, "/category"),
+            severity: text(alert, "/severity"),
+            status: text(alert, "/status"),
+            source,
+            assigned_to: text(alert, "/assignedTo"),
+            created: text(alert, "/createdDateTime"),
+        }
+    }
+
+    /// The row's cells in [`CSV_HEADER`] order.
+    pub fn cells(&self) -> [&str; 8] {
+        [
+            &self.id,
+            &self.title,
+            &self.category,
+            &self.severity,
+            &self.status,
+            &self.source,
+            &self.assigned_to,
+            &self.created,
+        ]
+    }
+
+    /// A Bootstrap badge class for the severity.
+    pub fn severity_class(&self) -> &'static str {
+        match self.severity.as_str() {
+            "high" => "text-bg-danger",
+            "medium" => "text-bg-warning",
+            "low" => "text-bg-info",
+            _ => "text-bg-secondary",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn both_shapes_give_the_same_fields() {
+        let v2 = json!({"id": "a1", "title": "T", "category": "Execution", "severity": "high",
+            "status": "new", "serviceSource": "microsoftDefenderForEndpoint", "assignedTo": null,
+            "createdDateTime": "2026-11-24T08:00:00Z"});
+        let row = AlertRow::from_json(Shape::V2, &v2);
+        assert_eq!(row.source, "microsoftDefenderForEndpoint");
+        assert_eq!(row.assigned_to, "");
+        let legacy = json!({"id": "a1", "status": "newAlert",
+            "vendorInformation": {"provider": "IPC"}});
+        let row = AlertRow::from_json(Shape::Legacy, &legacy);
+        assert_eq!(
+            (row.source.as_str(), row.status.as_str()),
+            ("IPC", "newAlert")
+        );
+        assert_eq!(row.title, "");
+    }
+}

@@ -1,0 +1,206 @@
+//! The manage-alert form (`POST /alerts/update`): validation, and the REST bodies it becomes.
+
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use super::filter::{
+    AlertStatus, Classification, Determination, LegacyFeedback, LegacyStatus, UnknownValue,
+};
+use super::id::validate_alert_id;
+use super::query::QueryError;
+
+/// The longest comment accepted.
+pub const MAX_COMMENT_LEN: usize = 4000;
+
+/// Raw form fields; empty values mean "leave as is".
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct UpdateForm {
+    pub alert_id: Option<String>,
+    pub status: Option<String>,
+    pub feedback: Option<String>,
+    pub classification: Option<String>,
+    pub determination: Option<String>,
+    pub comment: Option<String>,
+    pub assign_to_me: Option<String>,
+}
+
+/// What to change, per API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    V2 {
+        status: Option<AlertStatus>,
+        classification: Option<Classification>,
+        determination: Option<Determination>,
+    },
+    Legacy {
+        status: Option<LegacyStatus>,
+        feedback: Option<LegacyFeedback>,
+    },
+}
+
+/// A validated update.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidUpdate {
+    pub id: String,
+    pub change: Change,
+    /// The signed-in user's UPN when "assign to me" is ticked.
+    pub assign_to: Option<String>,
+    pub comment: Option<String>,
+}
+
+fn present(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+impl UpdateForm {
+    pub fn validate_v2(&self, me: &str) -> Result<ValidUpdate, QueryError> {
+        let mut messages = Vec::new();
+        if present(&self.feedback).is_some() {
+            messages.push("Feedback applies to the legacy alerts API; use classification.".into());
+        }
+        let change = Change::V2 {
+            status: parse(&self.status, AlertStatus::parse, &mut messages),
+            classification: parse(&self.classification, Classification::parse, &mut messages),
+            determination: parse(&self.determination, Determination::parse, &mut messages),
+        };
+        self.finish(change, me, messages)
+    }
+
+    pub fn validate_legacy(&self, me: &str) -> Result<ValidUpdate, QueryError> {
+        let mut messages = Vec::new();
+        if present(&self.classification).is_some() || present(&self.determination).is_some() {
+            messages.push(
+                "Classification and determination apply to the v2 alerts API; use feedback.".into(),
+            );
+        }
+        let change = Change::Legacy {
+            status: parse(&self.status, LegacyStatus::parse, &mut messages),
+            feedback: parse(&self.feedback, LegacyFeedback::parse, &mut messages),
+        };
+        self.finish(change, me, messages)
+    }
+
+    fn finish(
+        &self,
+        change: Change,
+        me: &str,
+        mut messages: Vec<String>,
+    ) -> Result<ValidUpdate, QueryError> {
+        let id = validate_alert_id(self.alert_id.as_deref().unwrap_or_default())
+            .map_err(|m| messages.insert(0, m))
+            .unwrap_or_default();
+        let comment = present(&self.comment).map(str::to_string);
+        if comment
+            .as_ref()
+            .is_some_and(|c| c.chars().count() > MAX_COMMENT_LEN)
+        {
+            messages.push(format!(
+                "A comment is at most {MAX_COMMENT_LEN} characters."
+            ));
+        }
+        let assign_to = match present(&self.assign_to_me).map(str::to_ascii_lowercase) {
+            None => None,
+            Some(v) if matches!(v.as_str(), "on" | "true" | "1" | "yes") => Some(me.to_string()),
+            Some(v) if matches!(v.as_str(), "off" | "false" | "0" | "no") => None,
+            Some(_) => {
+                messages.push("Assign to me must be on or off.".into());
+                None
+            }
+        };
+        let update = ValidUpdate {
+            id,
+            change,
+            assign_to,
+            comment,
+        };
+        if messages.is_empty() && !update.changes_anything() {
+            messages.push(
+                "Choose something to change: a status, a verdict, a comment or assign to me."
+                    .into(),
+            );
+        }
+        if messages.is_empty() {
+            Ok(update)
+        } else {
+            Err(QueryError { messages })
+        }
+    }
+}
+
+fn parse<T>(
+    value: &Option<String>,
+    parse: fn(&str) -> Result<T, UnknownValue>,
+    messages: &mut Vec<String>,
+) -> Option<T> {
+    let raw = present(value)?;
+    parse(raw).map_err(|e| messages.push(format!("{e}."))).ok()
+}
+
+impl ValidUpdate {
+    fn changes_anything(&self) -> bool {
+        self.patch_fields().is_some() || self.comment.is_some()
+    }
+
+    /// The fields to PATCH (without the legacy vendorInformation), or `None` when only a
+    /// comment is added on v2.
+    fn patch_fields(&self) -> Option<Map<String, Value>> {
+        let mut fields = Map::new();
+        let mut put = |name: &str, value: Option<&'static str>| {
+            if let Some(v) = value {
+                fields.insert(name.into(), json!(v));
+            }
+        };
+        match &self.change {
+            Change::V2 {
+                status,
+                classification,
+                determination,
+            } => {
+                put("status", status.map(AlertStatus::as_str));
+                put("classification", classification.map(Classification::as_str));
+                put("determination", determination.map(Determination::as_str));
+            }
+            Change::Legacy { status, feedback } => {
+                put("status", status.map(LegacyStatus::as_str));
+                put("feedback", feedback.map(LegacyFeedback::as_str));
+            }
+        }
+        if let Some(me) = &self.assign_to {
+            fields.insert("assignedTo".into(), json!(me));
+        }
+        (!fields.is_empty()).then_some(fields)
+    }
+
+    /// The alerts_v2 PATCH body, or `None` when there is nothing to PATCH (comment only).
+    pub fn v2_patch_body(&self) -> Option<Value> {
+        self.patch_fields().map(Value::Object)
+    }
+
+    /// The legacy PATCH body: the changes, the new comment appended to the alert's existing
+    /// comments (which may be null), and the alert's own `vendorInformation` (required).
+    pub fn legacy_patch_body(&self, original: &Value) -> Value {
+        let mut fields = self.patch_fields().unwrap_or_default();
+        if let Some(comment) = &self.comment {
+            let mut comments: Vec<Value> = original
+                .get("comments")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            comments.push(json!(comment));
+            fields.insert("comments".into(), Value::Array(comments));
+        }
+        let vendor = original
+            .get("vendorInformation")
+            .cloned()
+            .unwrap_or(Value::Null);
+        fields.insert(
+            "vendorInformation".into(),
+            json!({"provider": vendor.get("provider"), "vendor": vendor.get("vendor")}),
+        );
+        Value::Object(fields)
+    }
+}
+
+#[cfg(test)]
+mod tests;

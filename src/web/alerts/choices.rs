@@ -1,0 +1,110 @@
+//! Options for the filter and manage forms.
+
+use crate::alerts::filter::{
+    AlertStatus, Classification, Determination, LegacyFeedback, LegacyStatus, ServiceSource,
+    Severity,
+};
+use crate::alerts::query::TOP_CHOICES;
+
+/// One `<option>`.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// Categories offered for the legacy filter.
+pub const LEGACY_CATEGORIES: [&str; 10] = [
+    "BruteForce",
+    "credentialTheft",
+    "DataExfiltration",
+    "ImpossibleTravel",
+    "Malware",
+    "MultiStageAttack",
+    "Phishing",
+    "ransomware",
+    "SuspiciousActivity",
+    "UnfamiliarLocation",
+];
+
+fn normalize(value: &str) -> String {
+    value
+        .chars()
+        .filter(|c| !matches!(c, '_' | '-' | ' '))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// An "any" option followed by `values`; the one matching `current` is selected.
+pub fn with_any<'a>(
+    values: impl IntoIterator<Item = (String, &'a str)>,
+    current: Option<&str>,
+) -> Vec<Choice> {
+    let current = current.map(normalize).unwrap_or_default();
+    let mut out = vec![Choice {
+        value: String::new(),
+        label: "Any".to_string(),
+        selected: current.is_empty(),
+    }];
+    out.extend(values.into_iter().map(|(value, label)| Choice {
+        selected: !current.is_empty() && normalize(&value) == current,
+        value,
+        label: label.to_string(),
+    }));
+    out
+}
+
+macro_rules! enum_choices {
+    ($name:ident, $ty:ty) => {
+        pub fn $name(current: Option<&str>) -> Vec<Choice> {
+            with_any(
+                <$ty>::ALL.iter().map(|v| (v.form_value(), v.as_str())),
+                current,
+            )
+        }
+    };
+}
+
+enum_choices!(v2_statuses, AlertStatus);
+enum_choices!(legacy_statuses, LegacyStatus);
+enum_choices!(severities, Severity);
+enum_choices!(service_sources, ServiceSource);
+enum_choices!(classifications, Classification);
+enum_choices!(determinations, Determination);
+enum_choices!(feedbacks, LegacyFeedback);
+
+/// Text values (providers, categories) as options, keeping an unlisted current value.
+pub fn texts(values: &[String], current: Option<&str>) -> Vec<Choice> {
+    let mut values: Vec<String> = values.to_vec();
+    if let Some(current) = current
+        .map(str::trim)
+        .filter(|c| !c.is_empty() && !values.iter().any(|v| v == c))
+    {
+        values.push(current.to_string());
+    }
+    let current = current.map(str::trim).unwrap_or_default();
+    let mut out = vec![Choice {
+        value: String::new(),
+        label: "Any".to_string(),
+        selected: current.is_empty(),
+    }];
+    out.extend(values.into_iter().map(|v| Choice {
+        selected: v == current,
+        label: v.clone(),
+        value: v,
+    }));
+    out
+}
+
+/// The page sizes, one selected.
+pub fn tops(current: u32) -> Vec<Choice> {
+    TOP_CHOICES
+        .iter()
+        .map(|n| Choice {
+            value: n.to_string(),
+            label: n.to_string(),
+            selected: *n == current,
+        })
+        .collect()
+}

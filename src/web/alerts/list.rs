@@ -1,0 +1,227 @@
+//! `GET /alerts`: the filter form, the results, and the manage-alert form.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use tower_sessions::Session;
+use url::Url;
+
+use super::choices::{self, Choice, LEGACY_CATEGORIES};
+use super::notice::{Notice, explain};
+use super::permission;
+use crate::alerts::api::AlertsApi;
+use crate::alerts::query::{AlertQuery, DEFAULT_TOP};
+use crate::alerts::row::AlertRow;
+use crate::auth::User;
+use crate::web::layout::Layout;
+
+const PROVIDERS_KEY: &str = "alerts.legacy_providers";
+const EXPLORER: &str = "https://developer.microsoft.com/en-us/graph/graph-explorer";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ListParams {
+    #[serde(flatten)]
+    pub query: AlertQuery,
+    /// An `@odata.nextLink` to load instead of the first page.
+    pub next: Option<String>,
+}
+
+/// The filter form's options, with the current values selected.
+pub struct FilterForm {
+    pub tops: Vec<Choice>,
+    pub statuses: Vec<Choice>,
+    pub severities: Vec<Choice>,
+    pub providers: Vec<Choice>,
+    pub categories: Vec<Choice>,
+    pub service_sources: Vec<Choice>,
+    pub classifications: Vec<Choice>,
+    pub determinations: Vec<Choice>,
+    pub assigned_to_me: bool,
+    pub fqdn: String,
+    pub upn: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "alerts.html")]
+pub struct AlertsPage {
+    pub layout: Layout,
+    pub legacy: bool,
+    pub api_label: &'static str,
+    pub form: FilterForm,
+    pub errors: Vec<String>,
+    pub notice: Option<Notice>,
+    /// Whether a query ran (false when the form had errors).
+    pub searched: bool,
+    pub rows: Vec<AlertRow>,
+    pub rest_query: String,
+    pub explorer_url: String,
+    pub next_href: Option<String>,
+    pub export_query: String,
+    pub manage_statuses: Vec<Choice>,
+    pub manage_feedbacks: Vec<Choice>,
+    pub manage_classifications: Vec<Choice>,
+    pub manage_determinations: Vec<Choice>,
+}
+
+pub async fn show(
+    State(api): State<AlertsApi>,
+    user: User,
+    layout: Layout,
+    session: Session,
+    Query(params): Query<ListParams>,
+) -> Response {
+    let legacy = api.is_legacy();
+    let providers = if legacy {
+        legacy_providers(&api, &user, &session).await
+    } else {
+        Vec::new()
+    };
+    let query = &params.query;
+    let validated = api.validate(query, &user.upn);
+    let top = validated.as_ref().map_or(DEFAULT_TOP, |v| v.top);
+    let mut page = AlertsPage {
+        layout: layout.active("alerts"),
+        legacy,
+        api_label: if legacy {
+            "legacy /security/alerts"
+        } else {
+            "/security/alerts_v2"
+        },
+        form: filter_form(query, top, legacy, &providers),
+        errors: Vec::new(),
+        notice: None,
+        searched: false,
+        rows: Vec::new(),
+        rest_query: String::new(),
+        explorer_url: String::new(),
+        next_href: None,
+        export_query: serde_urlencoded::to_string(query).unwrap_or_default(),
+        manage_statuses: if legacy {
+            choices::legacy_statuses(None)
+        } else {
+            choices::v2_statuses(None)
+        },
+        manage_feedbacks: choices::feedbacks(None),
+        manage_classifications: choices::classifications(None),
+        manage_determinations: choices::determinations(None),
+    };
+    let valid = match validated {
+        Ok(valid) => valid,
+        Err(err) => {
+            page.errors = err.messages;
+            return with_status(page, axum::http::StatusCode::BAD_REQUEST);
+        }
+    };
+    let url = match params.next.as_deref().filter(|n| !n.is_empty()) {
+        None => api.first_page_url(&valid, None),
+        Some(link) => match api.next_page_url(link) {
+            Ok(url) => url,
+            Err(message) => {
+                page.errors = vec![message];
+                return with_status(page, axum::http::StatusCode::BAD_REQUEST);
+            }
+        },
+    };
+    page.rest_query = format!("GET {}", readable(&url));
+    page.explorer_url = explorer_url(&url, api.graph().base_url());
+    page.searched = true;
+    match api.fetch_page(user.access_token(), url).await {
+        Ok(result) => {
+            page.rows = result.rows;
+            page.next_href = result.next_link.map(|link| {
+                let mut pairs = url::form_urlencoded::Serializer::new(page.export_query.clone());
+                pairs.append_pair("next", &link);
+                format!("/alerts?{}", pairs.finish())
+            });
+            page.into_response()
+        }
+        Err(err) => {
+            let notice = explain(&err, permission(&api));
+            let status = notice.status;
+            page.notice = Some(notice);
+            with_status(page, status)
+        }
+    }
+}
+
+fn with_status(page: AlertsPage, status: axum::http::StatusCode) -> Response {
+    let mut response = page.into_response();
+    *response.status_mut() = status;
+    response
+}
+
+/// The providers the tenant returns, asked once per session.
+async fn legacy_providers(api: &AlertsApi, user: &User, session: &Session) -> Vec<String> {
+    if let Ok(Some(cached)) = session.get::<Vec<String>>(PROVIDERS_KEY).await {
+        return cached;
+    }
+    match api.legacy_providers(user.access_token()).await {
+        Ok(providers) => {
+            if let Err(err) = session.insert(PROVIDERS_KEY, &providers).await {
+                tracing::warn!(error = %err, "could not keep the provider list in the session");
+            }
+            providers
+        }
+        Err(err) => {
+            tracing::warn!(error = %err, "could not learn the legacy alert providers");
+            Vec::new()
+        }
+    }
+}
+
+fn filter_form(query: &AlertQuery, top: u32, legacy: bool, providers: &[String]) -> FilterForm {
+    let categories: Vec<String> = LEGACY_CATEGORIES.iter().map(|c| c.to_string()).collect();
+    FilterForm {
+        tops: choices::tops(top),
+        statuses: if legacy {
+            choices::legacy_statuses(query.status.as_deref())
+        } else {
+            choices::v2_statuses(query.status.as_deref())
+        },
+        severities: choices::severities(query.severity.as_deref()),
+        providers: choices::texts(providers, query.provider.as_deref()),
+        categories: choices::texts(&categories, query.category.as_deref()),
+        service_sources: choices::service_sources(query.service_source.as_deref()),
+        classifications: choices::classifications(query.classification.as_deref()),
+        determinations: choices::determinations(query.determination.as_deref()),
+        assigned_to_me: query.assigned_to_me(),
+        fqdn: query.fqdn.clone().unwrap_or_default(),
+        upn: query.upn.clone().unwrap_or_default(),
+    }
+}
+
+/// The URL with its query decoded, as a person would write it.
+pub fn readable(url: &Url) -> String {
+    let mut text = format!("{}{}", url.origin().ascii_serialization(), url.path());
+    let pairs: Vec<String> = url.query_pairs().map(|(k, v)| format!("{k}={v}")).collect();
+    if !pairs.is_empty() {
+        text.push('?');
+        text.push_str(&pairs.join("&"));
+    }
+    text
+}
+
+/// Graph Explorer, opened on the same request against Microsoft Graph.
+fn explorer_url(url: &Url, base: &Url) -> String {
+    let base_path = base.path().trim_end_matches('/');
+    let path = url.path().strip_prefix(base_path).unwrap_or(url.path());
+    let path = path.trim_start_matches('/');
+    let (version, request) = path.split_once('/').unwrap_or(("v1.0", path));
+    let mut request = request.to_string();
+    let pairs: Vec<String> = url.query_pairs().map(|(k, v)| format!("{k}={v}")).collect();
+    if !pairs.is_empty() {
+        request.push('?');
+        request.push_str(&pairs.join("&"));
+    }
+    let mut explorer = Url::parse(EXPLORER).expect("a valid Graph Explorer URL");
+    explorer
+        .query_pairs_mut()
+        .append_pair("request", &request)
+        .append_pair("method", "GET")
+        .append_pair("version", version)
+        .append_pair("GraphUrl", "https://graph.microsoft.com");
+    explorer.to_string()
+}

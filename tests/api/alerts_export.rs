@@ -1,0 +1,97 @@
+//! Exports and resilience: every matching alert in CSV and JSON; a throttled call retried.
+
+use std::time::{Duration, Instant};
+
+use graphsec::alerts::filter::AlertStatus;
+use graphsec::config::AlertsApiKind;
+use graphsec::sandbox::Fault;
+
+use crate::alerts_support::*;
+
+#[tokio::test]
+async fn export_returns_every_matching_alert() {
+    for api in APIS {
+        let app = signed_in(api).await;
+        let new_status = if api == AlertsApiKind::Legacy {
+            "new_alert"
+        } else {
+            "new"
+        };
+        let want = expected(&app, |a| a.status == AlertStatus::New);
+
+        let response = app
+            .get(&format!("/alerts/export.csv?status={new_status}"))
+            .await;
+        assert_eq!(response.status(), 200);
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/csv")
+        );
+        let csv = response.text().await.unwrap();
+        let mut lines = csv.lines();
+        assert_eq!(
+            lines.next(),
+            Some("id,title,category,severity,status,source,assigned_to,created")
+        );
+        let ids: std::collections::BTreeSet<String> = lines
+            .map(|l| l.split(',').next().unwrap().to_string())
+            .collect();
+        assert_eq!(ids, want, "{api:?} csv");
+
+        let response = app.get("/alerts/export.json").await;
+        assert_eq!(response.status(), 200);
+        let all: Vec<serde_json::Value> = response.json().await.unwrap();
+        assert_eq!(all.len(), alerts(&app).len(), "{api:?} json");
+    }
+}
+
+#[tokio::test]
+async fn csv_quotes_titles_with_commas_and_quotes() {
+    let app = signed_in(AlertsApiKind::V2).await;
+    let csv = app.get("/alerts/export.csv").await.text().await.unwrap();
+    assert!(
+        csv.contains("\"Suspicious script <script>alert('x')</script> in an email attachment\"")
+            || csv
+                .contains(",Suspicious script <script>alert('x')</script> in an email attachment,")
+    );
+    assert!(
+        csv.contains("\"Suspected DCSync attack (replication of directory services)\"")
+            || csv.contains(",Suspected DCSync attack (replication of directory services),")
+    );
+}
+
+#[tokio::test]
+async fn a_throttled_call_is_retried_after_retry_after_and_the_page_loads() {
+    for api in APIS {
+        let app = signed_in(api).await;
+        let path = if api == AlertsApiKind::V2 {
+            "/v1.0/security/alerts_v2"
+        } else {
+            "/v1.0/security/alerts"
+        };
+        app.get_html("/alerts").await;
+        let before = app.sandbox.state().request_count(path);
+        app.sandbox.state().faults().push(
+            path,
+            Fault::TooManyRequests {
+                retry_after_secs: 1.0,
+            },
+        );
+        let started = Instant::now();
+        let (status, html) = app.get_html("/alerts?top=5").await;
+        assert_eq!(status, 200, "{api:?}: {html}");
+        assert!(!row_ids(&html).is_empty());
+        assert!(
+            started.elapsed() >= Duration::from_millis(900),
+            "{api:?} waited {:?}",
+            started.elapsed()
+        );
+        assert_eq!(
+            app.sandbox.state().request_count(path) - before,
+            2,
+            "{api:?}"
+        );
+    }
+}

@@ -1,0 +1,276 @@
+//! The harness: one chromedriver + headless Chromium per test, plus the app and the sandbox.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
+use fantoccini::{Client, ClientBuilder, Locator};
+use graphsec::config::{AlertsApiKind, Settings};
+use graphsec::sandbox::{Sandbox, SandboxHandle, SandboxOptions};
+use graphsec::startup::Application;
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{Value, json};
+use tokio::process::{Child, Command};
+use tokio::sync::Semaphore;
+
+/// Two browsers at a time are plenty on a small machine.
+static BROWSERS: Semaphore = Semaphore::const_new(2);
+
+#[allow(dead_code)] // not every browser test uses every part
+pub struct Session {
+    pub client: Client,
+    pub app_url: String,
+    /// The sandbox tenant, for tests that change alerts behind the browser's back.
+    pub sandbox: SandboxHandle,
+    _driver: Child,
+    _profile: tempfile::TempDir,
+    _data: tempfile::TempDir,
+    _permit: tokio::sync::SemaphorePermit<'static>,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn find(binary: &str) -> String {
+    for dir in ["/usr/bin", "/usr/local/bin", "/usr/lib/chromium"] {
+        let path = PathBuf::from(dir).join(binary);
+        if path.exists() {
+            return path.display().to_string();
+        }
+    }
+    panic!(
+        "{binary} is not installed: run `apt-get install chromium chromium-driver` (or .ci/run)"
+    );
+}
+
+pub async fn start(api: AlertsApiKind) -> Session {
+    start_with(SandboxOptions::default(), api).await
+}
+
+pub async fn start_with(options: SandboxOptions, api: AlertsApiKind) -> Session {
+    let permit = BROWSERS.acquire().await.unwrap();
+    let sandbox = Sandbox::start(options).await.unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let base = sandbox
+        .base_url()
+        .as_str()
+        .trim_end_matches('/')
+        .to_string();
+    let defaults = [
+        ("server.bind", "127.0.0.1:0".to_string()),
+        ("server.public_url", "http://localhost:0".to_string()),
+        ("server.data_dir", data.path().display().to_string()),
+        ("identity.authority", sandbox.authority().to_string()),
+        ("identity.client_id", "graphsec-sandbox".to_string()),
+        ("identity.client_secret", "sandbox-secret".to_string()),
+        ("graph.base_url", base.clone()),
+        ("defender.base_url", base),
+    ];
+    let mut settings = Settings::load_layered(None, &defaults).unwrap();
+    settings.graph.alerts_api = api;
+    let app = Application::build(settings).await.unwrap();
+    let app_url = format!("http://localhost:{}", app.port());
+    tokio::spawn(async move { app.run_until_stopped().await.unwrap() });
+
+    let port = free_port();
+    let driver = Command::new(find("chromedriver"))
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("chromedriver starts");
+    let profile = tempfile::tempdir().unwrap();
+    let client = connect(port, &profile).await;
+    Session {
+        client,
+        app_url,
+        sandbox,
+        _driver: driver,
+        _profile: profile,
+        _data: data,
+        _permit: permit,
+    }
+}
+
+async fn connect(port: u16, profile: &tempfile::TempDir) -> Client {
+    let mut caps = Capabilities::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": find("chromium"),
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                format!("--user-data-dir={}", profile.path().display()),
+            ],
+        }),
+    );
+    caps.insert("goog:loggingPrefs".into(), json!({"browser": "ALL"}));
+    let url = format!("http://127.0.0.1:{port}");
+    for _ in 0..50 {
+        if let Ok(client) = ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
+            return client;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("could not open a WebDriver session on chromedriver at {url}");
+}
+
+/// chromedriver's log endpoint (not part of W3C WebDriver, but supported by Chromium's driver).
+#[derive(Debug)]
+struct BrowserLog;
+
+impl WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (
+            http::Method::POST,
+            Some(json!({"type": "browser"}).to_string()),
+        )
+    }
+}
+
+impl Session {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.app_url)
+    }
+
+    pub async fn goto(&self, path: &str) {
+        self.client.goto(&self.url(path)).await.unwrap();
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        self.client
+            .wait()
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.client
+            .wait()
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+
+    /// Errors and warnings the console logged since the last call (CSP violations show up here).
+    pub async fn console_problems(&self) -> Vec<String> {
+        let log = self
+            .client
+            .issue_cmd(BrowserLog)
+            .await
+            .unwrap_or(Value::Null);
+        log.as_array()
+            .into_iter()
+            .flatten()
+            .filter(|entry| matches!(entry["level"].as_str(), Some("SEVERE") | Some("WARNING")))
+            .map(|entry| entry["message"].as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
+    /// Asserts the current page is clean: no console errors, every stylesheet and image loaded,
+    /// and no resource fetched from a host other than the page's own.
+    pub async fn assert_clean_page(&self) {
+        let problems = self.console_problems().await;
+        assert!(
+            problems.is_empty(),
+            "console problems on {}: {problems:#?}",
+            self.current_url().await
+        );
+        let report = self
+            .client
+            .execute(
+                "const origin = location.origin;
+                 const foreign = performance.getEntriesByType('resource').map(e => e.name)
+                     .filter(n => !n.startsWith(origin));
+                 const brokenImages = [...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src);
+                 const brokenSheets = [...document.querySelectorAll('link[rel=stylesheet]')].filter(l => !l.sheet).map(l => l.href);
+                 return {foreign, brokenImages, brokenSheets};",
+                vec![],
+            )
+            .await
+            .unwrap();
+        for key in ["foreign", "brokenImages", "brokenSheets"] {
+            assert_eq!(
+                report[key],
+                json!([]),
+                "{key} on {}",
+                self.current_url().await
+            );
+        }
+    }
+
+    pub async fn current_url(&self) -> String {
+        self.client
+            .current_url()
+            .await
+            .map(|u| u.to_string())
+            .unwrap_or_default()
+    }
+
+    /// Saves a PNG under target/screenshots (and docs/screenshots when GRAPHSEC_SCREENSHOTS=docs).
+    pub async fn screenshot(&self, name: &str) {
+        let png = self.client.screenshot().await.unwrap();
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let mut dirs = vec![root.join("target/screenshots")];
+        if std::env::var("GRAPHSEC_SCREENSHOTS").as_deref() == Ok("docs") {
+            dirs.push(root.join("docs/screenshots"));
+        }
+        for dir in dirs {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join(format!("{name}.png")), &png).unwrap();
+        }
+    }
+
+    /// Signs in through the sandbox's authorize page as the user with this UPN.
+    pub async fn sign_in(&self, upn: &str) {
+        self.goto("/").await;
+        self.click("#sign-in").await;
+        let radio = format!("input[name=user][value='{}']", oid_of(upn));
+        self.click(&radio).await;
+        self.click("#approve").await;
+        self.client
+            .wait()
+            .for_element(Locator::Css("#signed-in-user"))
+            .await
+            .unwrap();
+    }
+
+    pub async fn close(self) {
+        let _ = self.client.close().await;
+    }
+}
+
+pub fn oid_of(upn: &str) -> &'static str {
+    graphsec::sandbox::users::user_by_ref(upn)
+        .expect("a demo user")
+        .oid
+}
