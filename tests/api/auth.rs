@@ -353,5 +353,8 @@ async fn a_restart_does_not_sign_anyone_out() {
     app.server = server;
     let (status, html) = app.get_html("/").await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(select_text(&html, "#user-name").as_deref(), Some("Megan Bowen"));
+    assert_eq!(
+        select_text(&html, "#user-name").as_deref(),
+        Some("Megan Bowen")
+    );
 }

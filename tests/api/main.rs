@@ -11,3 +11,4 @@ mod auth;
 #[allow(dead_code)] // helpers serve every feature module; not each uses all of them
 mod helpers;
 mod pages;
+mod scale_out;
