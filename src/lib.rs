@@ -1,8 +1,10 @@
 pub mod alerts;
+pub mod apponly;
 pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod defender;
 pub mod demo;
 pub mod error;
 pub mod graph;

@@ -12,3 +12,4 @@ mod auth;
 mod helpers;
 mod pages;
 mod scale_out;
+mod secure_score;
