@@ -10,6 +10,7 @@ pub mod error;
 pub mod graph;
 pub mod random;
 pub mod sandbox;
+pub mod sessions;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

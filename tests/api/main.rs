@@ -12,4 +12,5 @@ mod cli;
 #[allow(dead_code)] // helpers serve every feature module; not each uses all of them
 mod helpers;
 mod pages;
+mod scale_out;
 mod secure_score;
