@@ -20,4 +20,6 @@ pub struct AppState {
     pub db: SqlitePool,
     /// Subscriptions, notifications and their live fan-out.
     pub notify: Notify,
+    /// Set when `redis.url` is configured: shared sessions and notification fan-out.
+    pub redis: Option<tower_sessions_redis_store::fred::prelude::Pool>,
 }

@@ -10,6 +10,7 @@ pub mod mail;
 pub mod me;
 mod paging;
 mod retry;
+pub mod secure_score;
 pub mod subscriptions;
 
 pub use client::{GraphClient, GraphResponse};

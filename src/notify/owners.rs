@@ -11,7 +11,12 @@ use std::str::FromStr;
 
 use secrecy::SecretString;
 use sqlx::SqlitePool;
-use tower_sessions::{SessionStore, session::Id};
+use tower_sessions::{
+    SessionStore,
+    session::{Id, Record},
+    session_store,
+};
+use tower_sessions_redis_store::{RedisStore, fred::prelude::Pool};
 use tower_sessions_sqlx_store::SqliteStore;
 
 use crate::{
@@ -19,16 +24,47 @@ use crate::{
     state::AppState,
 };
 
+/// The session store the app runs with (see `crate::sessions`).
+#[derive(Clone, Debug)]
+enum Sessions {
+    Sqlite(SqliteStore),
+    Redis(RedisStore<Pool>),
+}
+
+impl Sessions {
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        match self {
+            Self::Sqlite(store) => store.load(id).await,
+            Self::Redis(store) => store.load(id).await,
+        }
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        match self {
+            Self::Sqlite(store) => store.save(record).await,
+            Self::Redis(store) => store.save(record).await,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Owners {
     pool: SqlitePool,
-    sessions: SqliteStore,
+    sessions: Sessions,
 }
 
 impl Owners {
-    pub fn new(pool: SqlitePool) -> Self {
-        let sessions = SqliteStore::new(pool.clone());
+    /// Owners over the app's database, reading sessions where the app keeps them.
+    pub fn new(pool: SqlitePool, redis: Option<&Pool>) -> Self {
+        let sessions = match redis {
+            Some(redis) => Sessions::Redis(RedisStore::new(redis.clone())),
+            None => Sessions::Sqlite(SqliteStore::new(pool.clone())),
+        };
         Self { pool, sessions }
+    }
+
+    pub fn for_app(state: &AppState) -> Self {
+        Self::new(state.db.clone(), state.redis.as_ref())
     }
 
     /// Records the session the owner is using now.

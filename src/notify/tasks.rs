@@ -11,7 +11,7 @@ use crate::state::AppState;
 pub fn spawn(state: AppState, lifecycle: mpsc::Receiver<Verified>) {
     let settings = state.settings.notify.clone();
     let notify = state.notify.clone();
-    let backend = GraphBackend::new(state.clone(), Owners::new(state.db.clone()));
+    let backend = GraphBackend::new(state.clone(), Owners::for_app(&state));
     let manager = Manager::new(
         notify.registry.clone(),
         notify.journal.clone(),

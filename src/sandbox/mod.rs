@@ -6,12 +6,14 @@
 
 pub mod caller;
 mod cli;
+pub mod defender;
 pub mod errors;
 pub mod faults;
 pub mod identity;
 pub mod me;
 pub mod odata;
 pub mod requests;
+pub mod secure_score;
 pub mod security;
 pub mod seed;
 mod state;
@@ -174,6 +176,8 @@ pub fn router(state: SandboxState) -> Router {
 fn graph_routes(state: &SandboxState) -> Router<SandboxState> {
     Router::new()
         .merge(me::router())
+        .merge(secure_score::router())
+        .merge(defender::router())
         .merge(security::router())
         .merge(subscriptions::router())
         .layer(from_fn_with_state(state.clone(), faults::apply))

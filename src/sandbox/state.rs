@@ -1,6 +1,7 @@
 //! The sandbox's shared state: configuration, signing key, and one part per feature.
 
 use super::SandboxOptions;
+use super::defender::DefenderState;
 use super::faults::Faults;
 use super::identity::store::IdentityStore;
 use super::requests::{RecordedRequest, RequestLog};
@@ -20,6 +21,7 @@ pub struct SandboxState {
     requests: Arc<RequestLog>,
     security: Arc<SecurityStore>,
     subscriptions: Arc<Subscriptions>,
+    defender: Arc<DefenderState>,
 }
 
 struct Config {
@@ -37,6 +39,7 @@ impl SandboxState {
             requests: Arc::new(RequestLog::default()),
             security: Arc::new(SecurityStore::default()),
             subscriptions: Arc::new(Subscriptions::default()),
+            defender: Arc::new(DefenderState::default()),
         }
     }
 
@@ -70,6 +73,11 @@ impl SandboxState {
     /// Change-notification subscriptions and their deliveries.
     pub fn subscriptions(&self) -> &Subscriptions {
         &self.subscriptions
+    }
+
+    /// The Defender API's part: its rate limit.
+    pub fn defender(&self) -> &DefenderState {
+        &self.defender
     }
 
     pub fn request_log(&self) -> &RequestLog {

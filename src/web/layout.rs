@@ -52,6 +52,11 @@ pub const NAV: &[NavItem] = &[
         label: "Notify",
         href: "/listen",
     },
+    NavItem {
+        key: "secure-score",
+        label: "Secure Score",
+        href: "/secure-score",
+    },
 ];
 
 #[derive(Debug, Clone, Default)]

@@ -8,6 +8,7 @@ pub mod incidents;
 pub mod layout;
 pub mod notify;
 pub mod request_id;
+pub mod secure_score;
 mod security_headers;
 pub mod subscriptions;
 
@@ -30,6 +31,7 @@ pub fn router<S: SessionStore + Clone>(
         .merge(home::router())
         .merge(alerts::router())
         .merge(incidents::router())
+        .merge(secure_score::router())
         .merge(auth::router())
         .merge(subscriptions::router())
         .merge(notify::router())

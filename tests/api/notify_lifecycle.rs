@@ -241,3 +241,31 @@ async fn the_v2_watcher_publishes_a_changed_alert() {
     });
     assert!(polled);
 }
+
+#[tokio::test]
+async fn with_redis_sessions_the_renewal_task_still_finds_the_owner_token() {
+    let app = spawn_app_with(SandboxOptions::default(), |s| {
+        s.graph.alerts_api = AlertsApiKind::Legacy;
+        s.redis.url = "redis://127.0.0.1:6379".into();
+        s.notify.subscription_minutes = 60;
+        s.notify.renew_before_minutes = 120;
+        s.notify.renew_interval_secs = 1;
+    })
+    .await;
+    app.sign_in().await;
+    subscribe(&app, &[("severity", "high")]).await;
+    let sub = sandbox_subscriptions(&app, CONTOSO)[0].clone();
+    let renewed = eventually(WAIT, || async {
+        let path = format!("/v1.0/subscriptions/{}", sub.id);
+        let requests = app.sandbox.state().requests();
+        requests
+            .iter()
+            .any(|r| r.method == "PATCH" && r.path_and_query == path)
+    })
+    .await;
+    assert!(
+        renewed,
+        "renewed with the owner's token from the Redis session"
+    );
+    assert_eq!(row_state(&app, &app.client).await.0, "active");
+}

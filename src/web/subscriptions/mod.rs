@@ -155,7 +155,7 @@ async fn page(
 
 /// Keeps the owner's session on record so background renewals can use its tokens.
 pub async fn remember(state: &AppState, user: &User, session: &Session) {
-    let owners = Owners::new(state.db.clone());
+    let owners = Owners::for_app(state);
     if let Err(error) = owners
         .remember(&user.tenant_id, &user.oid, session.id())
         .await
