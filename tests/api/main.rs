@@ -12,6 +12,7 @@ mod cli;
 #[allow(dead_code)] // helpers serve every feature module; not each uses all of them
 mod helpers;
 mod notify_lifecycle;
+mod notify_sandbox;
 mod notify_stream;
 mod notify_subscriptions;
 mod notify_support;
