@@ -26,6 +26,8 @@ pub struct Settings {
     pub defender: DefenderSettings,
     #[serde(default)]
     pub redis: RedisSettings,
+    #[serde(default)]
+    pub notify: crate::notify::settings::NotifySettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]

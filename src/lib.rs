@@ -8,6 +8,7 @@ pub mod defender;
 pub mod demo;
 pub mod error;
 pub mod graph;
+pub mod notify;
 pub mod random;
 pub mod sandbox;
 pub mod sessions;

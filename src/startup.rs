@@ -12,6 +12,7 @@ use crate::auth::oauth;
 use crate::config::Settings;
 use crate::db;
 use crate::graph::GraphClient;
+use crate::notify;
 use crate::sessions::{self, SessionBackend};
 use crate::state::AppState;
 use crate::web;
@@ -40,6 +41,12 @@ impl Application {
         let backend = sessions::backend(&db, redis.as_ref()).await?;
         let secure_cookies = urls.public_url.scheme() == "https";
 
+        notify::db::migrate(&db)
+            .await
+            .context("cannot prepare the notification tables")?;
+        let (notifications, lifecycle) =
+            notify::service::Notify::new(db.clone(), notify::hub::Hub::new());
+
         let timeout = Duration::from_secs(settings.graph.timeout_secs.max(1));
         let state = AppState {
             oauth: Arc::new(oauth::build_client(&settings, &urls)),
@@ -49,7 +56,9 @@ impl Application {
             settings: Arc::new(settings),
             db,
             redis,
+            notify: notifications,
         };
+        notify::tasks::spawn(state.clone(), lifecycle);
         let router = match backend {
             SessionBackend::Sqlite(store) => {
                 web::router(state.clone(), sessions::layer(store, secure_cookies))

@@ -7,6 +7,7 @@ use sqlx::SqlitePool;
 use crate::auth::oauth::OAuthClient;
 use crate::config::{Settings, Urls};
 use crate::graph::GraphClient;
+use crate::notify::service::Notify;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -19,4 +20,6 @@ pub struct AppState {
     pub db: SqlitePool,
     /// Set when `redis.url` is configured: shared sessions and notification fan-out.
     pub redis: Option<tower_sessions_redis_store::fred::prelude::Pool>,
+    /// Subscriptions, notifications and their live fan-out.
+    pub notify: Notify,
 }

@@ -12,8 +12,9 @@ mod scopes;
 mod session_data;
 mod user;
 
+pub use refresh::refresh;
 pub use scopes::has_scope;
-pub use session_data::{Tokens, USER as USER_KEY, UserInfo};
+pub use session_data::{TOKENS as TOKENS_KEY, Tokens, USER as USER_KEY, UserInfo};
 pub use user::User;
 
 use axum::Router;

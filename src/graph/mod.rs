@@ -11,6 +11,7 @@ pub mod me;
 mod paging;
 mod retry;
 pub mod secure_score;
+pub mod subscriptions;
 
 pub use client::{GraphClient, GraphResponse};
 pub use error::{GraphError, GraphErrorKind};

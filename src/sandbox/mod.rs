@@ -17,6 +17,7 @@ pub mod secure_score;
 pub mod security;
 pub mod seed;
 mod state;
+pub mod subscriptions;
 pub mod tokens;
 pub mod users;
 
@@ -84,6 +85,10 @@ impl Sandbox {
         };
         let base_url = Url::parse(&format!("http://{}", SocketAddr::new(host, address.port())))?;
         let state = SandboxState::new(options, base_url.clone());
+        subscriptions::listener::spawn(state.clone());
+        if state.options().activity {
+            subscriptions::activity::spawn(state.clone(), subscriptions::activity::EVERY);
+        }
         let app = router(state.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -174,6 +179,7 @@ fn graph_routes(state: &SandboxState) -> Router<SandboxState> {
         .merge(secure_score::router())
         .merge(defender::router())
         .merge(security::router())
+        .merge(subscriptions::router())
         .layer(from_fn_with_state(state.clone(), faults::apply))
         .layer(from_fn(errors::request_ids))
 }

@@ -6,6 +6,7 @@ use super::faults::Faults;
 use super::identity::store::IdentityStore;
 use super::requests::{RecordedRequest, RequestLog};
 use super::security::SecurityStore;
+use super::subscriptions::Subscriptions;
 use super::tokens::TokenSigner;
 use super::users::tenant_by_ref;
 use std::sync::Arc;
@@ -20,6 +21,7 @@ pub struct SandboxState {
     requests: Arc<RequestLog>,
     security: Arc<SecurityStore>,
     defender: Arc<DefenderState>,
+    subscriptions: Arc<Subscriptions>,
 }
 
 struct Config {
@@ -37,6 +39,7 @@ impl SandboxState {
             requests: Arc::new(RequestLog::default()),
             security: Arc::new(SecurityStore::default()),
             defender: Arc::new(DefenderState::default()),
+            subscriptions: Arc::new(Subscriptions::default()),
         }
     }
 
@@ -70,6 +73,11 @@ impl SandboxState {
     /// The Defender API's part: its rate limit.
     pub fn defender(&self) -> &DefenderState {
         &self.defender
+    }
+
+    /// Change-notification subscriptions and their deliveries.
+    pub fn subscriptions(&self) -> &Subscriptions {
+        &self.subscriptions
     }
 
     pub fn request_log(&self) -> &RequestLog {

@@ -43,6 +43,16 @@ pub const NAV: &[NavItem] = &[
         href: "/incidents",
     },
     NavItem {
+        key: "subscriptions",
+        label: "Subscriptions",
+        href: "/subscriptions",
+    },
+    NavItem {
+        key: "notify",
+        label: "Notify",
+        href: "/listen",
+    },
+    NavItem {
         key: "secure-score",
         label: "Secure Score",
         href: "/secure-score",

@@ -6,9 +6,11 @@ pub mod error_pages;
 mod home;
 pub mod incidents;
 pub mod layout;
+pub mod notify;
 pub mod request_id;
 pub mod secure_score;
 mod security_headers;
+pub mod subscriptions;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
@@ -31,11 +33,14 @@ pub fn router<S: SessionStore + Clone>(
         .merge(incidents::router())
         .merge(secure_score::router())
         .merge(auth::router())
+        .merge(subscriptions::router())
+        .merge(notify::router())
         .fallback(error_pages::not_found)
         .layer(from_fn(auth::csrf::require_csrf))
         .layer(from_fn(error_pages::render))
         .layer(sessions);
     let public = Router::new()
+        .merge(notify::webhook_router())
         .route("/healthz", get(|| async { "ok" }))
         .nest_service("/static", ServeDir::new(static_dir()));
     Router::new()

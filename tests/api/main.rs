@@ -11,6 +11,11 @@ mod auth;
 mod cli;
 #[allow(dead_code)] // helpers serve every feature module; not each uses all of them
 mod helpers;
+mod notify_lifecycle;
+mod notify_stream;
+mod notify_subscriptions;
+mod notify_support;
+mod notify_webhook;
 mod pages;
 mod scale_out;
 mod secure_score;

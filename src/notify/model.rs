@@ -1,0 +1,118 @@
+//! Rows of the notification tables: subscriptions and accepted notifications.
+
+use std::fmt;
+
+use serde::Serialize;
+use sqlx::FromRow;
+use time::OffsetDateTime;
+
+/// How changes reach us: Graph change notifications (legacy alerts) or polling (alerts_v2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, sqlx::Type)]
+#[sqlx(type_name = "TEXT", rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
+pub enum ApiKind {
+    LegacyWebhook,
+    V2Watch,
+}
+
+/// Where a subscription stands, as the subscriptions page shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, sqlx::Type)]
+#[sqlx(type_name = "TEXT", rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
+pub enum SubscriptionStatus {
+    Active,
+    RenewalFailed,
+    Removed,
+}
+
+impl SubscriptionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::RenewalFailed => "renewal-failed",
+            Self::Removed => "removed",
+        }
+    }
+}
+
+impl fmt::Display for SubscriptionStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A stored subscription. `client_state` is a secret shared with Graph only.
+#[derive(Clone, FromRow)]
+pub struct Subscription {
+    pub id: String,
+    pub graph_id: Option<String>,
+    pub owner_oid: String,
+    pub tenant_id: String,
+    pub resource: String,
+    pub change_type: String,
+    pub client_state: String,
+    pub expires_at: OffsetDateTime,
+    pub status: SubscriptionStatus,
+    pub last_notification_at: Option<OffsetDateTime>,
+    pub last_lifecycle_event: Option<String>,
+    pub api_kind: ApiKind,
+    /// The filter fields the subscription was created from, as JSON.
+    pub filters: String,
+    /// v2 watches: the newest `lastUpdateDateTime` already published.
+    pub watch_cursor: Option<OffsetDateTime>,
+    pub created_at: OffsetDateTime,
+}
+
+impl fmt::Debug for Subscription {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Subscription")
+            .field("id", &self.id)
+            .field("graph_id", &self.graph_id)
+            .field("tenant_id", &self.tenant_id)
+            .field("resource", &self.resource)
+            .field("status", &self.status)
+            .field("api_kind", &self.api_kind)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What is needed to record a new subscription.
+#[derive(Debug, Clone)]
+pub struct NewSubscription {
+    pub graph_id: Option<String>,
+    pub owner_oid: String,
+    pub tenant_id: String,
+    pub resource: String,
+    pub change_type: String,
+    pub client_state: String,
+    pub expires_at: OffsetDateTime,
+    pub api_kind: ApiKind,
+    pub filters: String,
+}
+
+/// An accepted notification, as stored. `id` is the SSE event id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
+pub struct Notification {
+    pub id: i64,
+    pub tenant_id: String,
+    pub subscription_id: String,
+    pub change_type: String,
+    pub resource: String,
+    pub alert_id: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub received_at: OffsetDateTime,
+    #[serde(skip)]
+    pub raw: String,
+}
+
+/// A notification about to be stored.
+#[derive(Debug, Clone)]
+pub struct NewNotification {
+    pub tenant_id: String,
+    pub subscription_id: String,
+    pub change_type: String,
+    pub resource: String,
+    pub alert_id: Option<String>,
+    pub raw: String,
+}

@@ -1,0 +1,94 @@
+//! Tokens for work done on a subscription owner's behalf when the owner is not at the
+//! browser (renewals, v2 polling, catch-up reads).
+//!
+//! The owner's tokens stay where sign-in put them, in the owner's server-side session.
+//! The registry remembers which session an owner last used on the notification pages;
+//! background work reads the tokens from that session, refreshes them there when they are
+//! about to expire, and so shares one refresh-token chain with the browser. When the owner
+//! signs out, or the session expires, the owner "can no longer get a token".
+
+use std::str::FromStr;
+
+use secrecy::SecretString;
+use sqlx::SqlitePool;
+use tower_sessions::{SessionStore, session::Id};
+use tower_sessions_sqlx_store::SqliteStore;
+
+use crate::{
+    auth::{self, Tokens},
+    state::AppState,
+};
+
+#[derive(Clone, Debug)]
+pub struct Owners {
+    pool: SqlitePool,
+    sessions: SqliteStore,
+}
+
+impl Owners {
+    pub fn new(pool: SqlitePool) -> Self {
+        let sessions = SqliteStore::new(pool.clone());
+        Self { pool, sessions }
+    }
+
+    /// Records the session the owner is using now.
+    pub async fn remember(
+        &self,
+        tenant_id: &str,
+        oid: &str,
+        session: Option<Id>,
+    ) -> Result<(), sqlx::Error> {
+        let Some(session) = session else {
+            return Ok(());
+        };
+        sqlx::query(
+            "INSERT INTO subscription_owners (tenant_id, oid, session_id) VALUES (?, ?, ?) \
+             ON CONFLICT (tenant_id, oid) DO UPDATE SET session_id = excluded.session_id",
+        )
+        .bind(tenant_id)
+        .bind(oid)
+        .bind(session.to_string())
+        .execute(&self.pool)
+        .await
+        .map(drop)
+    }
+
+    /// A valid access token of the owner, refreshed in the owner's session if needed;
+    /// `None` when the owner has no live session or the refresh failed.
+    pub async fn access_token(
+        &self,
+        state: &AppState,
+        tenant_id: &str,
+        oid: &str,
+    ) -> Option<SecretString> {
+        let session_id: String = sqlx::query_scalar(
+            "SELECT session_id FROM subscription_owners WHERE tenant_id = ? AND oid = ?",
+        )
+        .bind(tenant_id)
+        .bind(oid)
+        .fetch_optional(&self.pool)
+        .await
+        .inspect_err(|error| tracing::error!(%error, "reading subscription owners failed"))
+        .ok()??;
+        let id = Id::from_str(&session_id).ok()?;
+        let mut record = self.sessions.load(&id).await.ok()??;
+        let info: auth::UserInfo =
+            serde_json::from_value(record.data.get(auth::USER_KEY)?.clone()).ok()?;
+        if info.oid != oid || info.tenant_id != tenant_id {
+            return None;
+        }
+        let tokens: Tokens =
+            serde_json::from_value(record.data.get(auth::TOKENS_KEY)?.clone()).ok()?;
+        if !tokens.needs_refresh() {
+            return Some(tokens.access_token());
+        }
+        let fresh = auth::refresh(state, &tokens).await?;
+        record
+            .data
+            .insert(auth::TOKENS_KEY.into(), serde_json::to_value(&fresh).ok()?);
+        if let Err(error) = self.sessions.save(&record).await {
+            tracing::warn!(%error, "saving refreshed owner tokens failed");
+        }
+        Some(fresh.access_token())
+    }
+}

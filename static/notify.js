@@ -1,0 +1,86 @@
+// The live notifications page: history is rendered by the server; this script opens
+// the event stream after the newest shown id and adds each new notification on top.
+// Every value is set as text (textContent), never parsed as HTML.
+(function () {
+  "use strict";
+
+  var list = document.getElementById("notifications");
+  var indicator = document.getElementById("connection");
+  if (!list || !indicator) {
+    return;
+  }
+  if (!window.EventSource) {
+    setState("offline", "Live updates need a browser with EventSource");
+    return;
+  }
+
+  var seen = {};
+  Array.prototype.forEach.call(list.querySelectorAll("[data-notification-id]"), function (el) {
+    seen[el.getAttribute("data-notification-id")] = true;
+  });
+
+  function setState(state, text) {
+    indicator.setAttribute("data-state", state);
+    indicator.textContent = text;
+  }
+
+  function textSpan(className, text) {
+    var span = document.createElement("span");
+    span.className = className;
+    span.textContent = text;
+    return span;
+  }
+
+  function render(n) {
+    var item = document.createElement("li");
+    item.className = "list-group-item";
+    item.setAttribute("data-notification-id", String(n.id));
+
+    var time = document.createElement("time");
+    time.className = "text-body-secondary me-2";
+    time.setAttribute("datetime", String(n.receivedAt));
+    time.textContent = String(n.receivedAt);
+    item.appendChild(time);
+    item.appendChild(textSpan("badge text-bg-secondary me-2", String(n.changeType)));
+
+    var url = typeof n.alertUrl === "string" ? n.alertUrl : "";
+    if (url.indexOf("/alerts/") === 0 && n.alertId) {
+      var link = document.createElement("a");
+      link.href = url;
+      link.textContent = String(n.alertId);
+      item.appendChild(link);
+    } else {
+      item.appendChild(textSpan("font-monospace", String(n.resource)));
+    }
+    return item;
+  }
+
+  function onNotification(event) {
+    var n;
+    try {
+      n = JSON.parse(event.data);
+    } catch (e) {
+      return;
+    }
+    var key = String(n.id);
+    if (seen[key]) {
+      return;
+    }
+    seen[key] = true;
+    var empty = document.getElementById("notifications-empty");
+    if (empty) {
+      empty.remove();
+    }
+    list.insertBefore(render(n), list.firstChild);
+  }
+
+  var source = new EventSource(list.getAttribute("data-events-url"));
+  setState("connecting", "Connecting…");
+  source.addEventListener("open", function () {
+    setState("live", "Live");
+  });
+  source.addEventListener("error", function () {
+    setState("reconnecting", "Reconnecting…");
+  });
+  source.addEventListener("notification", onNotification);
+})();

@@ -1,0 +1,136 @@
+//! Helpers for the notification tests: subscribing through the app, reading the event
+//! stream, posting notifications as Graph would.
+
+use std::time::Duration;
+
+use eventsource_stream::{Event, Eventsource};
+use futures::{Stream, StreamExt};
+use graphsec::config::AlertsApiKind;
+use graphsec::sandbox::SandboxOptions;
+use graphsec::sandbox::subscriptions::SandboxSubscription;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, spawn_app_with};
+
+pub const CONTOSO: &str = "contoso";
+
+/// The app on the legacy API (Graph webhooks) or v2 (polling), with fast background tasks.
+pub async fn spawn_notify_app(api: AlertsApiKind) -> TestApp {
+    spawn_app_with(SandboxOptions::default(), |s| {
+        s.graph.alerts_api = api;
+        s.notify.poll_interval_secs = 1;
+    })
+    .await
+}
+
+/// Subscribes through the app's form; returns the response (a redirect on success).
+pub async fn subscribe(app: &TestApp, fields: &[(&str, &str)]) -> reqwest::Response {
+    app.post_form("/subscriptions", fields).await
+}
+
+/// The sandbox's live subscriptions of a tenant (it knows each clientState).
+pub fn sandbox_subscriptions(app: &TestApp, tenant_key: &str) -> Vec<SandboxSubscription> {
+    let tenant = graphsec::sandbox::users::tenant_by_key(tenant_key).expect("tenant");
+    app.sandbox.state().subscriptions().store().list(tenant.id)
+}
+
+pub fn tenant_id(key: &str) -> &'static str {
+    graphsec::sandbox::users::tenant_by_key(key)
+        .expect("tenant")
+        .id
+}
+
+/// Opens `/listen/events` with the client's session, optionally resuming after an id.
+pub async fn open_stream(
+    app: &TestApp,
+    client: &reqwest::Client,
+    last_event_id: Option<i64>,
+) -> impl Stream<Item = Event> + Unpin {
+    let mut request = client.get(app.url("/listen/events"));
+    if let Some(id) = last_event_id {
+        request = request.header("Last-Event-ID", id.to_string());
+    }
+    let response = request.send().await.expect("stream opens");
+    assert_eq!(response.status(), StatusCode::OK);
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        content_type.starts_with("text/event-stream"),
+        "{content_type}"
+    );
+    Box::pin(
+        response
+            .bytes_stream()
+            .eventsource()
+            .filter_map(|e| async move { e.ok().filter(|e| e.event == "notification") }),
+    )
+}
+
+/// The next notification event within `wait`, if any.
+pub async fn next_event(
+    stream: &mut (impl Stream<Item = Event> + Unpin),
+    wait: Duration,
+) -> Option<(i64, Value)> {
+    let event = tokio::time::timeout(wait, stream.next()).await.ok()??;
+    let data: Value = serde_json::from_str(&event.data).expect("event data is JSON");
+    Some((event.id.parse().expect("numeric event id"), data))
+}
+
+/// A change notification as Graph sends it.
+pub fn change(subscription_id: &str, client_state: &str, tenant_id: &str, alert_id: &str) -> Value {
+    json!({
+        "subscriptionId": subscription_id,
+        "clientState": client_state,
+        "changeType": "updated",
+        "tenantId": tenant_id,
+        "resource": format!("Security/Alerts/{alert_id}"),
+        "resourceData": {"@odata.type": "#Microsoft.Graph.alert", "id": alert_id},
+    })
+}
+
+/// POSTs a batch to the app's `/listen` as Graph does.
+pub async fn post_batch(app: &TestApp, items: Vec<Value>) -> StatusCode {
+    reqwest::Client::new()
+        .post(app.url("/listen"))
+        .json(&json!({ "value": items }))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+/// Waits until `check` holds, polling every 100 ms, for at most `wait`.
+pub async fn eventually<F, Fut>(wait: Duration, mut check: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        if check().await {
+            return true;
+        }
+        if tokio::time::Instant::now() > deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Signs `client` (a second browser) in as `upn` through the sandbox's authorize page.
+pub async fn sign_in_client(app: &TestApp, client: &reqwest::Client, upn: &str) {
+    let login = client.get(app.url("/login")).send().await.unwrap();
+    let authorize = crate::helpers::location(&login);
+    let approved = client
+        .post(authorize)
+        .form(&[("user", upn), ("decision", "approve")])
+        .send()
+        .await
+        .unwrap();
+    let callback = crate::helpers::location(&approved);
+    let done = client.get(callback).send().await.unwrap();
+    assert_eq!(done.status(), StatusCode::SEE_OTHER, "sign-in as {upn}");
+}
