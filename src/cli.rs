@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::apponly::Api;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "graphsec",
@@ -50,5 +52,27 @@ pub enum Command {
         /// Generate alert activity so change notifications flow.
         #[arg(long)]
         activity: bool,
+    },
+    /// App-only: export incidents updated since a cutoff to `DIR/Latest Incidents <time>.json`.
+    Incidents {
+        /// Look-back (`48h`, `7d`) or an RFC 3339 time.
+        #[arg(long, default_value = "48h")]
+        since: String,
+        #[arg(long, value_enum, default_value_t = Api::Graph)]
+        api: Api,
+        /// Directory for the export (created if missing).
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        out: PathBuf,
+        /// Incidents per call (`$top`); default: Graph's page size, or 100 for the Defender API.
+        #[arg(long)]
+        page_size: Option<usize>,
+    },
+    /// App-only: get a client-credentials token and show its app, tenant, expiry and roles.
+    Token {
+        #[arg(long, value_enum, default_value_t = Api::Graph)]
+        api: Api,
+        /// Also write the token to FILE, readable by its owner only.
+        #[arg(long, value_name = "FILE")]
+        save: Option<PathBuf>,
     },
 }

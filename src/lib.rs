@@ -1,13 +1,16 @@
 pub mod alerts;
+pub mod apponly;
 pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod defender;
 pub mod demo;
 pub mod error;
 pub mod graph;
 pub mod random;
 pub mod sandbox;
+pub mod sessions;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -51,5 +51,24 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             graphsec::sandbox::run_cli(port, options).await
         }
+        Command::Incidents {
+            since,
+            api,
+            out,
+            page_size,
+        } => {
+            let settings = Settings::load(cli.config.as_deref())?;
+            let options = graphsec::apponly::IncidentsOptions {
+                api,
+                since,
+                out_dir: out,
+                page_size,
+            };
+            graphsec::apponly::run_incidents(&settings, &options).await
+        }
+        Command::Token { api, save } => {
+            let settings = Settings::load(cli.config.as_deref())?;
+            graphsec::apponly::run_token(&settings, api, save.as_deref()).await
+        }
     }
 }

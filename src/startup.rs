@@ -6,19 +6,15 @@ use std::time::Duration;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
-use tower_sessions::cookie::SameSite;
-use tower_sessions::{Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::SqliteStore;
 use url::Url;
 
 use crate::auth::oauth;
 use crate::config::Settings;
 use crate::db;
 use crate::graph::GraphClient;
+use crate::sessions::{self, SessionBackend};
 use crate::state::AppState;
 use crate::web;
-
-pub const SESSION_COOKIE: &str = "graphsec_session";
 
 pub struct Application {
     port: u16,
@@ -37,20 +33,12 @@ impl Application {
         let urls = settings.urls()?;
 
         let db = db::connect(&settings.server.data_dir).await?;
-        let store = SqliteStore::new(db.clone());
-        store
-            .migrate()
-            .await
-            .context("cannot prepare the session table")?;
-        tokio::spawn(delete_expired_sessions(store.clone()));
-        let sessions = SessionManagerLayer::new(store)
-            .with_name(SESSION_COOKIE)
-            .with_http_only(true)
-            .with_same_site(SameSite::Lax)
-            .with_secure(urls.public_url.scheme() == "https")
-            .with_expiry(Expiry::OnInactivity(
-                tower_sessions::cookie::time::Duration::hours(8),
-            ));
+        let redis = match settings.redis.url.trim() {
+            "" => None,
+            url => Some(sessions::connect_redis(url).await?),
+        };
+        let backend = sessions::backend(&db, redis.as_ref()).await?;
+        let secure_cookies = urls.public_url.scheme() == "https";
 
         let timeout = Duration::from_secs(settings.graph.timeout_secs.max(1));
         let state = AppState {
@@ -60,8 +48,16 @@ impl Application {
             urls: Arc::new(urls),
             settings: Arc::new(settings),
             db,
+            redis,
         };
-        let router = web::router(state.clone(), sessions);
+        let router = match backend {
+            SessionBackend::Sqlite(store) => {
+                web::router(state.clone(), sessions::layer(store, secure_cookies))
+            }
+            SessionBackend::Redis(store) => {
+                web::router(state.clone(), sessions::layer(store, secure_cookies))
+            }
+        };
         Ok(Self {
             port,
             listener,
@@ -102,16 +98,6 @@ fn follow_bound_port(settings: &mut Settings, port: u16) -> anyhow::Result<()> {
         settings.server.public_url = public_url.to_string().trim_end_matches('/').to_string();
     }
     Ok(())
-}
-
-async fn delete_expired_sessions(store: SqliteStore) {
-    let mut tick = tokio::time::interval(Duration::from_secs(600));
-    loop {
-        tick.tick().await;
-        if let Err(err) = tower_sessions::ExpiredDeletion::delete_expired(&store).await {
-            tracing::warn!(error = %err, "could not delete expired sessions");
-        }
-    }
 }
 
 pub async fn shutdown_signal() {

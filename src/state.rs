@@ -17,4 +17,6 @@ pub struct AppState {
     pub token_http: oauth2::reqwest::Client,
     pub graph: GraphClient,
     pub db: SqlitePool,
+    /// Set when `redis.url` is configured: shared sessions and notification fan-out.
+    pub redis: Option<tower_sessions_redis_store::fred::prelude::Pool>,
 }

@@ -10,6 +10,7 @@ pub mod mail;
 pub mod me;
 mod paging;
 mod retry;
+pub mod secure_score;
 
 pub use client::{GraphClient, GraphResponse};
 pub use error::{GraphError, GraphErrorKind};

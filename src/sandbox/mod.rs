@@ -12,6 +12,7 @@ pub mod identity;
 pub mod me;
 pub mod odata;
 pub mod requests;
+pub mod secure_score;
 pub mod security;
 pub mod seed;
 mod state;
@@ -169,6 +170,7 @@ pub fn router(state: SandboxState) -> Router {
 fn graph_routes(state: &SandboxState) -> Router<SandboxState> {
     Router::new()
         .merge(me::router())
+        .merge(secure_score::router())
         .merge(security::router())
         .layer(from_fn_with_state(state.clone(), faults::apply))
         .layer(from_fn(errors::request_ids))

@@ -9,6 +9,7 @@ use axum::routing::get;
 use crate::auth::User;
 use crate::state::AppState;
 use crate::web::layout::Layout;
+use crate::web::secure_score::{ScoreSummary, home_summary};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "home.html")]
@@ -16,6 +17,7 @@ pub struct HomePage {
     layout: Layout,
     user: Option<User>,
     alerts_api: &'static str,
+    secure_score: Option<ScoreSummary>,
 }
 
 pub fn router() -> Router<AppState> {
@@ -23,9 +25,14 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn home(State(state): State<AppState>, user: Option<User>, layout: Layout) -> HomePage {
+    let secure_score = match &user {
+        Some(user) => home_summary(&state, user).await,
+        None => None,
+    };
     HomePage {
         layout: layout.active("home"),
         user,
         alerts_api: state.settings.graph.alerts_api.as_str(),
+        secure_score,
     }
 }

@@ -42,6 +42,11 @@ pub const NAV: &[NavItem] = &[
         label: "Incidents",
         href: "/incidents",
     },
+    NavItem {
+        key: "secure-score",
+        label: "Secure Score",
+        href: "/secure-score",
+    },
 ];
 
 /// The navigation entry a path belongs to (its longest matching prefix), or "" for none; error

@@ -7,6 +7,7 @@ mod home;
 pub mod incidents;
 pub mod layout;
 pub mod request_id;
+pub mod secure_score;
 mod security_headers;
 
 use axum::Router;
@@ -28,6 +29,7 @@ pub fn router<S: SessionStore + Clone>(
         .merge(home::router())
         .merge(alerts::router())
         .merge(incidents::router())
+        .merge(secure_score::router())
         .merge(auth::router())
         .fallback(error_pages::not_found)
         .layer(from_fn(auth::csrf::require_csrf))

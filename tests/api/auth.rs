@@ -339,3 +339,22 @@ async fn serve_with_placeholder_credentials_exits_with_a_clear_message() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("identity.client_secret"), "{stderr}");
 }
+
+#[tokio::test]
+async fn a_restart_does_not_sign_anyone_out() {
+    let mut app = spawn_app().await;
+    app.sign_in().await;
+    app.server.abort();
+    let _ = (&mut app.server).await;
+
+    let settings = crate::helpers::sandbox_settings(&app.sandbox, app.data_dir.path());
+    let (port, _, server) = crate::helpers::start(settings).await;
+    app.address = format!("http://localhost:{port}");
+    app.server = server;
+    let (status, html) = app.get_html("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        select_text(&html, "#user-name").as_deref(),
+        Some("Megan Bowen")
+    );
+}

@@ -11,3 +11,5 @@ mod auth;
 #[allow(dead_code)] // helpers serve every feature module; not each uses all of them
 mod helpers;
 mod pages;
+mod scale_out;
+mod secure_score;

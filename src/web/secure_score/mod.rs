@@ -1,0 +1,61 @@
+//! `GET /secure-score`: the tenant's secure score, control scores and control profiles; and the
+//! small score summary of the home page.
+
+mod sanitize;
+mod view;
+
+pub use sanitize::{SafeHtml, https_link};
+pub use view::{ScoreSummary, SecureScoreView};
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::State;
+use axum::routing::get;
+
+use crate::auth::User;
+use crate::error::AppError;
+use crate::graph::secure_score::{control_profiles, latest_score};
+use crate::state::AppState;
+use crate::web::layout::Layout;
+use view::ProfileRow;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "secure_score.html")]
+pub struct SecureScorePage {
+    layout: Layout,
+    view: Option<SecureScoreView>,
+    profiles: Vec<ProfileRow>,
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/secure-score", get(show_secure_score))
+}
+
+async fn show_secure_score(
+    State(state): State<AppState>,
+    user: User,
+    layout: Layout,
+) -> Result<SecureScorePage, AppError> {
+    let token = user.access_token();
+    let (score, profiles) = tokio::try_join!(
+        latest_score(&state.graph, token),
+        control_profiles(&state.graph, token)
+    )?;
+    Ok(SecureScorePage {
+        layout: layout.active("secure-score"),
+        view: score.as_ref().map(SecureScoreView::new),
+        profiles: view::profile_rows(&profiles),
+    })
+}
+
+/// The home page's score line; `None` when the score cannot be read (the page still renders).
+pub async fn home_summary(state: &AppState, user: &User) -> Option<ScoreSummary> {
+    match latest_score(&state.graph, user.access_token()).await {
+        Ok(score) => score.as_ref().map(ScoreSummary::of),
+        Err(err) => {
+            tracing::info!(error = %err, "secure score summary unavailable");
+            None
+        }
+    }
+}
