@@ -9,4 +9,5 @@ mod browser;
 mod checks;
 mod layout;
 mod sandbox_data;
+mod secure_score;
 mod sign_in;
