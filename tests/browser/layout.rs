@@ -24,6 +24,26 @@ async fn main_pages(session: &browser::Session) -> Vec<String> {
     .collect()
 }
 
+/// On a desktop, tables show all their columns without scrolling sideways.
+async fn assert_tables_fit(session: &browser::Session) {
+    let wide = session
+        .client
+        .execute(
+            "return [...document.querySelectorAll('.table-responsive')]
+                .filter(t => t.scrollWidth > t.clientWidth)
+                .map(t => `${t.firstElementChild.id}: ${t.scrollWidth}px in ${t.clientWidth}px`);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        wide,
+        serde_json::json!([]),
+        "tables scroll sideways on {}",
+        session.current_url().await
+    );
+}
+
 #[tokio::test]
 async fn every_page_fits_a_desktop_and_a_phone_screen() {
     let session = browser::start(AlertsApiKind::V2).await;
@@ -39,8 +59,16 @@ async fn every_page_fits_a_desktop_and_a_phone_screen() {
             session.goto(&path).await;
             // assert_clean_page includes "nothing wider than the window".
             session.assert_clean_page().await;
-            if width == 390 && path == "/alerts" {
-                session.screenshot("alerts-phone").await;
+            if width == 1280 {
+                assert_tables_fit(&session).await;
+            }
+            if path == "/alerts" {
+                let name = if width == 390 {
+                    "alerts-phone"
+                } else {
+                    "alerts"
+                };
+                session.screenshot(name).await;
             }
         }
     }
