@@ -12,11 +12,14 @@ const ENTER: &str = "\u{E007}";
 /// The signed-in pages every user reaches from the navigation.
 async fn main_pages(session: &browser::Session) -> Vec<String> {
     let id = sandbox_data::alerts(session).remove(0).id;
+    let incident = sandbox_data::an_incident_id(session);
     [
         "/",
         "/alerts",
         &format!("/alerts/{id}"),
         "/incidents",
+        &format!("/incidents/{incident}"),
+        "/secure-score",
         "/admin-consent",
     ]
     .iter()

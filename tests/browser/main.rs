@@ -7,6 +7,7 @@ mod alerts_filter;
 mod alerts_manage;
 mod browser;
 mod checks;
+mod errors;
 mod layout;
 mod sandbox_data;
 mod secure_score;

@@ -32,3 +32,12 @@ pub fn alert(session: &Session, id: &str) -> AlertRecord {
         .alert(contoso(), id)
         .expect("the alert exists")
 }
+
+/// The id of the first contoso incident.
+pub fn an_incident_id(session: &Session) -> String {
+    session
+        .sandbox
+        .state()
+        .security()
+        .with_tenant(contoso(), |seed| seed.incidents[0].id.clone())
+}
