@@ -6,6 +6,7 @@
 
 pub mod caller;
 mod cli;
+pub mod defender;
 pub mod errors;
 pub mod faults;
 pub mod identity;
@@ -171,6 +172,7 @@ fn graph_routes(state: &SandboxState) -> Router<SandboxState> {
     Router::new()
         .merge(me::router())
         .merge(secure_score::router())
+        .merge(defender::router())
         .merge(security::router())
         .layer(from_fn_with_state(state.clone(), faults::apply))
         .layer(from_fn(errors::request_ids))

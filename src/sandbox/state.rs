@@ -1,6 +1,7 @@
 //! The sandbox's shared state: configuration, signing key, and one part per feature.
 
 use super::SandboxOptions;
+use super::defender::DefenderState;
 use super::faults::Faults;
 use super::identity::store::IdentityStore;
 use super::requests::{RecordedRequest, RequestLog};
@@ -18,6 +19,7 @@ pub struct SandboxState {
     faults: Arc<Faults>,
     requests: Arc<RequestLog>,
     security: Arc<SecurityStore>,
+    defender: Arc<DefenderState>,
 }
 
 struct Config {
@@ -34,6 +36,7 @@ impl SandboxState {
             faults: Arc::new(Faults::default()),
             requests: Arc::new(RequestLog::default()),
             security: Arc::new(SecurityStore::default()),
+            defender: Arc::new(DefenderState::default()),
         }
     }
 
@@ -62,6 +65,11 @@ impl SandboxState {
     /// Alerts, incidents and the sendMail outbox.
     pub fn security(&self) -> &SecurityStore {
         &self.security
+    }
+
+    /// The Defender API's part: its rate limit.
+    pub fn defender(&self) -> &DefenderState {
+        &self.defender
     }
 
     pub fn request_log(&self) -> &RequestLog {
