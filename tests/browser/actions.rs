@@ -104,6 +104,30 @@ impl Session {
         .await;
     }
 
+    /// Whether the document marked by `mark_page` is still the one shown.
+    pub async fn is_marked(&self) -> bool {
+        let marked = self
+            .client
+            .execute(
+                "return document.documentElement.dataset.old === 'yes';",
+                vec![],
+            )
+            .await
+            .unwrap();
+        marked == serde_json::Value::Bool(true)
+    }
+
+    /// Waits until the element's attribute has this value.
+    pub async fn wait_for_attr(&self, css: &str, name: &str, value: &str) {
+        wait_until(&format!("{css} to have {name}={value:?}"), || async {
+            match self.client.find(Locator::Css(css)).await {
+                Ok(element) => element.attr(name).await.ok().flatten().as_deref() == Some(value),
+                Err(_) => false,
+            }
+        })
+        .await;
+    }
+
     /// Waits until the element's text contains `needle`, and returns the text.
     pub async fn wait_for_text(&self, css: &str, needle: &str) -> String {
         let mut last = String::new();

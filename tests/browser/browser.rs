@@ -78,6 +78,8 @@ pub async fn start_with(options: SandboxOptions, api: AlertsApiKind) -> Session 
     ];
     let mut settings = Settings::load_layered(None, &defaults).unwrap();
     settings.graph.alerts_api = api;
+    // The alerts_v2 watcher polls; once a second keeps the live tests quick.
+    settings.notify.poll_interval_secs = 1;
     let app = Application::build(settings).await.unwrap();
     let app_url = format!("http://localhost:{}", app.port());
     tokio::spawn(async move { app.run_until_stopped().await.unwrap() });

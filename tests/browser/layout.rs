@@ -19,6 +19,8 @@ async fn main_pages(session: &browser::Session) -> Vec<String> {
         &format!("/alerts/{id}"),
         "/incidents",
         &format!("/incidents/{incident}"),
+        "/subscriptions",
+        "/listen",
         "/secure-score",
         "/admin-consent",
     ]

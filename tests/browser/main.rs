@@ -9,6 +9,7 @@ mod browser;
 mod checks;
 mod errors;
 mod layout;
+mod notify_live;
 mod sandbox_data;
 mod secure_score;
 mod sign_in;
