@@ -59,6 +59,15 @@ async fn update_shows_original_and_updated(api: AlertsApiKind) {
     );
     session.assert_clean_page().await;
     if api == AlertsApiKind::V2 {
+        // The REST calls come first; the picture is of the two alerts side by side.
+        session
+            .client
+            .execute(
+                "document.getElementById('original-alert').scrollIntoView();",
+                vec![],
+            )
+            .await
+            .unwrap();
         session.screenshot("update-result").await;
     }
 

@@ -112,6 +112,5 @@ async fn the_keyboard_reaches_the_content_and_the_navigation_on_a_phone() {
         Some("true")
     );
     session.assert_clean_page().await;
-    session.screenshot("menu-phone").await;
     session.close().await;
 }
