@@ -18,8 +18,8 @@ pub struct AppState {
     pub token_http: oauth2::reqwest::Client,
     pub graph: GraphClient,
     pub db: SqlitePool,
-    /// Subscriptions, notifications and their live fan-out.
-    pub notify: Notify,
     /// Set when `redis.url` is configured: shared sessions and notification fan-out.
     pub redis: Option<tower_sessions_redis_store::fred::prelude::Pool>,
+    /// Subscriptions, notifications and their live fan-out.
+    pub notify: Notify,
 }

@@ -20,8 +20,8 @@ pub struct SandboxState {
     faults: Arc<Faults>,
     requests: Arc<RequestLog>,
     security: Arc<SecurityStore>,
-    subscriptions: Arc<Subscriptions>,
     defender: Arc<DefenderState>,
+    subscriptions: Arc<Subscriptions>,
 }
 
 struct Config {
@@ -38,8 +38,8 @@ impl SandboxState {
             faults: Arc::new(Faults::default()),
             requests: Arc::new(RequestLog::default()),
             security: Arc::new(SecurityStore::default()),
-            subscriptions: Arc::new(Subscriptions::default()),
             defender: Arc::new(DefenderState::default()),
+            subscriptions: Arc::new(Subscriptions::default()),
         }
     }
 
@@ -70,14 +70,14 @@ impl SandboxState {
         &self.security
     }
 
-    /// Change-notification subscriptions and their deliveries.
-    pub fn subscriptions(&self) -> &Subscriptions {
-        &self.subscriptions
-    }
-
     /// The Defender API's part: its rate limit.
     pub fn defender(&self) -> &DefenderState {
         &self.defender
+    }
+
+    /// Change-notification subscriptions and their deliveries.
+    pub fn subscriptions(&self) -> &Subscriptions {
+        &self.subscriptions
     }
 
     pub fn request_log(&self) -> &RequestLog {

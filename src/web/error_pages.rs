@@ -30,6 +30,7 @@ pub async fn render(request: Request, next: Next) -> Response {
         .get::<RequestId>()
         .map(|r| r.0.clone())
         .unwrap_or_default();
+    let section = super::layout::section_of(request.uri().path());
     let response = next.run(request).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
@@ -46,7 +47,9 @@ pub async fn render(request: Request, next: Next) -> Response {
         }
         None => return response,
     };
-    let layout = Layout::from_session(session.as_ref(), request_id).await;
+    let layout = Layout::from_session(session.as_ref(), request_id)
+        .await
+        .active(section);
     let mut rendered = ErrorTemplate {
         layout,
         title: page.title,

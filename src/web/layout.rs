@@ -59,6 +59,21 @@ pub const NAV: &[NavItem] = &[
     },
 ];
 
+/// The navigation entry a path belongs to (its longest matching prefix), or "" for none; error
+/// pages use it so the navigation still shows where the user is.
+pub fn section_of(path: &str) -> &'static str {
+    NAV.iter()
+        .filter(|item| {
+            path == item.href
+                || (item.href != "/"
+                    && path
+                        .strip_prefix(item.href)
+                        .is_some_and(|rest| rest.starts_with('/')))
+        })
+        .max_by_key(|item| item.href.len())
+        .map_or("", |item| item.key)
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Layout {
     pub user: Option<UserInfo>,
@@ -136,5 +151,20 @@ impl<S: Send + Sync> FromRequestParts<S> for Layout {
             return Err(axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response());
         }
         Ok(Self::from_session(session.as_ref(), request_id).await)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::section_of;
+
+    #[test]
+    fn a_path_belongs_to_the_navigation_entry_it_is_under() {
+        assert_eq!(section_of("/"), "home");
+        assert_eq!(section_of("/alerts"), "alerts");
+        assert_eq!(section_of("/alerts/update"), "alerts");
+        assert_eq!(section_of("/incidents/42"), "incidents");
+        assert_eq!(section_of("/alertsx"), "");
+        assert_eq!(section_of("/admin-consent"), "");
     }
 }

@@ -2,6 +2,14 @@
 //! app and the sandbox tenant on port 0. Every page visited is checked for console errors
 //! (CSP violations included), broken resources and requests to other hosts.
 
+mod actions;
+mod alerts_filter;
+mod alerts_manage;
 mod browser;
-mod notify;
+mod checks;
+mod errors;
+mod layout;
+mod notify_live;
+mod sandbox_data;
+mod secure_score;
 mod sign_in;

@@ -1,0 +1,43 @@
+//! What the sandbox tenant holds, read directly so tests can compare the page with the data.
+
+use graphsec::sandbox::security::TenantRef;
+use graphsec::sandbox::seed::AlertRecord;
+use graphsec::sandbox::users::tenant_by_key;
+
+use crate::browser::Session;
+
+pub fn contoso() -> TenantRef<'static> {
+    let tenant = tenant_by_key("contoso").expect("contoso exists");
+    TenantRef {
+        key: tenant.key,
+        id: tenant.id,
+    }
+}
+
+/// The contoso alerts as they are now.
+pub fn alerts(session: &Session) -> Vec<AlertRecord> {
+    session
+        .sandbox
+        .state()
+        .security()
+        .with_tenant(contoso(), |seed| seed.alerts.clone())
+}
+
+/// One contoso alert as it is now.
+pub fn alert(session: &Session, id: &str) -> AlertRecord {
+    session
+        .sandbox
+        .state()
+        .security()
+        .alert(contoso(), id)
+        .expect("the alert exists")
+}
+
+/// The id of the first contoso incident.
+pub fn an_incident_id(session: &Session) -> String {
+    session
+        .sandbox
+        .state()
+        .security()
+        .with_tenant(contoso(), |seed| seed.incidents[0].id.clone())
+}
