@@ -165,3 +165,36 @@ async fn email_lands_in_the_sandbox_outbox_with_the_recipients_given() {
         assert!(mail.subject.contains("Security alert"));
     }
 }
+
+#[tokio::test]
+async fn the_alert_page_manage_form_updates_that_alert() {
+    for api in [AlertsApiKind::V2, AlertsApiKind::Legacy] {
+        let app = signed_in(api).await;
+        let alert = first(&app, AlertStatus::New);
+        let (status, page) = app.get_html(&format!("/alerts/{}", alert.id)).await;
+        assert_eq!(status, 200);
+        let form_id = crate::helpers::select_attr(
+            &page,
+            "#manage-form input[type=hidden][name=alert_id]",
+            "value",
+        );
+        assert_eq!(form_id.as_deref(), Some(alert.id.as_str()), "{api:?}");
+        let response = app
+            .post_form(
+                "/alerts/update",
+                &[
+                    ("alert_id", form_id.unwrap().as_str()),
+                    ("status", "resolved"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+        let after = app
+            .sandbox
+            .state()
+            .security()
+            .alert(contoso(), &alert.id)
+            .unwrap();
+        assert_eq!(after.status, AlertStatus::Resolved, "{api:?}");
+    }
+}

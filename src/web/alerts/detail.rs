@@ -4,6 +4,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 
+use super::manage_form::ManageForm;
 use super::notice::to_app_error;
 use super::permission;
 use crate::alerts::api::AlertsApi;
@@ -20,6 +21,7 @@ pub struct AlertPage {
     pub alert: AlertDetail,
     /// This alert's path in the app, percent-encoded.
     pub self_path: String,
+    pub manage: ManageForm,
 }
 
 pub async fn show(
@@ -33,6 +35,7 @@ pub async fn show(
     Ok(AlertPage {
         layout: layout.active("alerts"),
         self_path: alert_path(&id),
+        manage: ManageForm::new(api.is_legacy(), &id),
         alert: AlertDetail::from_json(api.shape(), &alert),
     })
 }

@@ -9,6 +9,7 @@ use tower_sessions::Session;
 use url::Url;
 
 use super::choices::{self, Choice, LEGACY_CATEGORIES};
+use super::manage_form::ManageForm;
 use super::notice::{Notice, explain};
 use super::permission;
 use crate::alerts::api::AlertsApi;
@@ -60,10 +61,7 @@ pub struct AlertsPage {
     pub explorer_url: String,
     pub next_href: Option<String>,
     pub export_query: String,
-    pub manage_statuses: Vec<Choice>,
-    pub manage_feedbacks: Vec<Choice>,
-    pub manage_classifications: Vec<Choice>,
-    pub manage_determinations: Vec<Choice>,
+    pub manage: ManageForm,
 }
 
 pub async fn show(
@@ -99,14 +97,7 @@ pub async fn show(
         explorer_url: String::new(),
         next_href: None,
         export_query: serde_urlencoded::to_string(query).unwrap_or_default(),
-        manage_statuses: if legacy {
-            choices::legacy_statuses(None)
-        } else {
-            choices::v2_statuses(None)
-        },
-        manage_feedbacks: choices::feedbacks(None),
-        manage_classifications: choices::classifications(None),
-        manage_determinations: choices::determinations(None),
+        manage: ManageForm::new(legacy, ""),
     };
     let valid = match validated {
         Ok(valid) => valid,

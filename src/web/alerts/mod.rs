@@ -5,6 +5,7 @@ mod detail;
 mod email;
 mod export;
 mod list;
+mod manage_form;
 pub mod notice;
 mod update;
 
