@@ -18,7 +18,7 @@ pub struct AppState {
     pub token_http: oauth2::reqwest::Client,
     pub graph: GraphClient,
     pub db: SqlitePool,
-    /// Set when `redis.url` is configured: shared sessions and notification fan-out.
+    /// Set when `redis.url` is configured: sessions shared between instances.
     pub redis: Option<tower_sessions_redis_store::fred::prelude::Pool>,
     /// Subscriptions, notifications and their live fan-out.
     pub notify: Notify,

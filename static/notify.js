@@ -1,8 +1,15 @@
 // The live notifications page: history is rendered by the server; this script opens
 // the event stream after the newest shown id and adds each new notification on top.
 // Every value is set as text (textContent), never parsed as HTML.
+
 (function () {
   "use strict";
+
+  // The same form the server uses for history: "2026-11-24 13:27:42 UTC".
+  function readableTime(raw) {
+    var at = new Date(raw);
+    return isNaN(at.getTime()) ? raw : at.toISOString().slice(0, 19).replace("T", " ") + " UTC";
+  }
 
   var COLOURS = { live: "text-bg-success", reconnecting: "text-bg-warning" };
 
@@ -42,7 +49,7 @@
     var time = document.createElement("time");
     time.className = "text-body-secondary me-2";
     time.setAttribute("datetime", String(n.receivedAt));
-    time.textContent = String(n.receivedAt);
+    time.textContent = readableTime(String(n.receivedAt));
     item.appendChild(time);
     item.appendChild(textSpan("badge text-bg-secondary me-2", String(n.changeType)));
 

@@ -11,6 +11,7 @@ pub mod request_id;
 pub mod secure_score;
 mod security_headers;
 pub mod subscriptions;
+pub mod time;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
