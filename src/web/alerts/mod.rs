@@ -1,6 +1,6 @@
 //! Alert pages: list and filter, one alert, update, email, export.
 
-mod choices;
+pub(crate) mod choices;
 mod detail;
 mod email;
 mod export;

@@ -2,6 +2,7 @@
 
 use time::OffsetDateTime;
 
+use crate::web::alerts::choices::{self, Choice};
 use crate::{
     alerts::query::AlertQuery,
     notify::{
@@ -28,7 +29,7 @@ pub struct Row {
 pub struct Select {
     pub name: &'static str,
     pub label: &'static str,
-    pub options: Vec<(&'static str, bool)>,
+    pub options: Vec<Choice>,
 }
 
 pub fn row(sub: &Subscription, me: &str, now: OffsetDateTime) -> Row {
@@ -52,56 +53,41 @@ pub fn row(sub: &Subscription, me: &str, now: OffsetDateTime) -> Row {
     }
 }
 
-const SEVERITY: &[&str] = &["informational", "low", "medium", "high"];
-const LEGACY_STATUS: &[&str] = &["newAlert", "inProgress", "resolved"];
-const V2_STATUS: &[&str] = &["new", "inProgress", "resolved"];
-const SERVICE_SOURCE: &[&str] = &[
-    "microsoftDefenderForEndpoint",
-    "microsoftDefenderForIdentity",
-    "microsoftDefenderForCloudApps",
-    "microsoftDefenderForOffice365",
-    "microsoft365Defender",
-    "azureAdIdentityProtection",
-    "microsoftAppGovernance",
-    "dataLossPrevention",
-];
-const CLASSIFICATION: &[&str] = &[
-    "falsePositive",
-    "truePositive",
-    "informationalExpectedActivity",
-];
-
+/// The same choices, labels and "Any" as the alerts filter form.
 pub fn selects(kind: ApiKind, form: &AlertQuery) -> Vec<Select> {
-    let select = |name, label, values: &[&'static str], current: &Option<String>| Select {
-        name,
-        label,
-        options: values
-            .iter()
-            .map(|v| (*v, current.as_deref() == Some(*v)))
-            .collect(),
+    let severity = Select {
+        name: "severity",
+        label: "Severity",
+        options: choices::severities(form.severity.as_deref()),
     };
-    let mut out = vec![select("severity", "Severity", SEVERITY, &form.severity)];
     match kind {
-        ApiKind::LegacyWebhook => {
-            out.push(select("status", "Status", LEGACY_STATUS, &form.status));
-        }
-        ApiKind::V2Watch => {
-            out.push(select("status", "Status", V2_STATUS, &form.status));
-            out.push(select(
-                "service_source",
-                "Service source",
-                SERVICE_SOURCE,
-                &form.service_source,
-            ));
-            out.push(select(
-                "classification",
-                "Classification",
-                CLASSIFICATION,
-                &form.classification,
-            ));
-        }
+        ApiKind::LegacyWebhook => vec![
+            severity,
+            Select {
+                name: "status",
+                label: "Status",
+                options: choices::legacy_statuses(form.status.as_deref()),
+            },
+        ],
+        ApiKind::V2Watch => vec![
+            severity,
+            Select {
+                name: "status",
+                label: "Status",
+                options: choices::v2_statuses(form.status.as_deref()),
+            },
+            Select {
+                name: "service_source",
+                label: "Service source",
+                options: choices::service_sources(form.service_source.as_deref()),
+            },
+            Select {
+                name: "classification",
+                label: "Classification",
+                options: choices::classifications(form.classification.as_deref()),
+            },
+        ],
     }
-    out
 }
 
 pub fn describe(sub: &Subscription) -> String {
