@@ -358,3 +358,38 @@ async fn a_restart_does_not_sign_anyone_out() {
         Some("Megan Bowen")
     );
 }
+
+#[tokio::test]
+async fn a_failed_refresh_sends_the_user_to_sign_in_and_back_to_the_page() {
+    let options = SandboxOptions {
+        token_lifetime: Duration::from_secs(1),
+        ..SandboxOptions::default()
+    };
+    let mut app = spawn_app_with(options.clone(), |_| {}).await;
+    app.sign_in().await;
+    // A new sandbox on the same port knows none of the refresh tokens it issued before.
+    let port = app.sandbox.port();
+    let placeholder = graphsec::sandbox::Sandbox::start(SandboxOptions::default())
+        .await
+        .unwrap();
+    let old = std::mem::replace(&mut app.sandbox, placeholder);
+    old.shutdown().await.unwrap();
+    let fresh = graphsec::sandbox::Sandbox::start(SandboxOptions {
+        bind: ([127, 0, 0, 1], port).into(),
+        ..options
+    })
+    .await
+    .unwrap();
+    drop(std::mem::replace(&mut app.sandbox, fresh));
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+
+    let response = app.get("/admin-consent?from=refresh").await;
+    assert_eq!(
+        location(&response),
+        format!("/login?next={}", urlencode("/admin-consent?from=refresh"))
+    );
+    let authorize = app.begin_sign_in(Some("/admin-consent?from=refresh")).await;
+    let callback = app.approve(&authorize, MEGAN).await;
+    let back = app.client.get(callback).send().await.unwrap();
+    assert_eq!(location(&back), "/admin-consent?from=refresh");
+}
