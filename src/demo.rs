@@ -1,10 +1,12 @@
 //! `graphsec demo`: the sandbox tenant on a loopback port and the console wired to it.
 //! No configuration file and no network; `GRAPHSEC__…` variables still override any key.
 
+use std::path::Path;
+
 use anyhow::Context;
 
 use crate::config::Settings;
-use crate::sandbox::{Sandbox, SandboxOptions};
+use crate::sandbox::{Sandbox, SandboxHandle, SandboxOptions};
 use crate::startup::Application;
 
 pub async fn run(port: u16, sandbox_port: u16) -> anyhow::Result<()> {
@@ -20,25 +22,9 @@ pub async fn run(port: u16, sandbox_port: u16) -> anyhow::Result<()> {
     // A fresh database each run: the sandbox's tokens and subscriptions do not outlive it either.
     let data_dir = std::env::temp_dir().join(format!("graphsec-demo-{port}"));
     let _ = std::fs::remove_dir_all(&data_dir);
-    let base = sandbox
-        .base_url()
-        .as_str()
-        .trim_end_matches('/')
-        .to_string();
-    let state = sandbox.state();
-    let registration = state.options();
-    let defaults = [
-        ("server.bind", format!("127.0.0.1:{port}")),
-        ("server.public_url", format!("http://localhost:{port}")),
-        ("server.data_dir", data_dir.display().to_string()),
-        ("identity.authority", sandbox.authority().to_string()),
-        ("identity.client_id", registration.client_id.clone()),
-        ("identity.client_secret", registration.client_secret.clone()),
-        ("graph.base_url", base.clone()),
-        ("defender.base_url", base.clone()),
-        // The sandbox's generated activity shows on the notify page within seconds.
-        ("notify.poll_interval_secs", "5".to_string()),
-    ];
+    let mut defaults = wiring(&sandbox, port, &data_dir);
+    // The sandbox's generated activity shows on the notify page within seconds.
+    defaults.push(("notify.poll_interval_secs", "5".to_string()));
     let settings = Settings::load_layered(None, &defaults)?;
     settings.validate()?;
     let app = Application::build(settings).await?;
@@ -50,4 +36,25 @@ pub async fn run(port: u16, sandbox_port: u16) -> anyhow::Result<()> {
     println!("  sign in as any demo user above; Ctrl-C stops both servers.");
     app.run_until_stopped().await?;
     sandbox.shutdown().await
+}
+
+/// Settings keys that wire the app (on `port`, 0 = any) to `sandbox`, its data under `data_dir`.
+/// They are defaults: a file or `GRAPHSEC__…` variables still override them. Tests use the same wiring.
+pub fn wiring(sandbox: &SandboxHandle, port: u16, data_dir: &Path) -> Vec<(&'static str, String)> {
+    let base = sandbox
+        .base_url()
+        .as_str()
+        .trim_end_matches('/')
+        .to_string();
+    let registration = sandbox.state().options().clone();
+    vec![
+        ("server.bind", format!("127.0.0.1:{port}")),
+        ("server.public_url", format!("http://localhost:{port}")),
+        ("server.data_dir", data_dir.display().to_string()),
+        ("identity.authority", sandbox.authority().to_string()),
+        ("identity.client_id", registration.client_id),
+        ("identity.client_secret", registration.client_secret),
+        ("graph.base_url", base.clone()),
+        ("defender.base_url", base),
+    ]
 }

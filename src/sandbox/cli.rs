@@ -10,7 +10,7 @@ pub async fn run_cli(port: u16, mut options: SandboxOptions) -> anyhow::Result<(
     options.bind.set_port(port);
     let handle = Sandbox::start(options).await?;
     println!("{}", handle.describe());
-    shutdown_signal().await;
+    crate::startup::shutdown_signal().await;
     println!("sandbox tenant stopped");
     handle.shutdown().await
 }
@@ -77,27 +77,6 @@ impl SandboxHandle {
         let _ = writeln!(out, "  export GRAPHSEC__GRAPH__BASE_URL={base}");
         let _ = write!(out, "  export GRAPHSEC__DEFENDER__BASE_URL={base}");
         out
-    }
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = terminate => {}
     }
 }
 

@@ -52,22 +52,8 @@ pub async fn spawn_app_with(
 
 /// Settings pointing at `sandbox`, with the app on a free port and its data in `data_dir`.
 pub fn sandbox_settings(sandbox: &SandboxHandle, data_dir: &std::path::Path) -> Settings {
-    let base = sandbox
-        .base_url()
-        .as_str()
-        .trim_end_matches('/')
-        .to_string();
-    let defaults = [
-        ("server.bind", "127.0.0.1:0".to_string()),
-        ("server.public_url", "http://localhost:0".to_string()),
-        ("server.data_dir", data_dir.display().to_string()),
-        ("identity.authority", sandbox.authority().to_string()),
-        ("identity.client_id", "graphsec-sandbox".to_string()),
-        ("identity.client_secret", "sandbox-secret".to_string()),
-        ("graph.base_url", base.clone()),
-        ("graph.timeout_secs", "10".to_string()),
-        ("defender.base_url", base),
-    ];
+    let mut defaults = graphsec::demo::wiring(sandbox, 0, data_dir);
+    defaults.push(("graph.timeout_secs", "10".to_string()));
     Settings::load_layered(None, &defaults).expect("test settings")
 }
 

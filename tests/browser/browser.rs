@@ -61,21 +61,7 @@ pub async fn start_with(options: SandboxOptions, api: AlertsApiKind) -> Session 
     let permit = BROWSERS.acquire().await.unwrap();
     let sandbox = Sandbox::start(options).await.unwrap();
     let data = tempfile::tempdir().unwrap();
-    let base = sandbox
-        .base_url()
-        .as_str()
-        .trim_end_matches('/')
-        .to_string();
-    let defaults = [
-        ("server.bind", "127.0.0.1:0".to_string()),
-        ("server.public_url", "http://localhost:0".to_string()),
-        ("server.data_dir", data.path().display().to_string()),
-        ("identity.authority", sandbox.authority().to_string()),
-        ("identity.client_id", "graphsec-sandbox".to_string()),
-        ("identity.client_secret", "sandbox-secret".to_string()),
-        ("graph.base_url", base.clone()),
-        ("defender.base_url", base),
-    ];
+    let defaults = graphsec::demo::wiring(&sandbox, 0, data.path());
     let mut settings = Settings::load_layered(None, &defaults).unwrap();
     settings.graph.alerts_api = api;
     // The alerts_v2 watcher polls; once a second keeps the live tests quick.
