@@ -8,6 +8,7 @@ mod alerts_incidents;
 mod alerts_support;
 mod alerts_update;
 mod auth;
+mod bad_input;
 mod cli;
 #[allow(dead_code)] // helpers serve every feature module; not each uses all of them
 mod helpers;
