@@ -43,7 +43,13 @@ pub async fn render(request: Request, next: Next) -> Response {
             let text = to_bytes(body, 4096)
                 .await
                 .map(|b| String::from_utf8_lossy(&b).into_owned());
-            ErrorPage::new(status, title_for(status), text.unwrap_or_default())
+            let text = text.unwrap_or_default();
+            let message = if text.trim().is_empty() {
+                default_message(status).to_string()
+            } else {
+                text
+            };
+            ErrorPage::new(status, title_for(status), message)
         }
         None => return response,
     };
@@ -76,6 +82,20 @@ fn title_for(status: StatusCode) -> &'static str {
         StatusCode::PAYLOAD_TOO_LARGE => "Too large",
         s if s.is_client_error() => "Bad request",
         _ => "Something went wrong",
+    }
+}
+
+fn default_message(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::METHOD_NOT_ALLOWED => "This address does not accept that kind of request.",
+        StatusCode::PAYLOAD_TOO_LARGE => "The request is larger than this site accepts.",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            "The request was not sent as a form this page accepts."
+        }
+        s if s.is_client_error() => "The request could not be understood.",
+        _ => {
+            "The server could not complete the request. Quote the request id below when reporting it."
+        }
     }
 }
 

@@ -98,3 +98,16 @@ async fn static_assets_and_health_are_served() {
             .starts_with("text/css")
     );
 }
+
+#[tokio::test]
+async fn a_wrong_method_gets_a_readable_page() {
+    let app = spawn_app().await;
+    let response = app.client.delete(app.url("/")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let html = response.text().await.unwrap();
+    assert!(
+        select_text(&html, "#error-message")
+            .unwrap()
+            .contains("does not accept")
+    );
+}
