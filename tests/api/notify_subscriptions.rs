@@ -151,3 +151,32 @@ async fn delete_removes_the_subscription_here_and_at_graph() {
         .await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_legacy_subscription_offers_the_sample_categories_and_filters_on_provider_and_category() {
+    let app = spawn_notify_app(AlertsApiKind::Legacy).await;
+    app.sign_in().await;
+    let (_, html) = app.get_html("/subscriptions").await;
+    let categories = select_text(&html, "#f-category").unwrap();
+    assert!(categories.contains("Any"));
+    assert!(categories.contains(graphsec::web::alerts::choices::LEGACY_CATEGORIES[0]));
+
+    let category = graphsec::web::alerts::choices::LEGACY_CATEGORIES[0];
+    let response = subscribe(&app, &[("provider", "IPC"), ("category", category)]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let subs = sandbox_subscriptions(&app, CONTOSO);
+    assert!(
+        subs[0]
+            .filter
+            .contains("vendorInformation/provider eq 'IPC'"),
+        "{}",
+        subs[0].filter
+    );
+    assert!(
+        subs[0]
+            .filter
+            .contains(&format!("category eq '{category}'")),
+        "{}",
+        subs[0].filter
+    );
+}

@@ -1,6 +1,6 @@
 //! Alert pages: list and filter, one alert, update, email, export.
 
-pub(crate) mod choices;
+pub mod choices;
 mod detail;
 mod email;
 mod export;

@@ -68,6 +68,14 @@ pub fn selects(kind: ApiKind, form: &AlertQuery) -> Vec<Select> {
                 label: "Status",
                 options: choices::legacy_statuses(form.status.as_deref()),
             },
+            Select {
+                name: "category",
+                label: "Category",
+                options: choices::texts(
+                    &choices::LEGACY_CATEGORIES.map(String::from),
+                    form.category.as_deref(),
+                ),
+            },
         ],
         ApiKind::V2Watch => vec![
             severity,
