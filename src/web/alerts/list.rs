@@ -145,7 +145,12 @@ fn with_status(page: AlertsPage, status: axum::http::StatusCode) -> Response {
 }
 
 /// The providers the tenant returns, asked once per session.
-async fn legacy_providers(api: &AlertsApi, user: &User, session: &Session) -> Vec<String> {
+/// The providers the tenant actually returns on the legacy API, learned once per session.
+pub(crate) async fn legacy_providers(
+    api: &AlertsApi,
+    user: &User,
+    session: &Session,
+) -> Vec<String> {
     if let Ok(Some(cached)) = session.get::<Vec<String>>(PROVIDERS_KEY).await {
         return cached;
     }

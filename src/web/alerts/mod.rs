@@ -5,6 +5,7 @@ mod detail;
 mod email;
 mod export;
 mod list;
+pub(crate) use list::legacy_providers;
 mod manage_form;
 pub mod notice;
 mod update;

@@ -45,6 +45,8 @@ pub struct SubscriptionsPage {
     rows: Vec<Row>,
     legacy: bool,
     selects: Vec<Select>,
+    /// Legacy only: a free-text provider field when the tenant's providers could not be learned.
+    provider_as_text: bool,
     form: AlertQuery,
     error: Option<String>,
     lifetime_hours: i64,
@@ -58,7 +60,7 @@ async fn list(
     session: Session,
 ) -> Result<Response, AppError> {
     remember(&state, &user, &session).await;
-    page(&state, &user, layout, AlertQuery::default(), None)
+    page(&state, &user, &session, layout, AlertQuery::default(), None)
         .await
         .map(IntoResponse::into_response)
 }
@@ -93,7 +95,15 @@ async fn create(
         Err(SubscribeError::Store(e)) => Err(AppError::Internal(e.into())),
         Err(error) => {
             let status = status_of(&error);
-            let page = page(&state, &user, layout, form, Some(error.to_string())).await?;
+            let page = page(
+                &state,
+                &user,
+                &session,
+                layout,
+                form,
+                Some(error.to_string()),
+            )
+            .await?;
             Ok((status, page).into_response())
         }
     }
@@ -130,6 +140,7 @@ async fn delete(
 async fn page(
     state: &AppState,
     user: &User,
+    session: &Session,
     layout: Layout,
     form: AlertQuery,
     error: Option<String>,
@@ -140,12 +151,23 @@ async fn page(
         .list_for_tenant(&user.tenant_id)
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
+    let kind = subscribe::api_kind(state);
+    let providers = match kind {
+        ApiKind::LegacyWebhook => {
+            let api = <crate::alerts::api::AlertsApi as axum::extract::FromRef<AppState>>::from_ref(
+                state,
+            );
+            crate::web::alerts::legacy_providers(&api, user, session).await
+        }
+        ApiKind::V2Watch => Vec::new(),
+    };
     let now = OffsetDateTime::now_utc();
     Ok(SubscriptionsPage {
         layout: layout.active("subscriptions"),
         rows: subs.iter().map(|s| row(s, &user.oid, now)).collect(),
-        legacy: subscribe::api_kind(state) == ApiKind::LegacyWebhook,
-        selects: selects(subscribe::api_kind(state), &form),
+        legacy: kind == ApiKind::LegacyWebhook,
+        provider_as_text: kind == ApiKind::LegacyWebhook && providers.is_empty(),
+        selects: selects(kind, &form, &providers),
         form,
         error,
         lifetime_hours: state.settings.notify.lifetimes().lifetime.whole_hours(),

@@ -54,29 +54,39 @@ pub fn row(sub: &Subscription, me: &str, now: OffsetDateTime) -> Row {
 }
 
 /// The same choices, labels and "Any" as the alerts filter form.
-pub fn selects(kind: ApiKind, form: &AlertQuery) -> Vec<Select> {
+pub fn selects(kind: ApiKind, form: &AlertQuery, providers: &[String]) -> Vec<Select> {
     let severity = Select {
         name: "severity",
         label: "Severity",
         options: choices::severities(form.severity.as_deref()),
     };
     match kind {
-        ApiKind::LegacyWebhook => vec![
-            severity,
-            Select {
-                name: "status",
-                label: "Status",
-                options: choices::legacy_statuses(form.status.as_deref()),
-            },
-            Select {
-                name: "category",
-                label: "Category",
-                options: choices::texts(
-                    &choices::LEGACY_CATEGORIES.map(String::from),
-                    form.category.as_deref(),
-                ),
-            },
-        ],
+        ApiKind::LegacyWebhook => {
+            let mut out = vec![severity];
+            if !providers.is_empty() {
+                out.push(Select {
+                    name: "provider",
+                    label: "Provider",
+                    options: choices::texts(providers, form.provider.as_deref()),
+                });
+            }
+            out.extend([
+                Select {
+                    name: "status",
+                    label: "Status",
+                    options: choices::legacy_statuses(form.status.as_deref()),
+                },
+                Select {
+                    name: "category",
+                    label: "Category",
+                    options: choices::texts(
+                        &choices::LEGACY_CATEGORIES.map(String::from),
+                        form.category.as_deref(),
+                    ),
+                },
+            ]);
+            out
+        }
         ApiKind::V2Watch => vec![
             severity,
             Select {
