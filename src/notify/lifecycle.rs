@@ -95,15 +95,10 @@ impl Intake {
 #[cfg(test)]
 mod tests {
     use serde_json::json;
-    use time::{Duration, OffsetDateTime};
 
     use super::*;
     use crate::notify::{
-        db,
-        hub::Hub,
-        journal::Journal,
-        model::{ApiKind, NewSubscription},
-        registry::Registry,
+        db, hub::Hub, journal::Journal, model::NewSubscription, registry::Registry,
         store::NotificationStore,
     };
 
@@ -111,17 +106,7 @@ mod tests {
         let pool = db::in_memory().await.unwrap();
         let registry = Registry::new(pool.clone());
         let sub = registry
-            .insert(&NewSubscription {
-                graph_id: Some("g1".into()),
-                owner_oid: "o".into(),
-                tenant_id: "t".into(),
-                resource: "security/alerts?$filter=a".into(),
-                change_type: "updated".into(),
-                client_state: "cs".into(),
-                expires_at: OffsetDateTime::now_utc() + Duration::days(1),
-                api_kind: ApiKind::LegacyWebhook,
-                filters: "{}".into(),
-            })
+            .insert(&NewSubscription::test_webhook())
             .await
             .unwrap();
         let journal = Journal::new(NotificationStore::new(pool), Hub::new());

@@ -91,6 +91,24 @@ pub struct NewSubscription {
     pub filters: String,
 }
 
+#[cfg(test)]
+impl NewSubscription {
+    /// A legacy webhook subscription of tenant "t", clientState "cs", valid for a day (unit tests).
+    pub fn test_webhook() -> Self {
+        Self {
+            graph_id: Some("g1".into()),
+            owner_oid: "o".into(),
+            tenant_id: "t".into(),
+            resource: "security/alerts?$filter=a".into(),
+            change_type: "updated".into(),
+            client_state: "cs".into(),
+            expires_at: OffsetDateTime::now_utc() + time::Duration::days(1),
+            api_kind: ApiKind::LegacyWebhook,
+            filters: "{}".into(),
+        }
+    }
+}
+
 /// An accepted notification, as stored. `id` is the SSE event id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
 pub struct Notification {

@@ -1,30 +1,15 @@
 use axum::{Router, body::Body, http::Request, routing::post};
 use serde_json::json;
-use time::{Duration, OffsetDateTime};
 use tower::ServiceExt;
 
 use super::*;
-use crate::notify::{
-    db,
-    hub::Hub,
-    model::{ApiKind, NewSubscription},
-};
+use crate::notify::{db, hub::Hub, model::NewSubscription};
 
 async fn app() -> (Router, Notify) {
     let (notify, _rx) = Notify::new(db::in_memory().await.unwrap(), Hub::new());
     notify
         .registry
-        .insert(&NewSubscription {
-            graph_id: Some("g1".into()),
-            owner_oid: "o".into(),
-            tenant_id: "t".into(),
-            resource: "security/alerts?$filter=a".into(),
-            change_type: "updated".into(),
-            client_state: "cs".into(),
-            expires_at: OffsetDateTime::now_utc() + Duration::days(1),
-            api_kind: ApiKind::LegacyWebhook,
-            filters: "{}".into(),
-        })
+        .insert(&NewSubscription::test_webhook())
         .await
         .unwrap();
     let router = Router::new()
