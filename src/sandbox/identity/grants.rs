@@ -164,20 +164,9 @@ pub fn client_credentials(
     let lifetime = state.token_lifetime_secs();
     let now = now_secs();
     let claims = AccessClaims {
-        aud: resource.to_owned(),
-        iss: issuer(state, tenant.id),
-        iat: now,
-        nbf: now,
-        exp: now + lifetime,
-        tid: tenant.id.to_owned(),
-        appid: client_id.to_owned(),
-        uti: uuid::Uuid::new_v4().simple().to_string(),
-        oid: None,
-        upn: None,
-        name: None,
-        scp: None,
         roles: (!roles.is_empty()).then_some(roles),
         idtyp: Some("app".to_owned()),
+        ..access_claims(state, tenant.id, client_id, resource, now)
     };
     Ok(json!({
         "token_type": "Bearer",
@@ -212,20 +201,11 @@ fn user_tokens(
     let lifetime = state.token_lifetime_secs();
     let now = now_secs();
     let access = AccessClaims {
-        aud: GRAPH_AUDIENCE.to_owned(),
-        iss: issuer(state, tenant.id),
-        iat: now,
-        nbf: now,
-        exp: now + lifetime,
-        tid: tenant.id.to_owned(),
-        appid: client_id.to_owned(),
-        uti: uuid::Uuid::new_v4().simple().to_string(),
         oid: Some(user.oid.to_owned()),
         upn: Some(user.upn.to_owned()),
         name: Some(user.display_name.to_owned()),
         scp: Some(scp.join(" ")),
-        roles: None,
-        idtyp: None,
+        ..access_claims(state, tenant.id, client_id, GRAPH_AUDIENCE, now)
     };
     let mut body = json!({
         "token_type": "Bearer",
@@ -255,6 +235,32 @@ fn user_tokens(
         body["id_token"] = json!(state.signer().sign(&id));
     }
     body
+}
+
+/// The claims every access token carries; callers add the user's or the app's own.
+fn access_claims(
+    state: &SandboxState,
+    tenant_id: &str,
+    client_id: &str,
+    aud: &str,
+    now: u64,
+) -> AccessClaims {
+    AccessClaims {
+        aud: aud.to_owned(),
+        iss: issuer(state, tenant_id),
+        iat: now,
+        nbf: now,
+        exp: now + state.token_lifetime_secs(),
+        tid: tenant_id.to_owned(),
+        appid: client_id.to_owned(),
+        uti: uuid::Uuid::new_v4().simple().to_string(),
+        oid: None,
+        upn: None,
+        name: None,
+        scp: None,
+        roles: None,
+        idtyp: None,
+    }
 }
 
 fn issuer(state: &SandboxState, tenant_id: &str) -> String {
