@@ -2,6 +2,7 @@
 //! (static files, health), all under the security-header, tracing and request-id layers.
 
 pub mod alerts;
+pub mod assets;
 pub mod error_pages;
 mod home;
 pub mod incidents;
@@ -17,7 +18,6 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::middleware::from_fn;
 use axum::routing::get;
-use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 use tower_sessions::{SessionManagerLayer, SessionStore};
 
@@ -43,7 +43,7 @@ pub fn router<S: SessionStore + Clone>(
     let public = Router::new()
         .merge(notify::webhook_router())
         .route("/healthz", get(|| async { "ok" }))
-        .nest_service("/static", ServeDir::new(static_dir()));
+        .nest_service("/static", assets::service());
     Router::new()
         .merge(browser)
         .merge(public)
@@ -67,11 +67,4 @@ fn span_for(request: &Request) -> tracing::Span {
         .map(|r| r.0.as_str())
         .unwrap_or_default();
     tracing::info_span!("request", method = %request.method(), path, request_id)
-}
-
-/// `static/` next to the binary's crate root at build time, unless overridden (packaged installs).
-fn static_dir() -> std::path::PathBuf {
-    std::env::var_os("GRAPHSEC_STATIC_DIR")
-        .map(Into::into)
-        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static"))
 }
