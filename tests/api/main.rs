@@ -21,3 +21,5 @@ mod notify_webhook;
 mod pages;
 mod scale_out;
 mod secure_score;
+mod static_binary;
+mod static_files;
