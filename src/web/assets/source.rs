@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use rust_embed::RustEmbed;
 use sha2::{Digest, Sha256};
 
-/// `static/`, embedded in debug builds too (`debug-embed`), so tests run what ships.
+/// `static/`, embedded in debug builds too (`debug-embed`), so tests run what ships. Edits to
+/// embedded files rebuild the crate; a file added to `static/` is picked up at the next change
+/// to this file (rust-embed tracks the files it read, not the folder).
 #[derive(RustEmbed)]
 #[folder = "static/"]
 struct Embedded;
