@@ -7,9 +7,10 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use url::Url;
 
+use crate::graph::odata;
+
 use crate::apponly::fetch::{PageFetcher, checked_next_link};
 use crate::apponly::query::collection_url;
-use crate::apponly::since::odata_time;
 use crate::apponly::{AppOnlyError, Progress};
 
 /// The largest page the Defender API serves.
@@ -17,7 +18,7 @@ pub const PAGE_SIZE: usize = 100;
 
 /// The page of `top` incidents with `lastUpdateTime ge <since>` starting at `skip`.
 pub fn page_url(defender_base: &Url, since: OffsetDateTime, top: usize, skip: usize) -> Url {
-    let filter = format!("lastUpdateTime ge {}", odata_time(since));
+    let filter = format!("lastUpdateTime ge {}", odata::datetime(since));
     let top = top.clamp(1, PAGE_SIZE).to_string();
     let skip = skip.to_string();
     let mut options = vec![("$filter", filter.as_str()), ("$top", top.as_str())];

@@ -12,10 +12,11 @@ use url::Url;
 use super::fetch::PageFetcher;
 use super::graph_incidents::fetch_graph_incidents;
 use super::output::{save_token, write_export};
-use super::since::{odata_time, parse_since};
+use super::since::parse_since;
 use super::throttle::RateLimiter;
 use super::{Api, AppOnlyError, AppToken, ClientCredentials, Progress, Summary};
 use crate::defender::fetch_defender_incidents;
+use crate::graph::odata;
 
 /// Where the app-only commands send their calls.
 #[derive(Debug, Clone)]
@@ -158,8 +159,8 @@ pub async fn incidents_command(
     let summary = Summary::of(&incidents);
     let document = json!({
         "api": api.as_str(),
-        "since": odata_time(cutoff),
-        "exportedDateTime": odata_time(now),
+        "since": odata::datetime(cutoff),
+        "exportedDateTime": odata::datetime(now),
         "count": incidents.len(),
         "value": incidents,
     });

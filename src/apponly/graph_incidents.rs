@@ -4,15 +4,16 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use url::Url;
 
+use crate::graph::odata;
+
 use super::fetch::{PageFetcher, checked_next_link};
 use super::query::collection_url;
-use super::since::odata_time;
 use super::{AppOnlyError, Progress};
 
 /// The first page: incidents with `lastUpdateDateTime ge <since>`, their alerts expanded;
 /// `page_size` sets `$top` (Graph's own page size when `None`).
 pub fn first_page_url(graph_base: &Url, since: OffsetDateTime, page_size: Option<usize>) -> Url {
-    let filter = format!("lastUpdateDateTime ge {}", odata_time(since));
+    let filter = format!("lastUpdateDateTime ge {}", odata::datetime(since));
     let top = page_size.map(|n| n.to_string());
     let mut options = vec![("$filter", filter.as_str()), ("$expand", "alerts")];
     if let Some(top) = &top {
