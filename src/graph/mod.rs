@@ -13,8 +13,11 @@ mod paging;
 mod retry;
 pub mod secure_score;
 pub mod subscriptions;
+mod throttle;
 
-pub use client::{GraphClient, GraphResponse};
+pub use client::{ClientOptions, GraphClient, GraphResponse};
 pub use error::{GraphError, GraphErrorKind};
 pub use ids::encode_id;
 pub use paging::Page;
+pub use retry::{LongWait, RetryPolicy};
+pub use throttle::RateLimiter;
