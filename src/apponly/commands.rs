@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use serde_json::json;
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 use url::Url;
 
 use super::defender_incidents::{self, fetch_defender_incidents};
@@ -80,7 +79,7 @@ fn describe_token(
         Some(at) => writeln!(
             out,
             "Expires:  {} (in {} min)",
-            at.format(&Rfc3339).unwrap_or_default(),
+            odata::datetime_value(at),
             (at - now).whole_minutes().max(0)
         )?,
         None => writeln!(out, "Expires:  in {} s", token.expires_in)?,

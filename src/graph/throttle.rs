@@ -5,9 +5,10 @@ use std::collections::VecDeque;
 use std::time::Duration;
 
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
+
+use super::odata;
 
 /// At most `limit` calls in any `window`; callers wait for a free slot.
 #[derive(Debug)]
@@ -103,7 +104,7 @@ fn seconds_in_message(message: &str) -> Option<Duration> {
 fn reset_time_in_message(message: &str, now: OffsetDateTime) -> Option<Duration> {
     message.split_whitespace().find_map(|word| {
         let word = word.trim_end_matches(['.', ',', ')']);
-        let at = OffsetDateTime::parse(word, &Rfc3339).ok()?;
+        let at = odata::parse_datetime(word)?;
         Some(Duration::try_from(at - now).unwrap_or(Duration::ZERO))
     })
 }
