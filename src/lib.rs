@@ -4,7 +4,6 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
-pub mod defender;
 pub mod demo;
 pub mod error;
 pub mod graph;

@@ -6,16 +6,15 @@ use std::time::Duration;
 
 use serde_json::json;
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 use url::Url;
 
-use super::fetch::PageFetcher;
+use super::defender_incidents::{self, fetch_defender_incidents};
+use super::fetch::{PageFetcher, api_client};
 use super::graph_incidents::fetch_graph_incidents;
 use super::output::{save_token, write_export};
-use super::since::{odata_time, parse_since};
-use super::throttle::RateLimiter;
+use super::since::parse_since;
 use super::{Api, AppOnlyError, AppToken, ClientCredentials, Progress, Summary};
-use crate::defender::fetch_defender_incidents;
+use crate::graph::odata;
 
 /// Where the app-only commands send their calls.
 #[derive(Debug, Clone)]
@@ -25,7 +24,8 @@ pub struct AppOnlyTarget {
     pub defender: Url,
 }
 
-/// The HTTP client of the CLI: bounded time, no redirects (credentials are posted).
+/// The CLI's client for the token endpoint: bounded time, no redirects (credentials are posted).
+/// API calls go through [`api_client`].
 pub fn http_client() -> reqwest::Client {
     reqwest::Client::builder()
         .user_agent(concat!("graphsec/", env!("CARGO_PKG_VERSION")))
@@ -79,7 +79,7 @@ fn describe_token(
         Some(at) => writeln!(
             out,
             "Expires:  {} (in {} min)",
-            at.format(&Rfc3339).unwrap_or_default(),
+            odata::datetime_value(at),
             (at - now).whole_minutes().max(0)
         )?,
         None => writeln!(out, "Expires:  in {} s", token.expires_in)?,
@@ -112,7 +112,7 @@ impl IncidentsOptions {
     fn check(&self) -> Result<(), AppOnlyError> {
         let max = match self.api {
             Api::Graph => 1000,
-            Api::Defender => crate::defender::PAGE_SIZE,
+            Api::Defender => defender_incidents::PAGE_SIZE,
         };
         match self.page_size {
             Some(n) if n == 0 || n > max => Err(AppOnlyError::BadOption(format!(
@@ -135,31 +135,28 @@ pub async fn incidents_command(
     options.check()?;
     let now = OffsetDateTime::now_utc();
     let cutoff = parse_since(&options.since, now)?;
-    let http = http_client();
-    let token = target.credentials.acquire(&http, api).await?;
+    let token = target.credentials.acquire(&http_client(), api).await?;
     token.claims.require_incident_role(api)?;
-    let limiter = RateLimiter::defender();
-    let fetcher = PageFetcher {
-        http: &http,
-        token: &token.access_token,
-        api_name: api.display_name(),
-        limiter: (api == Api::Defender).then_some(&limiter),
+    let base = match api {
+        Api::Graph => &target.graph,
+        Api::Defender => &target.defender,
     };
+    let client = api_client(api, base.clone());
+    let fetcher = PageFetcher {
+        client: &client,
+        token: &token.access_token,
+        api,
+    };
+    let size = options.page_size;
     let incidents = match api {
-        Api::Graph => {
-            fetch_graph_incidents(&fetcher, &target.graph, cutoff, options.page_size, progress)
-                .await?
-        }
-        Api::Defender => {
-            let size = options.page_size;
-            fetch_defender_incidents(&fetcher, &target.defender, cutoff, size, progress).await?
-        }
+        Api::Graph => fetch_graph_incidents(&fetcher, cutoff, size, progress).await?,
+        Api::Defender => fetch_defender_incidents(&fetcher, cutoff, size, progress).await?,
     };
     let summary = Summary::of(&incidents);
     let document = json!({
         "api": api.as_str(),
-        "since": odata_time(cutoff),
-        "exportedDateTime": odata_time(now),
+        "since": odata::datetime(cutoff),
+        "exportedDateTime": odata::datetime(now),
         "count": incidents.len(),
         "value": incidents,
     });

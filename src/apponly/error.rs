@@ -2,7 +2,11 @@
 
 use std::path::PathBuf;
 
+use reqwest::StatusCode;
+use url::Url;
+
 use super::Api;
+use crate::graph::{GraphError, GraphErrorKind, RetryPolicy};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppOnlyError {
@@ -80,7 +84,7 @@ impl AppOnlyError {
     }
 
     /// Describes a transport failure without the request's query string.
-    pub fn unreachable(url: &url::Url, err: reqwest::Error) -> Self {
+    pub fn unreachable(url: &Url, err: reqwest::Error) -> Self {
         let reason = if err.is_timeout() {
             "the request timed out".to_string()
         } else if err.is_connect() {
@@ -88,11 +92,75 @@ impl AppOnlyError {
         } else {
             err.without_url().to_string()
         };
-        let mut shown = url.clone();
-        shown.set_query(None);
         Self::Unreachable {
-            url: shown.to_string(),
+            url: without_query(url),
             reason,
         }
     }
+
+    /// Words a failed call to `api` for the person running the CLI; `url` is the page asked for.
+    /// Throttling is read against [`RetryPolicy::PATIENT`], the CLI's policy.
+    pub fn from_graph(api: Api, url: &Url, err: GraphError) -> Self {
+        let name = api.display_name();
+        let policy = RetryPolicy::PATIENT;
+        match err.kind {
+            GraphErrorKind::Throttled => match err.retry_after {
+                Some(wait) if wait > policy.max_wait => Self::WaitTooLong {
+                    api: name,
+                    seconds: wait.as_secs(),
+                },
+                _ => Self::Throttled {
+                    api: name,
+                    attempts: policy.throttled_attempts,
+                },
+            },
+            GraphErrorKind::InvalidResponse => Self::BadResponse {
+                api: name,
+                reason: err.message,
+            },
+            _ if err.status == 0 => Self::Unreachable {
+                url: without_query(url),
+                reason: match err.kind {
+                    GraphErrorKind::Timeout => "the request timed out".to_string(),
+                    GraphErrorKind::Unreachable => "the connection failed".to_string(),
+                    _ => err.message,
+                },
+            },
+            _ => rejected(name, err),
+        }
+    }
+}
+
+/// An answer with an error status, with the `{"error":{"code","message"}}` that Graph and the
+/// Defender API share, or a plain explanation when the body has none.
+fn rejected(api: &'static str, err: GraphError) -> AppOnlyError {
+    let message = if err.message.is_empty() {
+        match err.status {
+            401 => "the access token was not accepted".to_string(),
+            403 => "the app lacks a permission for this call".to_string(),
+            status => StatusCode::from_u16(status)
+                .ok()
+                .and_then(|s| s.canonical_reason())
+                .unwrap_or("error")
+                .to_string(),
+        }
+    } else {
+        err.message
+    };
+    AppOnlyError::Rejected {
+        api,
+        status: err.status,
+        code: if err.code.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", err.code)
+        },
+        message,
+    }
+}
+
+fn without_query(url: &Url) -> String {
+    let mut shown = url.clone();
+    shown.set_query(None);
+    shown.to_string()
 }

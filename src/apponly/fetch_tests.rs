@@ -9,11 +9,10 @@ use url::Url;
 use wiremock::matchers::{header, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use super::fetch::PageFetcher;
+use super::defender_incidents::{PAGE_SIZE, fetch_defender_incidents};
+use super::fetch::{PageFetcher, api_client};
 use super::graph_incidents::fetch_graph_incidents;
-use super::throttle::RateLimiter;
-use super::{AppOnlyError, Progress};
-use crate::defender::{PAGE_SIZE, fetch_defender_incidents};
+use super::{Api, AppOnlyError, Progress};
 
 const SINCE: time::OffsetDateTime = datetime!(2026-11-22 12:00:00 UTC);
 
@@ -22,31 +21,27 @@ fn ids(n: std::ops::Range<usize>) -> Vec<Value> {
         .collect()
 }
 
-async fn graph(server: &MockServer) -> Result<Vec<Value>, AppOnlyError> {
+async fn fetch(server: &MockServer, api: Api) -> Result<Vec<Value>, AppOnlyError> {
     let token = SecretString::from("tok".to_string());
-    let http = reqwest::Client::new();
+    let client = api_client(api, Url::parse(&server.uri()).unwrap());
     let fetcher = PageFetcher {
-        http: &http,
+        client: &client,
         token: &token,
-        api_name: "Microsoft Graph",
-        limiter: None,
+        api,
     };
-    let base = Url::parse(&server.uri()).unwrap();
-    fetch_graph_incidents(&fetcher, &base, SINCE, None, &mut Progress::silent()).await
+    let progress = &mut Progress::silent();
+    match api {
+        Api::Graph => fetch_graph_incidents(&fetcher, SINCE, None, progress).await,
+        Api::Defender => fetch_defender_incidents(&fetcher, SINCE, None, progress).await,
+    }
+}
+
+async fn graph(server: &MockServer) -> Result<Vec<Value>, AppOnlyError> {
+    fetch(server, Api::Graph).await
 }
 
 async fn defender(server: &MockServer) -> Result<Vec<Value>, AppOnlyError> {
-    let token = SecretString::from("tok".to_string());
-    let http = reqwest::Client::new();
-    let limiter = RateLimiter::defender();
-    let fetcher = PageFetcher {
-        http: &http,
-        token: &token,
-        api_name: "the Defender API",
-        limiter: Some(&limiter),
-    };
-    let base = Url::parse(&server.uri()).unwrap();
-    fetch_defender_incidents(&fetcher, &base, SINCE, None, &mut Progress::silent()).await
+    fetch(server, Api::Defender).await
 }
 
 #[tokio::test]

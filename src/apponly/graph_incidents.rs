@@ -4,32 +4,34 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use url::Url;
 
-use super::fetch::{PageFetcher, checked_next_link};
-use super::query::collection_url;
-use super::since::odata_time;
+use super::fetch::PageFetcher;
 use super::{AppOnlyError, Progress};
+use crate::graph::{GraphClient, incidents, odata};
 
 /// The first page: incidents with `lastUpdateDateTime ge <since>`, their alerts expanded;
 /// `page_size` sets `$top` (Graph's own page size when `None`).
-pub fn first_page_url(graph_base: &Url, since: OffsetDateTime, page_size: Option<usize>) -> Url {
-    let filter = format!("lastUpdateDateTime ge {}", odata_time(since));
-    let top = page_size.map(|n| n.to_string());
-    let mut options = vec![("$filter", filter.as_str()), ("$expand", "alerts")];
-    if let Some(top) = &top {
-        options.push(("$top", top.as_str()));
+pub fn first_page_url(graph: &GraphClient, since: OffsetDateTime, page_size: Option<usize>) -> Url {
+    let mut options = vec![
+        (
+            "$filter",
+            format!("lastUpdateDateTime ge {}", odata::datetime(since)),
+        ),
+        ("$expand", "alerts".to_string()),
+    ];
+    if let Some(top) = page_size {
+        options.push(("$top", top.to_string()));
     }
-    collection_url(graph_base, "v1.0/security/incidents", &options)
+    graph.url_with_query(incidents::COLLECTION, &options)
 }
 
 /// Follows `@odata.nextLink` (only on the Graph host) until the last page.
 pub async fn fetch_graph_incidents(
     fetcher: &PageFetcher<'_>,
-    graph_base: &Url,
     since: OffsetDateTime,
     page_size: Option<usize>,
     progress: &mut Progress,
 ) -> Result<Vec<Value>, AppOnlyError> {
-    let mut url = first_page_url(graph_base, since, page_size);
+    let mut url = first_page_url(fetcher.client, since, page_size);
     let mut incidents = Vec::new();
     let mut pages = 0;
     loop {
@@ -39,7 +41,7 @@ pub async fn fetch_graph_incidents(
         progress.page(pages, incidents.len());
         match page.next_link {
             Some(link) => {
-                let next = checked_next_link(graph_base, &link)?;
+                let next = fetcher.next_link(&link)?;
                 if next == url {
                     return Err(AppOnlyError::BadResponse {
                         api: "Microsoft Graph",
@@ -53,4 +55,36 @@ pub async fn fetch_graph_incidents(
     }
     progress.finish();
     Ok(incidents)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use time::macros::datetime;
+
+    use super::*;
+
+    #[test]
+    fn the_first_page_filters_expands_and_keeps_the_base_path() {
+        let graph = GraphClient::new(
+            Url::parse("http://127.0.0.1:8/tenant/").unwrap(),
+            Duration::from_secs(1),
+        );
+        let url = first_page_url(&graph, datetime!(2026-11-01 00:00:00.5 +1), Some(5));
+        assert_eq!(url.path(), "/tenant/v1.0/security/incidents");
+        let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+        let pairs: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("$filter", "lastUpdateDateTime ge 2026-10-31T23:00:00Z"),
+                ("$expand", "alerts"),
+                ("$top", "5"),
+            ]
+        );
+    }
 }

@@ -4,16 +4,15 @@
 mod api;
 mod claims;
 mod commands;
+pub mod defender_incidents;
 mod error;
 pub mod fetch;
 pub mod graph_incidents;
 pub mod output;
 mod progress;
-pub mod query;
 mod settings;
 pub mod since;
 mod summary;
-pub mod throttle;
 mod token;
 
 #[cfg(test)]

@@ -1,9 +1,9 @@
 //! The `--since` cutoff: a look-back such as `48h` or `7d`, or an RFC 3339 time.
 
-use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime, UtcOffset};
 
 use super::AppOnlyError;
+use crate::graph::odata;
 
 /// Look-backs longer than this are surely typos (the services keep far less history).
 const MAX_DAYS: i64 = 3650;
@@ -13,7 +13,7 @@ pub fn parse_since(input: &str, now: OffsetDateTime) -> Result<OffsetDateTime, A
     let input = input.trim();
     let cutoff = match parse_lookback(input) {
         Some(lookback) => now - lookback?,
-        None => OffsetDateTime::parse(input, &Rfc3339).map_err(|_| not_understood(input))?,
+        None => odata::parse_datetime(input).ok_or_else(|| not_understood(input))?,
     };
     if cutoff > now {
         return Err(AppOnlyError::BadSince(format!(
@@ -60,15 +60,6 @@ fn not_understood(input: &str) -> AppOnlyError {
     ))
 }
 
-/// The cutoff as an OData DateTimeOffset literal, e.g. `2026-11-01T00:00:00Z`.
-pub fn odata_time(at: OffsetDateTime) -> String {
-    at.to_offset(UtcOffset::UTC)
-        .replace_nanosecond(0)
-        .expect("zero nanoseconds are valid")
-        .format(&Rfc3339)
-        .expect("UTC times always format as RFC 3339")
-}
-
 #[cfg(test)]
 mod tests {
     use time::macros::datetime;
@@ -100,7 +91,7 @@ mod tests {
             datetime!(2026-11-01 00:00:00 UTC)
         );
         assert_eq!(
-            odata_time(parse_since("2026-11-01T00:00:00.75Z", NOW).unwrap()),
+            odata::datetime(parse_since("2026-11-01T00:00:00.75Z", NOW).unwrap()),
             "2026-11-01T00:00:00Z"
         );
     }
@@ -136,7 +127,7 @@ mod tests {
     }
 
     #[test]
-    fn odata_time_is_utc_whole_seconds() {
-        assert_eq!(odata_time(NOW), "2026-11-24T12:30:15Z");
+    fn the_cutoff_is_written_in_utc_whole_seconds() {
+        assert_eq!(odata::datetime(NOW), "2026-11-24T12:30:15Z");
     }
 }

@@ -1,22 +1,49 @@
-//! The one Graph HTTP client: base URL from config, a fresh client-request-id per call,
-//! bounded retries, a timeout on every call, typed errors.
+//! The one Graph HTTP client, for the console and the CLI alike: base URL injected (so it serves
+//! Graph and the Defender API), a fresh client-request-id per call, Graph's request-id kept,
+//! optional pacing, bounded retries, a timeout on every call, typed errors.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
 use reqwest::{Method, header};
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
+use time::OffsetDateTime;
 use url::Url;
 use uuid::Uuid;
 
 use super::error::{GraphError, GraphErrorKind};
-use super::retry::{parse_retry_after, wait_before_retry};
+use super::retry::RetryPolicy;
+use super::throttle::{RateLimiter, parse_retry_after, throttle_wait};
+
+/// How a client behaves beyond its base URL.
+#[derive(Debug)]
+pub struct ClientOptions {
+    /// The longest one call may take.
+    pub timeout: Duration,
+    pub retry: RetryPolicy,
+    /// Client-side pacing for APIs with a documented call rate (e.g. the Defender API).
+    pub pacing: Option<RateLimiter>,
+}
+
+impl ClientOptions {
+    /// The console's client: interactive retries, no pacing.
+    pub fn interactive(timeout: Duration) -> Self {
+        Self {
+            timeout,
+            retry: RetryPolicy::INTERACTIVE,
+            pacing: None,
+        }
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct GraphClient {
     http: reqwest::Client,
     base: Url,
+    retry: RetryPolicy,
+    pacing: Option<Arc<RateLimiter>>,
 }
 
 /// A successful answer: the status, Graph's request-id and the raw body.
@@ -39,14 +66,24 @@ impl GraphResponse {
 }
 
 impl GraphClient {
+    /// The console's client (see [`ClientOptions::interactive`]).
     pub fn new(base: Url, timeout: Duration) -> Self {
+        Self::with_options(base, ClientOptions::interactive(timeout))
+    }
+
+    pub fn with_options(base: Url, options: ClientOptions) -> Self {
         let http = reqwest::Client::builder()
-            .timeout(timeout)
+            .timeout(options.timeout)
             .connect_timeout(Duration::from_secs(10))
             .user_agent(concat!("graphsec/", env!("CARGO_PKG_VERSION")))
             .build()
             .expect("the TLS backend is compiled in");
-        Self { http, base }
+        Self {
+            http,
+            base,
+            retry: options.retry,
+            pacing: options.pacing.map(Arc::new),
+        }
     }
 
     pub fn base_url(&self) -> &Url {
@@ -60,6 +97,7 @@ impl GraphClient {
         let root = url.path().trim_end_matches('/').to_string();
         url.set_path(&format!("{root}/{}", path.trim_start_matches('/')));
         url.set_query((!query.is_empty()).then_some(query));
+        url.set_fragment(None);
         url
     }
 
@@ -99,6 +137,19 @@ impl GraphClient {
         self.send(Method::GET, token, url, None, &[]).await?.json()
     }
 
+    /// `get_json`, telling `on_throttle` about each wait for a throttled answer before it starts
+    /// (a command line shows it; the console only logs it).
+    pub async fn get_json_reporting<T: DeserializeOwned>(
+        &self,
+        token: &SecretString,
+        url: Url,
+        on_throttle: &mut (dyn FnMut(Duration) + Send),
+    ) -> Result<T, GraphError> {
+        self.send_reporting(Method::GET, token, url, None, &[], on_throttle)
+            .await?
+            .json()
+    }
+
     /// Sends one call with retries; non-2xx answers become a typed `GraphError`.
     pub async fn send(
         &self,
@@ -108,8 +159,24 @@ impl GraphClient {
         body: Option<&serde_json::Value>,
         headers: &[(&str, &str)],
     ) -> Result<GraphResponse, GraphError> {
+        self.send_reporting(method, token, url, body, headers, &mut |_| {})
+            .await
+    }
+
+    async fn send_reporting(
+        &self,
+        method: Method,
+        token: &SecretString,
+        url: Url,
+        body: Option<&serde_json::Value>,
+        headers: &[(&str, &str)],
+        on_throttle: &mut (dyn FnMut(Duration) + Send),
+    ) -> Result<GraphResponse, GraphError> {
         let mut attempt = 1;
         loop {
+            if let Some(pacing) = &self.pacing {
+                pacing.acquire().await;
+            }
             let mut request = self
                 .http
                 .request(method.clone(), url.clone())
@@ -122,14 +189,29 @@ impl GraphClient {
             if let Some(body) = body {
                 request = request.json(body);
             }
-            let response = request.send().await.map_err(transport_error)?;
+            let response = match request.send().await {
+                Ok(response) => response,
+                Err(err) => match self.retry.after_timeout(&method, attempt) {
+                    Some(wait) if err.is_timeout() => {
+                        tracing::warn!(
+                            attempt,
+                            wait_ms = wait.as_millis() as u64,
+                            "retrying a timed-out Graph call"
+                        );
+                        tokio::time::sleep(wait).await;
+                        attempt += 1;
+                        continue;
+                    }
+                    _ => return Err(transport_error(err)),
+                },
+            };
             let status = response.status().as_u16();
             let request_id = header_text(&response, "request-id");
             let retry_after = response
                 .headers()
                 .get(header::RETRY_AFTER)
                 .and_then(|v| v.to_str().ok())
-                .and_then(parse_retry_after);
+                .map(str::to_owned);
             let bytes = response.bytes().await.map_err(transport_error)?;
             if (200..300).contains(&status) {
                 return Ok(GraphResponse {
@@ -138,19 +220,22 @@ impl GraphClient {
                     body: bytes,
                 });
             }
-            match wait_before_retry(&method, status, retry_after, attempt) {
+            let hint = if status == 429 {
+                throttle_wait(retry_after.as_deref(), &bytes, OffsetDateTime::now_utc())
+            } else {
+                retry_after.as_deref().and_then(parse_retry_after)
+            };
+            match self.retry.after_status(&method, status, hint, attempt) {
                 Some(wait) => {
                     tracing::warn!(%status, attempt, wait_ms = wait.as_millis() as u64, %request_id, "retrying Graph call");
+                    if status == 429 {
+                        on_throttle(wait);
+                    }
                     tokio::time::sleep(wait).await;
                     attempt += 1;
                 }
                 None => {
-                    return Err(GraphError::from_response(
-                        status,
-                        request_id,
-                        retry_after,
-                        &bytes,
-                    ));
+                    return Err(GraphError::from_response(status, request_id, hint, &bytes));
                 }
             }
         }
@@ -179,120 +264,4 @@ fn transport_error(err: reqwest::Error) -> GraphError {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use wiremock::matchers::{header_exists, method, path};
-    use wiremock::{Mock, MockServer, ResponseTemplate};
-
-    fn client(server: &MockServer) -> GraphClient {
-        GraphClient::new(Url::parse(&server.uri()).unwrap(), Duration::from_secs(2))
-    }
-
-    fn token() -> SecretString {
-        SecretString::from("t0ken".to_string())
-    }
-
-    #[tokio::test]
-    async fn retries_after_throttling_then_succeeds() {
-        let server = MockServer::start().await;
-        Mock::given(method("GET"))
-            .and(path("/v1.0/me"))
-            .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "0.05"))
-            .up_to_n_times(1)
-            .expect(1)
-            .mount(&server)
-            .await;
-        Mock::given(method("GET"))
-            .and(path("/v1.0/me"))
-            .and(header_exists("client-request-id"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "1"})))
-            .expect(1)
-            .mount(&server)
-            .await;
-        let graph = client(&server);
-        let me: serde_json::Value = graph
-            .get_json(&token(), graph.url("v1.0/me"))
-            .await
-            .unwrap();
-        assert_eq!(me["id"], "1");
-    }
-
-    #[tokio::test]
-    async fn does_not_replay_a_failed_patch() {
-        let server = MockServer::start().await;
-        Mock::given(method("PATCH"))
-            .respond_with(ResponseTemplate::new(503))
-            .expect(1)
-            .mount(&server)
-            .await;
-        let graph = client(&server);
-        let err = graph
-            .send(
-                Method::PATCH,
-                &token(),
-                graph.url("v1.0/x"),
-                Some(&serde_json::json!({})),
-                &[],
-            )
-            .await
-            .unwrap_err();
-        assert_eq!(err.kind, GraphErrorKind::Upstream);
-    }
-
-    #[tokio::test]
-    async fn times_out() {
-        let server = MockServer::start().await;
-        Mock::given(method("GET"))
-            .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)))
-            .mount(&server)
-            .await;
-        let graph = GraphClient::new(
-            Url::parse(&server.uri()).unwrap(),
-            Duration::from_millis(200),
-        );
-        let err = graph
-            .get_json::<serde_json::Value>(&token(), graph.url("v1.0/me"))
-            .await
-            .unwrap_err();
-        assert_eq!(err.kind, GraphErrorKind::Timeout);
-    }
-
-    #[test]
-    fn next_links_must_stay_on_the_graph_host() {
-        let graph = GraphClient::new(
-            Url::parse("https://graph.microsoft.com").unwrap(),
-            Duration::from_secs(1),
-        );
-        assert!(
-            graph
-                .trusted_link("https://graph.microsoft.com/v1.0/x?$skip=5")
-                .is_ok()
-        );
-        assert!(graph.trusted_link("https://evil.example/v1.0/x").is_err());
-        assert!(
-            graph
-                .trusted_link("http://graph.microsoft.com/v1.0/x")
-                .is_err()
-        );
-    }
-
-    #[test]
-    fn urls_join_paths_and_keep_queries() {
-        let graph = GraphClient::new(
-            Url::parse("http://127.0.0.1:9/").unwrap(),
-            Duration::from_secs(1),
-        );
-        assert_eq!(
-            graph.url("/v1.0/me?$select=id").as_str(),
-            "http://127.0.0.1:9/v1.0/me?$select=id"
-        );
-        let url = graph.url_with_query(
-            "v1.0/security/alerts",
-            &[("$filter", "title eq 'a b'".into())],
-        );
-        assert!(
-            url.as_str()
-                .starts_with("http://127.0.0.1:9/v1.0/security/alerts?%24filter=")
-        );
-    }
-}
+mod tests;

@@ -8,12 +8,16 @@ mod ids;
 pub mod incidents;
 pub mod mail;
 pub mod me;
+pub mod odata;
 mod paging;
 mod retry;
 pub mod secure_score;
 pub mod subscriptions;
+mod throttle;
 
-pub use client::{GraphClient, GraphResponse};
+pub use client::{ClientOptions, GraphClient, GraphResponse};
 pub use error::{GraphError, GraphErrorKind};
 pub use ids::encode_id;
 pub use paging::Page;
+pub use retry::{LongWait, RetryPolicy};
+pub use throttle::RateLimiter;

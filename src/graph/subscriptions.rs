@@ -3,9 +3,9 @@
 use reqwest::Method;
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
-use time::{OffsetDateTime, format_description::well_known::Rfc3339};
+use time::OffsetDateTime;
 
-use super::{GraphClient, GraphError, GraphErrorKind, encode_id};
+use super::{GraphClient, GraphError, GraphErrorKind, encode_id, odata};
 
 /// The body of `POST /subscriptions`.
 #[derive(Debug, Clone, Serialize)]
@@ -32,15 +32,8 @@ pub struct GraphSubscription {
 impl GraphSubscription {
     /// The expiry Graph granted, when it parses.
     pub fn expires_at(&self) -> Option<OffsetDateTime> {
-        OffsetDateTime::parse(&self.expiration_date_time, &Rfc3339).ok()
+        odata::parse_datetime(&self.expiration_date_time)
     }
-}
-
-/// A DateTimeOffset for a subscription body.
-pub fn graph_time(at: OffsetDateTime) -> String {
-    at.to_offset(time::UtcOffset::UTC)
-        .format(&Rfc3339)
-        .unwrap_or_default()
 }
 
 /// `POST /v1.0/subscriptions`. Graph validates the notification URLs before answering.
@@ -64,7 +57,7 @@ pub async fn renew(
     id: &str,
     until: OffsetDateTime,
 ) -> Result<GraphSubscription, GraphError> {
-    let body = serde_json::json!({ "expirationDateTime": graph_time(until) });
+    let body = serde_json::json!({ "expirationDateTime": odata::datetime_value(until) });
     let url = graph.url(&path(id));
     graph
         .send(Method::PATCH, token, url, Some(&body), &[])

@@ -45,7 +45,11 @@ pub fn time_field(kind: ApiKind) -> &'static str {
 /// joined with `and`, so appending one more clause needs no parentheses.
 pub fn changed_since_query(sub: &Subscription, since: OffsetDateTime) -> String {
     let (path, filter) = split_resource(&sub.resource);
-    let clause = format!("{} ge {}", time_field(sub.api_kind), odata_time(since));
+    let clause = format!(
+        "{} ge {}",
+        time_field(sub.api_kind),
+        crate::graph::odata::datetime(since)
+    );
     let filter = match filter {
         Some(existing) if !existing.is_empty() => format!("{existing} and {clause}"),
         _ => clause,
@@ -63,15 +67,6 @@ pub fn split_resource(resource: &str) -> (&str, Option<String>) {
         .find(|(k, _)| k == "$filter")
         .map(|(_, v)| v.into_owned());
     (path, filter)
-}
-
-/// A DateTimeOffset literal for OData (UTC, RFC 3339).
-pub fn odata_time(at: OffsetDateTime) -> String {
-    let at = at
-        .to_offset(time::UtcOffset::UTC)
-        .replace_nanosecond(0)
-        .unwrap_or(at);
-    at.format(&Rfc3339).unwrap_or_default()
 }
 
 /// The alerts changed strictly after `since`, as notifications of `sub`, and the newest

@@ -40,12 +40,7 @@ impl<'a> From<&'a Notification> for EventData<'a> {
     fn from(n: &'a Notification) -> Self {
         Self {
             id: n.id,
-            received_at: n
-                .received_at
-                .replace_nanosecond(0)
-                .unwrap_or(n.received_at)
-                .format(&time::format_description::well_known::Rfc3339)
-                .unwrap_or_default(),
+            received_at: crate::graph::odata::datetime(n.received_at),
             change_type: &n.change_type,
             resource: &n.resource,
             alert_id: n.alert_id.as_deref(),

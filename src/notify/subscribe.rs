@@ -205,7 +205,7 @@ async fn create_at_graph(
         notification_url: state.urls.notification_url.as_str(),
         lifecycle_notification_url: state.urls.lifecycle_url.as_str(),
         resource,
-        expiration_date_time: subscriptions::graph_time(until),
+        expiration_date_time: crate::graph::odata::datetime_value(until),
         client_state,
     };
     let created = subscriptions::create(&state.graph, user.access_token(), &body).await?;

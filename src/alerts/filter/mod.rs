@@ -19,16 +19,16 @@
 //! ```
 
 mod enums;
-mod literal;
 
+pub use crate::graph::odata::{quote, unquote_prefix};
 pub use enums::{
     AlertStatus, Classification, Determination, IncidentStatus, LegacyFeedback, LegacyStatus,
     ServiceSource, Severity, UnknownValue,
 };
-pub use literal::{quote, unquote_prefix};
 
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
+
+use crate::graph::odata;
 
 /// Filter values for the legacy `/security/alerts` API.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -159,18 +159,8 @@ fn push_text(out: &mut Vec<String>, path: &str, value: &Option<String>) {
 
 fn push_since(out: &mut Vec<String>, path: &str, value: Option<OffsetDateTime>) {
     if let Some(value) = value {
-        out.push(format!("{path} ge {}", odata_datetime(value)));
+        out.push(format!("{path} ge {}", odata::datetime(value)));
     }
-}
-
-/// An OData DateTimeOffset literal in UTC, whole seconds: `2026-11-24T08:00:00Z`.
-pub fn odata_datetime(value: OffsetDateTime) -> String {
-    let utc = value
-        .to_offset(time::UtcOffset::UTC)
-        .replace_nanosecond(0)
-        .unwrap_or(value);
-    utc.format(&Rfc3339)
-        .unwrap_or_else(|_| utc.unix_timestamp().to_string())
 }
 
 #[cfg(test)]

@@ -157,7 +157,8 @@ async fn reauthorization_required_renews_the_subscription() {
 #[tokio::test]
 async fn missed_and_removed_trigger_a_catch_up_read() {
     let changed = OffsetDateTime::now_utc() + Duration::minutes(1);
-    let alert = json!({"id": "caught", "lastModifiedDateTime": changes::odata_time(changed)});
+    let alert =
+        json!({"id": "caught", "lastModifiedDateTime": crate::graph::odata::datetime(changed)});
     let (manager, registry, journal) = setup(FakeApi::default(), FakeSource(vec![alert])).await;
     let sub = add(&registry, "l", ApiKind::LegacyWebhook, Duration::days(1)).await;
     for event in [LifecycleEvent::Missed, LifecycleEvent::SubscriptionRemoved] {

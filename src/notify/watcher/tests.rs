@@ -56,7 +56,7 @@ async fn setup(replies: Vec<Reply>) -> (Watcher<Scripted>, Scripted, Subscriptio
 }
 
 fn alert(id: &str, at: OffsetDateTime) -> Value {
-    json!({"id": id, "lastUpdateDateTime": changes::odata_time(at)})
+    json!({"id": id, "lastUpdateDateTime": crate::graph::odata::datetime(at)})
 }
 
 #[tokio::test]
@@ -77,7 +77,10 @@ async fn a_changed_alert_is_published_once_and_the_cursor_advances() {
     );
     let asked = source.asked.lock().unwrap().clone();
     assert_eq!(asked[0], watch.watch_cursor.unwrap());
-    assert_eq!(changes::odata_time(asked[1]), changes::odata_time(later));
+    assert_eq!(
+        crate::graph::odata::datetime(asked[1]),
+        crate::graph::odata::datetime(later)
+    );
 }
 
 #[tokio::test]

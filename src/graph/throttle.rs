@@ -1,12 +1,14 @@
-//! Client-side pacing and reading how long a 429 asks us to wait.
+//! Throttling from both sides: client-side pacing (e.g. the Defender API's 50 calls a minute)
+//! and reading how long a 429 asks us to wait.
 
 use std::collections::VecDeque;
 use std::time::Duration;
 
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
+
+use super::odata;
 
 /// At most `limit` calls in any `window`; callers wait for a free slot.
 #[derive(Debug)]
@@ -57,16 +59,20 @@ pub fn throttle_wait(
     body: &[u8],
     now: OffsetDateTime,
 ) -> Option<Duration> {
-    if let Some(wait) = retry_after.and_then(parse_seconds) {
+    if let Some(wait) = retry_after.and_then(parse_retry_after) {
         return Some(wait);
     }
     let message = body_message(body)?;
     seconds_in_message(&message).or_else(|| reset_time_in_message(&message, now))
 }
 
-fn parse_seconds(value: &str) -> Option<Duration> {
+/// `Retry-After` in seconds, possibly fractional (Graph sends e.g. `2.128`).
+pub fn parse_retry_after(value: &str) -> Option<Duration> {
     let seconds: f64 = value.trim().parse().ok()?;
-    (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds))
+    if seconds < 0.0 {
+        return None;
+    }
+    Duration::try_from_secs_f64(seconds).ok()
 }
 
 /// `error.message` of an error envelope, `message` of a flat one, or the raw text.
@@ -88,7 +94,7 @@ fn seconds_in_message(message: &str) -> Option<Duration> {
             .trim_end_matches(['.', ',', ')'])
             .to_ascii_lowercase();
         if unit == "second" || unit == "seconds" || unit == "s" {
-            parse_seconds(pair[0])
+            parse_retry_after(pair[0])
         } else {
             None
         }
@@ -98,7 +104,7 @@ fn seconds_in_message(message: &str) -> Option<Duration> {
 fn reset_time_in_message(message: &str, now: OffsetDateTime) -> Option<Duration> {
     message.split_whitespace().find_map(|word| {
         let word = word.trim_end_matches(['.', ',', ')']);
-        let at = OffsetDateTime::parse(word, &Rfc3339).ok()?;
+        let at = odata::parse_datetime(word)?;
         Some(Duration::try_from(at - now).unwrap_or(Duration::ZERO))
     })
 }
@@ -131,6 +137,17 @@ mod tests {
         assert_eq!(throttle_wait(None, at, NOW), Some(Duration::from_secs(30)));
         let past = br#"{"error":{"message":"Reset at 2026-11-24T11:00:00Z"}}"#;
         assert_eq!(throttle_wait(None, past, NOW), Some(Duration::ZERO));
+    }
+
+    #[test]
+    fn bad_retry_after_values_are_ignored() {
+        for bad in ["soon", "-1", "NaN", "inf", "1e300"] {
+            assert!(parse_retry_after(bad).is_none(), "{bad}");
+        }
+        assert_eq!(
+            parse_retry_after(" 2.128 "),
+            Some(Duration::from_millis(2128))
+        );
     }
 
     #[test]

@@ -7,35 +7,36 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use url::Url;
 
-use crate::apponly::fetch::{PageFetcher, checked_next_link};
-use crate::apponly::query::collection_url;
-use crate::apponly::since::odata_time;
-use crate::apponly::{AppOnlyError, Progress};
+use super::fetch::PageFetcher;
+use super::{AppOnlyError, Progress};
+use crate::graph::{GraphClient, odata};
 
 /// The largest page the Defender API serves.
 pub const PAGE_SIZE: usize = 100;
 
 /// The page of `top` incidents with `lastUpdateTime ge <since>` starting at `skip`.
-pub fn page_url(defender_base: &Url, since: OffsetDateTime, top: usize, skip: usize) -> Url {
-    let filter = format!("lastUpdateTime ge {}", odata_time(since));
-    let top = top.clamp(1, PAGE_SIZE).to_string();
-    let skip = skip.to_string();
-    let mut options = vec![("$filter", filter.as_str()), ("$top", top.as_str())];
-    if skip != "0" {
-        options.push(("$skip", skip.as_str()));
+pub fn page_url(defender: &GraphClient, since: OffsetDateTime, top: usize, skip: usize) -> Url {
+    let mut options = vec![
+        (
+            "$filter",
+            format!("lastUpdateTime ge {}", odata::datetime(since)),
+        ),
+        ("$top", top.clamp(1, PAGE_SIZE).to_string()),
+    ];
+    if skip != 0 {
+        options.push(("$skip", skip.to_string()));
     }
-    collection_url(defender_base, "api/incidents", &options)
+    defender.url_with_query("api/incidents", &options)
 }
 
 pub async fn fetch_defender_incidents(
     fetcher: &PageFetcher<'_>,
-    defender_base: &Url,
     since: OffsetDateTime,
     page_size: Option<usize>,
     progress: &mut Progress,
 ) -> Result<Vec<Value>, AppOnlyError> {
     let top = page_size.unwrap_or(PAGE_SIZE).clamp(1, PAGE_SIZE);
-    let mut url = page_url(defender_base, since, top, 0);
+    let mut url = page_url(fetcher.client, since, top, 0);
     let mut incidents = Vec::new();
     let mut pages = 0;
     loop {
@@ -45,8 +46,8 @@ pub async fn fetch_defender_incidents(
         incidents.extend(page.value);
         progress.page(pages, incidents.len());
         let next = match page.next_link {
-            Some(link) => checked_next_link(defender_base, &link)?,
-            None if count >= top => page_url(defender_base, since, top, incidents.len()),
+            Some(link) => fetcher.next_link(&link)?,
+            None if count >= top => page_url(fetcher.client, since, top, incidents.len()),
             None => break,
         };
         if count == 0 || next == url {
