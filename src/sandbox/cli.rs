@@ -10,7 +10,7 @@ pub async fn run_cli(port: u16, mut options: SandboxOptions) -> anyhow::Result<(
     options.bind.set_port(port);
     let handle = Sandbox::start(options).await?;
     println!("{}", handle.describe());
-    crate::startup::shutdown_signal().await;
+    super::shutdown::requested().await;
     println!("sandbox tenant stopped");
     handle.shutdown().await
 }

@@ -2,9 +2,9 @@
 
 use super::TenantPath;
 use super::oauth_error::OAuthError;
+use super::params::{Params, param};
 use super::scopes::{RequestedScopes, app_resource, app_roles};
 use super::store::{Redemption, RefreshGrant};
-use super::token::{Params, param};
 use crate::sandbox::SandboxState;
 use crate::sandbox::tokens::{AccessClaims, GRAPH_AUDIENCE, IdClaims, now_secs, pkce_s256_matches};
 use crate::sandbox::users::DemoUser;

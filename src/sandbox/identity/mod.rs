@@ -5,6 +5,7 @@ mod authorize;
 mod grants;
 mod oauth_error;
 mod pages;
+mod params;
 pub mod scopes;
 pub mod store;
 mod token;

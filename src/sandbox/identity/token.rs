@@ -1,6 +1,7 @@
 //! `POST /{tenant}/oauth2/v2.0/token`: client authentication and grant dispatch.
 
 use super::oauth_error::{OAuthError, no_store};
+use super::params::{Params, param};
 use super::{TenantPath, grants, unknown_tenant_message};
 use crate::sandbox::SandboxState;
 use axum::Json;
@@ -11,10 +12,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::Value;
-use std::collections::HashMap;
 use subtle::ConstantTimeEq;
-
-pub type Params = HashMap<String, String>;
 
 pub async fn exchange(
     State(state): State<SandboxState>,
@@ -53,15 +51,6 @@ fn handle(
         "client_credentials" => grants::client_credentials(state, tenant, &client_id, &params),
         other => Err(OAuthError::unsupported_grant_type(other)),
     }
-}
-
-/// A required, non-empty form parameter.
-pub fn param<'a>(params: &'a Params, name: &str) -> Result<&'a str, OAuthError> {
-    params
-        .get(name)
-        .map(String::as_str)
-        .filter(|v| !v.is_empty())
-        .ok_or_else(|| OAuthError::missing(name))
 }
 
 /// Checks the client id and secret, sent as form fields or with HTTP Basic; returns the client id.

@@ -4,7 +4,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::ODataError;
-use crate::alerts::filter::unquote_prefix;
+use super::literal::read_string;
 
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Token {
@@ -30,11 +30,11 @@ pub(super) fn tokenize(input: &str) -> Result<Vec<Token>, ODataError> {
             '(' => push(&mut tokens, &mut rest, Token::Open),
             ')' => push(&mut tokens, &mut rest, Token::Close),
             '\'' => {
-                let (value, after) = unquote_prefix(rest).ok_or_else(|| {
+                let (value, len) = read_string(rest).ok_or_else(|| {
                     ODataError::new("Invalid filter clause: unterminated string literal.")
                 })?;
                 tokens.push(Token::Str(value));
-                rest = after;
+                rest = &rest[len..];
             }
             c if c.is_ascii_digit() || c == '-' => {
                 let end = rest

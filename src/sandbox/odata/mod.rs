@@ -13,6 +13,7 @@
 
 mod eval;
 mod lexer;
+mod literal;
 mod parser;
 
 pub use parser::{Expr, Literal, Op};

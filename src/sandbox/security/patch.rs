@@ -8,9 +8,8 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::failure::{Failure, shown};
-use crate::alerts::filter::{
-    AlertStatus, Classification, Determination, LegacyFeedback, LegacyStatus,
-};
+use crate::sandbox::schema::legacy;
+use crate::sandbox::schema::security::{AlertClassification, AlertDetermination, AlertStatus};
 use crate::sandbox::seed::{AlertRecord, Comment};
 
 /// The longest comment accepted.
@@ -21,15 +20,16 @@ fn object(body: &Value) -> Result<&Map<String, Value>, Failure> {
         .ok_or_else(|| Failure::bad_request("The request body must be a JSON object."))
 }
 
+/// A member of an enumeration, named exactly as Graph spells it (names are case-sensitive).
 fn enum_value<T>(
     field: &str,
     value: &Value,
-    parse: impl Fn(&str) -> Result<T, crate::alerts::filter::UnknownValue>,
+    from_name: impl Fn(&str) -> Option<T>,
 ) -> Result<T, Failure> {
     let text = value
         .as_str()
         .ok_or_else(|| Failure::bad_request(format!("Property '{field}' must be a string.")))?;
-    parse(text).map_err(|_| {
+    from_name(text).ok_or_else(|| {
         Failure::bad_request(format!(
             "Requested value '{}' was not found for property '{field}'.",
             shown(text)
@@ -73,12 +73,12 @@ pub fn apply_v2(alert: &mut AlertRecord, body: &Value, now: OffsetDateTime) -> R
     for (field, value) in fields {
         match field.as_str() {
             "@odata.type" => {}
-            "status" => status = Some(enum_value(field, value, AlertStatus::parse)?),
+            "status" => status = Some(enum_value(field, value, AlertStatus::from_name)?),
             "classification" => {
-                classification = Some(enum_value(field, value, Classification::parse)?)
+                classification = Some(enum_value(field, value, AlertClassification::from_name)?)
             }
             "determination" => {
-                determination = Some(enum_value(field, value, Determination::parse)?)
+                determination = Some(enum_value(field, value, AlertDetermination::from_name)?)
             }
             "assignedTo" => assigned_to = Some(optional_string(field, value)?),
             other => return Err(read_only(other)),
@@ -152,15 +152,12 @@ pub fn apply_legacy(
             "vendorInformation" | "@odata.type" => {}
             "assignedTo" => update.assigned_to = optional_string(field, value)?,
             "status" => {
-                let legacy = enum_value(field, value, LegacyStatus::parse)?;
-                set_status(&mut update, v2_status(legacy), now);
+                let legacy = enum_value(field, value, legacy::AlertStatus::from_name)?;
+                set_status(&mut update, legacy.to_v2(), now);
             }
             "feedback" => {
-                update.classification = Some(classification(enum_value(
-                    field,
-                    value,
-                    LegacyFeedback::parse,
-                )?))
+                let feedback = enum_value(field, value, legacy::AlertFeedback::from_name)?;
+                update.classification = Some(feedback.to_v2());
             }
             "closedDateTime" => update.resolved = closed(value)?,
             "comments" => update.comments = comments(&alert.comments, value, by, now)?,
@@ -192,24 +189,6 @@ fn check_vendor(alert: &AlertRecord, info: Option<&Value>) -> Result<(), Failure
         )));
     }
     Ok(())
-}
-
-fn v2_status(status: LegacyStatus) -> AlertStatus {
-    match status {
-        LegacyStatus::Unknown => AlertStatus::Unknown,
-        LegacyStatus::NewAlert => AlertStatus::New,
-        LegacyStatus::InProgress => AlertStatus::InProgress,
-        LegacyStatus::Resolved => AlertStatus::Resolved,
-    }
-}
-
-fn classification(feedback: LegacyFeedback) -> Classification {
-    match feedback {
-        LegacyFeedback::Unknown => Classification::Unknown,
-        LegacyFeedback::TruePositive => Classification::TruePositive,
-        LegacyFeedback::FalsePositive => Classification::FalsePositive,
-        LegacyFeedback::BenignPositive => Classification::InformationalExpectedActivity,
-    }
 }
 
 fn closed(value: &Value) -> Result<Option<OffsetDateTime>, Failure> {

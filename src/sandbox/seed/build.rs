@@ -7,7 +7,19 @@ use time::{Duration, OffsetDateTime};
 use super::catalog::source;
 use super::plan::Plan;
 use super::{AlertRecord, Comment, IncidentRecord, Seed};
-use crate::alerts::filter::{AlertStatus, Classification, Determination, IncidentStatus, Severity};
+use crate::sandbox::schema::security::{
+    AlertClassification as Classification, AlertDetermination as Determination, AlertSeverity,
+    AlertStatus, IncidentStatus,
+};
+
+/// Severities from least to most severe; alert `i` gets `SEVERITIES[i % 5]`.
+const SEVERITIES: [AlertSeverity; 5] = [
+    AlertSeverity::Unknown,
+    AlertSeverity::Informational,
+    AlertSeverity::Low,
+    AlertSeverity::Medium,
+    AlertSeverity::High,
+];
 
 const STATUSES: [AlertStatus; 7] = [
     AlertStatus::New,
@@ -88,7 +100,7 @@ fn alert(plan: &Plan, i: usize, tenant_id: &str, now: OffsetDateTime) -> AlertRe
         description: template.description.to_string(),
         category: template.category.to_string(),
         legacy_category: template.legacy_category.to_string(),
-        severity: Severity::ALL[i % Severity::ALL.len()],
+        severity: SEVERITIES[i % SEVERITIES.len()],
         status,
         classification: verdict.map(|v| v.0),
         determination: verdict.map(|v| v.1),
@@ -124,7 +136,7 @@ fn display_name(plan: &Plan, upn: &str) -> String {
 }
 
 fn incident(id: u32, group: &[AlertRecord], tenant_id: &str) -> IncidentRecord {
-    let rank = |s: Severity| Severity::ALL.iter().position(|x| *x == s).unwrap_or(0);
+    let rank = |s: AlertSeverity| SEVERITIES.iter().position(|x| *x == s).unwrap_or(0);
     let severity = group.iter().map(|a| a.severity).max_by_key(|s| rank(*s));
     let status = if group.iter().all(|a| a.status == AlertStatus::Resolved) {
         IncidentStatus::Resolved
@@ -138,7 +150,7 @@ fn incident(id: u32, group: &[AlertRecord], tenant_id: &str) -> IncidentRecord {
         id: id.to_string(),
         tenant_id: tenant_id.to_string(),
         display_name: format!("{} involving {}", first.title, first.hosts[0].netbios_name),
-        severity: severity.unwrap_or(Severity::Unknown),
+        severity: severity.unwrap_or(AlertSeverity::Unknown),
         status,
         classification: first.classification,
         determination: first.determination,

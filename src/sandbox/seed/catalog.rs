@@ -1,6 +1,6 @@
 //! The products that raise the seeded alerts, with their names in both APIs.
 
-use crate::alerts::filter::ServiceSource;
+use crate::sandbox::schema::security::ServiceSource;
 
 /// A product that raises alerts.
 #[derive(Debug, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! Contoso's sample data: 44 alerts over six products, 15 incidents.
 
 use super::plan::{Plan, Template, account, host};
-use crate::alerts::filter::ServiceSource as S;
+use crate::sandbox::schema::security::ServiceSource as S;
 
 pub(super) fn plan() -> Plan {
     Plan {

@@ -1,7 +1,7 @@
 //! Fabrikam's sample data: 6 alerts, 2 incidents.
 
 use super::plan::{Plan, Template, account, host};
-use crate::alerts::filter::ServiceSource as S;
+use crate::sandbox::schema::security::ServiceSource as S;
 
 pub(super) fn plan() -> Plan {
     Plan {

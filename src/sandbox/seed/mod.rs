@@ -30,8 +30,9 @@ pub use catalog::{SOURCES, Source};
 
 use time::OffsetDateTime;
 
-use crate::alerts::filter::{
-    AlertStatus, Classification, Determination, IncidentStatus, ServiceSource, Severity,
+use crate::sandbox::schema::security::{
+    AlertClassification, AlertDetermination, AlertSeverity, AlertStatus, IncidentStatus,
+    ServiceSource,
 };
 
 /// A device an alert involves (v2 `deviceEvidence`, legacy `hostStates`).
@@ -73,10 +74,10 @@ pub struct AlertRecord {
     pub category: String,
     /// Legacy free-text category, e.g. "credentialTheft".
     pub legacy_category: String,
-    pub severity: Severity,
+    pub severity: AlertSeverity,
     pub status: AlertStatus,
-    pub classification: Option<Classification>,
-    pub determination: Option<Determination>,
+    pub classification: Option<AlertClassification>,
+    pub determination: Option<AlertDetermination>,
     pub source: &'static Source,
     pub assigned_to: Option<String>,
     pub created: OffsetDateTime,
@@ -102,10 +103,10 @@ pub struct IncidentRecord {
     pub id: String,
     pub tenant_id: String,
     pub display_name: String,
-    pub severity: Severity,
+    pub severity: AlertSeverity,
     pub status: IncidentStatus,
-    pub classification: Option<Classification>,
-    pub determination: Option<Determination>,
+    pub classification: Option<AlertClassification>,
+    pub determination: Option<AlertDetermination>,
     pub assigned_to: Option<String>,
     pub created: OffsetDateTime,
     pub last_update: OffsetDateTime,

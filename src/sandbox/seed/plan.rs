@@ -1,7 +1,7 @@
 //! What a tenant's sample data is made of, before it is expanded into records.
 
 use super::{Account, Host};
-use crate::alerts::filter::ServiceSource;
+use crate::sandbox::schema::security::ServiceSource;
 
 /// One kind of alert; the seed cycles through a tenant's templates.
 pub(super) struct Template {

@@ -5,7 +5,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::{AlertRecord, Comment, Host, IncidentRecord};
-use crate::alerts::filter::{AlertStatus, Classification, LegacyFeedback, LegacyStatus};
+use crate::sandbox::schema::legacy;
 
 const PORTAL: &str = "https://security.microsoft.com";
 
@@ -50,11 +50,11 @@ pub fn alert_v2(alert: &AlertRecord) -> Value {
         "id": alert.id,
         "providerAlertId": alert.id,
         "incidentId": alert.incident_id,
-        "status": alert.status.as_str(),
-        "severity": alert.severity.as_str(),
-        "classification": alert.classification.map(|c| c.as_str()),
-        "determination": alert.determination.map(|d| d.as_str()),
-        "serviceSource": alert.source.service_source.as_str(),
+        "status": alert.status.name(),
+        "severity": alert.severity.name(),
+        "classification": alert.classification.map(|c| c.name()),
+        "determination": alert.determination.map(|d| d.name()),
+        "serviceSource": alert.source.service_source.name(),
         "detectionSource": alert.source.detection_source,
         "productName": alert.source.product_name,
         "detectorId": format!("{}-{}", alert.source.id_prefix, alert.category.to_lowercase()),
@@ -130,26 +130,6 @@ fn device_evidence(host: &Host, created: OffsetDateTime) -> Value {
     })
 }
 
-/// The legacy status of a v2 status.
-pub fn legacy_status(status: AlertStatus) -> LegacyStatus {
-    match status {
-        AlertStatus::Unknown => LegacyStatus::Unknown,
-        AlertStatus::New => LegacyStatus::NewAlert,
-        AlertStatus::InProgress => LegacyStatus::InProgress,
-        AlertStatus::Resolved => LegacyStatus::Resolved,
-    }
-}
-
-/// The legacy feedback of a v2 classification.
-pub fn legacy_feedback(classification: Classification) -> LegacyFeedback {
-    match classification {
-        Classification::Unknown => LegacyFeedback::Unknown,
-        Classification::TruePositive => LegacyFeedback::TruePositive,
-        Classification::FalsePositive => LegacyFeedback::FalsePositive,
-        Classification::InformationalExpectedActivity => LegacyFeedback::BenignPositive,
-    }
-}
-
 /// `microsoft.graph.alert` (legacy).
 pub fn alert_legacy(alert: &AlertRecord) -> Value {
     let host_states: Vec<Value> = alert
@@ -190,13 +170,13 @@ pub fn alert_legacy(alert: &AlertRecord) -> Value {
         "description": alert.description,
         "detectionIds": [],
         "eventDateTime": date(alert.first_activity),
-        "feedback": alert.classification.map(|c| legacy_feedback(c).as_str()),
+        "feedback": alert.classification.map(|c| legacy::AlertFeedback::from_v2(c).name()),
         "incidentIds": [alert.incident_id],
         "lastModifiedDateTime": date(alert.last_update),
         "recommendedActions": [alert.recommended_actions],
-        "severity": alert.severity.as_str(),
+        "severity": alert.severity.name(),
         "sourceMaterials": [alert_web_url(alert)],
-        "status": legacy_status(alert.status).as_str(),
+        "status": legacy::AlertStatus::from_v2(alert.status).name(),
         "tags": alert.tags,
         "title": alert.title,
         "vendorInformation": {
@@ -221,10 +201,10 @@ pub fn incident(incident: &IncidentRecord, alerts: Option<&[&AlertRecord]>) -> V
         "displayName": incident.display_name,
         "incidentWebUrl": format!("{PORTAL}/incidents/{}?tid={}", incident.id, incident.tenant_id),
         "redirectIncidentId": null,
-        "status": incident.status.as_str(),
-        "severity": incident.severity.as_str(),
-        "classification": incident.classification.map(|c| c.as_str()),
-        "determination": incident.determination.map(|d| d.as_str()),
+        "status": incident.status.name(),
+        "severity": incident.severity.name(),
+        "classification": incident.classification.map(|c| c.name()),
+        "determination": incident.determination.map(|d| d.name()),
         "assignedTo": incident.assigned_to,
         "createdDateTime": date(incident.created),
         "lastUpdateDateTime": date(incident.last_update),

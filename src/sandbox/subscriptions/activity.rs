@@ -6,10 +6,8 @@ use std::time::Duration;
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use crate::{
-    alerts::filter::AlertStatus,
-    sandbox::{SandboxState, security::TenantRef, seed::render, users::tenant_by_key},
-};
+use crate::sandbox::schema::security::AlertStatus;
+use crate::sandbox::{SandboxState, security::TenantRef, seed::render, users::tenant_by_key};
 
 /// How often the demo generator changes an alert.
 pub const EVERY: Duration = Duration::from_secs(8);

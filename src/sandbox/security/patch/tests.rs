@@ -15,20 +15,55 @@ fn alert(provider_index: usize) -> AlertRecord {
 }
 
 #[test]
-fn v2_patch_updates_allowed_fields_in_any_case() {
+fn v2_patch_updates_allowed_fields() {
     let mut a = alert(0);
     apply_v2(
         &mut a,
-        &json!({"status": "Resolved", "classification": "TruePositive",
+        &json!({"status": "resolved", "classification": "truePositive",
                 "determination": "malware", "assignedTo": "megan@contoso.example"}),
         NOW,
     )
     .unwrap();
     assert_eq!(a.status, AlertStatus::Resolved);
     assert_eq!(a.resolved, Some(NOW));
-    assert_eq!(a.classification, Some(Classification::TruePositive));
+    assert_eq!(a.classification, Some(AlertClassification::TruePositive));
+    assert_eq!(a.determination, Some(AlertDetermination::Malware));
     assert_eq!(a.assigned_to.as_deref(), Some("megan@contoso.example"));
     assert_eq!(a.last_update, NOW);
+}
+
+#[test]
+fn enum_values_must_be_spelled_as_graph_spells_them() {
+    let mut a = alert(0);
+    let before = a.clone();
+    for (field, value) in [
+        ("status", "Resolved"),
+        ("status", "in_progress"),
+        ("status", "newAlert"),
+        ("classification", "TruePositive"),
+        ("classification", "benignPositive"),
+        ("determination", "compromisedUser"),
+    ] {
+        let failure = apply_v2(&mut a, &json!({ field: value }), NOW).unwrap_err();
+        assert_eq!(failure.code, "BadRequest");
+        assert_eq!(
+            failure.message,
+            format!("Requested value '{value}' was not found for property '{field}'.")
+        );
+        assert_eq!(a, before);
+    }
+    let mut legacy = alert(4);
+    let vendor = json!({"provider": "IPC", "vendor": "Microsoft"});
+    for body in [
+        json!({"vendorInformation": vendor, "status": "new"}),
+        json!({"vendorInformation": vendor, "status": "NewAlert"}),
+        json!({"vendorInformation": vendor, "feedback": "informationalExpectedActivity"}),
+    ] {
+        assert!(
+            apply_legacy(&mut legacy, &body, "x", NOW).is_err(),
+            "{body}"
+        );
+    }
 }
 
 #[test]
@@ -115,4 +150,13 @@ fn legacy_comments_may_start_from_null() {
         json!({"vendorInformation": {"provider": "IPC", "vendor": "Microsoft"}, "comments": null});
     apply_legacy(&mut a, &body, "x", NOW).unwrap();
     assert!(a.comments.is_empty());
+}
+
+#[test]
+fn a_dismissed_legacy_alert_is_resolved() {
+    let mut a = alert(4);
+    let body = json!({"vendorInformation": {"provider": "IPC", "vendor": "Microsoft"}, "status": "dismissed"});
+    apply_legacy(&mut a, &body, "x", NOW).unwrap();
+    assert_eq!(a.status, AlertStatus::Resolved);
+    assert_eq!(render::alert_legacy(&a)["status"], "resolved");
 }
