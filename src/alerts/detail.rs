@@ -146,7 +146,7 @@ mod tests {
     use time::macros::datetime;
 
     use super::*;
-    use crate::sandbox::seed::{Seed, render};
+    use graphsec_sandbox::seed::{Seed, render};
 
     #[test]
     fn v2_and_legacy_details_agree_on_hosts_users_and_comments() {

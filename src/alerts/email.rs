@@ -71,7 +71,7 @@ mod tests {
 
     use super::*;
     use crate::alerts::row::Shape;
-    use crate::sandbox::seed::{Seed, render};
+    use graphsec_sandbox::seed::{Seed, render};
 
     #[test]
     fn recipients_are_split_and_checked() {

@@ -3,8 +3,8 @@
 use std::time::{Duration, Instant};
 
 use graphsec::config::AlertsApiKind;
-use graphsec::sandbox::Fault;
-use graphsec::sandbox::schema::security::AlertStatus;
+use graphsec_sandbox::Fault;
+use graphsec_sandbox::schema::security::AlertStatus;
 
 use crate::alerts_support::*;
 

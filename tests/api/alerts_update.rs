@@ -1,7 +1,7 @@
 //! Managing alerts: update, comments, email.
 
 use graphsec::config::AlertsApiKind;
-use graphsec::sandbox::schema::security::{AlertClassification, AlertStatus};
+use graphsec_sandbox::schema::security::{AlertClassification, AlertStatus};
 
 use crate::alerts_support::*;
 use crate::helpers::MEGAN;
@@ -9,7 +9,7 @@ use crate::helpers::MEGAN;
 fn first(
     app: &crate::helpers::TestApp,
     status: AlertStatus,
-) -> graphsec::sandbox::seed::AlertRecord {
+) -> graphsec_sandbox::seed::AlertRecord {
     alerts(app)
         .into_iter()
         .find(|a| a.status == status && a.assigned_to.is_none())

@@ -10,6 +10,7 @@ mod alerts_update;
 mod auth;
 mod bad_input;
 mod cli;
+mod contract;
 #[allow(dead_code)] // helpers serve every feature module; not each uses all of them
 mod helpers;
 mod notify_lifecycle;

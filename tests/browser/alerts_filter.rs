@@ -3,10 +3,10 @@
 use std::collections::BTreeSet;
 
 use graphsec::config::AlertsApiKind;
-use graphsec::sandbox::schema::security::{
+use graphsec_sandbox::schema::security::{
     AlertClassification, AlertDetermination, AlertSeverity, AlertStatus, ServiceSource,
 };
-use graphsec::sandbox::seed::AlertRecord;
+use graphsec_sandbox::seed::AlertRecord;
 
 use crate::browser::{self, MEGAN, Session};
 use crate::sandbox_data;

@@ -2,7 +2,7 @@
 //! both alert APIs (legacy: Graph webhooks; v2: the polling watcher).
 
 use graphsec::config::AlertsApiKind;
-use graphsec::sandbox::schema::security::{AlertSeverity, AlertStatus};
+use graphsec_sandbox::schema::security::{AlertSeverity, AlertStatus};
 
 use crate::browser::{self, MEGAN, Session};
 use crate::sandbox_data;

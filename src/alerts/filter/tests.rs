@@ -2,7 +2,7 @@ use proptest::prelude::*;
 use time::macros::datetime;
 
 use super::*;
-use crate::sandbox::odata::{self, Expr, Literal, Op};
+use graphsec_sandbox::odata::{self, Expr, Literal, Op};
 
 #[test]
 fn empty_filters_render_nothing() {
