@@ -2,7 +2,8 @@
 //!
 //! Semantics (as documented for Graph, see graph-facts.md sections 4 and 5):
 //! - `$filter` — the forms [`crate::odata`] understands; alerts_v2 and incidents accept
-//!   only their documented filterable properties.
+//!   only their documented filterable properties, and an enumeration property compared with a
+//!   word that names none of its members is refused.
 //! - `$top` — page size. alerts_v2 and incidents: at most 2000 (default 50). Legacy alerts: at most
 //!   1000 (default 1000) and applied **per provider**: each provider contributes up to `$top`
 //!   alerts to a page.
@@ -185,13 +186,14 @@ fn parse_filter(collection: Collection, text: &str) -> Result<Expr, Failure> {
         .root_properties()
         .into_iter()
         .find(|p| collection.filterable().is_some() && !allowed.contains(p));
-    match refused {
-        Some(bad) => Err(Failure::bad_request(format!(
+    if let Some(bad) = refused {
+        return Err(Failure::bad_request(format!(
             "Invalid filter clause: filtering on '{}' is not supported.",
             shown(bad)
-        ))),
-        None => Ok(expr),
+        )));
     }
+    super::enum_literals::check(collection, &expr)?;
+    Ok(expr)
 }
 
 /// One page of a collection: `@odata.context`, `value`, and `@odata.count` / `@odata.nextLink`

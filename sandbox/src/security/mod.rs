@@ -13,6 +13,7 @@
 //!
 //! Query options and paging are described in [`listing`]; update rules in [`patch`].
 
+mod enum_literals;
 pub mod failure;
 pub mod listing;
 pub mod mail;
