@@ -6,8 +6,8 @@ use std::path::Path;
 use anyhow::Context;
 
 use crate::config::Settings;
-use crate::sandbox::{Sandbox, SandboxHandle, SandboxOptions};
 use crate::startup::Application;
+use graphsec_sandbox::{Sandbox, SandboxHandle, SandboxOptions};
 
 pub async fn run(port: u16, sandbox_port: u16) -> anyhow::Result<()> {
     let mut options = SandboxOptions {

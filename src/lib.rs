@@ -9,7 +9,6 @@ pub mod error;
 pub mod graph;
 pub mod notify;
 pub mod random;
-pub mod sandbox;
 pub mod sessions;
 pub mod startup;
 pub mod state;

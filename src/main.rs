@@ -44,12 +44,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             activity,
         } => {
             telemetry::init(log_json(None));
-            let options = graphsec::sandbox::SandboxOptions {
+            let options = graphsec_sandbox::SandboxOptions {
                 token_lifetime: std::time::Duration::from_secs(token_lifetime.max(1)),
                 activity,
                 ..Default::default()
             };
-            graphsec::sandbox::run_cli(port, options).await
+            graphsec_sandbox::run_cli(port, options).await
         }
         Command::Incidents {
             since,

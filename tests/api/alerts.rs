@@ -2,11 +2,11 @@
 
 use std::collections::BTreeSet;
 
-use graphsec::alerts::filter::{
-    AlertStatus, Classification, Determination, ServiceSource, Severity,
-};
 use graphsec::config::AlertsApiKind;
-use graphsec::sandbox::seed::SOURCES;
+use graphsec_sandbox::schema::security::{
+    AlertClassification, AlertDetermination, AlertSeverity, AlertStatus, ServiceSource,
+};
+use graphsec_sandbox::seed::SOURCES;
 
 use crate::alerts_support::*;
 use crate::helpers::MEGAN;
@@ -24,7 +24,7 @@ async fn every_filter_field_narrows_the_results_as_the_data_says() {
             ),
             (
                 "severity=high".into(),
-                expected(&app, |a| a.severity == Severity::High),
+                expected(&app, |a| a.severity == AlertSeverity::High),
             ),
             (
                 "fqdn=srv-dc01.contoso.example".into(),
@@ -45,7 +45,7 @@ async fn every_filter_field_narrows_the_results_as_the_data_says() {
             (
                 "severity=medium&status=in_progress".into(),
                 expected(&app, |a| {
-                    a.severity == Severity::Medium && a.status == AlertStatus::InProgress
+                    a.severity == AlertSeverity::Medium && a.status == AlertStatus::InProgress
                 }),
             ),
         ];
@@ -68,12 +68,14 @@ async fn every_filter_field_narrows_the_results_as_the_data_says() {
             cases.push((
                 "classification=true_positive".into(),
                 expected(&app, |a| {
-                    a.classification == Some(Classification::TruePositive)
+                    a.classification == Some(AlertClassification::TruePositive)
                 }),
             ));
             cases.push((
                 "determination=malware".into(),
-                expected(&app, |a| a.determination == Some(Determination::Malware)),
+                expected(&app, |a| {
+                    a.determination == Some(AlertDetermination::Malware)
+                }),
             ));
         }
         let everything = expected(&app, |_| true);

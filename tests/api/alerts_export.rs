@@ -2,9 +2,9 @@
 
 use std::time::{Duration, Instant};
 
-use graphsec::alerts::filter::AlertStatus;
 use graphsec::config::AlertsApiKind;
-use graphsec::sandbox::Fault;
+use graphsec_sandbox::Fault;
+use graphsec_sandbox::schema::security::AlertStatus;
 
 use crate::alerts_support::*;
 

@@ -2,7 +2,7 @@
 //! throttling says when to retry.
 
 use graphsec::config::AlertsApiKind;
-use graphsec::sandbox::{Fault, SandboxOptions};
+use graphsec_sandbox::{Fault, SandboxOptions};
 
 use crate::alerts_support::*;
 use crate::helpers::{TestApp, select_attr, spawn_app_with};

@@ -28,7 +28,7 @@ async fn incidents_list_and_open_with_their_alerts() {
     let (_, html) = app.get_html("/incidents?status=resolved").await;
     let resolved: Vec<String> = incidents
         .iter()
-        .filter(|i| i.status.as_str() == "resolved")
+        .filter(|i| i.status.name() == "resolved")
         .map(|i| i.id.clone())
         .collect();
     assert_eq!(incident_ids(&html).len(), resolved.len());

@@ -4,9 +4,9 @@
 use std::collections::BTreeSet;
 
 use graphsec::config::AlertsApiKind;
-use graphsec::sandbox::security::TenantRef;
-use graphsec::sandbox::seed::AlertRecord;
-use graphsec::sandbox::users::tenant_by_key;
+use graphsec_sandbox::security::TenantRef;
+use graphsec_sandbox::seed::AlertRecord;
+use graphsec_sandbox::users::tenant_by_key;
 use scraper::{Html, Selector};
 
 use crate::helpers::{TestApp, spawn_app_on};

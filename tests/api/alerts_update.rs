@@ -1,7 +1,7 @@
 //! Managing alerts: update, comments, email.
 
-use graphsec::alerts::filter::{AlertStatus, Classification};
 use graphsec::config::AlertsApiKind;
+use graphsec_sandbox::schema::security::{AlertClassification, AlertStatus};
 
 use crate::alerts_support::*;
 use crate::helpers::MEGAN;
@@ -9,7 +9,7 @@ use crate::helpers::MEGAN;
 fn first(
     app: &crate::helpers::TestApp,
     status: AlertStatus,
-) -> graphsec::sandbox::seed::AlertRecord {
+) -> graphsec_sandbox::seed::AlertRecord {
     alerts(app)
         .into_iter()
         .find(|a| a.status == status && a.assigned_to.is_none())
@@ -48,7 +48,10 @@ async fn v2_update_shows_original_and_updated_and_changes_the_sandbox() {
         .alert(contoso(), &alert.id)
         .unwrap();
     assert_eq!(after.status, AlertStatus::InProgress);
-    assert_eq!(after.classification, Some(Classification::TruePositive));
+    assert_eq!(
+        after.classification,
+        Some(AlertClassification::TruePositive)
+    );
     assert_eq!(after.assigned_to.as_deref(), Some(MEGAN));
     assert_eq!(after.comments.len(), alert.comments.len() + 1);
     assert_eq!(

@@ -1,7 +1,7 @@
 use std::time::Duration;
 
 use graphsec::config::AlertsApiKind;
-use graphsec::sandbox::SandboxOptions;
+use graphsec_sandbox::SandboxOptions;
 use reqwest::StatusCode;
 use url::Url;
 
@@ -369,12 +369,12 @@ async fn a_failed_refresh_sends_the_user_to_sign_in_and_back_to_the_page() {
     app.sign_in().await;
     // A new sandbox on the same port knows none of the refresh tokens it issued before.
     let port = app.sandbox.port();
-    let placeholder = graphsec::sandbox::Sandbox::start(SandboxOptions::default())
+    let placeholder = graphsec_sandbox::Sandbox::start(SandboxOptions::default())
         .await
         .unwrap();
     let old = std::mem::replace(&mut app.sandbox, placeholder);
     old.shutdown().await.unwrap();
-    let fresh = graphsec::sandbox::Sandbox::start(SandboxOptions {
+    let fresh = graphsec_sandbox::Sandbox::start(SandboxOptions {
         bind: ([127, 0, 0, 1], port).into(),
         ..options
     })

@@ -2,8 +2,8 @@
 //! client with redirects off, and one helper per common step.
 
 use graphsec::config::{AlertsApiKind, Settings};
-use graphsec::sandbox::{Sandbox, SandboxHandle, SandboxOptions};
 use graphsec::startup::Application;
+use graphsec_sandbox::{Sandbox, SandboxHandle, SandboxOptions};
 use reqwest::header::LOCATION;
 use reqwest::{Response, StatusCode};
 use scraper::{Html, Selector};

@@ -7,9 +7,12 @@ mod alerts_graph_errors;
 mod alerts_incidents;
 mod alerts_support;
 mod alerts_update;
+mod alerts_views;
 mod auth;
 mod bad_input;
 mod cli;
+mod contract;
+mod contract_filters;
 #[allow(dead_code)] // helpers serve every feature module; not each uses all of them
 mod helpers;
 mod notify_lifecycle;

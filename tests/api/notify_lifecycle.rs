@@ -3,12 +3,12 @@
 use std::time::Duration;
 
 use graphsec::config::AlertsApiKind;
-use graphsec::sandbox::SandboxOptions;
+use graphsec_sandbox::SandboxOptions;
 use reqwest::StatusCode;
 use time::OffsetDateTime;
 
 use crate::helpers::{new_client, sandbox_settings, select_attr, spawn_app_with, start};
-use graphsec::sandbox::subscriptions::activity::step_matching;
+use graphsec_sandbox::subscriptions::activity::step_matching;
 
 use crate::notify_support::{
     CONTOSO, change, eventually, next_event, open_stream, post_batch, sandbox_subscriptions,
@@ -224,7 +224,7 @@ async fn the_v2_watcher_publishes_a_changed_alert() {
 
     let mut stream = open_stream(&app, &app.client, None).await;
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    let changed = graphsec::sandbox::subscriptions::activity::step_matching(
+    let changed = graphsec_sandbox::subscriptions::activity::step_matching(
         &app.sandbox.state(),
         CONTOSO,
         |a| a["severity"] == "high",

@@ -1,7 +1,7 @@
 //! The sandbox's `/v1.0/subscriptions` as any Graph client sees it.
 
-use graphsec::sandbox::tokens::{AccessClaims, GRAPH_AUDIENCE, now_secs};
-use graphsec::sandbox::users::user_by_ref;
+use graphsec_sandbox::tokens::{AccessClaims, GRAPH_AUDIENCE, now_secs};
+use graphsec_sandbox::users::user_by_ref;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use time::OffsetDateTime;

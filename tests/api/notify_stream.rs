@@ -24,7 +24,7 @@ async fn updating_an_alert_reaches_an_sse_client_of_the_same_tenant() {
     );
     let mut stream = open_stream(&app, &app.client, None).await;
 
-    let changed = graphsec::sandbox::subscriptions::activity::step_matching(
+    let changed = graphsec_sandbox::subscriptions::activity::step_matching(
         &app.sandbox.state(),
         CONTOSO,
         |alert| alert["severity"] == "high",

@@ -1,7 +1,7 @@
 //! `/subscriptions` through the app against the sandbox's Graph subscriptions.
 
 use graphsec::config::AlertsApiKind;
-use graphsec::sandbox::SandboxOptions;
+use graphsec_sandbox::SandboxOptions;
 use reqwest::StatusCode;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};

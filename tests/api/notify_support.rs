@@ -6,8 +6,8 @@ use std::time::Duration;
 use eventsource_stream::{Event, Eventsource};
 use futures::{Stream, StreamExt};
 use graphsec::config::AlertsApiKind;
-use graphsec::sandbox::SandboxOptions;
-use graphsec::sandbox::subscriptions::SandboxSubscription;
+use graphsec_sandbox::SandboxOptions;
+use graphsec_sandbox::subscriptions::SandboxSubscription;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -31,12 +31,12 @@ pub async fn subscribe(app: &TestApp, fields: &[(&str, &str)]) -> reqwest::Respo
 
 /// The sandbox's live subscriptions of a tenant (it knows each clientState).
 pub fn sandbox_subscriptions(app: &TestApp, tenant_key: &str) -> Vec<SandboxSubscription> {
-    let tenant = graphsec::sandbox::users::tenant_by_key(tenant_key).expect("tenant");
+    let tenant = graphsec_sandbox::users::tenant_by_key(tenant_key).expect("tenant");
     app.sandbox.state().subscriptions().store().list(tenant.id)
 }
 
 pub fn tenant_id(key: &str) -> &'static str {
-    graphsec::sandbox::users::tenant_by_key(key)
+    graphsec_sandbox::users::tenant_by_key(key)
         .expect("tenant")
         .id
 }

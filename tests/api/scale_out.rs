@@ -1,7 +1,7 @@
 //! With `redis.url` set, instances share sign-ins (Redis on 127.0.0.1:6379, as on CI machines).
 
-use graphsec::sandbox::SandboxOptions;
 use graphsec::startup::Application;
+use graphsec_sandbox::SandboxOptions;
 use reqwest::StatusCode;
 
 use crate::helpers::{sandbox_settings, select_text, spawn_app_with, start};

@@ -2,11 +2,11 @@
 
 use std::collections::BTreeSet;
 
-use graphsec::alerts::filter::{
-    AlertStatus, Classification, Determination, ServiceSource, Severity,
-};
 use graphsec::config::AlertsApiKind;
-use graphsec::sandbox::seed::AlertRecord;
+use graphsec_sandbox::schema::security::{
+    AlertClassification, AlertDetermination, AlertSeverity, AlertStatus, ServiceSource,
+};
+use graphsec_sandbox::seed::AlertRecord;
 
 use crate::browser::{self, MEGAN, Session};
 use crate::sandbox_data;
@@ -34,7 +34,7 @@ fn common_cases(new_status: &'static str) -> Vec<Case> {
         Case {
             field: "severity",
             set: Set::Choose("high"),
-            keep: |a| a.severity == Severity::High,
+            keep: |a| a.severity == AlertSeverity::High,
         },
         Case {
             field: "fqdn",
@@ -65,12 +65,12 @@ fn v2_cases() -> Vec<Case> {
         Case {
             field: "classification",
             set: Set::Choose("true_positive"),
-            keep: |a| a.classification == Some(Classification::TruePositive),
+            keep: |a| a.classification == Some(AlertClassification::TruePositive),
         },
         Case {
             field: "determination",
             set: Set::Choose("malware"),
-            keep: |a| a.determination == Some(Determination::Malware),
+            keep: |a| a.determination == Some(AlertDetermination::Malware),
         },
     ]);
     cases

@@ -1,7 +1,7 @@
 //! Updating an alert through the manage form and emailing one, on both alert APIs.
 
-use graphsec::alerts::filter::AlertStatus;
 use graphsec::config::AlertsApiKind;
+use graphsec_sandbox::schema::security::AlertStatus;
 
 use crate::browser::{self, MEGAN, Session};
 use crate::sandbox_data;

@@ -8,8 +8,8 @@ use std::time::Duration;
 use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
 use fantoccini::{Client, ClientBuilder, Locator};
 use graphsec::config::{AlertsApiKind, Settings};
-use graphsec::sandbox::{Sandbox, SandboxHandle, SandboxOptions};
 use graphsec::startup::Application;
+use graphsec_sandbox::{Sandbox, SandboxHandle, SandboxOptions};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
 use tokio::process::{Child, Command};
@@ -287,7 +287,7 @@ impl Session {
 }
 
 pub fn oid_of(upn: &str) -> &'static str {
-    graphsec::sandbox::users::user_by_ref(upn)
+    graphsec_sandbox::users::user_by_ref(upn)
         .expect("a demo user")
         .oid
 }

@@ -1,8 +1,8 @@
 //! Subscribing, then watching a change made in another tab arrive live on the notify page, on
 //! both alert APIs (legacy: Graph webhooks; v2: the polling watcher).
 
-use graphsec::alerts::filter::Severity;
 use graphsec::config::AlertsApiKind;
+use graphsec_sandbox::schema::security::{AlertSeverity, AlertStatus};
 
 use crate::browser::{self, MEGAN, Session};
 use crate::sandbox_data;
@@ -11,10 +11,7 @@ use crate::sandbox_data;
 fn a_high_alert(session: &Session) -> String {
     sandbox_data::alerts(session)
         .into_iter()
-        .find(|a| {
-            a.severity == Severity::High
-                && a.status != graphsec::alerts::filter::AlertStatus::Resolved
-        })
+        .find(|a| a.severity == AlertSeverity::High && a.status != AlertStatus::Resolved)
         .expect("an open high-severity alert")
         .id
 }

@@ -1,8 +1,8 @@
 //! What the sandbox tenant holds, read directly so tests can compare the page with the data.
 
-use graphsec::sandbox::security::TenantRef;
-use graphsec::sandbox::seed::AlertRecord;
-use graphsec::sandbox::users::tenant_by_key;
+use graphsec_sandbox::security::TenantRef;
+use graphsec_sandbox::seed::AlertRecord;
+use graphsec_sandbox::users::tenant_by_key;
 
 use crate::browser::Session;
 

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use graphsec::sandbox::Fault;
+use graphsec_sandbox::Fault;
 
 use super::{Cli, assert_success, ids_updated_since, read_export, stderr, stdout};
 

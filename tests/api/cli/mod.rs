@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use graphsec::sandbox::{Sandbox, SandboxHandle, SandboxOptions};
+use graphsec_sandbox::{Sandbox, SandboxHandle, SandboxOptions};
 use serde_json::Value;
 
 pub struct Cli {

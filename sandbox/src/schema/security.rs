@@ -1,0 +1,79 @@
+//! `microsoft.graph.security` enumerations used by alerts_v2 and incidents.
+
+csdl_enum! {
+    /// `alert.status`.
+    AlertStatus = "microsoft.graph.security.alertStatus" {
+        Unknown = "unknown",
+        New = "new",
+        InProgress = "inProgress",
+        Resolved = "resolved",
+    }
+}
+
+csdl_enum! {
+    /// `alert.severity` and `incident.severity`. The legacy `microsoft.graph.alertSeverity` has
+    /// the same members, so the legacy shape shows this value too.
+    AlertSeverity = "microsoft.graph.security.alertSeverity" {
+        Unknown = "unknown",
+        Informational = "informational",
+        Low = "low",
+        Medium = "medium",
+        High = "high",
+    }
+}
+
+csdl_enum! {
+    /// `alert.classification` and `incident.classification`.
+    AlertClassification = "microsoft.graph.security.alertClassification" {
+        Unknown = "unknown",
+        FalsePositive = "falsePositive",
+        TruePositive = "truePositive",
+        InformationalExpectedActivity = "informationalExpectedActivity",
+    }
+}
+
+csdl_enum! {
+    /// `alert.determination` and `incident.determination`.
+    AlertDetermination = "microsoft.graph.security.alertDetermination" {
+        Unknown = "unknown",
+        Apt = "apt",
+        Malware = "malware",
+        SecurityPersonnel = "securityPersonnel",
+        SecurityTesting = "securityTesting",
+        UnwantedSoftware = "unwantedSoftware",
+        Other = "other",
+        MultiStagedAttack = "multiStagedAttack",
+        CompromisedAccount = "compromisedAccount",
+        Phishing = "phishing",
+        MaliciousUserActivity = "maliciousUserActivity",
+        NotMalicious = "notMalicious",
+        NotEnoughDataToValidate = "notEnoughDataToValidate",
+        ConfirmedActivity = "confirmedActivity",
+        LineOfBusinessApplication = "lineOfBusinessApplication",
+    }
+}
+
+csdl_enum! {
+    /// `incident.status`.
+    IncidentStatus = "microsoft.graph.security.incidentStatus" {
+        Active = "active",
+        Resolved = "resolved",
+        InProgress = "inProgress",
+        Redirected = "redirected",
+    }
+}
+
+csdl_enum! {
+    /// `alert.serviceSource`: the product that raised the alert.
+    ServiceSource = "microsoft.graph.security.serviceSource" {
+        Unknown = "unknown",
+        MicrosoftDefenderForEndpoint = "microsoftDefenderForEndpoint",
+        MicrosoftDefenderForIdentity = "microsoftDefenderForIdentity",
+        MicrosoftDefenderForCloudApps = "microsoftDefenderForCloudApps",
+        MicrosoftDefenderForOffice365 = "microsoftDefenderForOffice365",
+        Microsoft365Defender = "microsoft365Defender",
+        AzureAdIdentityProtection = "azureAdIdentityProtection",
+        MicrosoftAppGovernance = "microsoftAppGovernance",
+        DataLossPrevention = "dataLossPrevention",
+    }
+}

@@ -1,0 +1,243 @@
+//! Query options and paging for the sandbox's security collections.
+//!
+//! Semantics (as documented for Graph, see graph-facts.md sections 4 and 5):
+//! - `$filter` — the forms [`crate::odata`] understands; alerts_v2 and incidents accept
+//!   only their documented filterable properties, and an enumeration property compared with a
+//!   word that names none of its members is refused.
+//! - `$top` — page size. alerts_v2 and incidents: at most 2000 (default 50). Legacy alerts: at most
+//!   1000 (default 1000) and applied **per provider**: each provider contributes up to `$top`
+//!   alerts to a page.
+//! - `$skip` — items to skip (legacy: per provider, at most 500).
+//! - `$count=true` — adds `@odata.count`, the number of matches.
+//! - Results are newest first (`createdDateTime` descending). When more remain, the page carries
+//!   `@odata.nextLink`: the same URL with `$skip` advanced.
+//! - Other query options are refused with 400.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value, json};
+use url::Url;
+
+use super::failure::{Failure, shown};
+use crate::odata::{self, Expr};
+
+/// Which collection is being listed; decides the limits and filterable properties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Collection {
+    AlertsV2,
+    LegacyAlerts,
+    Incidents,
+}
+
+impl Collection {
+    fn max_top(self) -> usize {
+        match self {
+            Collection::LegacyAlerts => 1000,
+            _ => 2000,
+        }
+    }
+
+    fn default_top(self) -> usize {
+        match self {
+            Collection::LegacyAlerts => 1000,
+            _ => 50,
+        }
+    }
+
+    fn filterable(self) -> Option<&'static [&'static str]> {
+        const V2: &[&str] = &[
+            "assignedTo",
+            "classification",
+            "determination",
+            "createdDateTime",
+            "lastUpdateDateTime",
+            "severity",
+            "serviceSource",
+            "status",
+            "evidence",
+        ];
+        const INCIDENTS: &[&str] = &[
+            "assignedTo",
+            "classification",
+            "determination",
+            "createdDateTime",
+            "lastUpdateDateTime",
+            "severity",
+            "status",
+        ];
+        match self {
+            Collection::AlertsV2 => Some(V2),
+            Collection::Incidents => Some(INCIDENTS),
+            Collection::LegacyAlerts => None,
+        }
+    }
+
+    fn allowed_options(self) -> &'static [&'static str] {
+        match self {
+            Collection::Incidents => &["$filter", "$top", "$skip", "$count", "$expand"],
+            _ => &["$filter", "$top", "$skip", "$count"],
+        }
+    }
+}
+
+/// Parsed query options.
+#[derive(Debug, Clone)]
+pub struct ListOptions {
+    pub filter: Option<Expr>,
+    pub top: usize,
+    pub skip: usize,
+    pub count: bool,
+    /// `$expand=alerts` (incidents only).
+    pub expand_alerts: bool,
+}
+
+impl ListOptions {
+    /// Reads `$filter`, `$top`, `$skip`, `$count` (and `$expand` on incidents); the `$` is optional.
+    pub fn parse(collection: Collection, query: &[(String, String)]) -> Result<Self, Failure> {
+        let mut seen = BTreeMap::new();
+        for (name, value) in query {
+            let key = if name.starts_with('$') {
+                name.clone()
+            } else {
+                format!("${name}")
+            };
+            if !collection.allowed_options().contains(&key.as_str()) {
+                return Err(Failure::bad_request(format!(
+                    "Query option '{}' is not allowed on this resource.",
+                    shown(name)
+                )));
+            }
+            if seen.insert(key, value.clone()).is_some() {
+                return Err(Failure::bad_request(format!(
+                    "Query option '{}' was given more than once.",
+                    shown(name)
+                )));
+            }
+        }
+        let number = |key: &str| -> Result<Option<usize>, Failure> {
+            seen.get(key)
+                .map(|v| {
+                    v.trim().parse::<usize>().map_err(|_| {
+                        Failure::bad_request(format!(
+                            "Invalid value '{}' for query option '{key}'.",
+                            shown(v)
+                        ))
+                    })
+                })
+                .transpose()
+        };
+        let top = number("$top")?.unwrap_or(collection.default_top());
+        if top == 0 || top > collection.max_top() {
+            return Err(Failure::bad_request(format!(
+                "The limit of '{}' for Top query has been exceeded. The value from the incoming request is '{top}'.",
+                collection.max_top()
+            )));
+        }
+        let skip = number("$skip")?.unwrap_or(0);
+        if collection == Collection::LegacyAlerts && skip > 500 {
+            return Err(Failure::bad_request(
+                "The value of '$skip' cannot be greater than 500.",
+            ));
+        }
+        let filter = match seen.get("$filter") {
+            None => None,
+            Some(text) => Some(parse_filter(collection, text)?),
+        };
+        let count = match seen.get("$count").map(|v| v.to_ascii_lowercase()) {
+            None => false,
+            Some(v) if v == "true" => true,
+            Some(v) if v == "false" => false,
+            Some(v) => {
+                return Err(Failure::bad_request(format!(
+                    "Invalid value '{}' for query option '$count'.",
+                    shown(&v)
+                )));
+            }
+        };
+        let expand_alerts = match seen.get("$expand").map(String::as_str) {
+            None => false,
+            Some("alerts") => true,
+            Some(other) => {
+                return Err(Failure::bad_request(format!(
+                    "Could not find a property named '{}' to expand.",
+                    shown(other)
+                )));
+            }
+        };
+        Ok(Self {
+            filter,
+            top,
+            skip,
+            count,
+            expand_alerts,
+        })
+    }
+
+    /// Whether `value` passes the filter.
+    pub fn matches(&self, value: &Value) -> bool {
+        self.filter.as_ref().is_none_or(|f| f.matches(value))
+    }
+}
+
+fn parse_filter(collection: Collection, text: &str) -> Result<Expr, Failure> {
+    let expr = odata::parse(text).map_err(|e| Failure::bad_request(e.message))?;
+    let allowed = collection.filterable().unwrap_or_default();
+    let refused = expr
+        .root_properties()
+        .into_iter()
+        .find(|p| collection.filterable().is_some() && !allowed.contains(p));
+    if let Some(bad) = refused {
+        return Err(Failure::bad_request(format!(
+            "Invalid filter clause: filtering on '{}' is not supported.",
+            shown(bad)
+        )));
+    }
+    super::enum_literals::check(collection, &expr)?;
+    Ok(expr)
+}
+
+/// One page of a collection: `@odata.context`, `value`, and `@odata.count` / `@odata.nextLink`
+/// when they apply. `request_url` is the URL of this request (the next link keeps its query).
+pub fn page(
+    context: &str,
+    items: Vec<Value>,
+    total: usize,
+    more: bool,
+    options: &ListOptions,
+    request_url: &Url,
+) -> Value {
+    let mut body = Map::new();
+    body.insert("@odata.context".into(), json!(context));
+    if options.count {
+        body.insert("@odata.count".into(), json!(total));
+    }
+    body.insert("value".into(), Value::Array(items));
+    if more {
+        body.insert(
+            "@odata.nextLink".into(),
+            json!(next_link(request_url, options)),
+        );
+    }
+    Value::Object(body)
+}
+
+fn next_link(request_url: &Url, options: &ListOptions) -> String {
+    let mut next = request_url.clone();
+    let kept: Vec<(String, String)> = request_url
+        .query_pairs()
+        .filter(|(k, _)| k.trim_start_matches('$') != "skip")
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    {
+        let mut pairs = next.query_pairs_mut();
+        pairs.clear();
+        for (k, v) in &kept {
+            pairs.append_pair(k, v);
+        }
+        pairs.append_pair("$skip", &(options.skip + options.top).to_string());
+    }
+    next.to_string()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,130 @@
+use time::macros::datetime;
+
+use super::*;
+use crate::security::{SecurityStore, TenantRef};
+
+const CONTOSO: TenantRef<'static> = TenantRef {
+    key: "contoso",
+    id: "tid-contoso",
+};
+
+fn options(collection: Collection, query: &str) -> Result<ListOptions, Failure> {
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    ListOptions::parse(collection, &pairs)
+}
+
+fn store() -> SecurityStore {
+    SecurityStore::new(datetime!(2026-11-24 12:00 UTC))
+}
+
+#[test]
+fn v2_pages_follow_top_and_skip() {
+    let store = store();
+    let first = store.list_v2(CONTOSO, &options(Collection::AlertsV2, "$top=20").unwrap());
+    assert_eq!((first.items.len(), first.total, first.more), (20, 44, true));
+    let last = store.list_v2(
+        CONTOSO,
+        &options(Collection::AlertsV2, "$top=20&$skip=40").unwrap(),
+    );
+    assert_eq!((last.items.len(), last.more), (4, false));
+    assert_ne!(first.items[0]["id"], last.items[0]["id"]);
+}
+
+#[test]
+fn legacy_top_applies_per_provider() {
+    let store = store();
+    let page = store.list_legacy(
+        CONTOSO,
+        &options(Collection::LegacyAlerts, "$top=2").unwrap(),
+    );
+    assert_eq!(page.items.len(), 12);
+    assert!(page.more);
+    let one = store.list_legacy(
+        CONTOSO,
+        &options(
+            Collection::LegacyAlerts,
+            "$top=5&$filter=vendorInformation/provider eq 'IPC'",
+        )
+        .unwrap(),
+    );
+    assert_eq!(one.items.len(), 4);
+    assert!(
+        one.items
+            .iter()
+            .all(|a| a["vendorInformation"]["provider"] == "IPC")
+    );
+}
+
+#[test]
+fn documented_limits_are_enforced() {
+    assert!(options(Collection::LegacyAlerts, "$skip=500").is_ok());
+    let err = options(Collection::LegacyAlerts, "$skip=501").unwrap_err();
+    assert!(err.message.contains("500"));
+    assert!(options(Collection::LegacyAlerts, "$top=1001").is_err());
+    assert!(options(Collection::AlertsV2, "$top=0").is_err());
+    assert!(options(Collection::AlertsV2, "$top=ten").is_err());
+    assert!(options(Collection::AlertsV2, "$orderby=title").is_err());
+    assert!(options(Collection::AlertsV2, "$top=1&top=2").is_err());
+    assert!(options(Collection::AlertsV2, "$expand=alerts").is_err());
+    assert!(
+        options(Collection::Incidents, "$expand=alerts")
+            .unwrap()
+            .expand_alerts
+    );
+}
+
+#[test]
+fn filters_on_unsupported_properties_are_refused() {
+    let err = options(Collection::AlertsV2, "$filter=title eq 'x'").unwrap_err();
+    assert!(err.message.contains("'title'"), "{}", err.message);
+    assert!(options(Collection::Incidents, "$filter=serviceSource eq 'x'").is_err());
+    assert!(options(Collection::LegacyAlerts, "$filter=title eq 'x'").is_ok());
+    let err = options(Collection::AlertsV2, "$filter=status eq 'new' or x eq 'y'").unwrap_err();
+    assert!(err.message.starts_with("Invalid filter clause"));
+}
+
+#[test]
+fn next_link_keeps_the_query_and_advances_skip() {
+    let opts = options(
+        Collection::AlertsV2,
+        "$top=5&$filter=status eq 'new'&$skip=5",
+    )
+    .unwrap();
+    let url = Url::parse(
+        "http://127.0.0.1:9/v1.0/security/alerts_v2?%24top=5&%24filter=status+eq+%27new%27&%24skip=5",
+    )
+    .unwrap();
+    let body = page("ctx", Vec::new(), 30, true, &opts, &url);
+    let next = Url::parse(body["@odata.nextLink"].as_str().unwrap()).unwrap();
+    let pairs: Vec<(String, String)> = next.query_pairs().into_owned().collect();
+    assert_eq!(
+        pairs,
+        vec![
+            ("$top".to_string(), "5".to_string()),
+            ("$filter".to_string(), "status eq 'new'".to_string()),
+            ("$skip".to_string(), "10".to_string()),
+        ]
+    );
+    assert!(body.get("@odata.count").is_none());
+}
+
+#[test]
+fn incidents_expand_and_filter() {
+    let store = store();
+    let opts = options(
+        Collection::Incidents,
+        "$expand=alerts&$filter=status eq 'active'&$count=true",
+    )
+    .unwrap();
+    let page = store.list_incidents(CONTOSO, &opts);
+    assert!(page.total > 0);
+    assert!(
+        page.items
+            .iter()
+            .all(|i| i["status"] == "active" && i["alerts"].is_array())
+    );
+    assert!(store.incident(CONTOSO, "101", false).is_some());
+    assert!(store.incident(CONTOSO, "nope", false).is_none());
+}

@@ -1,0 +1,138 @@
+use std::collections::BTreeSet;
+
+use time::macros::datetime;
+use time::{Duration, OffsetDateTime};
+
+use super::*;
+
+const NOW: OffsetDateTime = datetime!(2026-11-24 12:00:00.5 UTC);
+
+fn contoso() -> Seed {
+    Seed::for_tenant("contoso", "tid-contoso", NOW)
+}
+
+#[test]
+fn the_seed_is_deterministic_and_ids_are_unique() {
+    let seed = contoso();
+    assert_eq!(seed, contoso());
+    let ids: BTreeSet<_> = seed.alerts.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids.len(), seed.alerts.len());
+    assert!(
+        seed.alerts
+            .iter()
+            .all(|a| a.id.chars().all(|c| c.is_ascii_alphanumeric()))
+    );
+}
+
+#[test]
+fn contoso_covers_every_severity_status_and_many_sources() {
+    let seed = contoso();
+    assert!(seed.alerts.len() >= 40);
+    for severity in AlertSeverity::MEMBERS {
+        assert!(
+            seed.alerts.iter().any(|a| a.severity == *severity),
+            "{severity}"
+        );
+    }
+    for status in AlertStatus::MEMBERS {
+        assert!(seed.alerts.iter().any(|a| a.status == *status), "{status}");
+    }
+    let sources: BTreeSet<_> = seed
+        .alerts
+        .iter()
+        .map(|a| a.source.legacy_provider)
+        .collect();
+    assert!(sources.len() >= 5);
+    assert!(seed.alerts.iter().any(|a| a.comments.len() >= 2));
+    assert!(seed.alerts.iter().any(|a| a.title.contains("<script>")));
+}
+
+#[test]
+fn fabrikam_has_its_own_smaller_data_and_others_none() {
+    let seed = Seed::for_tenant("fabrikam", "tid-fabrikam", NOW);
+    assert_eq!(seed.alerts.len(), 6);
+    assert!(seed.alerts.iter().all(|a| a.tenant_id == "tid-fabrikam"));
+    assert!(
+        seed.alerts
+            .iter()
+            .all(|a| a.hosts[0].fqdn.ends_with("fabrikam.example"))
+    );
+    assert_eq!(Seed::for_tenant("northwind", "x", NOW), Seed::default());
+}
+
+#[test]
+fn incidents_group_every_alert_once() {
+    let seed = contoso();
+    let grouped: Vec<_> = seed
+        .incidents
+        .iter()
+        .flat_map(|i| i.alert_ids.clone())
+        .collect();
+    let ids: Vec<_> = seed.alerts.iter().map(|a| a.id.clone()).collect();
+    assert_eq!(grouped, ids);
+    for alert in &seed.alerts {
+        let incident = seed
+            .incidents
+            .iter()
+            .find(|i| i.id == alert.incident_id)
+            .unwrap();
+        assert!(incident.alert_ids.contains(&alert.id));
+    }
+}
+
+#[test]
+fn dates_are_relative_to_now_and_some_changed_recently() {
+    let seed = contoso();
+    let recent = seed
+        .alerts
+        .iter()
+        .filter(|a| a.last_update >= NOW - Duration::hours(48))
+        .count();
+    assert!(recent >= 5 && recent < seed.alerts.len(), "{recent}");
+    assert!(
+        seed.alerts
+            .iter()
+            .all(|a| a.last_update <= NOW && a.created <= a.last_update)
+    );
+    let json = render::alert_v2(&seed.alerts[0]);
+    assert_eq!(json["createdDateTime"], "2026-11-24T11:20:00Z");
+}
+
+#[test]
+fn legacy_shape_maps_status_feedback_and_provider() {
+    let seed = contoso();
+    let resolved = seed
+        .alerts
+        .iter()
+        .find(|a| a.status == AlertStatus::Resolved)
+        .unwrap();
+    let json = render::alert_legacy(resolved);
+    assert_eq!(json["status"], "resolved");
+    assert!(json["feedback"].is_string());
+    assert_eq!(json["vendorInformation"]["vendor"], "Microsoft");
+    assert!(json["closedDateTime"].is_string());
+    let new = seed
+        .alerts
+        .iter()
+        .find(|a| a.status == AlertStatus::New)
+        .unwrap();
+    assert_eq!(render::alert_legacy(new)["status"], "newAlert");
+    assert_eq!(
+        render::alert_legacy(new)["feedback"],
+        serde_json::Value::Null
+    );
+}
+
+#[test]
+fn incident_json_expands_alerts_when_asked() {
+    let seed = contoso();
+    let incident = &seed.incidents[0];
+    let alerts: Vec<&AlertRecord> = seed
+        .alerts
+        .iter()
+        .filter(|a| a.incident_id == incident.id)
+        .collect();
+    let json = render::incident(incident, Some(&alerts));
+    assert_eq!(json["alerts"].as_array().unwrap().len(), 3);
+    assert!(render::incident(incident, None).get("alerts").is_none());
+}

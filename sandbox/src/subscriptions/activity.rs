@@ -1,0 +1,85 @@
+//! Generated activity for demos: every few seconds one alert of each seeded tenant moves
+//! to its next status, which the security store announces like any other change.
+
+use std::time::Duration;
+
+use serde_json::Value;
+use time::OffsetDateTime;
+
+use crate::schema::security::AlertStatus;
+use crate::{SandboxState, security::TenantRef, seed::render, users::tenant_by_key};
+
+/// How often the demo generator changes an alert.
+pub const EVERY: Duration = Duration::from_secs(8);
+
+/// The tenants whose alerts the generator touches.
+const TENANTS: [&str; 2] = ["contoso", "fabrikam"];
+
+/// Starts the generator; it runs as long as the runtime does.
+pub fn spawn(state: SandboxState, every: Duration) {
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(every);
+        ticker.tick().await;
+        for round in 0usize.. {
+            ticker.tick().await;
+            for key in TENANTS {
+                step(&state, key, round);
+            }
+        }
+    });
+}
+
+/// Moves one alert of the tenant (chosen round-robin) to its next status.
+pub fn step(state: &SandboxState, tenant_key: &str, round: usize) -> Option<String> {
+    let tenant = tenant_by_key(tenant_key)?;
+    let tenant_ref = TenantRef {
+        key: tenant.key,
+        id: tenant.id,
+    };
+    let ids = state.security().with_tenant(tenant_ref, |seed| {
+        seed.alerts.iter().map(|a| a.id.clone()).collect::<Vec<_>>()
+    });
+    let id = ids.get(round % ids.len().max(1))?.clone();
+    advance(state, tenant_ref, &id).then_some(id)
+}
+
+/// Moves the first alert of the tenant whose legacy JSON satisfies `pick` to its next
+/// status (tests use it to change an alert a subscription matches).
+pub fn step_matching(
+    state: &SandboxState,
+    tenant_key: &str,
+    pick: impl Fn(&Value) -> bool,
+) -> Option<String> {
+    let tenant = tenant_by_key(tenant_key)?;
+    let tenant_ref = TenantRef {
+        key: tenant.key,
+        id: tenant.id,
+    };
+    let id = state.security().with_tenant(tenant_ref, |seed| {
+        seed.alerts
+            .iter()
+            .find(|a| pick(&render::alert_legacy(a)))
+            .map(|a| a.id.clone())
+    })?;
+    advance(state, tenant_ref, &id).then_some(id)
+}
+
+fn advance(state: &SandboxState, tenant_ref: TenantRef<'_>, id: &str) -> bool {
+    state
+        .security()
+        .update_alert(tenant_ref, id, |alert| {
+            alert.status = next(alert.status);
+            alert.last_update = OffsetDateTime::now_utc();
+            alert.resolved = (alert.status == AlertStatus::Resolved).then_some(alert.last_update);
+            Ok(())
+        })
+        .is_ok()
+}
+
+fn next(status: AlertStatus) -> AlertStatus {
+    match status {
+        AlertStatus::New => AlertStatus::InProgress,
+        AlertStatus::InProgress => AlertStatus::Resolved,
+        _ => AlertStatus::New,
+    }
+}
