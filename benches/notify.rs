@@ -19,7 +19,6 @@ use graphsec::notify::{
     db,
     hub::Hub,
     model::{ApiKind, NewSubscription},
-    receiver,
     service::Notify,
     sse,
 };
@@ -83,7 +82,7 @@ async fn main() -> anyhow::Result<()> {
     };
     notify.registry.insert(&sub).await?;
     let app = Router::new()
-        .route("/listen", post(receiver::listen))
+        .route("/listen", post(graphsec::web::webhooks::listen))
         .route("/listen/events", get(events))
         .with_state(notify.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;

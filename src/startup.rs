@@ -49,8 +49,7 @@ impl Application {
 
         let timeout = Duration::from_secs(settings.graph.timeout_secs.max(1));
         let state = AppState {
-            oauth: Arc::new(oauth::build_client(&settings, &urls)),
-            token_http: oauth::token_http_client(timeout),
+            oauth: oauth::build(&settings, &urls, timeout),
             graph: GraphClient::new(urls.graph.clone(), timeout),
             urls: Arc::new(urls),
             settings: Arc::new(settings),

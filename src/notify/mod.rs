@@ -12,7 +12,6 @@ pub mod manager;
 pub mod model;
 pub mod owners;
 pub mod plan;
-pub mod receiver;
 pub mod registry;
 pub mod service;
 pub mod settings;

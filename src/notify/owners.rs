@@ -118,7 +118,7 @@ impl Owners {
         if !tokens.needs_refresh() {
             return Some(tokens.access_token());
         }
-        let fresh = auth::refresh(state, &tokens).await?;
+        let fresh = auth::refresh(&state.oauth, &tokens).await?;
         record
             .data
             .insert(auth::TOKENS_KEY.into(), serde_json::to_value(&fresh).ok()?);

@@ -4,11 +4,10 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
-    Form, Router,
+    Form,
     extract::{Path, State},
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
-    routing::{get, post},
 };
 use time::OffsetDateTime;
 use tower_sessions::Session;
@@ -31,13 +30,6 @@ mod view;
 
 use view::{Row, Select, describe, row, selects, when};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/subscriptions", get(list).post(create))
-        .route("/subscriptions/{id}/renew", post(renew))
-        .route("/subscriptions/{id}/delete", post(delete))
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "subscriptions.html")]
 pub struct SubscriptionsPage {
@@ -53,7 +45,7 @@ pub struct SubscriptionsPage {
     notification_url: String,
 }
 
-async fn list(
+pub async fn list(
     State(state): State<AppState>,
     user: User,
     layout: Layout,
@@ -65,7 +57,7 @@ async fn list(
         .map(IntoResponse::into_response)
 }
 
-async fn create(
+pub async fn create(
     State(state): State<AppState>,
     user: User,
     layout: Layout,
@@ -109,7 +101,7 @@ async fn create(
     }
 }
 
-async fn renew(
+pub async fn renew(
     State(state): State<AppState>,
     user: User,
     session: Session,
@@ -124,7 +116,7 @@ async fn renew(
     Ok(Redirect::to("/subscriptions"))
 }
 
-async fn delete(
+pub async fn delete(
     State(state): State<AppState>,
     user: User,
     session: Session,

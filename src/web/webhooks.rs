@@ -1,6 +1,6 @@
-//! `POST /listen` and `POST /lifecycle`: the endpoints Graph calls. They read raw bytes,
-//! answer validation requests with the decoded token as text/plain, and answer a batch
-//! with 202 only after the accepted notifications are committed.
+//! Graph's webhook endpoints, `POST /listen` and `POST /lifecycle` (no session, no CSRF). They
+//! read raw bytes, answer validation requests with the decoded token as text/plain, and answer
+//! a batch with 202 only after the accepted notifications are committed.
 
 use axum::{
     body::Bytes,
@@ -9,7 +9,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use super::{
+use crate::notify::{
     service::Notify,
     webhook::{self, Inbound},
 };

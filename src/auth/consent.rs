@@ -1,58 +1,36 @@
-//! Admin consent: when the tenant has not granted the security permissions, hand the user the
-//! admin-consent URL; when the admin comes back to the redirect URI, show the outcome.
+//! Admin consent: which security permissions the signed-in user lacks, the admin-consent URL
+//! (with a single-use state kept in the session), and checking the tenant admin's answer.
 
-use askama::Template;
-use askama_web::WebTemplate;
-use axum::extract::State;
-use axum::response::{IntoResponse, Response};
 use subtle::ConstantTimeEq;
 use tower_sessions::Session;
 use url::Url;
 
-use super::callback::CallbackQuery;
 use super::scopes;
 use super::session_data::CONSENT_STATE;
-use super::user::User;
-use crate::config::join;
+use super::sign_in::CallbackQuery;
+use crate::config::{Settings, Urls, join};
 use crate::error::AppError;
 use crate::random;
-use crate::state::AppState;
-use crate::web::layout::Layout;
 
 /// Scopes that are about identity, not data; they never need an admin.
 const SIGN_IN_SCOPES: &[&str] = &["openid", "profile", "offline_access", "email"];
 
-#[derive(Template, WebTemplate)]
-#[template(path = "auth/admin_consent.html")]
-pub struct AdminConsentPage {
-    layout: Layout,
-    missing: Vec<String>,
-    granted: Vec<String>,
-    consent_url: String,
-    api: &'static str,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "auth/consent_result.html")]
-pub struct ConsentResultPage {
-    layout: Layout,
-    granted: bool,
-    message: String,
-}
-
-pub async fn page(
-    State(state): State<AppState>,
-    session: Session,
-    user: User,
-    layout: Layout,
-) -> Result<Response, AppError> {
-    let needed = state.settings.scopes();
-    let missing: Vec<String> = needed
-        .iter()
+/// The configured scopes a user with `granted` still lacks (identity scopes aside).
+pub fn missing_scopes(settings: &Settings, granted: &[String]) -> Vec<String> {
+    settings
+        .scopes()
+        .into_iter()
         .filter(|s| !SIGN_IN_SCOPES.contains(&s.to_ascii_lowercase().as_str()))
-        .filter(|s| !scopes::has_scope(&user.granted_scopes, s))
-        .cloned()
-        .collect();
+        .filter(|s| !scopes::has_scope(granted, s))
+        .collect()
+}
+
+/// The admin-consent URL for this browser, its state created on first use.
+pub async fn request_url(
+    settings: &Settings,
+    urls: &Urls,
+    session: &Session,
+) -> Result<Url, AppError> {
     let consent_state = match session.get::<String>(CONSENT_STATE).await? {
         Some(existing) => existing,
         None => {
@@ -61,25 +39,17 @@ pub async fn page(
             fresh
         }
     };
-    let consent_url = consent_url(&state, &consent_state);
-    Ok(AdminConsentPage {
-        layout: layout.active("home"),
-        missing,
-        granted: user.granted_scopes.clone(),
-        consent_url: consent_url.to_string(),
-        api: state.settings.graph.alerts_api.as_str(),
-    }
-    .into_response())
+    Ok(consent_url(settings, urls, &consent_state))
 }
 
 /// `{authority}/adminconsent?client_id=…&state=…&redirect_uri=…` (the endpoint that grants every
 /// permission configured on the app registration).
-pub fn consent_url(state: &AppState, consent_state: &str) -> Url {
-    let mut url = join(&state.urls.authority, "adminconsent");
+pub fn consent_url(settings: &Settings, urls: &Urls, consent_state: &str) -> Url {
+    let mut url = join(&urls.authority, "adminconsent");
     url.query_pairs_mut()
-        .append_pair("client_id", &state.settings.identity.client_id)
+        .append_pair("client_id", &settings.identity.client_id)
         .append_pair("state", consent_state)
-        .append_pair("redirect_uri", state.urls.redirect_url.as_str());
+        .append_pair("redirect_uri", urls.redirect_url.as_str());
     url
 }
 
@@ -92,11 +62,9 @@ pub async fn is_consent_answer(session: &Session, query: &CallbackQuery) -> Resu
     Ok(matches!((expected, &query.state), (Some(e), Some(s)) if e == *s))
 }
 
-pub async fn finish(
-    session: &Session,
-    layout: Layout,
-    query: CallbackQuery,
-) -> Result<Response, AppError> {
+/// The outcome of an admin-consent answer whose state is this browser's (single use):
+/// whether consent was granted, and a message saying so.
+pub async fn outcome(session: &Session, query: &CallbackQuery) -> Result<(bool, String), AppError> {
     let expected: Option<String> = session.remove(CONSENT_STATE).await?;
     let state_ok = matches!((&expected, &query.state), (Some(e), Some(s)) if bool::from(e.as_bytes().ct_eq(s.as_bytes())));
     if !state_ok {
@@ -104,7 +72,7 @@ pub async fn finish(
             "This admin-consent answer does not match a consent request started in this browser (missing or wrong state), so it was not acted on.",
         ));
     }
-    let (granted, message) = match (&query.error, query.admin_consent.as_deref()) {
+    Ok(match (&query.error, query.admin_consent.as_deref()) {
         (None, Some(flag)) if flag.eq_ignore_ascii_case("true") => {
             let tenant = query.tenant.as_deref().unwrap_or("your tenant");
             (
@@ -123,11 +91,5 @@ pub async fn finish(
             )
         }
         _ => (false, "Consent was not granted.".to_string()),
-    };
-    Ok(ConsentResultPage {
-        layout,
-        granted,
-        message,
-    }
-    .into_response())
+    })
 }

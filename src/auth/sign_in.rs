@@ -1,24 +1,27 @@
-//! `GET /login/authorized`: the redirect URI. Receives both the sign-in answer (code or error)
-//! and the tenant admin's answer to an admin-consent request.
+//! The authorization-code flow with PKCE, state and nonce: starting a sign-in (the URL to send
+//! the browser to, with what must be checked on return kept in the session) and completing it
+//! (checking the answer, exchanging the code, storing the user and tokens in a fresh session).
 
-use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
 use oauth2::basic::BasicRequestTokenError;
-use oauth2::{AuthorizationCode, PkceCodeVerifier, TokenResponse as _};
+use oauth2::{
+    AuthorizationCode, CsrfToken, PkceCodeChallenge, PkceCodeVerifier, Scope, TokenResponse as _,
+};
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
 use tower_sessions::Session;
+use url::Url;
 
-use super::admin_consent;
+use super::csrf;
 use super::id_token;
 use super::scopes;
 use super::session_data::{PENDING_SIGN_IN, PendingSignIn, TOKENS, Tokens, USER, UserInfo};
-use crate::auth::csrf;
+use crate::config::Settings;
 use crate::error::AppError;
-use crate::graph::me;
-use crate::state::AppState;
-use crate::web::layout::Layout;
+use crate::graph::{GraphClient, me};
+use crate::oauth::OAuth;
+use crate::random;
 
+/// What Entra sends back to the redirect URI, for sign-in and for admin consent alike.
 #[derive(Debug, Deserialize, Default)]
 pub struct CallbackQuery {
     pub code: Option<String>,
@@ -29,15 +32,52 @@ pub struct CallbackQuery {
     pub tenant: Option<String>,
 }
 
-pub async fn authorized(
-    State(state): State<AppState>,
-    session: Session,
-    layout: Layout,
-    Query(query): Query<CallbackQuery>,
-) -> Result<Response, AppError> {
-    if admin_consent::is_consent_answer(&session, &query).await? {
-        return admin_consent::finish(&session, layout, query).await;
-    }
+/// Where a completed sign-in goes next.
+#[derive(Debug)]
+pub enum SignedIn {
+    /// The security permission was not granted: explain admin consent.
+    NeedsConsent,
+    /// Back to the page the user asked for.
+    ReturnTo(String),
+}
+
+/// Starts a sign-in: keeps state, PKCE verifier, nonce and the return path in the session and
+/// returns the authorize URL.
+pub async fn start(
+    oauth: &OAuth,
+    settings: &Settings,
+    session: &Session,
+    next: Option<&str>,
+) -> Result<Url, AppError> {
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let nonce = random::token(24);
+    let (url, csrf_state) = oauth
+        .client
+        .authorize_url(CsrfToken::new_random)
+        .add_scopes(settings.scopes().into_iter().map(Scope::new))
+        .set_pkce_challenge(challenge)
+        .add_extra_param("nonce", &nonce)
+        .add_extra_param("response_mode", "query")
+        .url();
+    let pending = PendingSignIn {
+        state: csrf_state.secret().clone(),
+        pkce_verifier: verifier.secret().clone(),
+        nonce,
+        return_to: safe_return_to(next),
+    };
+    session.insert(PENDING_SIGN_IN, pending).await?;
+    Ok(url)
+}
+
+/// Completes a sign-in from the redirect URI's answer: state and nonce must be this browser's,
+/// the code is exchanged with the PKCE verifier, and the session id rotates.
+pub async fn complete(
+    oauth: &OAuth,
+    graph: &GraphClient,
+    settings: &Settings,
+    session: &Session,
+    query: CallbackQuery,
+) -> Result<SignedIn, AppError> {
     let pending: Option<PendingSignIn> = session.remove(PENDING_SIGN_IN).await?;
     if let Some(error) = &query.error {
         let description = query
@@ -66,11 +106,11 @@ pub async fn authorized(
         )
     })?;
 
-    let response = state
-        .oauth
+    let response = oauth
+        .client
         .exchange_code(AuthorizationCode::new(code))
         .set_pkce_verifier(PkceCodeVerifier::new(pending.pkce_verifier))
-        .request_async(&state.token_http)
+        .request_async(&oauth.http)
         .await
         .map_err(token_error)?;
 
@@ -88,7 +128,7 @@ pub async fn authorized(
     }
     let granted: Vec<String> = match response.scopes() {
         Some(scopes) => scopes.iter().map(|s| s.to_string()).collect(),
-        None => state.settings.scopes(),
+        None => settings.scopes(),
     };
     let tokens = Tokens::new(
         response.access_token().secret().clone(),
@@ -98,7 +138,7 @@ pub async fn authorized(
             .map(|d| d.as_secs() as i64)
             .unwrap_or(3600),
     );
-    let profile = me::get_me(&state.graph, &tokens.access_token()).await?;
+    let profile = me::get_me(graph, &tokens.access_token()).await?;
     let claims = claims.unwrap_or_default();
     let user = UserInfo {
         oid: if claims.oid.is_empty() {
@@ -119,14 +159,20 @@ pub async fn authorized(
     tracing::info!(tenant = %user.tenant_id, "user signed in");
     let needs_consent = !scopes::has_scope(
         &user.granted_scopes,
-        state.settings.graph.alerts_api.security_scope(),
+        settings.graph.alerts_api.security_scope(),
     );
     session.insert(TOKENS, tokens).await?;
     session.insert(USER, user).await?;
     if needs_consent {
-        return Ok(Redirect::to("/admin-consent").into_response());
+        return Ok(SignedIn::NeedsConsent);
     }
-    Ok(Redirect::to(&pending.return_to).into_response())
+    Ok(SignedIn::ReturnTo(pending.return_to))
+}
+
+/// Signs out: the session and its tokens are forgotten.
+pub async fn sign_out(session: &Session) -> Result<(), AppError> {
+    session.flush().await?;
+    Ok(())
 }
 
 fn token_error(
@@ -147,5 +193,40 @@ fn token_error(
             tracing::warn!(error = %other, "token endpoint failed");
             AppError::Upstream("The sign-in service could not be reached. Please try again.".into())
         }
+    }
+}
+
+/// Only same-site paths are accepted as a place to return to, so `/login?next=` cannot be used
+/// to send a user to another site after sign-in.
+pub fn safe_return_to(next: Option<&str>) -> String {
+    match next {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.starts_with("/\\")
+                && path.len() <= 2048
+                && !path.chars().any(char::is_control) =>
+        {
+            path.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_return_to;
+
+    #[test]
+    fn return_paths_stay_on_this_site() {
+        assert_eq!(
+            safe_return_to(Some("/alerts?severity=high")),
+            "/alerts?severity=high"
+        );
+        assert_eq!(safe_return_to(Some("//evil.example/")), "/");
+        assert_eq!(safe_return_to(Some("/\\evil.example")), "/");
+        assert_eq!(safe_return_to(Some("https://evil.example/")), "/");
+        assert_eq!(safe_return_to(Some("/a\nb")), "/");
+        assert_eq!(safe_return_to(None), "/");
     }
 }
