@@ -42,3 +42,9 @@ pub struct OAuth {
     pub client: Arc<OAuthClient>,
     pub http: oauth2::reqwest::Client,
 }
+
+impl std::fmt::Debug for OAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OAuth").finish_non_exhaustive()
+    }
+}

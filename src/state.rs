@@ -1,13 +1,15 @@
-//! Shared application state, cloned into every handler.
+//! Shared application state, cloned into every handler, and every `FromRef` that hands a
+//! handler or extractor one part of it.
 
 use std::sync::Arc;
 
 use axum::extract::FromRef;
 use sqlx::SqlitePool;
 
+use crate::alerts::api::AlertsApi;
 use crate::config::{Settings, Urls};
 use crate::graph::GraphClient;
-use crate::notify::service::Notify;
+use crate::notify::Notify;
 use crate::oauth::OAuth;
 
 #[derive(Clone)]
@@ -27,5 +29,17 @@ pub struct AppState {
 impl FromRef<AppState> for OAuth {
     fn from_ref(state: &AppState) -> Self {
         state.oauth.clone()
+    }
+}
+
+impl FromRef<AppState> for Notify {
+    fn from_ref(state: &AppState) -> Self {
+        state.notify.clone()
+    }
+}
+
+impl FromRef<AppState> for AlertsApi {
+    fn from_ref(state: &AppState) -> Self {
+        AlertsApi::new(state.settings.graph.alerts_api, state.graph.clone())
     }
 }

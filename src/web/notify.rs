@@ -14,7 +14,7 @@ use tower_sessions::Session;
 use crate::{
     auth::User,
     error::AppError,
-    notify::sse,
+    notify::feed::sse,
     state::AppState,
     web::{layout::Layout, subscriptions::remember},
 };
@@ -47,7 +47,7 @@ pub async fn page(
     let history = state
         .notify
         .journal
-        .store()
+        .log()
         .recent(&user.tenant_id, sse::HISTORY)
         .await
         .map_err(|e| AppError::Internal(e.into()))?;

@@ -21,7 +21,7 @@ use super::{
     security_headers, sign_in, subscriptions, webhooks,
 };
 use crate::auth::csrf;
-use crate::notify::webhook::MAX_BODY_BYTES;
+use crate::notify::inbound::webhook::MAX_BODY_BYTES;
 use crate::state::AppState;
 
 pub fn router<S: SessionStore + Clone>(

@@ -10,8 +10,9 @@ use axum::{
 };
 
 use crate::notify::{
-    service::Notify,
-    webhook::{self, Inbound},
+    Notify,
+    inbound::webhook::{self, Inbound},
+    storage::StorageError,
 };
 
 /// `POST /listen`: validation handshake or change notifications.
@@ -71,7 +72,7 @@ fn refuse(error: &webhook::WebhookError) -> Response {
 }
 
 /// Nothing was acknowledged, so Graph retries: a 5xx is the documented way to ask.
-fn storage_failed(error: &sqlx::Error) -> Response {
+fn storage_failed(error: &StorageError) -> Response {
     tracing::error!(%error, "storing notifications failed");
     let headers = [(header::CONTENT_TYPE, "text/plain; charset=utf-8")];
     let body = "notifications could not be stored; retry later";

@@ -10,16 +10,7 @@ mod manage_form;
 pub mod notice;
 pub mod update;
 
-use axum::extract::FromRef;
-
 use crate::alerts::api::AlertsApi;
-use crate::state::AppState;
-
-impl FromRef<AppState> for AlertsApi {
-    fn from_ref(state: &AppState) -> Self {
-        AlertsApi::new(state.settings.graph.alerts_api, state.graph.clone())
-    }
-}
 
 /// The permission the configured alert API needs.
 fn permission(api: &AlertsApi) -> &'static str {

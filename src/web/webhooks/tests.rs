@@ -1,12 +1,14 @@
+//! Tests of the webhook endpoints over a router: validation echo, 202 after storing, 4xx.
+
 use axum::{Router, body::Body, http::Request, routing::post};
 use serde_json::json;
 use tower::ServiceExt;
 
 use super::*;
-use crate::notify::{db, hub::Hub, model::NewSubscription};
+use crate::notify::{model::NewSubscription, storage::sqlite};
 
 async fn app() -> (Router, Notify) {
-    let (notify, _rx) = Notify::new(db::in_memory().await.unwrap(), Hub::new());
+    let (notify, _rx) = Notify::new(sqlite::in_memory().await);
     notify
         .registry
         .insert(&NewSubscription::test_webhook())
@@ -63,7 +65,7 @@ async fn a_verified_batch_is_stored_before_the_202() {
     ]});
     let (status, _, _) = send(&router, "/listen", "application/json", batch.to_string()).await;
     assert_eq!(status, StatusCode::ACCEPTED);
-    let stored = notify.journal.store().after("t", 0, 10).await.unwrap();
+    let stored = notify.journal.log().after("t", 0, 10).await.unwrap();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].alert_id.as_deref(), Some("A1"));
 }

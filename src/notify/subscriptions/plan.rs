@@ -1,12 +1,14 @@
 //! What a new subscription looks like before it is sent to Graph: its resource (from the
-//! alerts filter builder's `$filter`), a fresh clientState and an expiry.
+//! alerts filter builder's `$filter`), a fresh clientState, an expiry, and the lifetimes
+//! the `[notify]` settings allow.
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use rand::RngCore;
 use time::{Duration, OffsetDateTime};
 
-use super::model::ApiKind;
+use crate::config::NotifySettings;
+use crate::notify::model::ApiKind;
 
 /// Graph's maximum lifetime for a security alert subscription.
 pub const MAX_LIFETIME: Duration = Duration::minutes(43_200);
@@ -27,6 +29,22 @@ const FILTER_VALUE: &AsciiSet = &CONTROLS
     .add(b'>')
     .add(b'?')
     .add(b'`');
+
+/// How long subscriptions live and how early they are renewed.
+#[derive(Debug, Clone, Copy)]
+pub struct Lifetimes {
+    pub lifetime: Duration,
+    pub renew_before: Duration,
+}
+
+/// The configured lifetimes, clamped to what Graph allows.
+pub fn lifetimes(settings: &NotifySettings) -> Lifetimes {
+    let lifetime = Duration::minutes(settings.subscription_minutes.max(1)).min(MAX_LIFETIME);
+    Lifetimes {
+        lifetime,
+        renew_before: Duration::minutes(settings.renew_before_minutes.max(0)),
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PlanError {
@@ -71,7 +89,7 @@ pub fn expiry(now: OffsetDateTime, lifetime: Duration) -> OffsetDateTime {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::notify::changes::split_resource;
+    use crate::notify::background::changes::split_resource;
 
     #[test]
     fn a_subscription_needs_a_filter() {
@@ -101,6 +119,18 @@ mod tests {
         );
         let v2 = resource(ApiKind::V2Watch, Some("severity eq 'high'")).unwrap();
         assert_eq!(v2, "security/alerts_v2?$filter=severity%20eq%20'high'");
+    }
+
+    #[test]
+    fn lifetimes_are_clamped_to_what_graph_allows() {
+        let s = NotifySettings {
+            subscription_minutes: 100_000,
+            renew_before_minutes: -5,
+            ..NotifySettings::default()
+        };
+        let l = lifetimes(&s);
+        assert_eq!(l.lifetime, MAX_LIFETIME);
+        assert_eq!(l.renew_before, Duration::ZERO);
     }
 
     #[test]

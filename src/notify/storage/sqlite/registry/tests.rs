@@ -1,5 +1,7 @@
+//! Tests of the SQLite subscription registry: lookups, uniqueness, renewal due dates, cursors.
+
 use super::*;
-use crate::notify::db;
+use crate::db;
 use time::Duration;
 
 fn new_sub(resource: &str, kind: ApiKind, expires_in: Duration) -> NewSubscription {
@@ -18,7 +20,7 @@ fn new_sub(resource: &str, kind: ApiKind, expires_in: Duration) -> NewSubscripti
 
 #[tokio::test]
 async fn inserted_subscription_is_found_by_every_key() {
-    let reg = Registry::new(db::in_memory().await.unwrap());
+    let reg = SqliteRegistry::new(db::in_memory().await.unwrap());
     let sub = reg
         .insert(&new_sub("r1", ApiKind::LegacyWebhook, Duration::days(1)))
         .await
@@ -40,7 +42,7 @@ async fn inserted_subscription_is_found_by_every_key() {
 
 #[tokio::test]
 async fn same_resource_twice_in_a_tenant_is_refused_by_the_schema() {
-    let reg = Registry::new(db::in_memory().await.unwrap());
+    let reg = SqliteRegistry::new(db::in_memory().await.unwrap());
     let mut new = new_sub("r1", ApiKind::LegacyWebhook, Duration::days(1));
     reg.insert(&new).await.unwrap();
     new.graph_id = Some("other".into());
@@ -49,7 +51,7 @@ async fn same_resource_twice_in_a_tenant_is_refused_by_the_schema() {
 
 #[tokio::test]
 async fn due_for_renewal_lists_only_soon_expiring_live_subscriptions() {
-    let reg = Registry::new(db::in_memory().await.unwrap());
+    let reg = SqliteRegistry::new(db::in_memory().await.unwrap());
     let soon = reg
         .insert(&new_sub(
             "soon",
@@ -94,7 +96,7 @@ async fn due_for_renewal_lists_only_soon_expiring_live_subscriptions() {
 
 #[tokio::test]
 async fn watches_start_with_a_cursor_and_can_be_advanced() {
-    let reg = Registry::new(db::in_memory().await.unwrap());
+    let reg = SqliteRegistry::new(db::in_memory().await.unwrap());
     let watch = reg
         .insert(&new_sub("w", ApiKind::V2Watch, Duration::days(1)))
         .await

@@ -11,11 +11,8 @@ use axum::{
 use futures::{Stream, StreamExt};
 use serde::Serialize;
 
-use super::{
-    model::Notification,
-    service::Notify,
-    stream::{Resume, tenant_stream},
-};
+use super::stream::{Resume, tenant_stream};
+use crate::notify::{Notify, model::Notification};
 
 /// How many past notifications a fresh page shows.
 pub const HISTORY: u32 = 50;
@@ -82,8 +79,8 @@ pub fn events(
     tenant_id: String,
     resume: Resume,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>> + Send + 'static> {
-    let store = notify.journal.store().clone();
-    let stream = tenant_stream(store, notify.journal.hub(), tenant_id, resume);
+    let log = notify.journal.log().clone();
+    let stream = tenant_stream(log, notify.journal.fanout().as_ref(), tenant_id, resume);
     let hello = futures::stream::once(async { Ok(Event::default().comment("live").retry(RETRY)) });
     let events = stream.map(|n| Ok(to_event(&n)));
     Sse::new(hello.chain(events)).keep_alive(KeepAlive::default())

@@ -1,27 +1,24 @@
-//! The durable notification store. An accepted notification is committed here before
-//! Graph is answered; its row id is the event id of the live stream.
+//! The notification log in SQLite: the `notifications` table. An accepted notification is
+//! committed here before Graph is answered; its row id is the event id of the live stream.
 
+use futures::future::BoxFuture;
 use sqlx::SqlitePool;
 use time::OffsetDateTime;
 
-use super::model::{NewNotification, Notification};
+use crate::notify::model::{NewNotification, Notification};
+use crate::notify::storage::{NotificationLog, StoreResult};
 
 #[derive(Clone, Debug)]
-pub struct NotificationStore {
+pub struct SqliteLog {
     pool: SqlitePool,
 }
 
-impl NotificationStore {
+impl SqliteLog {
     pub fn new(pool: SqlitePool) -> Self {
         Self { pool }
     }
 
-    /// Stores a batch in one transaction and stamps each subscription's
-    /// `last_notification_at`. Returns the stored rows in id order.
-    pub async fn insert_batch(
-        &self,
-        batch: &[NewNotification],
-    ) -> Result<Vec<Notification>, sqlx::Error> {
+    async fn insert_batch(&self, batch: &[NewNotification]) -> StoreResult<Vec<Notification>> {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
@@ -61,73 +58,76 @@ impl NotificationStore {
         tx.commit().await?;
         Ok(stored)
     }
+}
 
-    /// The tenant's notifications with an id above `after_id`, oldest first, at most `limit`.
-    pub async fn after(
-        &self,
-        tenant_id: &str,
+impl NotificationLog for SqliteLog {
+    fn append<'a>(
+        &'a self,
+        batch: &'a [NewNotification],
+    ) -> BoxFuture<'a, StoreResult<Vec<Notification>>> {
+        Box::pin(self.insert_batch(batch))
+    }
+
+    fn after<'a>(
+        &'a self,
+        tenant_id: &'a str,
         after_id: i64,
         limit: u32,
-    ) -> Result<Vec<Notification>, sqlx::Error> {
-        sqlx::query_as(
-            "SELECT * FROM notifications WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?",
-        )
-        .bind(tenant_id)
-        .bind(after_id)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await
+    ) -> BoxFuture<'a, StoreResult<Vec<Notification>>> {
+        Box::pin(async move {
+            Ok(sqlx::query_as(
+                "SELECT * FROM notifications WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?",
+            )
+            .bind(tenant_id)
+            .bind(after_id)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?)
+        })
     }
 
-    /// The tenant's newest `limit` notifications, oldest first.
-    pub async fn recent(
-        &self,
-        tenant_id: &str,
+    fn recent<'a>(
+        &'a self,
+        tenant_id: &'a str,
         limit: u32,
-    ) -> Result<Vec<Notification>, sqlx::Error> {
-        let mut rows: Vec<Notification> = sqlx::query_as(
-            "SELECT * FROM notifications WHERE tenant_id = ? ORDER BY id DESC LIMIT ?",
-        )
-        .bind(tenant_id)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.reverse();
-        Ok(rows)
+    ) -> BoxFuture<'a, StoreResult<Vec<Notification>>> {
+        Box::pin(async move {
+            let mut rows: Vec<Notification> = sqlx::query_as(
+                "SELECT * FROM notifications WHERE tenant_id = ? ORDER BY id DESC LIMIT ?",
+            )
+            .bind(tenant_id)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+            rows.reverse();
+            Ok(rows)
+        })
     }
 
-    pub async fn get(&self, id: i64) -> Result<Option<Notification>, sqlx::Error> {
-        sqlx::query_as("SELECT * FROM notifications WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
+    fn get(&self, id: i64) -> BoxFuture<'_, StoreResult<Option<Notification>>> {
+        Box::pin(async move {
+            Ok(sqlx::query_as("SELECT * FROM notifications WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?)
+        })
     }
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-    use crate::notify::db;
-
-    pub(crate) fn note(tenant: &str, alert: &str) -> NewNotification {
-        NewNotification {
-            tenant_id: tenant.into(),
-            subscription_id: "sub".into(),
-            change_type: "updated".into(),
-            resource: format!("security/alerts/{alert}"),
-            alert_id: Some(alert.into()),
-            raw: "{}".into(),
-        }
-    }
+    use crate::db;
+    use crate::notify::model::note;
 
     #[tokio::test]
     async fn ids_are_monotonic_and_reads_are_per_tenant() {
-        let store = NotificationStore::new(db::in_memory().await.unwrap());
+        let store = SqliteLog::new(db::in_memory().await.unwrap());
         let first = store
-            .insert_batch(&[note("a", "1"), note("b", "2"), note("a", "3")])
+            .append(&[note("a", "1"), note("b", "2"), note("a", "3")])
             .await
             .unwrap();
-        let second = store.insert_batch(&[note("a", "4")]).await.unwrap();
+        let second = store.append(&[note("a", "4")]).await.unwrap();
         assert!(first.windows(2).all(|w| w[0].id < w[1].id));
         assert!(second[0].id > first[2].id);
 
@@ -146,8 +146,8 @@ pub(crate) mod tests {
 
     #[tokio::test]
     async fn stored_rows_read_back_identical() {
-        let store = NotificationStore::new(db::in_memory().await.unwrap());
-        let stored = store.insert_batch(&[note("a", "x")]).await.unwrap();
+        let store = SqliteLog::new(db::in_memory().await.unwrap());
+        let stored = store.append(&[note("a", "x")]).await.unwrap();
         assert_eq!(
             store.get(stored[0].id).await.unwrap().as_ref(),
             Some(&stored[0])

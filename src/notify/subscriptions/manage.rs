@@ -5,21 +5,30 @@
 
 use time::OffsetDateTime;
 
-use super::{
+use super::plan;
+use crate::notify::{
+    Notify,
     model::{ApiKind, NewSubscription, Subscription, SubscriptionStatus},
-    plan,
-    service::Notify,
+    storage::StorageError,
 };
 use crate::{
     alerts::query::AlertQuery,
     auth::User,
-    config::AlertsApiKind,
+    config::{AlertsApiKind, Settings, Urls},
     graph::{
-        GraphError, GraphErrorKind,
+        GraphClient, GraphError, GraphErrorKind,
         subscriptions::{self, NewGraphSubscription},
     },
-    state::AppState,
 };
+
+/// What subscribing needs from the app: the Graph client, the settings (alert API in use,
+/// lifetimes) and the URLs Graph calls back.
+#[derive(Clone, Copy)]
+pub struct Context<'a> {
+    pub graph: &'a GraphClient,
+    pub settings: &'a Settings,
+    pub urls: &'a Urls,
+}
 
 /// What subscribing did.
 #[derive(Debug)]
@@ -38,12 +47,12 @@ pub enum SubscribeError {
     #[error("Microsoft Graph refused: {}", .0.user_message())]
     Graph(#[from] GraphError),
     #[error(transparent)]
-    Store(#[from] sqlx::Error),
+    Store(#[from] StorageError),
 }
 
 /// The kind of subscription the configured alert API uses.
-pub fn api_kind(state: &AppState) -> ApiKind {
-    match state.settings.graph.alerts_api {
+pub fn api_kind(settings: &Settings) -> ApiKind {
+    match settings.graph.alerts_api {
         AlertsApiKind::Legacy => ApiKind::LegacyWebhook,
         AlertsApiKind::V2 => ApiKind::V2Watch,
     }
@@ -51,12 +60,12 @@ pub fn api_kind(state: &AppState) -> ApiKind {
 
 /// Subscribes the user's tenant to alert changes matching the form's filters.
 pub async fn subscribe(
-    state: &AppState,
+    cx: Context<'_>,
     notify: &Notify,
     user: &User,
     form: &AlertQuery,
 ) -> Result<Subscribed, SubscribeError> {
-    let kind = api_kind(state);
+    let kind = api_kind(cx.settings);
     let valid = match kind {
         ApiKind::LegacyWebhook => form.validate_legacy(&user.upn),
         ApiKind::V2Watch => form.validate_v2(&user.upn),
@@ -70,15 +79,15 @@ pub async fn subscribe(
         .by_resource(&user.tenant_id, kind, &resource)
         .await?
     {
-        return renew_subscription(state, notify, user, existing)
+        return renew_subscription(cx, notify, user, existing)
             .await
             .map(Subscribed::Renewed);
     }
-    let expires = plan::expiry(OffsetDateTime::now_utc(), notify_lifetime(state));
+    let expires = plan::expiry(OffsetDateTime::now_utc(), notify_lifetime(cx));
     let client_state = plan::client_state();
     let graph_id = match kind {
         ApiKind::LegacyWebhook => {
-            Some(create_at_graph(state, user, &resource, &client_state, expires).await?)
+            Some(create_at_graph(cx, user, &resource, &client_state, expires).await?)
         }
         ApiKind::V2Watch => None,
     };
@@ -100,18 +109,18 @@ pub async fn subscribe(
 /// Renews one of the tenant's subscriptions with the user's token; the user becomes its
 /// owner. A subscription Graph no longer has is created again.
 pub async fn renew(
-    state: &AppState,
+    cx: Context<'_>,
     notify: &Notify,
     user: &User,
     id: &str,
 ) -> Result<Subscription, SubscribeError> {
     let sub = tenant_subscription(notify, user, id).await?;
-    renew_subscription(state, notify, user, sub).await
+    renew_subscription(cx, notify, user, sub).await
 }
 
 /// Deletes one of the tenant's subscriptions, at Graph first (already gone is fine).
 pub async fn delete(
-    state: &AppState,
+    cx: Context<'_>,
     notify: &Notify,
     user: &User,
     id: &str,
@@ -120,7 +129,7 @@ pub async fn delete(
     if let (ApiKind::LegacyWebhook, Some(graph_id)) = (sub.api_kind, &sub.graph_id)
         && sub.status != SubscriptionStatus::Removed
     {
-        match subscriptions::delete(&state.graph, user.access_token(), graph_id).await {
+        match subscriptions::delete(cx.graph, user.access_token(), graph_id).await {
             Err(e) if e.kind != GraphErrorKind::NotFound => return Err(e.into()),
             _ => {}
         }
@@ -143,26 +152,26 @@ async fn tenant_subscription(
 }
 
 async fn renew_subscription(
-    state: &AppState,
+    cx: Context<'_>,
     notify: &Notify,
     user: &User,
     sub: Subscription,
 ) -> Result<Subscription, SubscribeError> {
-    let until = plan::expiry(OffsetDateTime::now_utc(), notify_lifetime(state));
+    let until = plan::expiry(OffsetDateTime::now_utc(), notify_lifetime(cx));
     let granted = match (sub.api_kind, &sub.graph_id, sub.status) {
         (ApiKind::V2Watch, _, _) => until,
         (ApiKind::LegacyWebhook, Some(graph_id), status)
             if status != SubscriptionStatus::Removed =>
         {
-            match subscriptions::renew(&state.graph, user.access_token(), graph_id, until).await {
+            match subscriptions::renew(cx.graph, user.access_token(), graph_id, until).await {
                 Ok(renewed) => renewed.expires_at().unwrap_or(until),
                 Err(e) if e.kind == GraphErrorKind::NotFound => {
-                    return recreate(state, notify, user, sub, until).await;
+                    return recreate(cx, notify, user, sub, until).await;
                 }
                 Err(e) => return Err(e.into()),
             }
         }
-        (ApiKind::LegacyWebhook, _, _) => return recreate(state, notify, user, sub, until).await,
+        (ApiKind::LegacyWebhook, _, _) => return recreate(cx, notify, user, sub, until).await,
     };
     notify
         .registry
@@ -173,7 +182,7 @@ async fn renew_subscription(
 
 /// Creates the subscription at Graph again (after Graph removed it), with a new secret.
 async fn recreate(
-    state: &AppState,
+    cx: Context<'_>,
     notify: &Notify,
     user: &User,
     sub: Subscription,
@@ -181,7 +190,7 @@ async fn recreate(
 ) -> Result<Subscription, SubscribeError> {
     let client_state = plan::client_state();
     let (graph_id, granted) =
-        create_at_graph(state, user, &sub.resource, &client_state, until).await?;
+        create_at_graph(cx, user, &sub.resource, &client_state, until).await?;
     notify
         .registry
         .recreated(&sub.id, &graph_id, &client_state, granted)
@@ -194,7 +203,7 @@ async fn recreate(
 }
 
 async fn create_at_graph(
-    state: &AppState,
+    cx: Context<'_>,
     user: &User,
     resource: &str,
     client_state: &str,
@@ -202,17 +211,17 @@ async fn create_at_graph(
 ) -> Result<(String, OffsetDateTime), SubscribeError> {
     let body = NewGraphSubscription {
         change_type: plan::CHANGE_TYPE,
-        notification_url: state.urls.notification_url.as_str(),
-        lifecycle_notification_url: state.urls.lifecycle_url.as_str(),
+        notification_url: cx.urls.notification_url.as_str(),
+        lifecycle_notification_url: cx.urls.lifecycle_url.as_str(),
         resource,
         expiration_date_time: subscriptions::graph_time(until),
         client_state,
     };
-    let created = subscriptions::create(&state.graph, user.access_token(), &body).await?;
+    let created = subscriptions::create(cx.graph, user.access_token(), &body).await?;
     let granted = created.expires_at().unwrap_or(until);
     Ok((created.id, granted))
 }
 
-fn notify_lifetime(state: &AppState) -> time::Duration {
-    state.settings.notify.lifetimes().lifetime
+fn notify_lifetime(cx: Context<'_>) -> time::Duration {
+    plan::lifetimes(&cx.settings.notify).lifetime
 }

@@ -21,7 +21,8 @@ use tower_sessions_sqlx_store::SqliteStore;
 
 use crate::{
     auth::{self, Tokens},
-    state::AppState,
+    notify::storage::{Registry, StoreResult, SubscriptionRegistry},
+    oauth::OAuth,
 };
 
 /// The session store the app runs with (see `crate::sessions`).
@@ -49,63 +50,35 @@ impl Sessions {
 
 #[derive(Clone, Debug)]
 pub struct Owners {
-    pool: SqlitePool,
+    registry: Registry,
     sessions: Sessions,
+    oauth: OAuth,
 }
 
 impl Owners {
-    /// Owners over the app's database, reading sessions where the app keeps them.
-    pub fn new(pool: SqlitePool, redis: Option<&Pool>) -> Self {
+    /// Owners kept in `registry`, reading sessions where the app keeps them (Redis when
+    /// `redis` is set, else the SQLite database `pool`), refreshing tokens with `oauth`.
+    pub fn new(registry: Registry, pool: SqlitePool, redis: Option<&Pool>, oauth: OAuth) -> Self {
         let sessions = match redis {
             Some(redis) => Sessions::Redis(RedisStore::new(redis.clone())),
-            None => Sessions::Sqlite(SqliteStore::new(pool.clone())),
+            None => Sessions::Sqlite(SqliteStore::new(pool)),
         };
-        Self { pool, sessions }
-    }
-
-    pub fn for_app(state: &AppState) -> Self {
-        Self::new(state.db.clone(), state.redis.as_ref())
-    }
-
-    /// Records the session the owner is using now.
-    pub async fn remember(
-        &self,
-        tenant_id: &str,
-        oid: &str,
-        session: Option<Id>,
-    ) -> Result<(), sqlx::Error> {
-        let Some(session) = session else {
-            return Ok(());
-        };
-        sqlx::query(
-            "INSERT INTO subscription_owners (tenant_id, oid, session_id) VALUES (?, ?, ?) \
-             ON CONFLICT (tenant_id, oid) DO UPDATE SET session_id = excluded.session_id",
-        )
-        .bind(tenant_id)
-        .bind(oid)
-        .bind(session.to_string())
-        .execute(&self.pool)
-        .await
-        .map(drop)
+        Self {
+            registry,
+            sessions,
+            oauth,
+        }
     }
 
     /// A valid access token of the owner, refreshed in the owner's session if needed;
     /// `None` when the owner has no live session or the refresh failed.
-    pub async fn access_token(
-        &self,
-        state: &AppState,
-        tenant_id: &str,
-        oid: &str,
-    ) -> Option<SecretString> {
-        let session_id: String = sqlx::query_scalar(
-            "SELECT session_id FROM subscription_owners WHERE tenant_id = ? AND oid = ?",
-        )
-        .bind(tenant_id)
-        .bind(oid)
-        .fetch_optional(&self.pool)
-        .await
-        .inspect_err(|error| tracing::error!(%error, "reading subscription owners failed"))
-        .ok()??;
+    pub async fn access_token(&self, tenant_id: &str, oid: &str) -> Option<SecretString> {
+        let session_id = self
+            .registry
+            .owner_session(tenant_id, oid)
+            .await
+            .inspect_err(|error| tracing::error!(%error, "reading subscription owners failed"))
+            .ok()??;
         let id = Id::from_str(&session_id).ok()?;
         let mut record = self.sessions.load(&id).await.ok()??;
         let info: auth::UserInfo =
@@ -118,7 +91,7 @@ impl Owners {
         if !tokens.needs_refresh() {
             return Some(tokens.access_token());
         }
-        let fresh = auth::refresh(&state.oauth, &tokens).await?;
+        let fresh = auth::refresh(&self.oauth, &tokens).await?;
         record
             .data
             .insert(auth::TOKENS_KEY.into(), serde_json::to_value(&fresh).ok()?);
@@ -126,5 +99,22 @@ impl Owners {
             tracing::warn!(%error, "saving refreshed owner tokens failed");
         }
         Some(fresh.access_token())
+    }
+}
+
+/// Records the session the owner is using now, so background work can use its tokens.
+pub async fn remember(
+    registry: &dyn SubscriptionRegistry,
+    tenant_id: &str,
+    oid: &str,
+    session: Option<Id>,
+) -> StoreResult<()> {
+    match session {
+        Some(session) => {
+            registry
+                .remember_owner(tenant_id, oid, &session.to_string())
+                .await
+        }
+        None => Ok(()),
     }
 }

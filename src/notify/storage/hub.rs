@@ -1,11 +1,13 @@
-//! Fan-out of stored notifications to live streams. Every subscriber receives every
-//! notification; each stream keeps only its own tenant's (see `stream.rs`).
+//! In-process fan-out (one instance): a broadcast channel from the journal to every live
+//! stream of this process. Every subscriber receives every notification; each stream keeps
+//! only its own tenant's (see `feed/stream.rs`).
 
 use std::sync::Arc;
 
 use tokio::sync::broadcast;
 
-use super::model::Notification;
+use super::FanOut;
+use crate::notify::model::Notification;
 
 /// How many notifications a slow stream may fall behind before it re-reads the store.
 const CAPACITY: usize = 1024;
@@ -26,19 +28,21 @@ impl Hub {
         let (tx, _) = broadcast::channel(CAPACITY);
         Self { tx }
     }
+}
 
+impl FanOut for Hub {
     /// Sends a stored notification to every live stream.
-    pub fn publish(&self, notification: Arc<Notification>) {
+    fn publish(&self, notification: Arc<Notification>) {
         // No receiver simply means no browser is watching right now.
         let _ = self.tx.send(notification);
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Notification>> {
+    fn subscribe(&self) -> broadcast::Receiver<Arc<Notification>> {
         self.tx.subscribe()
     }
 
     /// Number of live streams, for logs and benchmarks.
-    pub fn receivers(&self) -> usize {
+    fn receivers(&self) -> usize {
         self.tx.receiver_count()
     }
 }

@@ -1,11 +1,12 @@
+//! Tests of the renewal task: renewals, their outcomes, and lifecycle catch-up.
+
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
 
 use super::*;
-use crate::notify::{
-    db, hub::Hub, model::NewSubscription, registry::Registry, store::NotificationStore,
-};
+use crate::notify::{model::NewSubscription, storage::sqlite};
+use time::Duration;
 
 #[derive(Clone, Default)]
 struct FakeApi {
@@ -52,9 +53,9 @@ async fn setup(
     api: FakeApi,
     source: FakeSource,
 ) -> (Manager<FakeApi, FakeSource>, Registry, Journal) {
-    let pool = db::in_memory().await.unwrap();
-    let registry = Registry::new(pool.clone());
-    let journal = Journal::new(NotificationStore::new(pool), Hub::new());
+    let storage = sqlite::in_memory().await;
+    let registry = storage.registry.clone();
+    let journal = Journal::over(&storage);
     let manager = Manager::new(registry.clone(), journal.clone(), api, source, LIFETIMES);
     (manager, registry, journal)
 }
@@ -169,7 +170,7 @@ async fn missed_and_removed_trigger_a_catch_up_read() {
             .await
             .unwrap();
     }
-    let stored = journal.store().after("t", 0, 10).await.unwrap();
+    let stored = journal.log().after("t", 0, 10).await.unwrap();
     assert_eq!(stored.len(), 2);
     assert_eq!(stored[0].alert_id.as_deref(), Some("caught"));
     assert_eq!(stored[0].resource, "security/alerts/caught");

@@ -5,10 +5,9 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{
-    intake::{Intake, Report},
-    model::{Subscription, SubscriptionStatus},
-};
+use super::intake::{Intake, Report};
+use crate::notify::model::{Subscription, SubscriptionStatus};
+use crate::notify::storage::StoreResult;
 
 /// The documented lifecycle events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -48,10 +47,7 @@ pub struct Verified {
 impl Intake {
     /// Verifies a lifecycle batch and records each accepted event on its subscription
     /// (`subscriptionRemoved` also marks it removed). Returns the events to act on.
-    pub async fn lifecycle(
-        &self,
-        items: Vec<Value>,
-    ) -> Result<(Vec<Verified>, Report), sqlx::Error> {
+    pub async fn lifecycle(&self, items: Vec<Value>) -> StoreResult<(Vec<Verified>, Report)> {
         let mut verified = Vec::new();
         let mut rejected = 0;
         for item in items {
@@ -97,19 +93,16 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::notify::{
-        db, hub::Hub, journal::Journal, model::NewSubscription, registry::Registry,
-        store::NotificationStore,
-    };
+    use crate::notify::{feed::journal::Journal, model::NewSubscription, storage::sqlite};
 
     async fn intake() -> (Intake, Subscription) {
-        let pool = db::in_memory().await.unwrap();
-        let registry = Registry::new(pool.clone());
+        let storage = sqlite::in_memory().await;
+        let registry = storage.registry.clone();
         let sub = registry
             .insert(&NewSubscription::test_webhook())
             .await
             .unwrap();
-        let journal = Journal::new(NotificationStore::new(pool), Hub::new());
+        let journal = Journal::over(&storage);
         (Intake::new(registry, journal), sub)
     }
 

@@ -1,12 +1,12 @@
+//! Tests of the intake: only verified notifications are stored and published; alert ids.
+
 use serde_json::json;
 use time::{Duration, OffsetDateTime};
 
 use super::*;
 use crate::notify::{
-    db,
-    hub::Hub,
     model::{ApiKind, NewSubscription},
-    store::NotificationStore,
+    storage::sqlite,
 };
 
 struct Fixture {
@@ -16,9 +16,9 @@ struct Fixture {
 }
 
 async fn fixture() -> Fixture {
-    let pool = db::in_memory().await.unwrap();
-    let registry = Registry::new(pool.clone());
-    let journal = Journal::new(NotificationStore::new(pool), Hub::new());
+    let storage = sqlite::in_memory().await;
+    let registry = storage.registry.clone();
+    let journal = Journal::over(&storage);
     let sub = registry
         .insert(&NewSubscription {
             graph_id: Some("graph-sub".into()),
@@ -54,7 +54,7 @@ fn item(sub: &str, state: &str, tenant: &str, alert: &str) -> Value {
 #[tokio::test]
 async fn only_verified_notifications_are_stored_and_published() {
     let f = fixture().await;
-    let mut rx = f.journal.hub().subscribe();
+    let mut rx = f.journal.fanout().subscribe();
     let batch = vec![
         item("graph-sub", "s3cret-state", "tenant-a", "good"),
         item("graph-sub", "s3cret-statf", "tenant-a", "wrong-state"),
@@ -74,7 +74,7 @@ async fn only_verified_notifications_are_stored_and_published() {
     );
     assert_eq!(f.intake.counters().rejected.load(Ordering::Relaxed), 6);
 
-    let stored = f.journal.store().after("tenant-a", 0, 10).await.unwrap();
+    let stored = f.journal.log().after("tenant-a", 0, 10).await.unwrap();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].alert_id.as_deref(), Some("good"));
     assert_eq!(stored[0].subscription_id, f.sub.id);

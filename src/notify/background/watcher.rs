@@ -7,11 +7,11 @@ use std::{collections::HashMap, time::Duration};
 use time::OffsetDateTime;
 use tokio::time::Instant;
 
-use super::{
-    changes::{self, ChangeSource, PollError},
-    journal::Journal,
+use super::changes::{self, ChangeSource, PollError};
+use crate::notify::{
+    feed::journal::Journal,
     model::Subscription,
-    registry::Registry,
+    storage::{Registry, StorageError, StoreResult},
 };
 
 pub struct Watcher<S> {
@@ -48,7 +48,7 @@ impl<S: ChangeSource> Watcher<S> {
 
     /// One round: every active, unexpired, unthrottled watch polled once. Returns how
     /// many notifications were published.
-    pub async fn round(&mut self) -> Result<usize, sqlx::Error> {
+    pub async fn round(&mut self) -> StoreResult<usize> {
         let now = Instant::now();
         self.resting.retain(|_, until| *until > now);
         let mut published = 0;
@@ -92,7 +92,7 @@ impl<S: ChangeSource> Watcher<S> {
     }
 }
 
-fn store_error(error: sqlx::Error) -> PollError {
+fn store_error(error: StorageError) -> PollError {
     PollError::Store(error.to_string())
 }
 

@@ -1,5 +1,6 @@
 //! The Graph side of the background tasks: reading changed alerts and renewing
-//! subscriptions with the owner's token (see `owners.rs`).
+//! subscriptions with the owner's token (see `owners.rs`). Given the Graph client and the
+//! owners, not the whole app state.
 
 use std::time::Duration;
 
@@ -8,13 +9,12 @@ use time::OffsetDateTime;
 
 use super::{
     changes::{self, ChangeSource, PollError},
-    manager::{RenewError, SubscriptionApi},
-    model::Subscription,
     owners::Owners,
+    renewal::{RenewError, SubscriptionApi},
 };
 use crate::{
-    graph::{GraphError, GraphErrorKind, Page, subscriptions},
-    state::AppState,
+    graph::{GraphClient, GraphError, GraphErrorKind, Page, subscriptions},
+    notify::model::Subscription,
 };
 
 /// At most this many pages are read per poll; the cursor catches up on the next one.
@@ -25,18 +25,18 @@ const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(60);
 
 #[derive(Clone)]
 pub struct GraphBackend {
-    state: AppState,
+    graph: GraphClient,
     owners: Owners,
 }
 
 impl GraphBackend {
-    pub fn new(state: AppState, owners: Owners) -> Self {
-        Self { state, owners }
+    pub fn new(graph: GraphClient, owners: Owners) -> Self {
+        Self { graph, owners }
     }
 
     async fn token(&self, sub: &Subscription) -> Option<secrecy::SecretString> {
         self.owners
-            .access_token(&self.state, &sub.tenant_id, &sub.owner_oid)
+            .access_token(&sub.tenant_id, &sub.owner_oid)
             .await
     }
 }
@@ -48,7 +48,7 @@ impl ChangeSource for GraphBackend {
         since: OffsetDateTime,
     ) -> Result<Vec<Value>, PollError> {
         let token = self.token(sub).await.ok_or(PollError::NoToken)?;
-        let graph = &self.state.graph;
+        let graph = &self.graph;
         let mut url = graph.url(&format!(
             "v1.0/{}",
             changes::changed_since_query(sub, since)
@@ -84,7 +84,7 @@ impl SubscriptionApi for GraphBackend {
     ) -> Result<OffsetDateTime, RenewError> {
         let graph_id = sub.graph_id.as_deref().ok_or(RenewError::Gone)?;
         let token = self.token(sub).await.ok_or(RenewError::NoToken)?;
-        match subscriptions::renew(&self.state.graph, &token, graph_id, until).await {
+        match subscriptions::renew(&self.graph, &token, graph_id, until).await {
             Ok(renewed) => Ok(renewed.expires_at().unwrap_or(until)),
             Err(e) if e.kind == GraphErrorKind::NotFound => Err(RenewError::Gone),
             Err(e) if e.kind == GraphErrorKind::Unauthorized => Err(RenewError::NoToken),

@@ -14,10 +14,10 @@ use serde::Deserialize;
 use serde_json::Value;
 use subtle::ConstantTimeEq;
 
-use super::{
-    journal::Journal,
+use crate::notify::{
+    feed::journal::Journal,
     model::{NewNotification, Subscription, SubscriptionStatus},
-    registry::Registry,
+    storage::{Registry, StoreResult},
 };
 
 /// Longest alert id kept from a notification; longer ones are not linked.
@@ -89,10 +89,7 @@ impl Intake {
     }
 
     /// Verifies one envelope against the registry and returns its subscription.
-    pub async fn verify(
-        &self,
-        item: &Value,
-    ) -> Result<Result<Subscription, Rejection>, sqlx::Error> {
+    pub async fn verify(&self, item: &Value) -> StoreResult<Result<Subscription, Rejection>> {
         let Ok(envelope) = Envelope::deserialize(item) else {
             return Ok(Err(Rejection::Malformed));
         };
@@ -102,7 +99,7 @@ impl Intake {
 
     /// Verifies a change-notification batch, stores the accepted ones durably and
     /// publishes them. Returns once they are committed.
-    pub async fn changes(&self, items: Vec<Value>) -> Result<Report, sqlx::Error> {
+    pub async fn changes(&self, items: Vec<Value>) -> StoreResult<Report> {
         let mut accepted = Vec::new();
         let mut rejected = 0;
         for item in items {

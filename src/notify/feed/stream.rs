@@ -1,5 +1,5 @@
-//! One tenant's notification stream: the backlog from the store, then live ones from the
-//! hub, with no gap and no duplicate.
+//! One tenant's notification stream: the backlog from the log, then live ones from the
+//! fan-out, with no gap and no duplicate.
 //!
 //! The stream subscribes to the hub *before* reading the store, so anything committed
 //! after the read is still received live; anything read from the store and received
@@ -11,7 +11,8 @@ use std::{collections::VecDeque, sync::Arc};
 use futures::Stream;
 use tokio::sync::broadcast::{self, error::RecvError};
 
-use super::{hub::Hub, model::Notification, store::NotificationStore};
+use crate::notify::model::Notification;
+use crate::notify::storage::{FanOut, Log, StorageError};
 
 /// Rows read from the store per query while catching up.
 const PAGE: u32 = 200;
@@ -26,7 +27,7 @@ pub enum Resume {
 }
 
 struct State {
-    store: NotificationStore,
+    store: Log,
     rx: broadcast::Receiver<Arc<Notification>>,
     tenant_id: String,
     start: Option<Resume>,
@@ -38,8 +39,8 @@ struct State {
 /// The stream of `tenant_id`'s notifications starting at `from`. It ends on a store
 /// error (logged) or when the hub is dropped; the browser then reconnects and resumes.
 pub fn tenant_stream(
-    store: NotificationStore,
-    hub: &Hub,
+    store: Log,
+    hub: &dyn FanOut,
     tenant_id: String,
     from: Resume,
 ) -> impl Stream<Item = Arc<Notification>> + Send + 'static {
@@ -88,7 +89,7 @@ impl State {
         }
     }
 
-    async fn load_start(&mut self, start: Resume) -> Result<(), sqlx::Error> {
+    async fn load_start(&mut self, start: Resume) -> Result<(), StorageError> {
         match start {
             Resume::After(id) => {
                 self.last_id = id;
@@ -106,7 +107,7 @@ impl State {
         Ok(())
     }
 
-    async fn load_page(&mut self) -> Result<(), sqlx::Error> {
+    async fn load_page(&mut self) -> Result<(), StorageError> {
         let rows = self
             .store
             .after(&self.tenant_id, self.last_id, PAGE)
@@ -120,7 +121,7 @@ impl State {
     }
 }
 
-fn log(error: &sqlx::Error) {
+fn log(error: &StorageError) {
     tracing::error!(%error, "reading notifications for a stream failed");
 }
 
@@ -131,11 +132,10 @@ mod tests {
     use futures::StreamExt;
 
     use super::*;
-    use crate::notify::{db, journal::Journal, store::tests::note};
+    use crate::notify::{feed::journal::Journal, model::note, storage::sqlite};
 
     async fn journal() -> Journal {
-        let store = NotificationStore::new(db::in_memory().await.unwrap());
-        Journal::new(store, Hub::new())
+        Journal::over(&sqlite::in_memory().await)
     }
 
     async fn take(stream: impl Stream<Item = Arc<Notification>>, n: usize) -> Vec<String> {
@@ -151,7 +151,12 @@ mod tests {
         j.append(&[note("a", "1"), note("a", "2"), note("b", "x")])
             .await
             .unwrap();
-        let stream = tenant_stream(j.store().clone(), j.hub(), "a".into(), Resume::Recent(10));
+        let stream = tenant_stream(
+            j.log().clone(),
+            j.fanout().as_ref(),
+            "a".into(),
+            Resume::Recent(10),
+        );
         j.append(&[note("b", "y"), note("a", "3")]).await.unwrap();
         assert_eq!(take(stream, 3).await, ["1", "2", "3"]);
     }
@@ -162,8 +167,8 @@ mod tests {
         let first = j.append(&[note("a", "1"), note("a", "2")]).await.unwrap();
         j.append(&[note("a", "3")]).await.unwrap();
         let stream = tenant_stream(
-            j.store().clone(),
-            j.hub(),
+            j.log().clone(),
+            j.fanout().as_ref(),
             "a".into(),
             Resume::After(first[0].id),
         );
@@ -179,7 +184,12 @@ mod tests {
     #[tokio::test]
     async fn a_stream_that_falls_behind_catches_up_from_the_store() {
         let j = journal().await;
-        let stream = tenant_stream(j.store().clone(), j.hub(), "a".into(), Resume::After(0));
+        let stream = tenant_stream(
+            j.log().clone(),
+            j.fanout().as_ref(),
+            "a".into(),
+            Resume::After(0),
+        );
         let batch: Vec<_> = (0..1500).map(|i| note("a", &i.to_string())).collect();
         j.append(&batch).await.unwrap();
         let got = take(stream, 1500).await;
@@ -190,7 +200,12 @@ mod tests {
     #[tokio::test]
     async fn another_tenants_notifications_never_appear() {
         let j = journal().await;
-        let stream = tenant_stream(j.store().clone(), j.hub(), "a".into(), Resume::Recent(10));
+        let stream = tenant_stream(
+            j.log().clone(),
+            j.fanout().as_ref(),
+            "a".into(),
+            Resume::Recent(10),
+        );
         j.append(&[note("b", "secret"), note("a", "mine")])
             .await
             .unwrap();

@@ -1,3 +1,5 @@
+//! Tests of the v2 watcher: cursors, publishing and waiting out throttling.
+
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
@@ -5,10 +7,8 @@ use time::Duration as TimeDuration;
 
 use super::*;
 use crate::notify::{
-    db,
-    hub::Hub,
     model::{ApiKind, NewSubscription},
-    store::NotificationStore,
+    storage::sqlite,
 };
 
 type Reply = Result<Vec<Value>, PollError>;
@@ -32,9 +32,9 @@ impl ChangeSource for Scripted {
 }
 
 async fn setup(replies: Vec<Reply>) -> (Watcher<Scripted>, Scripted, Subscription) {
-    let pool = db::in_memory().await.unwrap();
-    let registry = Registry::new(pool.clone());
-    let journal = Journal::new(NotificationStore::new(pool), Hub::new());
+    let storage = sqlite::in_memory().await;
+    let registry = storage.registry.clone();
+    let journal = Journal::over(&storage);
     let watch = registry
         .insert(&NewSubscription {
             graph_id: None,
@@ -67,7 +67,7 @@ async fn a_changed_alert_is_published_once_and_the_cursor_advances() {
         Ok(vec![alert("a1", later)]),
     ])
     .await;
-    let mut rx = watcher.journal.hub().subscribe();
+    let mut rx = watcher.journal.fanout().subscribe();
     assert_eq!(watcher.round().await.unwrap(), 1);
     assert_eq!(rx.try_recv().unwrap().alert_id.as_deref(), Some("a1"));
     assert_eq!(

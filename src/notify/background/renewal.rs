@@ -1,19 +1,19 @@
-//! Keeping subscriptions alive: the renewal task, and acting on lifecycle events
+//! The renewal task: keeping subscriptions alive, and acting on lifecycle events
 //! (renew on `reauthorizationRequired`; catch up on `subscriptionRemoved` and `missed`
 //! so that nothing is silently lost).
 
 use std::future::Future;
 
-use time::{Duration, OffsetDateTime};
+use time::OffsetDateTime;
 use tokio::sync::mpsc;
 
-use super::{
-    changes::{self, ChangeSource, PollError},
-    journal::Journal,
-    lifecycle::{LifecycleEvent, Verified},
+use super::changes::{self, ChangeSource, PollError};
+use crate::notify::{
+    feed::journal::Journal,
+    inbound::lifecycle::{LifecycleEvent, Verified},
     model::{ApiKind, Subscription, SubscriptionStatus},
-    plan,
-    registry::Registry,
+    storage::{Registry, StoreResult},
+    subscriptions::plan::{self, Lifetimes},
 };
 
 /// Why Graph did not renew a subscription.
@@ -38,13 +38,6 @@ pub trait SubscriptionApi: Send + Sync + 'static {
 
     /// Whether the owner can still get a token (v2 watches renew without a Graph call).
     fn owner_can_act(&self, sub: &Subscription) -> impl Future<Output = bool> + Send;
-}
-
-/// How long subscriptions live and how early they are renewed.
-#[derive(Debug, Clone, Copy)]
-pub struct Lifetimes {
-    pub lifetime: Duration,
-    pub renew_before: Duration,
 }
 
 pub struct Manager<A, S> {
@@ -88,7 +81,7 @@ impl<A: SubscriptionApi, S: ChangeSource> Manager<A, S> {
     }
 
     /// Acts on one verified lifecycle event.
-    pub async fn handle(&self, verified: Verified) -> Result<(), sqlx::Error> {
+    pub async fn handle(&self, verified: Verified) -> StoreResult<()> {
         let sub = verified.subscription;
         tracing::info!(subscription = %sub.id, event = verified.event.as_str(), "lifecycle event");
         match verified.event {
@@ -105,7 +98,7 @@ impl<A: SubscriptionApi, S: ChangeSource> Manager<A, S> {
 
     /// Renews every subscription that expires within the renewal margin. Returns how
     /// many were renewed.
-    pub async fn renew_due(&self) -> Result<usize, sqlx::Error> {
+    pub async fn renew_due(&self) -> StoreResult<usize> {
         let horizon = OffsetDateTime::now_utc() + self.lifetimes.renew_before;
         let mut renewed = 0;
         for kind in [ApiKind::LegacyWebhook, ApiKind::V2Watch] {
@@ -118,7 +111,7 @@ impl<A: SubscriptionApi, S: ChangeSource> Manager<A, S> {
 
     /// Renews one subscription, recording the outcome on it: active with a new expiry,
     /// `renewal-failed` when the owner cannot act, `removed` when Graph lost it.
-    pub async fn renew(&self, sub: &Subscription) -> Result<bool, sqlx::Error> {
+    pub async fn renew(&self, sub: &Subscription) -> StoreResult<bool> {
         let until = plan::expiry(OffsetDateTime::now_utc(), self.lifetimes.lifetime);
         let outcome = match sub.api_kind {
             ApiKind::LegacyWebhook => self.api.renew(sub, until).await,
