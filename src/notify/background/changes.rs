@@ -6,7 +6,7 @@ use std::{future::Future, time::Duration};
 use serde_json::Value;
 use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 
-use super::model::{ApiKind, NewNotification, Subscription};
+use crate::notify::model::{ApiKind, NewNotification, Subscription};
 
 /// A read of changed alerts failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -126,7 +126,7 @@ mod tests {
             change_type: "updated".into(),
             client_state: "c".into(),
             expires_at: datetime!(2030-01-01 0:00 UTC),
-            status: super::super::model::SubscriptionStatus::Active,
+            status: crate::notify::model::SubscriptionStatus::Active,
             last_notification_at: None,
             last_lifecycle_event: None,
             api_kind: kind,

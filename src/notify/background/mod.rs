@@ -11,9 +11,6 @@ pub mod watcher;
 
 use tokio::sync::mpsc;
 
-// `changes.rs` names the rows as `super::model`.
-use super::model;
-
 use self::{graph::GraphBackend, owners::Owners, renewal::Manager, watcher::Watcher};
 use crate::config::NotifySettings;
 use crate::graph::GraphClient;
