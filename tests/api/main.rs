@@ -12,6 +12,7 @@ mod bad_input;
 mod cli;
 #[allow(dead_code)] // helpers serve every feature module; not each uses all of them
 mod helpers;
+mod layout;
 mod notify_lifecycle;
 mod notify_sandbox;
 mod notify_stream;
