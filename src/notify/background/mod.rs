@@ -11,7 +11,7 @@ pub mod watcher;
 
 use tokio::sync::mpsc;
 
-use self::{graph::GraphBackend, owners::Owners, renewal::Manager, watcher::Watcher};
+use self::{graph::GraphBackend, owners::Owners, renewal::RenewalTask, watcher::Watcher};
 use crate::config::NotifySettings;
 use crate::graph::GraphClient;
 use crate::notify::{Notify, inbound::lifecycle::Verified, subscriptions::plan};
@@ -25,14 +25,14 @@ pub fn spawn(
     lifecycle: mpsc::Receiver<Verified>,
 ) {
     let backend = GraphBackend::new(graph, owners);
-    let manager = Manager::new(
+    let renewal = RenewalTask::new(
         notify.registry.clone(),
         notify.journal.clone(),
         backend.clone(),
         backend.clone(),
         plan::lifetimes(settings),
     );
-    tokio::spawn(manager.run(lifecycle, settings.renew_every()));
+    tokio::spawn(renewal.run(lifecycle, settings.renew_every()));
     let watcher = Watcher::new(
         notify.registry.clone(),
         notify.journal.clone(),

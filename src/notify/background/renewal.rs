@@ -40,7 +40,7 @@ pub trait SubscriptionApi: Send + Sync + 'static {
     fn owner_can_act(&self, sub: &Subscription) -> impl Future<Output = bool> + Send;
 }
 
-pub struct Manager<A, S> {
+pub struct RenewalTask<A, S> {
     registry: Registry,
     journal: Journal,
     api: A,
@@ -48,7 +48,7 @@ pub struct Manager<A, S> {
     lifetimes: Lifetimes,
 }
 
-impl<A: SubscriptionApi, S: ChangeSource> Manager<A, S> {
+impl<A: SubscriptionApi, S: ChangeSource> RenewalTask<A, S> {
     pub fn new(
         registry: Registry,
         journal: Journal,

@@ -1,10 +1,10 @@
 //! One tenant's notification stream: the backlog from the log, then live ones from the
 //! fan-out, with no gap and no duplicate.
 //!
-//! The stream subscribes to the hub *before* reading the store, so anything committed
-//! after the read is still received live; anything read from the store and received
+//! The stream subscribes to the fan-out *before* reading the log, so anything committed
+//! after the read is still received live; anything read from the log and received
 //! again live is dropped by id (the journal publishes in id order). A stream that falls
-//! behind the hub's buffer goes back to the store from the last id it sent.
+//! behind the fan-out's buffer goes back to the log from the last id it sent.
 
 use std::{collections::VecDeque, sync::Arc};
 
@@ -14,7 +14,7 @@ use tokio::sync::broadcast::{self, error::RecvError};
 use crate::notify::model::Notification;
 use crate::notify::storage::{FanOut, Log, StorageError};
 
-/// Rows read from the store per query while catching up.
+/// Rows read from the log per query while catching up.
 const PAGE: u32 = 200;
 
 /// Where a stream starts.
@@ -81,7 +81,7 @@ impl State {
                 }
                 Ok(_) => {}
                 Err(RecvError::Lagged(missed)) => {
-                    tracing::debug!(missed, "notification stream lagged; reading the store");
+                    tracing::debug!(missed, "notification stream lagged; reading the log");
                     self.catching_up = true;
                 }
                 Err(RecvError::Closed) => return None,

@@ -1,6 +1,6 @@
 //! Lifecycle notifications (`POST /lifecycle`): verified like change notifications, then
 //! recorded on the subscription. Acting on them (renewing, catching up) is the
-//! subscription manager's job, fed with the verified events this returns.
+//! renewal task's job (`background/renewal.rs`), fed with the verified events this returns.
 
 use serde::Deserialize;
 use serde_json::Value;

@@ -9,7 +9,7 @@ use tokio::sync::broadcast;
 use super::FanOut;
 use crate::notify::model::Notification;
 
-/// How many notifications a slow stream may fall behind before it re-reads the store.
+/// How many notifications a slow stream may fall behind before it re-reads the log.
 const CAPACITY: usize = 1024;
 
 #[derive(Clone, Debug)]

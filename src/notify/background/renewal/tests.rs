@@ -52,11 +52,11 @@ const LIFETIMES: Lifetimes = Lifetimes {
 async fn setup(
     api: FakeApi,
     source: FakeSource,
-) -> (Manager<FakeApi, FakeSource>, Registry, Journal) {
+) -> (RenewalTask<FakeApi, FakeSource>, Registry, Journal) {
     let storage = sqlite::in_memory().await;
     let registry = storage.registry.clone();
     let journal = Journal::over(&storage);
-    let manager = Manager::new(registry.clone(), journal.clone(), api, source, LIFETIMES);
+    let manager = RenewalTask::new(registry.clone(), journal.clone(), api, source, LIFETIMES);
     (manager, registry, journal)
 }
 
