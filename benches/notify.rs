@@ -16,12 +16,10 @@ use axum::{
 use eventsource_stream::Eventsource;
 use futures::StreamExt;
 use graphsec::notify::{
-    db,
-    hub::Hub,
+    Notify,
+    feed::sse,
     model::{ApiKind, NewSubscription},
-    receiver,
-    service::Notify,
-    sse,
+    storage::sqlite,
 };
 use serde_json::json;
 use time::OffsetDateTime;
@@ -68,8 +66,8 @@ async fn main() -> anyhow::Result<()> {
     let opts = options();
     let dir = tempfile::tempdir()?;
     let pool = graphsec::db::connect(dir.path()).await?;
-    db::migrate(&pool).await?;
-    let (notify, _lifecycle) = Notify::new(pool, Hub::new());
+    graphsec::db::migrate(&pool).await?;
+    let (notify, _lifecycle) = Notify::new(sqlite::storage(pool));
     let sub = NewSubscription {
         graph_id: Some("bench-sub".into()),
         owner_oid: "owner".into(),
@@ -83,7 +81,7 @@ async fn main() -> anyhow::Result<()> {
     };
     notify.registry.insert(&sub).await?;
     let app = Router::new()
-        .route("/listen", post(receiver::listen))
+        .route("/listen", post(graphsec::web::webhooks::listen))
         .route("/listen/events", get(events))
         .with_state(notify.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -98,7 +96,7 @@ async fn main() -> anyhow::Result<()> {
     );
     ingestion(&client, &base, &opts, 0).await?;
     // Streams start after the newest stored id: only the fan-out rounds are delivered.
-    let newest = notify.journal.store().recent(TENANT, 1).await?;
+    let newest = notify.journal.log().recent(TENANT, 1).await?;
     fan_out(&client, &base, &opts, newest.last().map_or(0, |n| n.id)).await?;
     Ok(())
 }

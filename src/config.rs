@@ -27,7 +27,42 @@ pub struct Settings {
     #[serde(default)]
     pub redis: RedisSettings,
     #[serde(default)]
-    pub notify: crate::notify::settings::NotifySettings,
+    pub notify: NotifySettings,
+}
+
+/// `[notify]`: subscription lifetime and the cadence of the background tasks.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct NotifySettings {
+    /// Lifetime of a new or renewed subscription, minutes (Graph allows up to 43200).
+    pub subscription_minutes: i64,
+    /// Renew subscriptions that expire within this many minutes.
+    pub renew_before_minutes: i64,
+    /// How often the renewal task runs, seconds.
+    pub renew_interval_secs: u64,
+    /// How often the v2 watcher polls alerts_v2, seconds.
+    pub poll_interval_secs: u64,
+}
+
+impl Default for NotifySettings {
+    fn default() -> Self {
+        Self {
+            subscription_minutes: 4_320,
+            renew_before_minutes: 1_440,
+            renew_interval_secs: 300,
+            poll_interval_secs: 30,
+        }
+    }
+}
+
+impl NotifySettings {
+    pub fn renew_every(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.renew_interval_secs.max(1))
+    }
+
+    pub fn poll_every(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.poll_interval_secs.max(1))
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

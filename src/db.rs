@@ -1,4 +1,5 @@
-//! The SQLite database under `server.data_dir`: sessions, subscriptions, notifications.
+//! The SQLite database under `server.data_dir` (sessions, subscriptions, notifications, owners):
+//! opening it, applying the migrations in `migrations/`, and an in-memory one for unit tests.
 
 use std::path::Path;
 use std::str::FromStr;
@@ -6,6 +7,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use sqlx::SqlitePool;
+use sqlx::migrate::MigrateError;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 pub async fn connect(data_dir: &Path) -> anyhow::Result<SqlitePool> {
@@ -24,4 +26,21 @@ pub async fn connect(data_dir: &Path) -> anyhow::Result<SqlitePool> {
         .connect_with(options)
         .await
         .with_context(|| format!("cannot open the database {}", file.display()))
+}
+
+/// Applies the pending migrations.
+pub async fn migrate(pool: &SqlitePool) -> Result<(), MigrateError> {
+    sqlx::migrate!("./migrations").run(pool).await
+}
+
+/// A fresh in-memory database with the schema applied (one connection: each
+/// in-memory connection would otherwise get its own database).
+pub async fn in_memory() -> Result<SqlitePool, sqlx::Error> {
+    let options = SqliteConnectOptions::from_str("sqlite::memory:")?;
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await?;
+    migrate(&pool).await?;
+    Ok(pool)
 }

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod error;
 pub mod graph;
 pub mod notify;
+pub mod oauth;
 pub mod random;
 pub mod sessions;
 pub mod startup;

@@ -12,7 +12,9 @@ use crate::auth::oauth;
 use crate::config::Settings;
 use crate::db;
 use crate::graph::GraphClient;
-use crate::notify;
+use crate::notify::Notify;
+use crate::notify::background::{self, owners::Owners};
+use crate::notify::storage::sqlite;
 use crate::sessions::{self, SessionBackend};
 use crate::state::AppState;
 use crate::web;
@@ -41,16 +43,14 @@ impl Application {
         let backend = sessions::backend(&db, redis.as_ref()).await?;
         let secure_cookies = urls.public_url.scheme() == "https";
 
-        notify::db::migrate(&db)
+        db::migrate(&db)
             .await
             .context("cannot prepare the notification tables")?;
-        let (notifications, lifecycle) =
-            notify::service::Notify::new(db.clone(), notify::hub::Hub::new());
+        let (notifications, lifecycle) = Notify::new(sqlite::storage(db.clone()));
 
         let timeout = Duration::from_secs(settings.graph.timeout_secs.max(1));
         let state = AppState {
-            oauth: Arc::new(oauth::build_client(&settings, &urls)),
-            token_http: oauth::token_http_client(timeout),
+            oauth: oauth::build(&settings, &urls, timeout),
             graph: GraphClient::new(urls.graph.clone(), timeout),
             urls: Arc::new(urls),
             settings: Arc::new(settings),
@@ -58,7 +58,19 @@ impl Application {
             redis,
             notify: notifications,
         };
-        notify::tasks::spawn(state.clone(), lifecycle);
+        let owners = Owners::new(
+            state.notify.registry.clone(),
+            state.db.clone(),
+            state.redis.as_ref(),
+            state.oauth.clone(),
+        );
+        background::spawn(
+            &state.notify,
+            state.graph.clone(),
+            owners,
+            &state.settings.notify,
+            lifecycle,
+        );
         let router = match backend {
             SessionBackend::Sqlite(store) => {
                 web::router(state.clone(), sessions::layer(store, secure_cookies))

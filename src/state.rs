@@ -1,25 +1,45 @@
-//! Shared application state, cloned into every handler.
+//! Shared application state, cloned into every handler, and every `FromRef` that hands a
+//! handler or extractor one part of it.
 
 use std::sync::Arc;
 
+use axum::extract::FromRef;
 use sqlx::SqlitePool;
 
-use crate::auth::oauth::OAuthClient;
+use crate::alerts::api::AlertsApi;
 use crate::config::{Settings, Urls};
 use crate::graph::GraphClient;
-use crate::notify::service::Notify;
+use crate::notify::Notify;
+use crate::oauth::OAuth;
 
 #[derive(Clone)]
 pub struct AppState {
     pub settings: Arc<Settings>,
     pub urls: Arc<Urls>,
-    pub oauth: Arc<OAuthClient>,
-    /// For token calls only: redirects off.
-    pub token_http: oauth2::reqwest::Client,
+    /// The OAuth client and the HTTP client for its token calls (redirects off).
+    pub oauth: OAuth,
     pub graph: GraphClient,
     pub db: SqlitePool,
     /// Set when `redis.url` is configured: sessions shared between instances.
     pub redis: Option<tower_sessions_redis_store::fred::prelude::Pool>,
     /// Subscriptions, notifications and their live fan-out.
     pub notify: Notify,
+}
+
+impl FromRef<AppState> for OAuth {
+    fn from_ref(state: &AppState) -> Self {
+        state.oauth.clone()
+    }
+}
+
+impl FromRef<AppState> for Notify {
+    fn from_ref(state: &AppState) -> Self {
+        state.notify.clone()
+    }
+}
+
+impl FromRef<AppState> for AlertsApi {
+    fn from_ref(state: &AppState) -> Self {
+        AlertsApi::new(state.settings.graph.alerts_api, state.graph.clone())
+    }
 }

@@ -1,43 +1,21 @@
-//! The OAuth 2.0 client for Entra ID's v2.0 endpoints, built from `identity.authority`.
+//! Building the OAuth 2.0 client for Entra ID's v2.0 endpoints from `identity.authority`.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use oauth2::basic::{
-    BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,
-    BasicTokenType,
-};
-use oauth2::{
-    AuthType, AuthUrl, ClientId, ClientSecret, EndpointNotSet, EndpointSet, ExtraTokenFields,
-    RedirectUrl, StandardRevocableToken, StandardTokenResponse, TokenUrl,
-};
+use oauth2::{AuthType, AuthUrl, ClientId, ClientSecret, RedirectUrl, TokenUrl};
 use secrecy::ExposeSecret;
-use serde::{Deserialize, Serialize};
 
 use crate::config::{Settings, Urls, join};
+use crate::oauth::{OAuth, OAuthClient};
 
-/// Entra returns an `id_token` beside the access token when `openid` was asked for.
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
-pub struct IdTokenField {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id_token: Option<String>,
+/// The client and its token HTTP client, each call bounded by `timeout`.
+pub fn build(settings: &Settings, urls: &Urls, timeout: Duration) -> OAuth {
+    OAuth {
+        client: Arc::new(build_client(settings, urls)),
+        http: token_http_client(timeout),
+    }
 }
-
-impl ExtraTokenFields for IdTokenField {}
-
-pub type TokenResponse = StandardTokenResponse<IdTokenField, BasicTokenType>;
-
-pub type OAuthClient = oauth2::Client<
-    BasicErrorResponse,
-    TokenResponse,
-    BasicTokenIntrospectionResponse,
-    StandardRevocableToken,
-    BasicRevocationErrorResponse,
-    EndpointSet,
-    EndpointNotSet,
-    EndpointNotSet,
-    EndpointNotSet,
-    EndpointSet,
->;
 
 pub fn build_client(settings: &Settings, urls: &Urls) -> OAuthClient {
     oauth2::Client::new(ClientId::new(settings.identity.client_id.clone()))

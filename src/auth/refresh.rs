@@ -3,15 +3,15 @@
 use oauth2::{RefreshToken, TokenResponse as _};
 
 use super::session_data::Tokens;
-use crate::state::AppState;
+use crate::oauth::OAuth;
 
 /// A new token set, or None when the user has to sign in again.
-pub async fn refresh(state: &AppState, tokens: &Tokens) -> Option<Tokens> {
+pub async fn refresh(oauth: &OAuth, tokens: &Tokens) -> Option<Tokens> {
     let refresh_token = tokens.refresh_token()?;
-    match state
-        .oauth
+    match oauth
+        .client
         .exchange_refresh_token(&RefreshToken::new(refresh_token.to_string()))
-        .request_async(&state.token_http)
+        .request_async(&oauth.http)
         .await
     {
         Ok(response) => {

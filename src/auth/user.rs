@@ -11,7 +11,7 @@ use tower_sessions::Session;
 
 use super::refresh::refresh;
 use super::session_data::{TOKENS, Tokens, USER, UserInfo};
-use crate::state::AppState;
+use crate::oauth::OAuth;
 
 #[derive(Debug, Clone)]
 pub struct User {
@@ -36,8 +36,8 @@ enum Outcome {
     Broken(Response),
 }
 
-async fn load(parts: &mut Parts, state: &AppState) -> Outcome {
-    let session = match Session::from_request_parts(parts, state).await {
+async fn load(parts: &mut Parts, oauth: &OAuth) -> Outcome {
+    let session = match Session::from_request_parts(parts, oauth).await {
         Ok(session) => session,
         Err((status, message)) => return Outcome::Broken((status, message).into_response()),
     };
@@ -47,7 +47,7 @@ async fn load(parts: &mut Parts, state: &AppState) -> Outcome {
         return Outcome::SignedOut;
     };
     if tokens.needs_refresh() {
-        match refresh(state, &tokens).await {
+        match refresh(oauth, &tokens).await {
             Some(fresh) => {
                 tokens = fresh;
                 if session.insert(TOKENS, &tokens).await.is_err() {
@@ -88,13 +88,13 @@ fn sign_in_redirect(parts: &Parts) -> Response {
 
 impl<S> FromRequestParts<S> for User
 where
-    AppState: FromRef<S>,
+    OAuth: FromRef<S>,
     S: Send + Sync,
 {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        match load(parts, &AppState::from_ref(state)).await {
+        match load(parts, &OAuth::from_ref(state)).await {
             Outcome::SignedIn(user) => Ok(user),
             Outcome::SignedOut => Err(sign_in_redirect(parts)),
             Outcome::Broken(response) => Err(response),
@@ -104,7 +104,7 @@ where
 
 impl<S> OptionalFromRequestParts<S> for User
 where
-    AppState: FromRef<S>,
+    OAuth: FromRef<S>,
     S: Send + Sync,
 {
     type Rejection = Response;
@@ -113,7 +113,7 @@ where
         parts: &mut Parts,
         state: &S,
     ) -> Result<Option<Self>, Self::Rejection> {
-        match load(parts, &AppState::from_ref(state)).await {
+        match load(parts, &OAuth::from_ref(state)).await {
             Outcome::SignedIn(user) => Ok(Some(user)),
             Outcome::SignedOut => Ok(None),
             Outcome::Broken(response) => Err(response),

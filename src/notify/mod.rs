@@ -1,25 +1,22 @@
-//! Live alert notifications: the subscription registry, the webhook receiver, the
-//! durable notification store, fan-out to browsers, and the v2 poll watcher.
+//! Live alert notifications, in the order a delivery travels:
+//!
+//! 1. `inbound/`: what Graph POSTs to `/listen` and `/lifecycle` is read from raw bytes,
+//!    each notification verified against its subscription (clientState, tenant), and the
+//!    accepted ones handed to the feed; lifecycle events go to the background tasks.
+//! 2. `feed/`: the journal makes a notification durable in the log, then fans it out; each
+//!    browser reads its tenant's stream (backlog, then live) as Server-Sent Events.
+//! 3. `subscriptions/`: creating, renewing and deleting subscriptions for a signed-in user.
+//! 4. `background/`: the renewal task, the v2 poll watcher and the owner tokens they use.
+//!
+//! `storage/` is the one seam to a backend (subscription registry, notification log, live
+//! fan-out); `model.rs` holds the rows; `handle.rs` the feature's shared handle, [`Notify`].
 
-pub mod backend;
-pub mod changes;
-pub mod db;
-pub mod hub;
-pub mod intake;
-pub mod journal;
-pub mod lifecycle;
-pub mod manager;
+pub mod background;
+pub mod feed;
+mod handle;
+pub mod inbound;
 pub mod model;
-pub mod owners;
-pub mod plan;
-pub mod receiver;
-pub mod registry;
-pub mod service;
-pub mod settings;
-pub mod sse;
-pub mod store;
-pub mod stream;
-pub mod subscribe;
-pub mod tasks;
-pub mod watcher;
-pub mod webhook;
+pub mod storage;
+pub mod subscriptions;
+
+pub use handle::Notify;

@@ -134,3 +134,16 @@ pub struct NewNotification {
     pub alert_id: Option<String>,
     pub raw: String,
 }
+
+/// A notification of tenant `tenant` about alert `alert` (unit tests).
+#[cfg(test)]
+pub fn note(tenant: &str, alert: &str) -> NewNotification {
+    NewNotification {
+        tenant_id: tenant.into(),
+        subscription_id: "sub".into(),
+        change_type: "updated".into(),
+        resource: format!("security/alerts/{alert}"),
+        alert_id: Some(alert.into()),
+        raw: "{}".into(),
+    }
+}

@@ -2,9 +2,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
 
 use crate::auth::User;
 use crate::state::AppState;
@@ -20,11 +18,7 @@ pub struct HomePage {
     secure_score: Option<ScoreSummary>,
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/", get(home))
-}
-
-async fn home(State(state): State<AppState>, user: Option<User>, layout: Layout) -> HomePage {
+pub async fn show(State(state): State<AppState>, user: Option<User>, layout: Layout) -> HomePage {
     let secure_score = match &user {
         Some(user) => home_summary(&state, user).await,
         None => None,

@@ -2,10 +2,8 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -89,13 +87,7 @@ pub struct IncidentPage {
     pub json: String,
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/incidents", get(list))
-        .route("/incidents/{id}", get(show))
-}
-
-async fn list(
+pub async fn list(
     State(state): State<AppState>,
     user: User,
     layout: Layout,
@@ -179,7 +171,7 @@ fn with_status(mut response: Response, status: axum::http::StatusCode) -> Respon
     response
 }
 
-async fn show(
+pub async fn show(
     State(state): State<AppState>,
     user: User,
     layout: Layout,

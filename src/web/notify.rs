@@ -1,14 +1,12 @@
-//! The live notifications page (`GET /listen`), its event stream (`GET /listen/events`),
-//! and the Graph webhook endpoints (`POST /listen`, `POST /lifecycle`, no session or CSRF).
+//! The live notifications page (`GET /listen`) and its Server-Sent Events stream
+//! (`GET /listen/events`). Graph's own `POST /listen` is in `webhooks.rs`.
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
-    Router,
-    extract::{DefaultBodyLimit, Query, State},
+    extract::{Query, State},
     http::HeaderMap,
     response::{IntoResponse, Response},
-    routing::{get, post},
 };
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -16,25 +14,10 @@ use tower_sessions::Session;
 use crate::{
     auth::User,
     error::AppError,
-    notify::{receiver, sse, webhook::MAX_BODY_BYTES},
+    notify::feed::sse,
     state::AppState,
     web::{layout::Layout, subscriptions::remember},
 };
-
-/// Browser routes: the page and its stream (signed-in users only).
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/listen", get(page))
-        .route("/listen/events", get(events))
-}
-
-/// Graph's routes: outside the session and CSRF layers, with their own body limit.
-pub fn webhook_router() -> Router<AppState> {
-    Router::new()
-        .route("/listen", post(receiver::listen))
-        .route("/lifecycle", post(receiver::lifecycle))
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-}
 
 /// One notification as the page lists it (all text, escaped by the template).
 pub struct Item {
@@ -54,7 +37,7 @@ pub struct NotifyPage {
     events_url: String,
 }
 
-async fn page(
+pub async fn page(
     State(state): State<AppState>,
     user: User,
     layout: Layout,
@@ -64,7 +47,7 @@ async fn page(
     let history = state
         .notify
         .journal
-        .store()
+        .log()
         .recent(&user.tenant_id, sse::HISTORY)
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
@@ -92,11 +75,11 @@ async fn page(
 }
 
 #[derive(Deserialize)]
-struct EventsQuery {
+pub struct EventsQuery {
     after: Option<String>,
 }
 
-async fn events(
+pub async fn events(
     State(state): State<AppState>,
     user: User,
     headers: HeaderMap,

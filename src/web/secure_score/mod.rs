@@ -9,9 +9,7 @@ pub use view::{ScoreSummary, SecureScoreView};
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
 
 use crate::auth::User;
 use crate::error::AppError;
@@ -28,11 +26,7 @@ pub struct SecureScorePage {
     profiles: Vec<ProfileRow>,
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/secure-score", get(show_secure_score))
-}
-
-async fn show_secure_score(
+pub async fn show(
     State(state): State<AppState>,
     user: User,
     layout: Layout,

@@ -4,11 +4,10 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
-    Form, Router,
+    Form,
     extract::{Path, State},
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
-    routing::{get, post},
 };
 use time::OffsetDateTime;
 use tower_sessions::Session;
@@ -19,9 +18,12 @@ use crate::{
     error::AppError,
     graph::GraphErrorKind,
     notify::{
+        background::owners,
         model::ApiKind,
-        owners::Owners,
-        subscribe::{self, SubscribeError, Subscribed},
+        subscriptions::{
+            manage::{self as subscribe, Context, SubscribeError, Subscribed},
+            plan,
+        },
     },
     state::AppState,
     web::layout::{Layout, flash},
@@ -30,13 +32,6 @@ use crate::{
 mod view;
 
 use view::{Row, Select, describe, row, selects, when};
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/subscriptions", get(list).post(create))
-        .route("/subscriptions/{id}/renew", post(renew))
-        .route("/subscriptions/{id}/delete", post(delete))
-}
 
 #[derive(Template, WebTemplate)]
 #[template(path = "subscriptions.html")]
@@ -53,7 +48,7 @@ pub struct SubscriptionsPage {
     notification_url: String,
 }
 
-async fn list(
+pub async fn list(
     State(state): State<AppState>,
     user: User,
     layout: Layout,
@@ -65,7 +60,7 @@ async fn list(
         .map(IntoResponse::into_response)
 }
 
-async fn create(
+pub async fn create(
     State(state): State<AppState>,
     user: User,
     layout: Layout,
@@ -73,7 +68,7 @@ async fn create(
     Form(form): Form<AlertQuery>,
 ) -> Result<Response, AppError> {
     remember(&state, &user, &session).await;
-    match subscribe::subscribe(&state, &state.notify, &user, &form).await {
+    match subscribe::subscribe(context(&state), &state.notify, &user, &form).await {
         Ok(Subscribed::Created(sub)) => {
             let text = format!(
                 "Subscribed to {}; it expires {}.",
@@ -109,14 +104,14 @@ async fn create(
     }
 }
 
-async fn renew(
+pub async fn renew(
     State(state): State<AppState>,
     user: User,
     session: Session,
     Path(id): Path<String>,
 ) -> Result<Redirect, AppError> {
     remember(&state, &user, &session).await;
-    let sub = subscribe::renew(&state, &state.notify, &user, &id)
+    let sub = subscribe::renew(context(&state), &state.notify, &user, &id)
         .await
         .map_err(app_error)?;
     let text = format!("Renewed {} until {}.", describe(&sub), when(sub.expires_at));
@@ -124,13 +119,13 @@ async fn renew(
     Ok(Redirect::to("/subscriptions"))
 }
 
-async fn delete(
+pub async fn delete(
     State(state): State<AppState>,
     user: User,
     session: Session,
     Path(id): Path<String>,
 ) -> Result<Redirect, AppError> {
-    subscribe::delete(&state, &state.notify, &user, &id)
+    subscribe::delete(context(&state), &state.notify, &user, &id)
         .await
         .map_err(app_error)?;
     flash(&session, "success", "The subscription was deleted.").await;
@@ -151,7 +146,7 @@ async fn page(
         .list_for_tenant(&user.tenant_id)
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
-    let kind = subscribe::api_kind(state);
+    let kind = subscribe::api_kind(&state.settings);
     let providers = match kind {
         ApiKind::LegacyWebhook => {
             let api = <crate::alerts::api::AlertsApi as axum::extract::FromRef<AppState>>::from_ref(
@@ -170,18 +165,17 @@ async fn page(
         selects: selects(kind, &form, &providers),
         form,
         error,
-        lifetime_hours: state.settings.notify.lifetimes().lifetime.whole_hours(),
+        lifetime_hours: plan::lifetimes(&state.settings.notify)
+            .lifetime
+            .whole_hours(),
         notification_url: state.urls.notification_url.to_string(),
     })
 }
 
 /// Keeps the owner's session on record so background renewals can use its tokens.
 pub async fn remember(state: &AppState, user: &User, session: &Session) {
-    let owners = Owners::for_app(state);
-    if let Err(error) = owners
-        .remember(&user.tenant_id, &user.oid, session.id())
-        .await
-    {
+    let registry = state.notify.registry.as_ref();
+    if let Err(error) = owners::remember(registry, &user.tenant_id, &user.oid, session.id()).await {
         tracing::warn!(%error, "could not record the subscription owner's session");
     }
 }
@@ -206,5 +200,13 @@ fn app_error(error: SubscribeError) -> AppError {
         SubscribeError::NotFound => AppError::NotFound(error.to_string()),
         SubscribeError::Graph(e) => AppError::Graph(e),
         SubscribeError::Store(e) => AppError::Internal(e.into()),
+    }
+}
+
+fn context(state: &AppState) -> Context<'_> {
+    Context {
+        graph: &state.graph,
+        settings: &state.settings,
+        urls: &state.urls,
     }
 }

@@ -6,7 +6,7 @@ use crate::web::alerts::choices::{self, Choice};
 use crate::{
     alerts::query::AlertQuery,
     notify::{
-        changes::split_resource,
+        background::changes::split_resource,
         model::{ApiKind, Subscription},
     },
 };

@@ -1,0 +1,232 @@
+//! The authorization-code flow with PKCE, state and nonce: starting a sign-in (the URL to send
+//! the browser to, with what must be checked on return kept in the session) and completing it
+//! (checking the answer, exchanging the code, storing the user and tokens in a fresh session).
+
+use oauth2::basic::BasicRequestTokenError;
+use oauth2::{
+    AuthorizationCode, CsrfToken, PkceCodeChallenge, PkceCodeVerifier, Scope, TokenResponse as _,
+};
+use serde::Deserialize;
+use subtle::ConstantTimeEq;
+use tower_sessions::Session;
+use url::Url;
+
+use super::csrf;
+use super::id_token;
+use super::scopes;
+use super::session_data::{PENDING_SIGN_IN, PendingSignIn, TOKENS, Tokens, USER, UserInfo};
+use crate::config::Settings;
+use crate::error::AppError;
+use crate::graph::{GraphClient, me};
+use crate::oauth::OAuth;
+use crate::random;
+
+/// What Entra sends back to the redirect URI, for sign-in and for admin consent alike.
+#[derive(Debug, Deserialize, Default)]
+pub struct CallbackQuery {
+    pub code: Option<String>,
+    pub state: Option<String>,
+    pub error: Option<String>,
+    pub error_description: Option<String>,
+    pub admin_consent: Option<String>,
+    pub tenant: Option<String>,
+}
+
+/// Where a completed sign-in goes next.
+#[derive(Debug)]
+pub enum SignedIn {
+    /// The security permission was not granted: explain admin consent.
+    NeedsConsent,
+    /// Back to the page the user asked for.
+    ReturnTo(String),
+}
+
+/// Starts a sign-in: keeps state, PKCE verifier, nonce and the return path in the session and
+/// returns the authorize URL.
+pub async fn start(
+    oauth: &OAuth,
+    settings: &Settings,
+    session: &Session,
+    next: Option<&str>,
+) -> Result<Url, AppError> {
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let nonce = random::token(24);
+    let (url, csrf_state) = oauth
+        .client
+        .authorize_url(CsrfToken::new_random)
+        .add_scopes(settings.scopes().into_iter().map(Scope::new))
+        .set_pkce_challenge(challenge)
+        .add_extra_param("nonce", &nonce)
+        .add_extra_param("response_mode", "query")
+        .url();
+    let pending = PendingSignIn {
+        state: csrf_state.secret().clone(),
+        pkce_verifier: verifier.secret().clone(),
+        nonce,
+        return_to: safe_return_to(next),
+    };
+    session.insert(PENDING_SIGN_IN, pending).await?;
+    Ok(url)
+}
+
+/// Completes a sign-in from the redirect URI's answer: state and nonce must be this browser's,
+/// the code is exchanged with the PKCE verifier, and the session id rotates.
+pub async fn complete(
+    oauth: &OAuth,
+    graph: &GraphClient,
+    settings: &Settings,
+    session: &Session,
+    query: CallbackQuery,
+) -> Result<SignedIn, AppError> {
+    let pending: Option<PendingSignIn> = session.remove(PENDING_SIGN_IN).await?;
+    if let Some(error) = &query.error {
+        let description = query
+            .error_description
+            .as_deref()
+            .unwrap_or("no description was given");
+        return Err(AppError::bad_request(format!(
+            "Sign-in did not complete. Microsoft answered {error}: {description}"
+        )));
+    }
+    let pending = match (pending, &query.state) {
+        (Some(pending), Some(got))
+            if bool::from(pending.state.as_bytes().ct_eq(got.as_bytes())) =>
+        {
+            pending
+        }
+        _ => {
+            return Err(AppError::bad_request(
+                "This sign-in answer does not belong to a sign-in started in this browser (missing or wrong state). Please sign in again.",
+            ));
+        }
+    };
+    let code = query.code.ok_or_else(|| {
+        AppError::bad_request(
+            "The sign-in answer carried no authorization code. Please sign in again.",
+        )
+    })?;
+
+    let response = oauth
+        .client
+        .exchange_code(AuthorizationCode::new(code))
+        .set_pkce_verifier(PkceCodeVerifier::new(pending.pkce_verifier))
+        .request_async(&oauth.http)
+        .await
+        .map_err(token_error)?;
+
+    let claims = response
+        .extra_fields()
+        .id_token
+        .as_deref()
+        .and_then(id_token::claims);
+    if let Some(claims) = &claims
+        && !bool::from(claims.nonce.as_bytes().ct_eq(pending.nonce.as_bytes()))
+    {
+        return Err(AppError::bad_request(
+            "The sign-in answer was not issued for this sign-in (nonce mismatch). Please sign in again.",
+        ));
+    }
+    let granted: Vec<String> = match response.scopes() {
+        Some(scopes) => scopes.iter().map(|s| s.to_string()).collect(),
+        None => settings.scopes(),
+    };
+    let tokens = Tokens::new(
+        response.access_token().secret().clone(),
+        response.refresh_token().map(|t| t.secret().clone()),
+        response
+            .expires_in()
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(3600),
+    );
+    let profile = me::get_me(graph, &tokens.access_token()).await?;
+    let claims = claims.unwrap_or_default();
+    let user = UserInfo {
+        oid: if claims.oid.is_empty() {
+            profile.id.clone()
+        } else {
+            claims.oid
+        },
+        tenant_id: claims.tid,
+        display_name: profile.display_name.unwrap_or(claims.name),
+        upn: profile
+            .user_principal_name
+            .unwrap_or(claims.preferred_username),
+        granted_scopes: granted,
+    };
+    // A new session id and a new CSRF token at sign-in, so nothing fixed before sign-in carries over.
+    session.cycle_id().await?;
+    session.remove::<String>(csrf::SESSION_KEY).await?;
+    tracing::info!(tenant = %user.tenant_id, "user signed in");
+    let needs_consent = !scopes::has_scope(
+        &user.granted_scopes,
+        settings.graph.alerts_api.security_scope(),
+    );
+    session.insert(TOKENS, tokens).await?;
+    session.insert(USER, user).await?;
+    if needs_consent {
+        return Ok(SignedIn::NeedsConsent);
+    }
+    Ok(SignedIn::ReturnTo(pending.return_to))
+}
+
+/// Signs out: the session and its tokens are forgotten.
+pub async fn sign_out(session: &Session) -> Result<(), AppError> {
+    session.flush().await?;
+    Ok(())
+}
+
+fn token_error(
+    err: BasicRequestTokenError<oauth2::HttpClientError<oauth2::reqwest::Error>>,
+) -> AppError {
+    match err {
+        oauth2::RequestTokenError::ServerResponse(body) => {
+            let description = body
+                .error_description()
+                .map(String::as_str)
+                .unwrap_or_default();
+            AppError::bad_request(format!(
+                "Microsoft refused to complete the sign-in ({}): {description}",
+                body.error()
+            ))
+        }
+        other => {
+            tracing::warn!(error = %other, "token endpoint failed");
+            AppError::Upstream("The sign-in service could not be reached. Please try again.".into())
+        }
+    }
+}
+
+/// Only same-site paths are accepted as a place to return to, so `/login?next=` cannot be used
+/// to send a user to another site after sign-in.
+pub fn safe_return_to(next: Option<&str>) -> String {
+    match next {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.starts_with("/\\")
+                && path.len() <= 2048
+                && !path.chars().any(char::is_control) =>
+        {
+            path.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_return_to;
+
+    #[test]
+    fn return_paths_stay_on_this_site() {
+        assert_eq!(
+            safe_return_to(Some("/alerts?severity=high")),
+            "/alerts?severity=high"
+        );
+        assert_eq!(safe_return_to(Some("//evil.example/")), "/");
+        assert_eq!(safe_return_to(Some("/\\evil.example")), "/");
+        assert_eq!(safe_return_to(Some("https://evil.example/")), "/");
+        assert_eq!(safe_return_to(Some("/a\nb")), "/");
+        assert_eq!(safe_return_to(None), "/");
+    }
+}

@@ -1,0 +1,43 @@
+//! The work done while no browser waits: the renewal task (`renewal`: renewals and acting
+//! on lifecycle events), the v2 poll watcher (`watcher`), the changed-alerts read both use
+//! (`changes`), their Graph calls (`graph`) and the owner tokens those calls use (`owners`).
+//! `spawn` starts them with the app, given the parts they need.
+
+pub mod changes;
+pub mod graph;
+pub mod owners;
+pub mod renewal;
+pub mod watcher;
+
+use tokio::sync::mpsc;
+
+use self::{graph::GraphBackend, owners::Owners, renewal::RenewalTask, watcher::Watcher};
+use crate::config::NotifySettings;
+use crate::graph::GraphClient;
+use crate::notify::{Notify, inbound::lifecycle::Verified, subscriptions::plan};
+
+/// Spawns the renewal task (renewals, lifecycle actions) and the v2 watcher.
+pub fn spawn(
+    notify: &Notify,
+    graph: GraphClient,
+    owners: Owners,
+    settings: &NotifySettings,
+    lifecycle: mpsc::Receiver<Verified>,
+) {
+    let backend = GraphBackend::new(graph, owners);
+    let renewal = RenewalTask::new(
+        notify.registry.clone(),
+        notify.journal.clone(),
+        backend.clone(),
+        backend.clone(),
+        plan::lifetimes(settings),
+    );
+    tokio::spawn(renewal.run(lifecycle, settings.renew_every()));
+    let watcher = Watcher::new(
+        notify.registry.clone(),
+        notify.journal.clone(),
+        backend,
+        settings.poll_every(),
+    );
+    tokio::spawn(watcher.run());
+}

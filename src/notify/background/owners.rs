@@ -1,0 +1,120 @@
+//! Tokens for work done on a subscription owner's behalf when the owner is not at the
+//! browser (renewals, v2 polling, catch-up reads).
+//!
+//! The owner's tokens stay where sign-in put them, in the owner's server-side session.
+//! The registry remembers which session an owner last used on the notification pages;
+//! background work reads the tokens from that session, refreshes them there when they are
+//! about to expire, and so shares one refresh-token chain with the browser. When the owner
+//! signs out, or the session expires, the owner "can no longer get a token".
+
+use std::str::FromStr;
+
+use secrecy::SecretString;
+use sqlx::SqlitePool;
+use tower_sessions::{
+    SessionStore,
+    session::{Id, Record},
+    session_store,
+};
+use tower_sessions_redis_store::{RedisStore, fred::prelude::Pool};
+use tower_sessions_sqlx_store::SqliteStore;
+
+use crate::{
+    auth::{self, Tokens},
+    notify::storage::{Registry, StoreResult, SubscriptionRegistry},
+    oauth::OAuth,
+};
+
+/// The session store the app runs with (see `crate::sessions`).
+#[derive(Clone, Debug)]
+enum Sessions {
+    Sqlite(SqliteStore),
+    Redis(RedisStore<Pool>),
+}
+
+impl Sessions {
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        match self {
+            Self::Sqlite(store) => store.load(id).await,
+            Self::Redis(store) => store.load(id).await,
+        }
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        match self {
+            Self::Sqlite(store) => store.save(record).await,
+            Self::Redis(store) => store.save(record).await,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Owners {
+    registry: Registry,
+    sessions: Sessions,
+    oauth: OAuth,
+}
+
+impl Owners {
+    /// Owners kept in `registry`, reading sessions where the app keeps them (Redis when
+    /// `redis` is set, else the SQLite database `pool`), refreshing tokens with `oauth`.
+    pub fn new(registry: Registry, pool: SqlitePool, redis: Option<&Pool>, oauth: OAuth) -> Self {
+        let sessions = match redis {
+            Some(redis) => Sessions::Redis(RedisStore::new(redis.clone())),
+            None => Sessions::Sqlite(SqliteStore::new(pool)),
+        };
+        Self {
+            registry,
+            sessions,
+            oauth,
+        }
+    }
+
+    /// A valid access token of the owner, refreshed in the owner's session if needed;
+    /// `None` when the owner has no live session or the refresh failed.
+    pub async fn access_token(&self, tenant_id: &str, oid: &str) -> Option<SecretString> {
+        let session_id = self
+            .registry
+            .owner_session(tenant_id, oid)
+            .await
+            .inspect_err(|error| tracing::error!(%error, "reading subscription owners failed"))
+            .ok()??;
+        let id = Id::from_str(&session_id).ok()?;
+        let mut record = self.sessions.load(&id).await.ok()??;
+        let info: auth::UserInfo =
+            serde_json::from_value(record.data.get(auth::USER_KEY)?.clone()).ok()?;
+        if info.oid != oid || info.tenant_id != tenant_id {
+            return None;
+        }
+        let tokens: Tokens =
+            serde_json::from_value(record.data.get(auth::TOKENS_KEY)?.clone()).ok()?;
+        if !tokens.needs_refresh() {
+            return Some(tokens.access_token());
+        }
+        let fresh = auth::refresh(&self.oauth, &tokens).await?;
+        record
+            .data
+            .insert(auth::TOKENS_KEY.into(), serde_json::to_value(&fresh).ok()?);
+        if let Err(error) = self.sessions.save(&record).await {
+            tracing::warn!(%error, "saving refreshed owner tokens failed");
+        }
+        Some(fresh.access_token())
+    }
+}
+
+/// Records the session the owner is using now, so background work can use its tokens.
+pub async fn remember(
+    registry: &dyn SubscriptionRegistry,
+    tenant_id: &str,
+    oid: &str,
+    session: Option<Id>,
+) -> StoreResult<()> {
+    match session {
+        Some(session) => {
+            registry
+                .remember_owner(tenant_id, oid, &session.to_string())
+                .await
+        }
+        None => Ok(()),
+    }
+}

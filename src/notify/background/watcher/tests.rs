@@ -1,0 +1,109 @@
+//! Tests of the v2 watcher: cursors, publishing and waiting out throttling.
+
+use std::sync::{Arc, Mutex};
+
+use serde_json::{Value, json};
+use time::Duration as TimeDuration;
+
+use super::*;
+use crate::notify::{
+    model::{ApiKind, NewSubscription},
+    storage::sqlite,
+};
+
+type Reply = Result<Vec<Value>, PollError>;
+
+/// Answers each call with the next scripted reply and records the `since` asked for.
+#[derive(Clone, Default)]
+struct Scripted {
+    replies: Arc<Mutex<Vec<Reply>>>,
+    asked: Arc<Mutex<Vec<OffsetDateTime>>>,
+}
+
+impl ChangeSource for Scripted {
+    async fn changed_since(
+        &self,
+        _sub: &Subscription,
+        since: OffsetDateTime,
+    ) -> Result<Vec<Value>, PollError> {
+        self.asked.lock().unwrap().push(since);
+        self.replies.lock().unwrap().remove(0)
+    }
+}
+
+async fn setup(replies: Vec<Reply>) -> (Watcher<Scripted>, Scripted, Subscription) {
+    let storage = sqlite::in_memory().await;
+    let registry = storage.registry.clone();
+    let journal = Journal::over(&storage);
+    let watch = registry
+        .insert(&NewSubscription {
+            graph_id: None,
+            owner_oid: "o".into(),
+            tenant_id: "t".into(),
+            resource: "security/alerts_v2?$filter=severity%20eq%20'high'".into(),
+            change_type: "updated".into(),
+            client_state: "unused".into(),
+            expires_at: OffsetDateTime::now_utc() + TimeDuration::days(1),
+            api_kind: ApiKind::V2Watch,
+            filters: "{}".into(),
+        })
+        .await
+        .unwrap();
+    let source = Scripted::default();
+    *source.replies.lock().unwrap() = replies;
+    let watcher = Watcher::new(registry, journal, source.clone(), Duration::from_secs(1));
+    (watcher, source, watch)
+}
+
+fn alert(id: &str, at: OffsetDateTime) -> Value {
+    json!({"id": id, "lastUpdateDateTime": crate::graph::odata::datetime(at)})
+}
+
+#[tokio::test]
+async fn a_changed_alert_is_published_once_and_the_cursor_advances() {
+    let later = OffsetDateTime::now_utc() + TimeDuration::minutes(1);
+    let (mut watcher, source, watch) = setup(vec![
+        Ok(vec![alert("a1", later)]),
+        Ok(vec![alert("a1", later)]),
+    ])
+    .await;
+    let mut rx = watcher.journal.fanout().subscribe();
+    assert_eq!(watcher.round().await.unwrap(), 1);
+    assert_eq!(rx.try_recv().unwrap().alert_id.as_deref(), Some("a1"));
+    assert_eq!(
+        watcher.round().await.unwrap(),
+        0,
+        "the same change is not published twice"
+    );
+    let asked = source.asked.lock().unwrap().clone();
+    assert_eq!(asked[0], watch.watch_cursor.unwrap());
+    assert_eq!(
+        crate::graph::odata::datetime(asked[1]),
+        crate::graph::odata::datetime(later)
+    );
+}
+
+#[tokio::test]
+async fn a_throttled_watch_rests_for_retry_after() {
+    let later = OffsetDateTime::now_utc() + TimeDuration::minutes(1);
+    let (mut watcher, source, watch) = setup(vec![
+        Err(PollError::Throttled(Duration::from_millis(300))),
+        Ok(vec![alert("a1", later)]),
+    ])
+    .await;
+    assert_eq!(watcher.round().await.unwrap(), 0);
+    assert!(watcher.is_resting(&watch.id));
+    assert_eq!(watcher.round().await.unwrap(), 0, "no poll while resting");
+    assert_eq!(source.asked.lock().unwrap().len(), 1);
+    tokio::time::sleep(Duration::from_millis(350)).await;
+    assert_eq!(watcher.round().await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn a_failed_poll_keeps_the_cursor() {
+    let (mut watcher, source, _) = setup(vec![Err(PollError::NoToken), Ok(vec![])]).await;
+    watcher.round().await.unwrap();
+    watcher.round().await.unwrap();
+    let asked = source.asked.lock().unwrap().clone();
+    assert_eq!(asked[0], asked[1]);
+}

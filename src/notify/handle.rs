@@ -1,0 +1,48 @@
+//! The notification feature's shared handle: the registry, the journal and the intake over
+//! one storage backend, and the queue of lifecycle events for the renewal task.
+
+use tokio::sync::mpsc;
+
+use super::{
+    feed::journal::Journal,
+    inbound::{intake::Intake, lifecycle::Verified},
+    storage::{Registry, Storage},
+};
+
+/// Lifecycle events waiting for the renewal task; beyond this they are dropped (and
+/// logged), which the next renewal round makes good.
+const LIFECYCLE_QUEUE: usize = 256;
+
+#[derive(Clone, Debug)]
+pub struct Notify {
+    pub registry: Registry,
+    pub journal: Journal,
+    pub intake: Intake,
+    lifecycle: mpsc::Sender<Verified>,
+}
+
+impl Notify {
+    /// The feature over `storage`, and the receiving end of the lifecycle queue.
+    pub fn new(storage: Storage) -> (Self, mpsc::Receiver<Verified>) {
+        let registry = storage.registry.clone();
+        let journal = Journal::over(&storage);
+        let intake = Intake::new(registry.clone(), journal.clone());
+        let (lifecycle, rx) = mpsc::channel(LIFECYCLE_QUEUE);
+        let notify = Self {
+            registry,
+            journal,
+            intake,
+            lifecycle,
+        };
+        (notify, rx)
+    }
+
+    /// Hands verified lifecycle events to the renewal task without waiting for it.
+    pub fn enqueue_lifecycle(&self, events: Vec<Verified>) {
+        for event in events {
+            if let Err(error) = self.lifecycle.try_send(event) {
+                tracing::warn!(%error, "lifecycle event dropped; renewal will retry");
+            }
+        }
+    }
+}

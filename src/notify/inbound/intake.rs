@@ -1,0 +1,187 @@
+//! Deciding which notifications of a batch to trust, and storing those.
+//!
+//! A notification is accepted only when its subscription is known here, not removed,
+//! its `clientState` equals the one kept for the subscription (compared in constant time)
+//! and its tenant is the subscription's. Everything else is counted and logged, never
+//! stored or shown.
+
+use std::sync::{
+    Arc,
+    atomic::{AtomicU64, Ordering},
+};
+
+use serde::Deserialize;
+use serde_json::Value;
+use subtle::ConstantTimeEq;
+
+use crate::notify::{
+    feed::journal::Journal,
+    model::{NewNotification, Subscription, SubscriptionStatus},
+    storage::{Registry, StoreResult},
+};
+
+/// Longest alert id kept from a notification; longer ones are not linked.
+const MAX_ALERT_ID: usize = 256;
+
+/// Why one notification of a batch was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rejection {
+    Malformed,
+    UnknownSubscription,
+    SubscriptionRemoved,
+    ClientStateMismatch,
+    TenantMismatch,
+}
+
+/// The fields every notification and lifecycle event carries for verification.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Envelope {
+    pub subscription_id: String,
+    pub client_state: Option<String>,
+    pub tenant_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ChangeItem {
+    change_type: String,
+    resource: String,
+    resource_data: Option<Value>,
+}
+
+/// Accepted and rejected counts since start, for logs and the subscriptions page.
+#[derive(Debug, Default)]
+pub struct Counters {
+    pub accepted: AtomicU64,
+    pub rejected: AtomicU64,
+}
+
+/// The outcome of one batch.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    pub accepted: usize,
+    pub rejected: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct Intake {
+    registry: Registry,
+    journal: Journal,
+    counters: Arc<Counters>,
+}
+
+impl Intake {
+    pub fn new(registry: Registry, journal: Journal) -> Self {
+        Self {
+            registry,
+            journal,
+            counters: Arc::default(),
+        }
+    }
+
+    pub fn counters(&self) -> &Counters {
+        &self.counters
+    }
+
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// Verifies one envelope against the registry and returns its subscription.
+    pub async fn verify(&self, item: &Value) -> StoreResult<Result<Subscription, Rejection>> {
+        let Ok(envelope) = Envelope::deserialize(item) else {
+            return Ok(Err(Rejection::Malformed));
+        };
+        let subscription = self.registry.by_graph_id(&envelope.subscription_id).await?;
+        Ok(check(subscription, &envelope))
+    }
+
+    /// Verifies a change-notification batch, stores the accepted ones durably and
+    /// publishes them. Returns once they are committed.
+    pub async fn changes(&self, items: Vec<Value>) -> StoreResult<Report> {
+        let mut accepted = Vec::new();
+        let mut rejected = 0;
+        for item in items {
+            let verdict = self.verify(&item).await?.and_then(|sub| to_new(sub, item));
+            match verdict {
+                Ok(new) => accepted.push(new),
+                Err(why) => {
+                    rejected += 1;
+                    tracing::warn!(reason = ?why, "change notification rejected");
+                }
+            }
+        }
+        self.journal.append(&accepted).await?;
+        self.count(accepted.len(), rejected);
+        Ok(Report {
+            accepted: accepted.len(),
+            rejected,
+        })
+    }
+
+    /// Counts lifecycle or change items decided elsewhere.
+    pub fn count(&self, accepted: usize, rejected: usize) {
+        self.counters
+            .accepted
+            .fetch_add(accepted as u64, Ordering::Relaxed);
+        self.counters
+            .rejected
+            .fetch_add(rejected as u64, Ordering::Relaxed);
+    }
+}
+
+/// The pure part of verification.
+pub fn check(
+    subscription: Option<Subscription>,
+    envelope: &Envelope,
+) -> Result<Subscription, Rejection> {
+    let sub = subscription.ok_or(Rejection::UnknownSubscription)?;
+    let presented = envelope
+        .client_state
+        .as_deref()
+        .unwrap_or_default()
+        .as_bytes();
+    if !bool::from(presented.ct_eq(sub.client_state.as_bytes())) {
+        return Err(Rejection::ClientStateMismatch);
+    }
+    if envelope
+        .tenant_id
+        .as_deref()
+        .is_some_and(|t| !t.eq_ignore_ascii_case(&sub.tenant_id))
+    {
+        return Err(Rejection::TenantMismatch);
+    }
+    if sub.status == SubscriptionStatus::Removed {
+        return Err(Rejection::SubscriptionRemoved);
+    }
+    Ok(sub)
+}
+
+fn to_new(sub: Subscription, item: Value) -> Result<NewNotification, Rejection> {
+    let change = ChangeItem::deserialize(&item).map_err(|_| Rejection::Malformed)?;
+    let alert_id = alert_id(&change);
+    Ok(NewNotification {
+        tenant_id: sub.tenant_id,
+        subscription_id: sub.id,
+        change_type: change.change_type,
+        resource: change.resource,
+        alert_id,
+        raw: item.to_string(),
+    })
+}
+
+/// The alert id from `resourceData.id`, else the last segment of `resource`.
+fn alert_id(change: &ChangeItem) -> Option<String> {
+    let from_data = change
+        .resource_data
+        .as_ref()
+        .and_then(|d| d.get("id"))
+        .and_then(Value::as_str);
+    let from_path = || change.resource.rsplit('/').next();
+    let id = from_data.or_else(from_path)?.trim();
+    (!id.is_empty() && id.len() <= MAX_ALERT_ID && !id.contains(['?', '='])).then(|| id.to_owned())
+}
+
+#[cfg(test)]
+mod tests;

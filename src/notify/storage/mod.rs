@@ -1,0 +1,188 @@
+//! The storage seam: everything the notification feature keeps, behind three traits, so a
+//! second backend (Redis, for several instances) plugs in here and nowhere else.
+//!
+//! - [`SubscriptionRegistry`]: every subscription this app holds, with owner, tenant and
+//!   clientState, and the session each owner last used (for background tokens).
+//! - [`NotificationLog`]: the durable, ordered log of accepted notifications; an id is the
+//!   SSE event id, so a browser resumes from it.
+//! - [`FanOut`]: live delivery of logged notifications to every open stream.
+//!
+//! [`Storage`] bundles one implementation of each; `sqlite` is the embedded one (with the
+//! in-process [`hub::Hub`] for fan-out). Nothing outside this folder names a backend type.
+
+pub mod hub;
+pub mod sqlite;
+
+use std::fmt::Debug;
+use std::sync::Arc;
+
+use futures::future::BoxFuture;
+use time::OffsetDateTime;
+use tokio::sync::broadcast;
+
+use super::model::{
+    ApiKind, NewNotification, NewSubscription, Notification, Subscription, SubscriptionStatus,
+};
+
+/// A storage backend failed; the request or task that needed it cannot go on.
+#[derive(Debug, thiserror::Error)]
+#[error("notification storage failed: {0}")]
+pub struct StorageError(#[source] Box<dyn std::error::Error + Send + Sync>);
+
+impl StorageError {
+    pub fn new(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self(Box::new(error))
+    }
+}
+
+pub type StoreResult<T> = Result<T, StorageError>;
+
+/// The subscription registry.
+pub trait SubscriptionRegistry: Debug + Send + Sync {
+    /// Records a new subscription and returns it as stored (status active).
+    fn insert<'a>(&'a self, new: &'a NewSubscription) -> BoxFuture<'a, StoreResult<Subscription>>;
+
+    fn get<'a>(&'a self, id: &'a str) -> BoxFuture<'a, StoreResult<Option<Subscription>>>;
+
+    /// The subscription Graph knows by `graph_id` (the `subscriptionId` of a notification).
+    fn by_graph_id<'a>(
+        &'a self,
+        graph_id: &'a str,
+    ) -> BoxFuture<'a, StoreResult<Option<Subscription>>>;
+
+    /// The tenant's subscription to exactly this resource, if any.
+    fn by_resource<'a>(
+        &'a self,
+        tenant_id: &'a str,
+        api_kind: ApiKind,
+        resource: &'a str,
+    ) -> BoxFuture<'a, StoreResult<Option<Subscription>>>;
+
+    /// The tenant's subscriptions, soonest expiry first.
+    fn list_for_tenant<'a>(
+        &'a self,
+        tenant_id: &'a str,
+    ) -> BoxFuture<'a, StoreResult<Vec<Subscription>>>;
+
+    /// Active and renewal-failed subscriptions of `kind` that expire before `before`.
+    fn due_for_renewal(
+        &self,
+        kind: ApiKind,
+        before: OffsetDateTime,
+    ) -> BoxFuture<'_, StoreResult<Vec<Subscription>>>;
+
+    /// Every v2 watch that still runs, oldest first.
+    fn active_watches(&self) -> BoxFuture<'_, StoreResult<Vec<Subscription>>>;
+
+    /// A successful renewal: new expiry, status back to active.
+    fn renewed<'a>(
+        &'a self,
+        id: &'a str,
+        expires_at: OffsetDateTime,
+    ) -> BoxFuture<'a, StoreResult<()>>;
+
+    /// A renewal made by a signed-in user, who becomes the owner.
+    fn renewed_by<'a>(
+        &'a self,
+        id: &'a str,
+        expires_at: OffsetDateTime,
+        owner_oid: &'a str,
+    ) -> BoxFuture<'a, StoreResult<()>>;
+
+    /// The subscription was created again at Graph: new id, secret and expiry, status active.
+    fn recreated<'a>(
+        &'a self,
+        id: &'a str,
+        graph_id: &'a str,
+        client_state: &'a str,
+        expires_at: OffsetDateTime,
+    ) -> BoxFuture<'a, StoreResult<()>>;
+
+    fn set_status<'a>(
+        &'a self,
+        id: &'a str,
+        status: SubscriptionStatus,
+    ) -> BoxFuture<'a, StoreResult<()>>;
+
+    /// Remembers the last lifecycle event Graph sent for the subscription.
+    fn record_lifecycle<'a>(
+        &'a self,
+        id: &'a str,
+        event: &'a str,
+    ) -> BoxFuture<'a, StoreResult<()>>;
+
+    /// Advances a v2 watch past the changes already published.
+    fn set_cursor<'a>(
+        &'a self,
+        id: &'a str,
+        cursor: OffsetDateTime,
+    ) -> BoxFuture<'a, StoreResult<()>>;
+
+    /// Forgets a subscription; returns whether it existed.
+    fn delete<'a>(&'a self, id: &'a str) -> BoxFuture<'a, StoreResult<bool>>;
+
+    /// Records the session an owner is using now.
+    fn remember_owner<'a>(
+        &'a self,
+        tenant_id: &'a str,
+        oid: &'a str,
+        session_id: &'a str,
+    ) -> BoxFuture<'a, StoreResult<()>>;
+
+    /// The session an owner last used, if any.
+    fn owner_session<'a>(
+        &'a self,
+        tenant_id: &'a str,
+        oid: &'a str,
+    ) -> BoxFuture<'a, StoreResult<Option<String>>>;
+}
+
+/// The durable notification log.
+pub trait NotificationLog: Debug + Send + Sync {
+    /// Stores a batch atomically (stamping each subscription's `last_notification_at`) and
+    /// returns the stored notifications in id order. When this returns `Ok`, all are durable.
+    fn append<'a>(
+        &'a self,
+        batch: &'a [NewNotification],
+    ) -> BoxFuture<'a, StoreResult<Vec<Notification>>>;
+
+    /// The tenant's notifications with an id above `after_id`, oldest first, at most `limit`.
+    fn after<'a>(
+        &'a self,
+        tenant_id: &'a str,
+        after_id: i64,
+        limit: u32,
+    ) -> BoxFuture<'a, StoreResult<Vec<Notification>>>;
+
+    /// The tenant's newest `limit` notifications, oldest first.
+    fn recent<'a>(
+        &'a self,
+        tenant_id: &'a str,
+        limit: u32,
+    ) -> BoxFuture<'a, StoreResult<Vec<Notification>>>;
+
+    fn get(&self, id: i64) -> BoxFuture<'_, StoreResult<Option<Notification>>>;
+}
+
+/// Live fan-out of logged notifications. Every receiver gets every notification; streams
+/// keep their own tenant's. A receiver that lags re-reads the log.
+pub trait FanOut: Debug + Send + Sync {
+    fn publish(&self, notification: Arc<Notification>);
+
+    fn subscribe(&self) -> broadcast::Receiver<Arc<Notification>>;
+
+    /// Number of live receivers, for logs and benchmarks.
+    fn receivers(&self) -> usize;
+}
+
+pub type Registry = Arc<dyn SubscriptionRegistry>;
+pub type Log = Arc<dyn NotificationLog>;
+pub type Fan = Arc<dyn FanOut>;
+
+/// One backend's registry, log and fan-out.
+#[derive(Clone, Debug)]
+pub struct Storage {
+    pub registry: Registry,
+    pub log: Log,
+    pub fanout: Fan,
+}

@@ -1,0 +1,35 @@
+//! The embedded backend: subscriptions, owners and the notification log in the app's SQLite
+//! database (tables from `migrations/`), fan-out through the in-process hub.
+
+mod log;
+mod registry;
+
+use std::sync::Arc;
+
+use sqlx::SqlitePool;
+
+pub use log::SqliteLog;
+pub use registry::SqliteRegistry;
+
+use super::{Storage, StorageError, hub::Hub};
+
+impl From<sqlx::Error> for StorageError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::new(error)
+    }
+}
+
+/// The storage over `pool` (migrated), for one instance.
+pub fn storage(pool: SqlitePool) -> Storage {
+    Storage {
+        registry: Arc::new(SqliteRegistry::new(pool.clone())),
+        log: Arc::new(SqliteLog::new(pool)),
+        fanout: Arc::new(Hub::new()),
+    }
+}
+
+/// A fresh in-memory storage (unit tests).
+#[cfg(test)]
+pub async fn in_memory() -> Storage {
+    storage(crate::db::in_memory().await.expect("in-memory database"))
+}

@@ -1,0 +1,104 @@
+//! The routes table: every path, method and handler of the app, grouped by the policy each
+//! group runs under.
+//!
+//! - **Browser pages**: the session, CSRF on every POST, HTML error pages.
+//! - **Graph's webhooks** (`POST /listen`, `POST /lifecycle`): no session, no CSRF; they
+//!   verify what they receive themselves and have their own body limit.
+//! - **Public**: health and static files.
+//!
+//! Every group runs under the body limit, security headers, tracing and request-id layers.
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::middleware::from_fn;
+use axum::routing::{get, post};
+use tower_http::trace::TraceLayer;
+use tower_sessions::{SessionManagerLayer, SessionStore};
+
+use super::{
+    admin_consent, alerts, error_pages, health, home, incidents, notify, request_id, secure_score,
+    security_headers, sign_in, subscriptions, webhooks,
+};
+use crate::auth::csrf;
+use crate::notify::inbound::webhook::MAX_BODY_BYTES;
+use crate::state::AppState;
+
+pub fn router<S: SessionStore + Clone>(
+    state: AppState,
+    sessions: SessionManagerLayer<S>,
+) -> Router {
+    Router::new()
+        .merge(browser_pages().layer(sessions))
+        .merge(graph_webhooks())
+        .merge(public())
+        .layer(DefaultBodyLimit::max(1024 * 1024))
+        .layer(from_fn(security_headers::set))
+        .layer(TraceLayer::new_for_http().make_span_with(span_for))
+        .layer(from_fn(request_id::assign))
+        .with_state(state)
+}
+
+/// Pages for people: signed-in where the handler asks for a `User`, CSRF-checked on POST.
+fn browser_pages() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::show))
+        // Sign-in
+        .route("/login", get(sign_in::start))
+        .route("/login/authorized", get(sign_in::authorized))
+        .route("/logout", post(sign_in::sign_out))
+        .route("/admin-consent", get(admin_consent::show))
+        // Alerts
+        .route("/alerts", get(alerts::list::show))
+        .route("/alerts/export.json", get(alerts::export::json))
+        .route("/alerts/export.csv", get(alerts::export::csv))
+        .route("/alerts/update", post(alerts::update::submit))
+        .route("/alerts/{id}", get(alerts::detail::show))
+        .route("/alerts/{id}/email", post(alerts::email::send))
+        // Incidents
+        .route("/incidents", get(incidents::list))
+        .route("/incidents/{id}", get(incidents::show))
+        // Subscriptions and live notifications
+        .route(
+            "/subscriptions",
+            get(subscriptions::list).post(subscriptions::create),
+        )
+        .route("/subscriptions/{id}/renew", post(subscriptions::renew))
+        .route("/subscriptions/{id}/delete", post(subscriptions::delete))
+        .route("/listen", get(notify::page))
+        .route("/listen/events", get(notify::events))
+        // Secure score
+        .route("/secure-score", get(secure_score::show))
+        .fallback(error_pages::not_found)
+        .layer(from_fn(csrf::require_csrf))
+        .layer(from_fn(error_pages::render))
+}
+
+/// What Graph calls: outside the session and CSRF layers, with their own body limit.
+fn graph_webhooks() -> Router<AppState> {
+    Router::new()
+        .route("/listen", post(webhooks::listen))
+        .route("/lifecycle", post(webhooks::lifecycle))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+}
+
+/// Needs nothing: liveness and static files.
+fn public() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .nest_service("/static", super::assets::service())
+}
+
+/// Method, matched route and request id; never headers, so cookies and tokens stay out of logs.
+fn span_for(request: &Request) -> tracing::Span {
+    let path = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "<unmatched>".into());
+    let request_id = request
+        .extensions()
+        .get::<request_id::RequestId>()
+        .map(|r| r.0.as_str())
+        .unwrap_or_default();
+    tracing::info_span!("request", method = %request.method(), path, request_id)
+}

@@ -1,0 +1,83 @@
+//! Graph's webhook endpoints, `POST /listen` and `POST /lifecycle` (no session, no CSRF). They
+//! read raw bytes, answer validation requests with the decoded token as text/plain, and answer
+//! a batch with 202 only after the accepted notifications are committed.
+
+use axum::{
+    body::Bytes,
+    extract::State,
+    http::{HeaderMap, StatusCode, Uri, header},
+    response::{IntoResponse, Response},
+};
+
+use crate::notify::{
+    Notify,
+    inbound::webhook::{self, Inbound},
+    storage::StorageError,
+};
+
+/// `POST /listen`: validation handshake or change notifications.
+pub async fn listen(
+    State(notify): State<Notify>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    match webhook::read(uri.query(), &headers, &body) {
+        Ok(Inbound::Validation(token)) => echo(token),
+        Ok(Inbound::Batch(items)) => match notify.intake.changes(items).await {
+            Ok(report) => {
+                tracing::info!(report.accepted, report.rejected, "change notifications");
+                StatusCode::ACCEPTED.into_response()
+            }
+            Err(error) => storage_failed(&error),
+        },
+        Err(error) => refuse(&error),
+    }
+}
+
+/// `POST /lifecycle`: validation handshake or lifecycle notifications.
+pub async fn lifecycle(
+    State(notify): State<Notify>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    match webhook::read(uri.query(), &headers, &body) {
+        Ok(Inbound::Validation(token)) => echo(token),
+        Ok(Inbound::Batch(items)) => match notify.intake.lifecycle(items).await {
+            Ok((events, report)) => {
+                tracing::info!(report.accepted, report.rejected, "lifecycle notifications");
+                notify.enqueue_lifecycle(events);
+                StatusCode::ACCEPTED.into_response()
+            }
+            Err(error) => storage_failed(&error),
+        },
+        Err(error) => refuse(&error),
+    }
+}
+
+/// The validation answer: 200, text/plain, the decoded token and nothing else.
+fn echo(token: String) -> Response {
+    let headers = [
+        (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    ];
+    (StatusCode::OK, headers, token).into_response()
+}
+
+fn refuse(error: &webhook::WebhookError) -> Response {
+    tracing::warn!(%error, "webhook request refused");
+    let headers = [(header::CONTENT_TYPE, "text/plain; charset=utf-8")];
+    (error.status(), headers, error.to_string()).into_response()
+}
+
+/// Nothing was acknowledged, so Graph retries: a 5xx is the documented way to ask.
+fn storage_failed(error: &StorageError) -> Response {
+    tracing::error!(%error, "storing notifications failed");
+    let headers = [(header::CONTENT_TYPE, "text/plain; charset=utf-8")];
+    let body = "notifications could not be stored; retry later";
+    (StatusCode::SERVICE_UNAVAILABLE, headers, body).into_response()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,186 @@
+//! The layout rule of the product crate, checked on its sources so it stays true: imports
+//! point down. No two files import each other, directly or round a loop; each top-level
+//! module imports only modules of its own layer or below (`LAYERS`); the shared base files
+//! `config.rs` and `db.rs` import no other module of the crate, and no feature imports
+//! `state.rs`. `src/sandbox` is left out (it is becoming a crate of its own).
+
+mod imports;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use imports::Crate;
+
+/// Top-level modules from the bottom up. A module may import its own layer and those below.
+const LAYERS: &[(&str, &[&str])] = &[
+    (
+        "base",
+        &[
+            "config",
+            "db",
+            "random",
+            "telemetry",
+            "oauth",
+            "graph",
+            "error",
+            "sessions",
+        ],
+    ),
+    (
+        "feature",
+        &["alerts", "auth", "notify", "apponly", "defender", "triage"],
+    ),
+    ("composition", &["state"]),
+    ("surface", &["web", "startup", "demo", "cli"]),
+];
+
+/// Base files that import no other module of the crate.
+const LEAF_FILES: &[&str] = &["config.rs", "db.rs"];
+
+fn product_crate() -> Crate {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    imports::read(&src, &["sandbox"])
+}
+
+fn top(file: &str) -> &str {
+    file.split('/').next().unwrap().trim_end_matches(".rs")
+}
+
+fn layer_of(module: &str) -> Option<usize> {
+    LAYERS
+        .iter()
+        .position(|(_, modules)| modules.contains(&module))
+}
+
+/// A loop of imports between files, as `a.rs -> b.rs -> a.rs`, if there is one.
+fn find_cycle(edges: &BTreeMap<String, BTreeSet<String>>) -> Option<String> {
+    fn visit(
+        file: &str,
+        edges: &BTreeMap<String, BTreeSet<String>>,
+        state: &mut BTreeMap<String, bool>,
+        path: &mut Vec<String>,
+    ) -> Option<String> {
+        state.insert(file.to_string(), false);
+        path.push(file.to_string());
+        for next in edges.get(file).into_iter().flatten() {
+            match state.get(next) {
+                Some(false) => {
+                    let from = path.iter().position(|f| f == next).unwrap();
+                    let mut cycle = path[from..].to_vec();
+                    cycle.push(next.clone());
+                    return Some(cycle.join(" -> "));
+                }
+                Some(true) => {}
+                None => {
+                    if let Some(cycle) = visit(next, edges, state, path) {
+                        return Some(cycle);
+                    }
+                }
+            }
+        }
+        path.pop();
+        state.insert(file.to_string(), true);
+        None
+    }
+    let mut state = BTreeMap::new();
+    for file in edges.keys() {
+        if !state.contains_key(file) {
+            let found = visit(file, edges, &mut state, &mut Vec::new());
+            if found.is_some() {
+                return found;
+            }
+        }
+    }
+    None
+}
+
+#[test]
+fn no_source_file_imports_itself_round_a_loop() {
+    let krate = product_crate();
+    assert!(
+        krate.edges.len() > 50,
+        "the scan found too few files to mean anything"
+    );
+    if let Some(cycle) = find_cycle(&krate.edges) {
+        panic!("import cycle: {cycle}");
+    }
+}
+
+#[test]
+fn every_top_level_module_has_a_layer() {
+    let krate = product_crate();
+    let unplaced: BTreeSet<&str> = krate
+        .modules
+        .keys()
+        .map(|f| top(f))
+        .filter(|m| *m != "lib" && layer_of(m).is_none())
+        .collect();
+    assert!(
+        unplaced.is_empty(),
+        "place these modules in LAYERS: {unplaced:?}"
+    );
+}
+
+#[test]
+fn imports_point_down_the_layers() {
+    let krate = product_crate();
+    let mut upward = Vec::new();
+    for (file, targets) in &krate.edges {
+        let Some(from) = layer_of(top(file)) else {
+            continue;
+        };
+        for target in targets {
+            let to = layer_of(top(target));
+            if to.is_some_and(|to| to > from) {
+                upward.push(format!(
+                    "{file} ({}) imports {target} ({})",
+                    LAYERS[from].0,
+                    LAYERS[to.unwrap()].0
+                ));
+            }
+        }
+    }
+    assert!(
+        upward.is_empty(),
+        "imports pointing up:\n{}",
+        upward.join("\n")
+    );
+}
+
+#[test]
+fn config_and_db_import_no_other_module() {
+    let krate = product_crate();
+    for file in LEAF_FILES {
+        let imported = &krate.edges[*file];
+        assert!(
+            imported.is_empty(),
+            "{file} is a shared base file and imports {imported:?}"
+        );
+    }
+}
+
+#[test]
+fn no_feature_imports_the_app_state() {
+    let krate = product_crate();
+    let features = LAYERS[1].1;
+    let offenders: Vec<&String> = krate
+        .edges
+        .iter()
+        .filter(|(file, targets)| features.contains(&top(file)) && targets.contains("state.rs"))
+        .map(|(file, _)| file)
+        .collect();
+    assert!(
+        offenders.is_empty(),
+        "features take the parts they need, not AppState: {offenders:?}"
+    );
+}
+
+#[test]
+fn the_scanner_sees_imports_through_braces_super_and_inline_modules() {
+    let krate = product_crate();
+    let journal = &krate.edges["notify/feed/journal.rs"];
+    assert!(journal.contains("notify/storage/mod.rs"), "{journal:?}");
+    let routes = &krate.named["web/routes.rs"];
+    assert!(routes.contains(&vec!["web".to_string(), "sign_in".to_string()]));
+    assert!(krate.edges["web/webhooks/tests.rs"].contains("web/webhooks.rs"));
+}
