@@ -24,17 +24,8 @@ pub async fn control_profiles(
     graph: &GraphClient,
     token: &SecretString,
 ) -> Result<Vec<SecureScoreControlProfile>, GraphError> {
-    let mut url = graph.url("v1.0/security/secureScoreControlProfiles");
-    let mut profiles = Vec::new();
-    for _ in 0..MAX_PAGES {
-        let page: Page<SecureScoreControlProfile> = graph.get_json(token, url).await?;
-        profiles.extend(page.value);
-        match page.next_link {
-            Some(link) => url = graph.trusted_link(&link)?,
-            None => break,
-        }
-    }
-    Ok(profiles)
+    let url = graph.url("v1.0/security/secureScoreControlProfiles");
+    graph.get_all(token, url, MAX_PAGES).await
 }
 
 /// One day's secure score of the tenant.

@@ -1,12 +1,13 @@
 //! Times as people read them. Graph sends RFC 3339 with up to seven fractional digits
 //! (`2026-11-24T13:27:42.1234567Z`); pages show `2026-11-24 13:27:42 UTC`.
 
-use time::format_description::well_known::Rfc3339;
-use time::{OffsetDateTime, UtcOffset, macros::format_description};
+use time::{UtcOffset, macros::format_description};
+
+use crate::graph::odata;
 
 /// The time in UTC to the second, or the text unchanged when it is not an RFC 3339 time.
 pub fn readable(raw: &str) -> String {
-    let Ok(at) = OffsetDateTime::parse(raw.trim(), &Rfc3339) else {
+    let Some(at) = odata::parse_datetime(raw) else {
         return raw.to_string();
     };
     let format = format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");

@@ -20,7 +20,7 @@
 
 mod enums;
 
-pub use crate::graph::odata::{quote, unquote_prefix};
+pub use crate::graph::odata::quote;
 pub use enums::{
     AlertStatus, Classification, Determination, IncidentStatus, LegacyFeedback, LegacyStatus,
     ServiceSource, Severity, UnknownValue,

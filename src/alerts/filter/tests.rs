@@ -2,6 +2,7 @@ use proptest::prelude::*;
 use time::macros::datetime;
 
 use super::*;
+use crate::graph::odata::unquote_prefix;
 
 #[test]
 fn empty_filters_render_nothing() {

@@ -256,3 +256,49 @@ fn a_base_with_a_path_keeps_it_and_loses_its_query_and_fragment() {
         "http://127.0.0.1:8/tenant/api/incidents"
     );
 }
+
+#[tokio::test]
+async fn a_collection_is_read_across_pages_up_to_the_page_limit() {
+    let server = MockServer::start().await;
+    let next = |n: u32| format!("{}/v1.0/items?page={n}", server.uri());
+    for n in 0..3u32 {
+        let body = serde_json::json!({"value": [n], "@odata.nextLink": next(n + 1)});
+        let mock = Mock::given(method("GET")).and(path("/v1.0/items"));
+        let mock = if n == 0 {
+            mock.and(wiremock::matchers::query_param_is_missing("page"))
+        } else {
+            mock.and(wiremock::matchers::query_param("page", n.to_string()))
+        };
+        mock.respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .mount(&server)
+            .await;
+    }
+    let graph = client(&server);
+    let all: Vec<u32> = graph
+        .get_all(&token(), graph.url("v1.0/items"), 2)
+        .await
+        .unwrap();
+    assert_eq!(all, vec![0, 1], "two pages read, the third not requested");
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 2);
+}
+
+#[tokio::test]
+async fn a_collection_stops_at_a_next_link_to_another_host() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1.0/items"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "value": [1],
+            "@odata.nextLink": "https://attacker.example/v1.0/items?page=2"
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let graph = client(&server);
+    let err = graph
+        .get_all::<u32>(&token(), graph.url("v1.0/items"), 5)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, GraphErrorKind::InvalidResponse);
+}

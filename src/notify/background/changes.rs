@@ -4,8 +4,9 @@
 use std::{future::Future, time::Duration};
 
 use serde_json::Value;
-use time::{OffsetDateTime, format_description::well_known::Rfc3339};
+use time::OffsetDateTime;
 
+use crate::graph::odata;
 use crate::notify::model::{ApiKind, NewNotification, Subscription};
 
 /// A read of changed alerts failed.
@@ -87,7 +88,7 @@ pub fn to_notifications(
         let changed = alert
             .get(field)
             .and_then(Value::as_str)
-            .and_then(|s| OffsetDateTime::parse(s, &Rfc3339).ok());
+            .and_then(odata::parse_datetime);
         let Some(changed) = changed.filter(|c| *c > since) else {
             continue;
         };

@@ -13,7 +13,7 @@ use super::{
     renewal::{RenewError, SubscriptionApi},
 };
 use crate::{
-    graph::{GraphClient, GraphError, GraphErrorKind, Page, subscriptions},
+    graph::{GraphClient, GraphError, GraphErrorKind, subscriptions},
     notify::model::Subscription,
 };
 
@@ -49,20 +49,14 @@ impl ChangeSource for GraphBackend {
     ) -> Result<Vec<Value>, PollError> {
         let token = self.token(sub).await.ok_or(PollError::NoToken)?;
         let graph = &self.graph;
-        let mut url = graph.url(&format!(
+        let url = graph.url(&format!(
             "v1.0/{}",
             changes::changed_since_query(sub, since)
         ));
-        let mut alerts = Vec::new();
-        for _ in 0..MAX_PAGES {
-            let page: Page<Value> = graph.get_json(&token, url).await.map_err(poll_error)?;
-            alerts.extend(page.value);
-            match page.next_link {
-                Some(link) => url = graph.trusted_link(&link).map_err(poll_error)?,
-                None => break,
-            }
-        }
-        Ok(alerts)
+        graph
+            .get_all(&token, url, MAX_PAGES)
+            .await
+            .map_err(poll_error)
     }
 }
 
