@@ -12,6 +12,5 @@ pub mod oauth;
 pub mod random;
 pub mod sessions;
 pub mod startup;
-pub mod state;
 pub mod telemetry;
 pub mod web;

@@ -16,8 +16,8 @@ use crate::notify::Notify;
 use crate::notify::background::{self, owners::Owners};
 use crate::notify::storage::sqlite;
 use crate::sessions::{self, SessionBackend};
-use crate::state::AppState;
 use crate::web;
+use crate::web::state::AppState;
 
 pub struct Application {
     port: u16,

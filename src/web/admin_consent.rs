@@ -11,8 +11,8 @@ use crate::auth::User;
 use crate::auth::consent;
 use crate::auth::sign_in::CallbackQuery;
 use crate::error::AppError;
-use crate::state::AppState;
 use crate::web::layout::Layout;
+use crate::web::state::AppState;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "auth/admin_consent.html")]

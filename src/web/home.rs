@@ -5,9 +5,9 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 
 use crate::auth::User;
-use crate::state::AppState;
 use crate::web::layout::Layout;
 use crate::web::secure_score::{ScoreSummary, home_summary};
+use crate::web::state::AppState;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "home.html")]

@@ -13,9 +13,9 @@ use crate::alerts::row::{AlertRow, Shape};
 use crate::auth::User;
 use crate::error::AppError;
 use crate::graph::{GraphClient, Page, incidents};
-use crate::state::AppState;
 use crate::web::alerts::notice::{Notice, explain, to_app_error};
 use crate::web::layout::Layout;
+use crate::web::state::AppState;
 
 const PERMISSION: &str = "SecurityIncident.Read.All";
 const PAGE_SIZE: u32 = 20;

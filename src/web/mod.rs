@@ -17,6 +17,7 @@ mod routes;
 pub mod secure_score;
 mod security_headers;
 pub mod sign_in;
+pub mod state;
 pub mod subscriptions;
 pub mod time;
 pub mod webhooks;

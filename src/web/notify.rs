@@ -15,7 +15,7 @@ use crate::{
     auth::User,
     error::AppError,
     notify::feed::sse,
-    state::AppState,
+    web::state::AppState,
     web::{layout::Layout, subscriptions::remember},
 };
 

@@ -21,7 +21,7 @@ use super::{
 };
 use crate::auth::csrf;
 use crate::notify::inbound::webhook::MAX_BODY_BYTES;
-use crate::state::AppState;
+use crate::web::state::AppState;
 
 pub fn router<S: SessionStore + Clone>(
     state: AppState,

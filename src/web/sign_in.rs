@@ -9,9 +9,9 @@ use tower_sessions::Session;
 use crate::auth::consent;
 use crate::auth::sign_in::{self, CallbackQuery, SignedIn};
 use crate::error::AppError;
-use crate::state::AppState;
 use crate::web::admin_consent;
 use crate::web::layout::Layout;
+use crate::web::state::AppState;
 
 #[derive(Debug, Deserialize)]
 pub struct LoginQuery {

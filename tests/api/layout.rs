@@ -1,8 +1,9 @@
 //! The layout rule of the product crate, checked on its sources so it stays true: imports
 //! point down. No two files import each other, directly or round a loop; each top-level
 //! module imports only modules of its own layer or below (`LAYERS`); the shared base files
-//! `config.rs` and `db.rs` import no other module of the crate, and no feature imports
-//! `state.rs`. `src/sandbox` is left out (it is becoming a crate of its own).
+//! `config.rs` and `db.rs` import no other module of the crate; only the web handlers and
+//! `startup` use the app state. And the two crates stay apart: the sandbox imports nothing
+//! from the console, and the console uses the sandbox only for the `demo` and `sandbox` commands.
 
 mod imports;
 
@@ -28,9 +29,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "feature",
-        &["alerts", "auth", "notify", "apponly", "defender", "triage"],
+        &["alerts", "auth", "notify", "apponly", "triage"],
     ),
-    ("composition", &["state"]),
     ("surface", &["web", "startup", "demo", "cli"]),
 ];
 
@@ -39,7 +39,7 @@ const LEAF_FILES: &[&str] = &["config.rs", "db.rs"];
 
 fn product_crate() -> Crate {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    imports::read(&src, &["sandbox"])
+    imports::read(&src)
 }
 
 fn top(file: &str) -> &str {
@@ -160,19 +160,77 @@ fn config_and_db_import_no_other_module() {
 }
 
 #[test]
-fn no_feature_imports_the_app_state() {
+fn only_the_handlers_and_startup_use_the_app_state() {
     let krate = product_crate();
-    let features = LAYERS[1].1;
     let offenders: Vec<&String> = krate
         .edges
         .iter()
-        .filter(|(file, targets)| features.contains(&top(file)) && targets.contains("state.rs"))
+        .filter(|(file, targets)| {
+            targets.contains("web/state.rs") && !file.starts_with("web/") && *file != "startup.rs"
+        })
         .map(|(file, _)| file)
         .collect();
     assert!(
         offenders.is_empty(),
         "features take the parts they need, not AppState: {offenders:?}"
     );
+}
+
+/// Every `.rs` file under `dir`, with its text.
+fn sources_under(dir: &Path) -> Vec<(std::path::PathBuf, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                out.push((path, text));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_sandbox_imports_nothing_from_the_console() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let sources = sources_under(&root.join("sandbox/src"));
+    assert!(sources.len() > 20, "the sandbox's sources were not found");
+    let borrowing: Vec<_> = sources
+        .iter()
+        .filter(|(_, text)| text.contains("graphsec::"))
+        .map(|(path, _)| path.display().to_string())
+        .collect();
+    assert!(
+        borrowing.is_empty(),
+        "the sandbox imports the console: {borrowing:?}"
+    );
+    let manifest = std::fs::read_to_string(root.join("sandbox/Cargo.toml")).unwrap();
+    let depends_on_console = manifest.lines().any(|line| {
+        line.trim_start().starts_with("graphsec ") || line.trim_start().starts_with("graphsec=")
+    });
+    assert!(
+        !depends_on_console,
+        "sandbox/Cargo.toml depends on the console"
+    );
+}
+
+#[test]
+fn only_the_demo_and_sandbox_commands_use_the_sandbox() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let users: BTreeSet<String> = sources_under(&root.join("src"))
+        .into_iter()
+        .filter(|(_, text)| text.contains("graphsec_sandbox"))
+        .map(|(path, _)| {
+            let rel = path.strip_prefix(root.join("src")).unwrap();
+            rel.to_string_lossy().replace('\\', "/")
+        })
+        .collect();
+    let expected: BTreeSet<String> = ["demo.rs", "main.rs"].map(String::from).into();
+    assert_eq!(users, expected);
 }
 
 #[test]

@@ -15,9 +15,9 @@ use crate::alerts::id::validate_alert_id;
 use crate::auth::User;
 use crate::error::AppError;
 use crate::graph::mail;
-use crate::state::AppState;
 use crate::web::alerts::notice::to_app_error;
 use crate::web::layout::flash;
+use crate::web::state::AppState;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]

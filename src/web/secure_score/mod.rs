@@ -14,8 +14,8 @@ use axum::extract::State;
 use crate::auth::User;
 use crate::error::AppError;
 use crate::graph::secure_score::{control_profiles, latest_score};
-use crate::state::AppState;
 use crate::web::layout::Layout;
+use crate::web::state::AppState;
 use view::ProfileRow;
 
 #[derive(Template, WebTemplate)]

@@ -25,8 +25,8 @@ use crate::{
             plan,
         },
     },
-    state::AppState,
     web::layout::{Layout, flash},
+    web::state::AppState,
 };
 
 mod view;

@@ -1,5 +1,6 @@
-//! Shared application state, cloned into every handler, and every `FromRef` that hands a
-//! handler or extractor one part of it.
+//! The state every handler shares (cloned per request), and every `FromRef` that hands a
+//! handler or extractor one part of it. It lives with the handlers because only they (and
+//! `startup`, which builds it) use it: feature modules take the parts they need.
 
 use std::sync::Arc;
 
