@@ -50,11 +50,24 @@ pub async fn spawn_app_with(
     }
 }
 
-/// Settings pointing at `sandbox`, with the app on a free port and its data in `data_dir`.
+/// Settings pointing at `sandbox`, with the app on port 0 and its data in `data_dir`. Built from
+/// the wiring alone: `GRAPHSEC__…` variables in the environment cannot redirect a test.
 pub fn sandbox_settings(sandbox: &SandboxHandle, data_dir: &std::path::Path) -> Settings {
     let mut defaults = graphsec::demo::wiring(sandbox, 0, data_dir);
     defaults.push(("graph.timeout_secs", "10".to_string()));
-    Settings::load_layered(None, &defaults).expect("test settings")
+    Settings::from_defaults(&defaults).expect("test settings")
+}
+
+/// The `graphsec` binary with none of the caller's `GRAPHSEC…` variables: a test sets the ones
+/// it means.
+pub fn graphsec_command() -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_graphsec"));
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("GRAPHSEC") {
+            command.env_remove(key);
+        }
+    }
+    command
 }
 
 /// Builds and spawns the app; returns its port, its effective settings and the server task.

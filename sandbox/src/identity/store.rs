@@ -121,6 +121,15 @@ impl IdentityStore {
         Some(token)
     }
 
+    /// Revokes every refresh token issued so far (as a tenant does when sessions are revoked);
+    /// returns how many there were.
+    pub fn revoke_refresh_tokens(&self) -> usize {
+        let mut inner = self.lock();
+        let count = inner.refresh.len();
+        inner.refresh.clear();
+        count
+    }
+
     /// Whether the tenant's admin has consented to the app's security permissions.
     pub fn is_consented(&self, tenant: &Tenant) -> bool {
         self.lock().consented.contains(tenant.key)

@@ -40,7 +40,7 @@ impl Cli {
 
     /// Runs graphsec with `args`, configured for tenant `tenant` with `secret`.
     pub async fn run_as(&self, tenant: &str, secret: &str, args: &[&str]) -> Output {
-        tokio::process::Command::new(env!("CARGO_BIN_EXE_graphsec"))
+        crate::helpers::graphsec_command()
             .args(args)
             .current_dir(self.dir.path())
             .env_remove("GRAPHSEC_CONFIG")
