@@ -15,6 +15,7 @@ mod contract;
 mod contract_filters;
 #[allow(dead_code)] // helpers serve every feature module; not each uses all of them
 mod helpers;
+mod isolation;
 mod layout;
 mod notify_lifecycle;
 mod notify_sandbox;
