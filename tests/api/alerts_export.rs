@@ -35,15 +35,34 @@ async fn export_returns_every_matching_alert() {
             lines.next(),
             Some("id,title,category,severity,status,source,assigned_to,created")
         );
-        let ids: std::collections::BTreeSet<String> = lines
+        let mut ids: Vec<String> = lines
             .map(|l| l.split(',').next().unwrap().to_string())
             .collect();
+        ids.sort();
         assert_eq!(ids, want, "{api:?} csv");
 
         let response = app.get("/alerts/export.json").await;
         assert_eq!(response.status(), 200);
         let all: Vec<serde_json::Value> = response.json().await.unwrap();
-        assert_eq!(all.len(), alerts(&app).len(), "{api:?} json");
+        let mut ids: Vec<String> = all
+            .iter()
+            .map(|a| a["id"].as_str().expect("every alert has an id").to_string())
+            .collect();
+        ids.sort();
+        assert_eq!(ids, expected(&app, |_| true), "{api:?} json ids");
+        // Each element is that alert as Graph sent it, not only something with its id.
+        let records = alerts(&app);
+        for alert in &all {
+            let record = records.iter().find(|r| r.id == alert["id"]).unwrap();
+            assert_eq!(alert["title"], record.title.as_str(), "{api:?} json title");
+            let status = match api {
+                AlertsApiKind::V2 => record.status.name(),
+                AlertsApiKind::Legacy => {
+                    graphsec_sandbox::schema::legacy::AlertStatus::from_v2(record.status).name()
+                }
+            };
+            assert_eq!(alert["status"], status, "{api:?} json status");
+        }
     }
 }
 

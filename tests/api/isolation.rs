@@ -5,7 +5,10 @@ use std::process::Command;
 
 /// What the README has a user export for `graphsec incidents`, aimed at nothing.
 const EXPORTED: &[(&str, &str)] = &[
-    ("GRAPHSEC__IDENTITY__AUTHORITY", "http://127.0.0.1:9/contoso"),
+    (
+        "GRAPHSEC__IDENTITY__AUTHORITY",
+        "http://127.0.0.1:9/contoso",
+    ),
     ("GRAPHSEC__IDENTITY__CLIENT_ID", "gone"),
     ("GRAPHSEC__IDENTITY__CLIENT_SECRET", "gone"),
     ("GRAPHSEC__GRAPH__BASE_URL", "http://127.0.0.1:9"),

@@ -204,13 +204,12 @@ pub fn browser_log_problems(log: &Value) -> Vec<String> {
         .unwrap_or_else(|| panic!("chromedriver's browser log is not a list: {log}"));
     entries
         .iter()
-            .filter(|entry| matches!(entry["level"].as_str(), Some("SEVERE") | Some("WARNING")))
-            .map(|entry| entry["message"].as_str().unwrap_or_default().to_string())
-            .collect()
+        .filter(|entry| matches!(entry["level"].as_str(), Some("SEVERE") | Some("WARNING")))
+        .map(|entry| entry["message"].as_str().unwrap_or_default().to_string())
+        .collect()
 }
 
 impl Session {
-
     /// Asserts the current page is clean: no console errors, every stylesheet and image loaded,
     /// and no resource fetched from a host other than the page's own.
     pub async fn assert_clean_page(&self) {
