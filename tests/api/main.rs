@@ -13,6 +13,8 @@ mod bad_input;
 mod cli;
 mod contract;
 mod contract_filters;
+mod contract_schema;
+mod csdl;
 #[allow(dead_code)] // helpers serve every feature module; not each uses all of them
 mod helpers;
 mod isolation;

@@ -156,7 +156,7 @@ async fn send_mail_keeps_the_message_in_the_outbox() {
     let h = Harness::start().await;
     let token = token(&h, SECURITY_SCOPES).await;
     let message = |to: &str| {
-        json!({"message": {"subject": "s", "body": {"contentType": "Text", "content": "c"},
+        json!({"message": {"subject": "s", "body": {"contentType": "text", "content": "c"},
                "toRecipients": [{"emailAddress": {"address": to}}]}})
     };
     let send = |body: Value, token: String| {
