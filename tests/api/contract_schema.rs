@@ -581,3 +581,26 @@ async fn every_request_the_console_sends_on_alerts_v2_is_in_the_schema() {
 async fn every_request_the_console_sends_on_legacy_alerts_is_in_the_schema() {
     every_request_the_console_sends_is_in_the_schema(AlertsApiKind::Legacy).await;
 }
+
+/// The property lists the sandbox checks PATCH bodies and `$filter` paths against are the CSDL's.
+#[test]
+fn the_sandbox_knows_exactly_the_csdl_alert_properties() {
+    let csdl = |ty: &str| {
+        let mut names: Vec<String> = crate::csdl::schema()
+            .all_properties(ty)
+            .into_iter()
+            .collect();
+        names.sort();
+        names
+    };
+    let sandbox = |list: &[&str]| {
+        let mut names: Vec<String> = list.iter().map(|p| p.to_string()).collect();
+        names.sort();
+        names
+    };
+    assert_eq!(
+        sandbox(security::ALERT_PROPERTIES),
+        csdl(security::ALERT_TYPE)
+    );
+    assert_eq!(sandbox(legacy::ALERT_PROPERTIES), csdl(legacy::ALERT_TYPE));
+}

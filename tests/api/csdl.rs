@@ -193,6 +193,18 @@ impl Schema {
         None
     }
 
+    /// Every property name of `type_name`, its bases' included.
+    pub fn all_properties(&self, type_name: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut current = Some(type_name);
+        while let Some(name) = current {
+            let ty = &self.types[name];
+            out.extend(ty.properties.iter().map(|(p, _)| p.clone()));
+            current = ty.base.as_deref();
+        }
+        out
+    }
+
     /// Whether `derived` is `base` or derives from it.
     pub fn derives_from(&self, derived: &str, base: &str) -> bool {
         let mut current = Some(derived);

@@ -14,6 +14,7 @@ mod cli;
 mod contract;
 mod contract_filters;
 mod contract_schema;
+mod contract_strict;
 mod csdl;
 #[allow(dead_code)] // helpers serve every feature module; not each uses all of them
 mod helpers;
