@@ -9,6 +9,7 @@ mod alerts_support;
 mod alerts_update;
 mod alerts_views;
 mod auth;
+mod auth_checks;
 mod bad_input;
 mod cli;
 mod contract;
