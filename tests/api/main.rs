@@ -23,6 +23,7 @@ mod isolation;
 mod layout;
 mod notify_lifecycle;
 mod notify_sandbox;
+mod notify_storage;
 mod notify_stream;
 mod notify_subscriptions;
 mod notify_support;
