@@ -22,6 +22,7 @@ mod helpers;
 mod isolation;
 mod layout;
 mod notify_lifecycle;
+mod notify_renewal;
 mod notify_sandbox;
 mod notify_storage;
 mod notify_stream;
