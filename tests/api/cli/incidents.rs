@@ -4,7 +4,9 @@ use std::time::Duration;
 
 use graphsec_sandbox::Fault;
 
-use super::{Cli, assert_success, ids_updated_since, read_export, stderr, stdout, wait_after_429};
+use crate::helpers::wait_after_429;
+
+use super::{Cli, assert_success, ids_updated_since, read_export, stderr, stdout};
 
 #[tokio::test]
 async fn graph_incidents_export_holds_exactly_those_updated_since_the_cutoff_across_pages() {

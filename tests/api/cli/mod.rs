@@ -129,34 +129,6 @@ pub fn ids_updated_since(all: &[Value], since: &str) -> Vec<String> {
     ids
 }
 
-/// The client's wait after the first 429 on `path`: from that request to the next one on the
-/// path, as the sandbox received them, with the `Retry-After` it answered (seconds).
-pub fn wait_after_429(sandbox: &SandboxHandle, path: &str) -> (std::time::Duration, f64) {
-    let requests: Vec<_> = sandbox
-        .state()
-        .requests()
-        .into_iter()
-        .filter(|r| r.path() == path)
-        .collect();
-    let throttled = requests
-        .iter()
-        .position(|r| r.status == Some(429))
-        .unwrap_or_else(|| panic!("no 429 on {path}"));
-    let retry_after: f64 = requests[throttled]
-        .retry_after
-        .as_deref()
-        .expect("a 429 carries Retry-After")
-        .parse()
-        .unwrap();
-    let retry = requests
-        .get(throttled + 1)
-        .unwrap_or_else(|| panic!("the 429 on {path} was never retried"));
-    (
-        retry.received_at - requests[throttled].received_at,
-        retry_after,
-    )
-}
-
 pub fn assert_success(output: &Output) {
     assert!(
         output.status.success(),
