@@ -312,7 +312,19 @@ async fn exercise_the_console(app: &TestApp, api: AlertsApiKind) {
     }
     let (status, _) = app.get_html("/secure-score").await;
     assert_eq!(status, 200);
-    // Subscriptions (Graph webhooks on the legacy API): create, renew, delete.
+    // Subscriptions: each choice of the subscribe form (Graph webhooks on the legacy API, a
+    // watch on alerts_v2); then, on legacy, create, renew and delete one.
+    let (_, html) = app.get_html("/subscriptions").await;
+    let choices = form_choices(&html, "#subscribe-form");
+    assert!(!choices.is_empty(), "the subscribe form offers choices");
+    for (name, values) in choices {
+        for value in values {
+            let response = app
+                .post_form("/subscriptions", &[(name.as_str(), value.as_str())])
+                .await;
+            assert_eq!(response.status(), 303, "subscribe {name}={value}");
+        }
+    }
     if api == AlertsApiKind::Legacy {
         let response = app
             .post_form(
@@ -565,7 +577,7 @@ async fn every_request_the_console_sends_is_in_the_schema(api: AlertsApiKind) {
                     "no $filter on {property}: {filters:#?}"
                 );
             }
-            assert!(seen("POST", "/v1.0/subscriptions") >= 1, "subscription");
+            assert!(seen("POST", "/v1.0/subscriptions") >= 10, "subscriptions");
             assert!(seen("PATCH", "/v1.0/subscriptions/") >= 1, "renewal");
         }
     }
@@ -603,4 +615,43 @@ fn the_sandbox_knows_exactly_the_csdl_alert_properties() {
         csdl(security::ALERT_TYPE)
     );
     assert_eq!(sandbox(legacy::ALERT_PROPERTIES), csdl(legacy::ALERT_TYPE));
+}
+
+/// The app-only CLI's Graph requests (`graphsec incidents --api graph`) against the schema too.
+#[tokio::test]
+async fn every_request_the_cli_sends_to_graph_is_in_the_schema() {
+    let cli = crate::cli::Cli::start().await;
+    let out = cli.out_dir();
+    let output = cli
+        .run(&[
+            "incidents",
+            "--since",
+            "7d",
+            "--api",
+            "graph",
+            "--page-size",
+            "3",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .await;
+    crate::cli::assert_success(&output);
+    let requests: Vec<RecordedRequest> = cli
+        .sandbox
+        .state()
+        .requests()
+        .into_iter()
+        .filter(|r| r.path().starts_with("/v1.0/"))
+        .collect();
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.path_and_query.contains("filter") && r.path_and_query.contains("expand")),
+        "{requests:#?}"
+    );
+    let mut errors = Vec::new();
+    for request in &requests {
+        check_request(schema(), request, &mut errors);
+    }
+    assert!(errors.is_empty(), "{errors:#?}");
 }
