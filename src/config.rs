@@ -181,6 +181,15 @@ pub struct RedisSettings {
     pub url: String,
 }
 
+/// Whether the `GRAPHSEC__SECTION__KEY` variables of the process are a settings source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnvironmentSource {
+    /// Read them (the binary: `serve`, `demo` and the CLI commands).
+    Process,
+    /// Ignore them (tests, which must not be redirected by a user's shell).
+    Skip,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("could not read configuration: {0}")]
@@ -214,6 +223,22 @@ impl Settings {
         file: Option<config::File<config::FileSourceFile, config::FileFormat>>,
         defaults: &[(&str, String)],
     ) -> Result<Self, ConfigError> {
+        Self::build(file, defaults, EnvironmentSource::Process)
+    }
+
+    /// `defaults` (dotted keys) and nothing else: no file, and the process environment is never
+    /// read, so an exported `GRAPHSEC__…` variable cannot redirect what tests build.
+    pub fn from_defaults(defaults: &[(&str, String)]) -> Result<Self, ConfigError> {
+        Self::build(None, defaults, EnvironmentSource::Skip)
+    }
+
+    /// `file` over `defaults`, with the `GRAPHSEC__` environment on top unless `environment`
+    /// says to skip it.
+    pub fn build(
+        file: Option<config::File<config::FileSourceFile, config::FileFormat>>,
+        defaults: &[(&str, String)],
+        environment: EnvironmentSource,
+    ) -> Result<Self, ConfigError> {
         let mut builder = config::Config::builder();
         for (key, value) in defaults {
             builder = builder.set_default(*key, value.as_str())?;
@@ -221,10 +246,11 @@ impl Settings {
         if let Some(file) = file {
             builder = builder.add_source(file);
         }
-        let settings = builder
-            .add_source(config::Environment::with_prefix("GRAPHSEC").separator("__"))
-            .build()?
-            .try_deserialize::<Settings>()?;
+        if environment == EnvironmentSource::Process {
+            builder =
+                builder.add_source(config::Environment::with_prefix("GRAPHSEC").separator("__"));
+        }
+        let settings = builder.build()?.try_deserialize::<Settings>()?;
         Ok(settings)
     }
 
@@ -342,8 +368,14 @@ pub fn join(base: &Url, path: &str) -> Url {
 mod tests {
     use super::*;
 
+    /// The example file alone: the process environment is not a source here.
+    fn example() -> Settings {
+        let file = config::File::from(Path::new("config.example.toml")).required(true);
+        Settings::build(Some(file), &[], EnvironmentSource::Skip).unwrap()
+    }
+
     fn configured() -> Settings {
-        let mut settings = Settings::load(Some(Path::new("config.example.toml"))).unwrap();
+        let mut settings = example();
         settings.identity.client_id = "11111111-2222-3333-4444-555555555555".into();
         settings.identity.client_secret = SecretString::from("s3cret".to_string());
         settings
@@ -351,7 +383,7 @@ mod tests {
 
     #[test]
     fn example_config_parses_and_placeholders_are_refused() {
-        let settings = Settings::load(Some(Path::new("config.example.toml"))).unwrap();
+        let settings = example();
         let err = settings.validate().unwrap_err().to_string();
         assert!(err.contains("identity.client_id"), "{err}");
     }
@@ -407,5 +439,13 @@ mod tests {
                 .contains(&"SecurityEvents.ReadWrite.All".to_string())
         );
         assert!(settings.scopes().contains(&"offline_access".to_string()));
+    }
+
+    #[test]
+    fn defaults_alone_make_settings() {
+        let defaults = [("defender.base_url", "http://sandbox.test".to_string())];
+        let settings = Settings::from_defaults(&defaults).unwrap();
+        assert_eq!(settings.defender.base_url, "http://sandbox.test");
+        assert_eq!(settings.graph.base_url, "https://graph.microsoft.com");
     }
 }

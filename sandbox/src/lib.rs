@@ -57,6 +57,10 @@ pub struct SandboxOptions {
     pub redirect_uris: Vec<String>,
     /// Generate background activity (alerts changing over time).
     pub activity: bool,
+    /// Refuse alerts_v2 `$filter`s on `evidence` (`evidence/any(...)`), as Graph's alerts_v2
+    /// reference implies: it lists eight filterable properties and `evidence` is not one. Off by
+    /// default, because the migration guide shows such filters and the console sends them.
+    pub refuse_evidence_filters: bool,
 }
 
 impl Default for SandboxOptions {
@@ -68,6 +72,7 @@ impl Default for SandboxOptions {
             token_lifetime: Duration::from_secs(3600),
             redirect_uris: Vec::new(),
             activity: false,
+            refuse_evidence_filters: false,
         }
     }
 }

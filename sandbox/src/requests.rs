@@ -8,6 +8,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Mutex;
+use std::time::Instant;
 
 const MAX_ENTRIES: usize = 500;
 const MAX_LOGGED_BODY: usize = 64 * 1024;
@@ -32,6 +33,12 @@ pub struct RecordedRequest {
     pub headers: Vec<(String, String)>,
     /// The body as text (lossy UTF-8, truncated at 64 KiB).
     pub body: String,
+    /// When the sandbox received it (tests measure a client's waits with these).
+    pub received_at: Instant,
+    /// The status the sandbox answered, once it has answered.
+    pub status: Option<u16>,
+    /// The `Retry-After` header of the answer, when it had one.
+    pub retry_after: Option<String>,
 }
 
 impl RecordedRequest {
@@ -56,14 +63,16 @@ pub struct RequestLog {
 
 #[derive(Debug, Default)]
 struct LogInner {
-    entries: VecDeque<RecordedRequest>,
+    /// Each entry with its sequence number, so its answer can be filled in later.
+    entries: VecDeque<(u64, RecordedRequest)>,
     counts: BTreeMap<String, u64>,
+    next: u64,
 }
 
 impl RequestLog {
     /// The most recent requests (at most 500), oldest first.
     pub fn snapshot(&self) -> Vec<RecordedRequest> {
-        self.lock().entries.iter().cloned().collect()
+        self.lock().entries.iter().map(|(_, e)| e.clone()).collect()
     }
 
     /// How many requests had a path starting with `prefix` (never truncated).
@@ -76,13 +85,26 @@ impl RequestLog {
             .sum()
     }
 
-    fn record(&self, entry: RecordedRequest) {
+    /// Logs a request; returns its sequence number for [`Self::answered`].
+    fn record(&self, entry: RecordedRequest) -> u64 {
         let mut inner = self.lock();
         *inner.counts.entry(entry.path().to_owned()).or_default() += 1;
         if inner.entries.len() == MAX_ENTRIES {
             inner.entries.pop_front();
         }
-        inner.entries.push_back(entry);
+        let seq = inner.next;
+        inner.next += 1;
+        inner.entries.push_back((seq, entry));
+        seq
+    }
+
+    /// Notes the answer to request `seq` (when it is still in the log).
+    fn answered(&self, seq: u64, status: u16, retry_after: Option<String>) {
+        let mut inner = self.lock();
+        if let Some((_, entry)) = inner.entries.iter_mut().find(|(s, _)| *s == seq) {
+            entry.status = Some(status);
+            entry.retry_after = retry_after;
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, LogInner> {
@@ -104,7 +126,10 @@ pub async fn record(State(state): State<SandboxState>, request: Request, next: N
             Some(((*name).to_owned(), value.to_owned()))
         })
         .collect();
-    state.request_log().record(RecordedRequest {
+    let seq = state.request_log().record(RecordedRequest {
+        received_at: Instant::now(),
+        status: None,
+        retry_after: None,
         method: parts.method.to_string(),
         path_and_query: parts
             .uri
@@ -113,8 +138,18 @@ pub async fn record(State(state): State<SandboxState>, request: Request, next: N
         headers,
         body: String::from_utf8_lossy(logged).into_owned(),
     });
-    next.run(Request::from_parts(parts, Body::from(bytes)))
-        .await
+    let response = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    state
+        .request_log()
+        .answered(seq, response.status().as_u16(), retry_after);
+    response
 }
 
 #[cfg(test)]
@@ -127,6 +162,9 @@ mod tests {
             path_and_query: path.into(),
             headers: vec![("client-request-id".into(), "abc".into())],
             body: String::new(),
+            received_at: Instant::now(),
+            status: None,
+            retry_after: None,
         }
     }
 

@@ -114,14 +114,20 @@ pub async fn complete(
         .await
         .map_err(token_error)?;
 
+    // We ask for `openid`, so an answer without a readable id token is not the one we asked for;
+    // without it the nonce could not be checked.
     let claims = response
         .extra_fields()
         .id_token
         .as_deref()
-        .and_then(id_token::claims);
-    if let Some(claims) = &claims
-        && !bool::from(claims.nonce.as_bytes().ct_eq(pending.nonce.as_bytes()))
-    {
+        .and_then(id_token::claims)
+        .ok_or_else(|| {
+            AppError::bad_request(
+                "The sign-in answer carried no ID token, so it cannot be tied to this sign-in. \
+                 Please sign in again.",
+            )
+        })?;
+    if !bool::from(claims.nonce.as_bytes().ct_eq(pending.nonce.as_bytes())) {
         return Err(AppError::bad_request(
             "The sign-in answer was not issued for this sign-in (nonce mismatch). Please sign in again.",
         ));
@@ -139,7 +145,6 @@ pub async fn complete(
             .unwrap_or(3600),
     );
     let profile = me::get_me(graph, &tokens.access_token()).await?;
-    let claims = claims.unwrap_or_default();
     let user = UserInfo {
         oid: if claims.oid.is_empty() {
             profile.id.clone()

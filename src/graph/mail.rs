@@ -17,7 +17,7 @@ pub fn html_message(subject: &str, html: &str, recipients: &[String]) -> Value {
     json!({
         "message": {
             "subject": subject,
-            "body": {"contentType": "HTML", "content": html},
+            "body": {"contentType": "html", "content": html},
             "toRecipients": to,
         },
         "saveToSentItems": false,

@@ -1,7 +1,5 @@
 //! Listing and filtering alerts through the app, on both alert APIs.
 
-use std::collections::BTreeSet;
-
 use graphsec::config::AlertsApiKind;
 use graphsec_sandbox::schema::security::{
     AlertClassification, AlertDetermination, AlertSeverity, AlertStatus, ServiceSource,
@@ -17,7 +15,7 @@ async fn every_filter_field_narrows_the_results_as_the_data_says() {
         let app = signed_in(api).await;
         let legacy = api == AlertsApiKind::Legacy;
         let new_status = if legacy { "new_alert" } else { "new" };
-        let mut cases: Vec<(String, BTreeSet<String>)> = vec![
+        let mut cases: Vec<(String, Vec<String>)> = vec![
             (
                 format!("status={new_status}"),
                 expected(&app, |a| a.status == AlertStatus::New),

@@ -1,8 +1,6 @@
 //! Shared steps for the alert tests: signed-in apps on either API, row ids, expected ids from
 //! the sandbox's own data.
 
-use std::collections::BTreeSet;
-
 use graphsec::config::AlertsApiKind;
 use graphsec_sandbox::security::TenantRef;
 use graphsec_sandbox::seed::AlertRecord;
@@ -36,13 +34,16 @@ pub fn alerts(app: &TestApp) -> Vec<AlertRecord> {
         .with_tenant(contoso(), |seed| seed.alerts.clone())
 }
 
-/// Ids of the sandbox alerts that satisfy `keep`.
-pub fn expected(app: &TestApp, keep: impl Fn(&AlertRecord) -> bool) -> BTreeSet<String> {
-    alerts(app)
+/// Ids of the sandbox alerts that satisfy `keep`, sorted. A list, not a set: compared with
+/// [`all_ids`], a row shown twice makes the lists differ.
+pub fn expected(app: &TestApp, keep: impl Fn(&AlertRecord) -> bool) -> Vec<String> {
+    let mut ids: Vec<String> = alerts(app)
         .into_iter()
         .filter(|a| keep(a))
         .map(|a| a.id)
-        .collect()
+        .collect();
+    ids.sort();
+    ids
 }
 
 pub fn row_ids(html: &str) -> Vec<String> {
@@ -57,9 +58,10 @@ pub fn next_href(html: &str) -> Option<String> {
     crate::helpers::select_attr(html, "#next-page", "href")
 }
 
-/// Every alert id of a view, following next-page links; panics past 50 pages.
-pub async fn all_ids(app: &TestApp, query: &str) -> BTreeSet<String> {
-    let mut ids = BTreeSet::new();
+/// Every row id of a view, following next-page links, sorted with duplicates kept (a row on
+/// two pages shows twice); panics past 50 pages.
+pub async fn all_ids(app: &TestApp, query: &str) -> Vec<String> {
+    let mut ids = Vec::new();
     let mut path = format!("/alerts?{query}");
     for _ in 0..50 {
         let (status, html) = app.get_html(&path).await;
@@ -67,7 +69,10 @@ pub async fn all_ids(app: &TestApp, query: &str) -> BTreeSet<String> {
         ids.extend(row_ids(&html));
         match next_href(&html) {
             Some(next) => path = next,
-            None => return ids,
+            None => {
+                ids.sort();
+                return ids;
+            }
         }
     }
     panic!("more than 50 pages for {query}");

@@ -162,7 +162,7 @@ async fn email_lands_in_the_sandbox_outbox_with_the_recipients_given() {
         let mail = &outbox[0];
         assert_eq!(mail.to, ["soc@contoso.example", "lead@fabrikam.example"]);
         assert_eq!(mail.from, MEGAN);
-        assert_eq!(mail.content_type, "HTML");
+        assert_eq!(mail.content_type, "html");
         assert!(!mail.content.contains("<script>alert"));
         assert!(mail.content.contains(&format!("/alerts/{}", alert.id)));
         assert!(mail.subject.contains("Security alert"));

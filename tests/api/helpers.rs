@@ -50,11 +50,24 @@ pub async fn spawn_app_with(
     }
 }
 
-/// Settings pointing at `sandbox`, with the app on a free port and its data in `data_dir`.
+/// Settings pointing at `sandbox`, with the app on port 0 and its data in `data_dir`. Built from
+/// the wiring alone: `GRAPHSEC__…` variables in the environment cannot redirect a test.
 pub fn sandbox_settings(sandbox: &SandboxHandle, data_dir: &std::path::Path) -> Settings {
     let mut defaults = graphsec::demo::wiring(sandbox, 0, data_dir);
     defaults.push(("graph.timeout_secs", "10".to_string()));
-    Settings::load_layered(None, &defaults).expect("test settings")
+    Settings::from_defaults(&defaults).expect("test settings")
+}
+
+/// The `graphsec` binary with none of the caller's `GRAPHSEC…` variables: a test sets the ones
+/// it means.
+pub fn graphsec_command() -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_graphsec"));
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("GRAPHSEC") {
+            command.env_remove(key);
+        }
+    }
+    command
 }
 
 /// Builds and spawns the app; returns its port, its effective settings and the server task.
@@ -189,4 +202,32 @@ impl TestApp {
 
 pub fn urlencode(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+/// The client's wait after the first 429 on `path`: from that request to the next one on the
+/// path, as the sandbox received them, with the `Retry-After` it answered (seconds).
+pub fn wait_after_429(sandbox: &SandboxHandle, path: &str) -> (std::time::Duration, f64) {
+    let requests: Vec<_> = sandbox
+        .state()
+        .requests()
+        .into_iter()
+        .filter(|r| r.path() == path)
+        .collect();
+    let throttled = requests
+        .iter()
+        .position(|r| r.status == Some(429))
+        .unwrap_or_else(|| panic!("no 429 on {path}"));
+    let retry_after: f64 = requests[throttled]
+        .retry_after
+        .as_deref()
+        .expect("a 429 carries Retry-After")
+        .parse()
+        .unwrap();
+    let retry = requests
+        .get(throttled + 1)
+        .unwrap_or_else(|| panic!("the 429 on {path} was never retried"));
+    (
+        retry.received_at - requests[throttled].received_at,
+        retry_after,
+    )
 }

@@ -159,7 +159,7 @@ async fn the_renewal_task_renews_and_marks_what_it_cannot_renew() {
 
 #[tokio::test]
 async fn a_notification_answered_202_survives_a_restart() {
-    let app = spawn_notify_app(AlertsApiKind::Legacy).await;
+    let mut app = spawn_notify_app(AlertsApiKind::Legacy).await;
     app.sign_in().await;
     subscribe(&app, &[("severity", "high")]).await;
     let sub = sandbox_subscriptions(&app, CONTOSO)[0].clone();
@@ -172,7 +172,8 @@ async fn a_notification_answered_202_survives_a_restart() {
     assert_eq!(post_batch(&app, vec![item]).await, StatusCode::ACCEPTED);
 
     app.server.abort();
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // The server task has ended once its handle resolves (cancelled), not after a guessed delay.
+    assert!((&mut app.server).await.unwrap_err().is_cancelled());
     let mut settings = sandbox_settings(&app.sandbox, app.data_dir.path());
     settings.graph.alerts_api = AlertsApiKind::Legacy;
     let (port, _, _server) = start(settings).await;
@@ -223,7 +224,18 @@ async fn the_v2_watcher_publishes_a_changed_alert() {
     assert!(html.contains("alerts_v2 watch"));
 
     let mut stream = open_stream(&app, &app.client, None).await;
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    // A watcher poll sets its baseline; a change made before it would be that baseline. The
+    // watcher polls one at a time, so once a second poll arrives the first has been read.
+    let polls = |app: &crate::helpers::TestApp| {
+        app.sandbox
+            .state()
+            .request_count("/v1.0/security/alerts_v2")
+    };
+    let before = polls(&app);
+    assert!(
+        eventually(WAIT, || async { polls(&app) >= before + 2 }).await,
+        "the watcher polled alerts_v2"
+    );
     let changed = graphsec_sandbox::subscriptions::activity::step_matching(
         &app.sandbox.state(),
         CONTOSO,

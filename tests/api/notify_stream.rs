@@ -82,16 +82,50 @@ async fn a_user_of_another_tenant_sees_nothing() {
 
     let other = new_client();
     sign_in_client(&app, &other, "diego@fabrikam.example").await;
+    // Diego subscribes too, so his stream has something of his own to show (the positive control).
+    let page = other.get(app.url("/")).send().await.unwrap();
+    let token = crate::helpers::select_attr(
+        &page.text().await.unwrap(),
+        "input[name=csrf_token]",
+        "value",
+    )
+    .unwrap();
+    let subscribed = other
+        .post(app.url("/subscriptions"))
+        .form(&[("severity", "high"), ("csrf_token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(subscribed.status(), StatusCode::SEE_OTHER);
+    let diegos = &sandbox_subscriptions(&app, "fabrikam")[0];
+    let diegos_state = diegos.client_state.clone().unwrap();
+
     let mut theirs = open_stream(&app, &other, None).await;
     let mut ours = open_stream(&app, &app.client, None).await;
 
     let item = change(&sub.id, &state, tenant_id(CONTOSO), "contoso-only");
     assert_eq!(post_batch(&app, vec![item]).await, StatusCode::ACCEPTED);
+    let item = change(
+        &diegos.id,
+        &diegos_state,
+        tenant_id("fabrikam"),
+        "fabrikam-only",
+    );
+    assert_eq!(post_batch(&app, vec![item]).await, StatusCode::ACCEPTED);
     assert_eq!(
         next_event(&mut ours, WAIT).await.unwrap().1["alertId"],
         "contoso-only"
     );
+    // Diego's stream works (his own notification arrives) and its first event is not Contoso's.
+    assert_eq!(
+        next_event(&mut theirs, WAIT)
+            .await
+            .expect("the other tenant's stream delivers its own notification")
+            .1["alertId"],
+        "fabrikam-only"
+    );
     assert!(next_event(&mut theirs, QUIET).await.is_none());
+    assert!(next_event(&mut ours, QUIET).await.is_none());
     let html = other
         .get(app.url("/listen"))
         .send()
@@ -101,6 +135,7 @@ async fn a_user_of_another_tenant_sees_nothing() {
         .await
         .unwrap();
     assert!(html.contains(r#"id="notifications""#));
+    assert!(html.contains("fabrikam-only"), "his own history is listed");
     assert!(!html.contains("contoso-only"));
 }
 

@@ -69,8 +69,29 @@ async fn the_same_filters_again_renew_instead_of_duplicating() {
     let subs = sandbox_subscriptions(&app, CONTOSO);
     assert_eq!(subs.len(), 1);
     assert_eq!(subs[0].id, first.id);
+    // Renewed at Graph: a PATCH of that subscription with a new expirationDateTime.
+    let renewals: Vec<_> = app
+        .sandbox
+        .state()
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "PATCH" && r.path() == format!("/v1.0/subscriptions/{}", first.id))
+        .collect();
+    assert_eq!(renewals.len(), 1, "one renewal PATCH");
+    assert!(
+        renewals[0].body.contains("expirationDateTime"),
+        "{}",
+        renewals[0].body
+    );
+    assert_eq!(renewals[0].status, Some(200));
+    assert!(subs[0].expiration >= first.expiration);
     let (_, html) = app.get_html("/subscriptions").await;
-    assert!(html.contains("renewed"), "the user is told it was renewed");
+    // The flash message, not the page's fixed help text (which also says "renewed").
+    let notice = select_text(&html, "div.alert-info[role=status]").unwrap_or_default();
+    assert!(
+        notice.starts_with("You already had this subscription") && notice.contains("renewed until"),
+        "the user is told it was renewed: {notice:?}"
+    );
 }
 
 #[tokio::test]

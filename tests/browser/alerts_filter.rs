@@ -1,7 +1,5 @@
 //! Filtering alerts through the form, field by field, and opening one, on both alert APIs.
 
-use std::collections::BTreeSet;
-
 use graphsec::config::AlertsApiKind;
 use graphsec_sandbox::schema::security::{
     AlertClassification, AlertDetermination, AlertSeverity, AlertStatus, ServiceSource,
@@ -93,7 +91,8 @@ fn legacy_cases() -> Vec<Case> {
     cases
 }
 
-async fn filter_by(session: &Session, case: &Case) -> BTreeSet<String> {
+/// The row ids the filtered table shows, sorted, duplicates kept.
+async fn filter_by(session: &Session, case: &Case) -> Vec<String> {
     session.goto("/alerts").await;
     session.choose("#top", "20").await;
     let field = format!("#{}", case.field);
@@ -108,7 +107,9 @@ async fn filter_by(session: &Session, case: &Case) -> BTreeSet<String> {
     let url = session.current_url().await;
     assert!(url.contains(&format!("{}=", case.field)), "{url}");
     session.assert_clean_page().await;
-    session.alert_row_ids().await.into_iter().collect()
+    let mut ids = session.alert_row_ids().await;
+    ids.sort();
+    ids
 }
 
 async fn filter_each_field_and_open_one(api: AlertsApiKind, cases: Vec<Case>) {
@@ -116,11 +117,12 @@ async fn filter_each_field_and_open_one(api: AlertsApiKind, cases: Vec<Case>) {
     session.sign_in(MEGAN).await;
     let everything = sandbox_data::alerts(&session);
     for case in &cases {
-        let want: BTreeSet<String> = everything
+        let mut want: Vec<String> = everything
             .iter()
             .filter(|a| (case.keep)(a))
             .map(|a| a.id.clone())
             .collect();
+        want.sort();
         assert!(
             !want.is_empty() && want.len() <= 20,
             "{api:?} {}: a weak case",

@@ -1,6 +1,5 @@
 //! The harness: one chromedriver + headless Chromium per test, plus the app and the sandbox.
 
-use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
@@ -33,12 +32,31 @@ pub struct Session {
     _permit: tokio::sync::SemaphorePermit<'static>,
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// Starts chromedriver on a port of its own choosing (`--port=0`) and reads the port it bound
+/// from its start-up line, so no port is freed and taken again.
+async fn start_driver() -> (Child, u16) {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let mut driver = Command::new(find("chromedriver"))
+        .arg("--port=0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("chromedriver starts");
+    let mut lines = BufReader::new(driver.stdout.take().unwrap()).lines();
+    let port = tokio::time::timeout(Duration::from_secs(30), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if let Some(rest) = line.split("started successfully on port ").nth(1) {
+                return rest.trim().trim_end_matches('.').parse::<u16>().unwrap();
+            }
+        }
+        panic!("chromedriver exited before it said which port it bound");
+    })
+    .await
+    .expect("chromedriver reports its port");
+    // Keep reading, so chromedriver never blocks on a full pipe.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    (driver, port)
 }
 
 fn find(binary: &str) -> String {
@@ -62,7 +80,7 @@ pub async fn start_with(options: SandboxOptions, api: AlertsApiKind) -> Session 
     let sandbox = Sandbox::start(options).await.unwrap();
     let data = tempfile::tempdir().unwrap();
     let defaults = graphsec::demo::wiring(&sandbox, 0, data.path());
-    let mut settings = Settings::load_layered(None, &defaults).unwrap();
+    let mut settings = Settings::from_defaults(&defaults).unwrap();
     settings.graph.alerts_api = api;
     // The alerts_v2 watcher polls; once a second keeps the live tests quick.
     settings.notify.poll_interval_secs = 1;
@@ -70,14 +88,7 @@ pub async fn start_with(options: SandboxOptions, api: AlertsApiKind) -> Session 
     let app_url = format!("http://localhost:{}", app.port());
     tokio::spawn(async move { app.run_until_stopped().await.unwrap() });
 
-    let port = free_port();
-    let driver = Command::new(find("chromedriver"))
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("chromedriver starts");
+    let (driver, port) = start_driver().await;
     let profile = tempfile::tempdir().unwrap();
     let client = connect(port, &profile).await;
     Session {
@@ -175,20 +186,30 @@ impl Session {
     }
 
     /// Errors and warnings the console logged since the last call (CSP violations show up here).
+    /// A log that cannot be read fails the test: an unread log would pass every page as clean.
     pub async fn console_problems(&self) -> Vec<String> {
         let log = self
             .client
             .issue_cmd(BrowserLog)
             .await
-            .unwrap_or(Value::Null);
-        log.as_array()
-            .into_iter()
-            .flatten()
-            .filter(|entry| matches!(entry["level"].as_str(), Some("SEVERE") | Some("WARNING")))
-            .map(|entry| entry["message"].as_str().unwrap_or_default().to_string())
-            .collect()
+            .unwrap_or_else(|e| panic!("chromedriver's browser log could not be read: {e}"));
+        browser_log_problems(&log)
     }
+}
 
+/// The SEVERE and WARNING messages of a chromedriver log answer, which must be a JSON array.
+pub fn browser_log_problems(log: &Value) -> Vec<String> {
+    let entries = log
+        .as_array()
+        .unwrap_or_else(|| panic!("chromedriver's browser log is not a list: {log}"));
+    entries
+        .iter()
+        .filter(|entry| matches!(entry["level"].as_str(), Some("SEVERE") | Some("WARNING")))
+        .map(|entry| entry["message"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+impl Session {
     /// Asserts the current page is clean: no console errors, every stylesheet and image loaded,
     /// and no resource fetched from a host other than the page's own.
     pub async fn assert_clean_page(&self) {

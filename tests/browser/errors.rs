@@ -46,3 +46,31 @@ async fn a_tenant_without_consent_is_told_what_is_missing_and_where_to_get_it() 
     assert_eq!(session.current_url().await, session.url("/admin-consent"));
     session.close().await;
 }
+
+/// The clean-page check can fail: an error the page logs is reported (the positive control for
+/// every `assert_clean_page`), and a log that is not a list is a failure, not a clean page.
+#[tokio::test]
+async fn the_console_check_sees_what_a_page_logs() {
+    let session = browser::start(AlertsApiKind::V2).await;
+    session.goto("/").await;
+    assert!(session.console_problems().await.is_empty());
+    session
+        .client
+        .execute("console.error('graphsec-test-error'); return null;", vec![])
+        .await
+        .unwrap();
+    let problems = session.console_problems().await;
+    assert!(
+        problems.iter().any(|p| p.contains("graphsec-test-error")),
+        "{problems:?}"
+    );
+    session.close().await;
+
+    let unreadable = std::panic::catch_unwind(|| {
+        browser::browser_log_problems(&serde_json::Value::Null);
+    });
+    assert!(
+        unreadable.is_err(),
+        "an unreadable log must not pass as clean"
+    );
+}

@@ -145,3 +145,164 @@ async fn the_notify_page_without_notifications_says_so() {
     session.assert_clean_error_page(400).await;
     session.close().await;
 }
+
+/// A TCP relay in front of the app, so a test can cut the browser's connections (as a network
+/// drop would) and hold new ones off until it resumes. Bound on port 0; the listener it binds
+/// is the one it serves.
+struct Relay {
+    port: u16,
+    open: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::AbortHandle>>>,
+    paused: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Relay {
+    async fn start(target: u16) -> Self {
+        use std::sync::atomic::Ordering;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let open = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let paused = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (handles, held) = (open.clone(), paused.clone());
+        let task = tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                if held.load(Ordering::SeqCst) {
+                    continue; // dropped: the browser sees the connection fail
+                }
+                let relay = tokio::spawn(async move {
+                    if let Ok(mut outbound) =
+                        tokio::net::TcpStream::connect(("127.0.0.1", target)).await
+                    {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                handles.lock().unwrap().push(relay.abort_handle());
+            }
+        });
+        Self {
+            port,
+            open,
+            paused,
+            task,
+        }
+    }
+
+    /// Drops every open connection and refuses new ones until [`Relay::resume`].
+    fn cut(&self) {
+        self.paused.store(true, std::sync::atomic::Ordering::SeqCst);
+        for handle in self.open.lock().unwrap().drain(..) {
+            handle.abort();
+        }
+    }
+
+    fn resume(&self) {
+        self.paused
+            .store(false, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        self.task.abort();
+        self.cut();
+    }
+}
+
+/// Posts one change notification for the tenant's subscription to the app, as Graph would.
+async fn deliver(session: &Session, alert_id: &str) {
+    let tenant = graphsec_sandbox::users::tenant_by_key("contoso").unwrap();
+    let sub = session
+        .sandbox
+        .state()
+        .subscriptions()
+        .store()
+        .list(tenant.id)
+        .remove(0);
+    let item = serde_json::json!({
+        "subscriptionId": sub.id,
+        "clientState": sub.client_state,
+        "changeType": "updated",
+        "tenantId": tenant.id,
+        "resource": format!("Security/Alerts/{alert_id}"),
+        "resourceData": {"@odata.type": "#Microsoft.Graph.alert", "id": alert_id},
+    });
+    let status = reqwest::Client::new()
+        .post(session.url("/listen"))
+        .json(&serde_json::json!({ "value": [item] }))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, 202);
+}
+
+#[tokio::test]
+async fn after_a_dropped_connection_the_page_reconnects_and_shows_what_it_missed_once() {
+    let session = browser::start(AlertsApiKind::Legacy).await;
+    session.sign_in(MEGAN).await;
+    subscribe_to_high_alerts(&session).await;
+    let app_port: u16 = session.app_url.rsplit(':').next().unwrap().parse().unwrap();
+    let relay = Relay::start(app_port).await;
+    // Cookies do not depend on the port, so the session carries over to the relay's address.
+    session
+        .client
+        .goto(&format!("http://localhost:{}/listen", relay.port))
+        .await
+        .unwrap();
+    session
+        .wait_for_attr("#connection", "data-state", "live")
+        .await;
+    session.mark_page().await;
+    deliver(&session, "before-drop").await;
+    session.wait_for_text("#notifications", "before-drop").await;
+
+    relay.cut();
+    session
+        .wait_for_attr("#connection", "data-state", "reconnecting")
+        .await;
+    deliver(&session, "while-away-1").await;
+    deliver(&session, "while-away-2").await;
+    relay.resume();
+    session
+        .wait_for_attr("#connection", "data-state", "live")
+        .await;
+    session
+        .wait_for_text("#notifications", "while-away-2")
+        .await;
+    deliver(&session, "after-return").await;
+    let list = session
+        .wait_for_text("#notifications", "after-return")
+        .await;
+
+    assert!(
+        session.is_marked().await,
+        "the page reloaded instead of reconnecting"
+    );
+    for alert in [
+        "before-drop",
+        "while-away-1",
+        "while-away-2",
+        "after-return",
+    ] {
+        assert_eq!(list.matches(alert).count(), 1, "{alert} once: {list}");
+    }
+    let mut ids = Vec::new();
+    for item in session
+        .elements("#notifications [data-notification-id]")
+        .await
+    {
+        ids.push(item.attr("data-notification-id").await.unwrap().unwrap());
+    }
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(
+        unique.len(),
+        ids.len(),
+        "no notification shown twice: {ids:?}"
+    );
+    assert_eq!(ids.len(), 4, "{ids:?}");
+    // The dropped connection is reported in the console; that is expected here.
+    let _ = session.console_problems().await;
+    session.close().await;
+}

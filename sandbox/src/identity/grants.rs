@@ -4,7 +4,7 @@ use super::TenantPath;
 use super::oauth_error::OAuthError;
 use super::params::{Params, param};
 use super::scopes::{RequestedScopes, app_resource, app_roles};
-use super::store::{Redemption, RefreshGrant};
+use super::store::{IdTokenFault, Redemption, RefreshGrant};
 use crate::SandboxState;
 use crate::tokens::{AccessClaims, GRAPH_AUDIENCE, IdClaims, now_secs, pkce_s256_matches};
 use crate::users::DemoUser;
@@ -217,7 +217,12 @@ fn user_tokens(
     if let Some(refresh_token) = refresh_token {
         body["refresh_token"] = json!(refresh_token);
     }
-    if requested.wants("openid") {
+    let fault = state.identity().id_token_fault();
+    if requested.wants("openid") && fault != Some(IdTokenFault::Omit) {
+        let nonce = match fault {
+            Some(IdTokenFault::WrongNonce) => Some("a-nonce-from-another-sign-in"),
+            _ => nonce,
+        };
         let id = IdClaims {
             aud: client_id.to_owned(),
             iss: issuer(state, tenant.id),

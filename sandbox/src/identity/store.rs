@@ -40,6 +40,15 @@ pub enum Redemption {
     Unknown,
 }
 
+/// A fault tests can inject into the id tokens the token endpoint issues to users.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdTokenFault {
+    /// Answer without an `id_token`, though `openid` was asked for.
+    Omit,
+    /// Put a nonce in the id token that is not the one the authorize request carried.
+    WrongNonce,
+}
+
 #[derive(Debug)]
 pub struct IdentityStore {
     inner: Mutex<Inner>,
@@ -51,6 +60,7 @@ struct Inner {
     redeemed: HashSet<String>,
     refresh: HashMap<String, RefreshGrant>,
     consented: HashSet<&'static str>,
+    id_token_fault: Option<IdTokenFault>,
 }
 
 impl Default for IdentityStore {
@@ -66,6 +76,7 @@ impl Default for IdentityStore {
                 redeemed: HashSet::new(),
                 refresh: HashMap::new(),
                 consented,
+                id_token_fault: None,
             }),
         }
     }
@@ -119,6 +130,24 @@ impl IdentityStore {
         let token = opaque_token("sbx.rt.");
         inner.refresh.insert(token.clone(), grant);
         Some(token)
+    }
+
+    /// Sets (or clears) the fault applied to every id token issued from now on.
+    pub fn set_id_token_fault(&self, fault: Option<IdTokenFault>) {
+        self.lock().id_token_fault = fault;
+    }
+
+    pub fn id_token_fault(&self) -> Option<IdTokenFault> {
+        self.lock().id_token_fault
+    }
+
+    /// Revokes every refresh token issued so far (as a tenant does when sessions are revoked);
+    /// returns how many there were.
+    pub fn revoke_refresh_tokens(&self) -> usize {
+        let mut inner = self.lock();
+        let count = inner.refresh.len();
+        inner.refresh.clear();
+        count
     }
 
     /// Whether the tenant's admin has consented to the app's security permissions.

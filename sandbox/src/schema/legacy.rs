@@ -68,3 +68,51 @@ impl AlertFeedback {
         }
     }
 }
+
+/// The properties of the legacy `microsoft.graph.alert` (with `id` from `microsoft.graph.entity`),
+/// spelled exactly as the CSDL declares them.
+pub const ALERT_PROPERTIES: &[&str] = &[
+    "activityGroupName",
+    "alertDetections",
+    "assignedTo",
+    "azureSubscriptionId",
+    "azureTenantId",
+    "category",
+    "closedDateTime",
+    "cloudAppStates",
+    "comments",
+    "confidence",
+    "createdDateTime",
+    "description",
+    "detectionIds",
+    "eventDateTime",
+    "feedback",
+    "fileStates",
+    "historyStates",
+    "hostStates",
+    "id",
+    "incidentIds",
+    "investigationSecurityStates",
+    "lastEventDateTime",
+    "lastModifiedDateTime",
+    "malwareStates",
+    "messageSecurityStates",
+    "networkConnections",
+    "processes",
+    "recommendedActions",
+    "registryKeyStates",
+    "securityResources",
+    "severity",
+    "sourceMaterials",
+    "status",
+    "tags",
+    "title",
+    "triggers",
+    "uriClickSecurityStates",
+    "userStates",
+    "vendorInformation",
+    "vulnerabilityStates",
+];
+
+/// The qualified name of the legacy alert type, as Graph names it in errors.
+pub const ALERT_TYPE: &str = "microsoft.graph.alert";

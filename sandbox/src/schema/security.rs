@@ -77,3 +77,47 @@ csdl_enum! {
         DataLossPrevention = "dataLossPrevention",
     }
 }
+
+/// The properties of `microsoft.graph.security.alert` (with `id` from `microsoft.graph.entity`), spelled
+/// exactly as the CSDL declares them.
+pub const ALERT_PROPERTIES: &[&str] = &[
+    "actorDisplayName",
+    "additionalData",
+    "alertPolicyId",
+    "alertWebUrl",
+    "assignedTo",
+    "categories",
+    "category",
+    "classification",
+    "comments",
+    "createdDateTime",
+    "customDetails",
+    "description",
+    "detectionSource",
+    "detectorId",
+    "determination",
+    "evidence",
+    "firstActivityDateTime",
+    "id",
+    "incidentId",
+    "incidentWebUrl",
+    "investigationState",
+    "lastActivityDateTime",
+    "lastUpdateDateTime",
+    "mitreTechniques",
+    "productName",
+    "providerAlertId",
+    "recommendedActions",
+    "resolvedDateTime",
+    "serviceSource",
+    "severity",
+    "status",
+    "systemTags",
+    "tenantId",
+    "threatDisplayName",
+    "threatFamilyName",
+    "title",
+];
+
+/// The qualified name of the alerts_v2 alert type, as Graph names it in errors.
+pub const ALERT_TYPE: &str = "microsoft.graph.security.alert";

@@ -1,6 +1,5 @@
 //! Enumeration literals in a `$filter`: a comparison with an enumeration property must name a
-//! member of the property's type, or the query is refused as Graph refuses it. Case is ignored
-//! here, as it is when the filter is evaluated.
+//! member of the property's type, spelled exactly (case-sensitive), or the query is refused.
 
 use super::failure::{Failure, shown};
 use super::listing::Collection;
@@ -12,45 +11,39 @@ type Names = fn(&str) -> bool;
 
 fn names_for(collection: Collection, property: &str) -> Option<Names> {
     let names: Names = match (collection, property) {
-        (Collection::AlertsV2, "status") => |w| {
-            security::AlertStatus::MEMBERS
-                .iter()
-                .any(|m| m.name().eq_ignore_ascii_case(w))
-        },
+        (Collection::AlertsV2, "status") => {
+            |w| security::AlertStatus::MEMBERS.iter().any(|m| m.name() == w)
+        }
         (Collection::Incidents, "status") => |w| {
             security::IncidentStatus::MEMBERS
                 .iter()
-                .any(|m| m.name().eq_ignore_ascii_case(w))
+                .any(|m| m.name() == w)
         },
-        (Collection::LegacyAlerts, "status") => |w| {
-            legacy::AlertStatus::MEMBERS
-                .iter()
-                .any(|m| m.name().eq_ignore_ascii_case(w))
-        },
-        (Collection::LegacyAlerts, "feedback") => |w| {
-            legacy::AlertFeedback::MEMBERS
-                .iter()
-                .any(|m| m.name().eq_ignore_ascii_case(w))
-        },
+        (Collection::LegacyAlerts, "status") => {
+            |w| legacy::AlertStatus::MEMBERS.iter().any(|m| m.name() == w)
+        }
+        (Collection::LegacyAlerts, "feedback") => {
+            |w| legacy::AlertFeedback::MEMBERS.iter().any(|m| m.name() == w)
+        }
         (_, "severity") => |w| {
             security::AlertSeverity::MEMBERS
                 .iter()
-                .any(|m| m.name().eq_ignore_ascii_case(w))
+                .any(|m| m.name() == w)
         },
         (Collection::AlertsV2 | Collection::Incidents, "classification") => |w| {
             security::AlertClassification::MEMBERS
                 .iter()
-                .any(|m| m.name().eq_ignore_ascii_case(w))
+                .any(|m| m.name() == w)
         },
         (Collection::AlertsV2 | Collection::Incidents, "determination") => |w| {
             security::AlertDetermination::MEMBERS
                 .iter()
-                .any(|m| m.name().eq_ignore_ascii_case(w))
+                .any(|m| m.name() == w)
         },
         (Collection::AlertsV2, "serviceSource") => |w| {
             security::ServiceSource::MEMBERS
                 .iter()
-                .any(|m| m.name().eq_ignore_ascii_case(w))
+                .any(|m| m.name() == w)
         },
         _ => return None,
     };
@@ -106,7 +99,7 @@ mod tests {
             ),
             (
                 Collection::AlertsV2,
-                "classification eq null and status eq 'New'",
+                "classification eq null and status eq 'new'",
             ),
             (
                 Collection::Incidents,
@@ -130,6 +123,9 @@ mod tests {
         for (collection, filter) in [
             (Collection::AlertsV2, "status eq 'newAlert'"),
             (Collection::AlertsV2, "status eq 'in_progress'"),
+            (Collection::AlertsV2, "status eq 'New'"),
+            (Collection::AlertsV2, "severity eq 'High'"),
+            (Collection::LegacyAlerts, "status eq 'NewAlert'"),
             (Collection::AlertsV2, "classification eq 'benignPositive'"),
             (Collection::AlertsV2, "determination eq 'compromisedUser'"),
             (Collection::AlertsV2, "serviceSource eq 'defender'"),

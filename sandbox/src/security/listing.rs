@@ -20,6 +20,7 @@ use url::Url;
 
 use super::failure::{Failure, shown};
 use crate::odata::{self, Expr};
+use crate::schema::{legacy, security};
 
 /// Which collection is being listed; decides the limits and filterable properties.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,8 +180,29 @@ impl ListOptions {
     }
 }
 
+/// The properties a collection's type declares, spelled exactly, and the type's name.
+fn declared(collection: Collection) -> Option<(&'static str, &'static [&'static str])> {
+    match collection {
+        Collection::AlertsV2 => Some((security::ALERT_TYPE, security::ALERT_PROPERTIES)),
+        Collection::LegacyAlerts => Some((legacy::ALERT_TYPE, legacy::ALERT_PROPERTIES)),
+        Collection::Incidents => None,
+    }
+}
+
 fn parse_filter(collection: Collection, text: &str) -> Result<Expr, Failure> {
     let expr = odata::parse(text).map_err(|e| Failure::bad_request(e.message))?;
+    // Property names are case-sensitive: `Status` names nothing on either alert type.
+    if let Some((type_name, properties)) = declared(collection)
+        && let Some(unknown) = expr
+            .root_properties()
+            .into_iter()
+            .find(|p| !properties.contains(p))
+    {
+        return Err(Failure::bad_request(format!(
+            "Could not find a property named '{}' on type '{type_name}'.",
+            shown(unknown)
+        )));
+    }
     let allowed = collection.filterable().unwrap_or_default();
     let refused = expr
         .root_properties()

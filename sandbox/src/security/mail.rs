@@ -14,7 +14,7 @@ pub struct SentMail {
     pub from: String,
     pub to: Vec<String>,
     pub subject: String,
-    /// `Text` or `HTML`.
+    /// `text` or `html` (`microsoft.graph.bodyType`).
     pub content_type: String,
     pub content: String,
     pub save_to_sent_items: bool,
@@ -63,9 +63,10 @@ pub fn parse(
     let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or_default().to_string();
     let body_part = message.get("body");
     let content_type = match text(body_part.and_then(|b| b.get("contentType"))) {
-        t if t.is_empty() => "Text".to_string(),
-        t if t.eq_ignore_ascii_case("text") => "Text".to_string(),
-        t if t.eq_ignore_ascii_case("html") => "HTML".to_string(),
+        // microsoft.graph.bodyType, spelled exactly (Graph's examples write "HTML"; the CSDL
+        // member is "html", and the sandbox accepts only the CSDL's spelling).
+        t if t.is_empty() => "text".to_string(),
+        t if t == "text" || t == "html" => t,
         other => {
             return Err(Failure::bad_request(format!(
                 "Requested value '{}' was not found for property 'contentType'.",
@@ -115,7 +116,7 @@ mod tests {
             .iter()
             .map(|a| json!({"emailAddress": {"address": a}}))
             .collect();
-        json!({"message": {"subject": "Alert", "body": {"contentType": "HTML", "content": "<p>x</p>"},
+        json!({"message": {"subject": "Alert", "body": {"contentType": "html", "content": "<p>x</p>"},
                "toRecipients": recipients}, "saveToSentItems": false})
     }
 
@@ -130,7 +131,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(mail.to, vec!["a@contoso.example", "b@x.org"]);
-        assert_eq!(mail.content_type, "HTML");
+        assert_eq!(mail.content_type, "html");
         assert!(!mail.save_to_sent_items);
     }
 

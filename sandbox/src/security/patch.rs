@@ -9,7 +9,7 @@ use time::format_description::well_known::Rfc3339;
 
 use super::failure::{Failure, shown};
 use crate::schema::legacy;
-use crate::schema::security::{AlertClassification, AlertDetermination, AlertStatus};
+use crate::schema::security::{self, AlertClassification, AlertDetermination, AlertStatus};
 use crate::seed::{AlertRecord, Comment};
 
 /// The longest comment accepted.
@@ -47,11 +47,21 @@ fn optional_string(field: &str, value: &Value) -> Result<Option<String>, Failure
     }
 }
 
-fn read_only(field: &str) -> Failure {
-    Failure::bad_request(format!(
-        "Property '{}' is read-only or unknown and cannot be updated.",
-        shown(field)
-    ))
+/// A member the PATCH may not set: one the type does not declare (names are case-sensitive, so
+/// `Status` is unknown), answered as Graph's OData layer does, or a declared read-only one.
+fn not_updatable(type_name: &str, declared: &[&str], field: &str) -> Failure {
+    if declared.contains(&field) {
+        Failure::bad_request(format!(
+            "Property '{}' is read-only and cannot be updated.",
+            shown(field)
+        ))
+    } else {
+        Failure::bad_request(format!(
+            "The property '{}' does not exist on type '{type_name}'. Make sure to only use \
+             property names that are defined by the type or mark the type as open type.",
+            shown(field)
+        ))
+    }
 }
 
 fn set_status(alert: &mut AlertRecord, status: AlertStatus, now: OffsetDateTime) {
@@ -81,7 +91,13 @@ pub fn apply_v2(alert: &mut AlertRecord, body: &Value, now: OffsetDateTime) -> R
                 determination = Some(enum_value(field, value, AlertDetermination::from_name)?)
             }
             "assignedTo" => assigned_to = Some(optional_string(field, value)?),
-            other => return Err(read_only(other)),
+            other => {
+                return Err(not_updatable(
+                    security::ALERT_TYPE,
+                    security::ALERT_PROPERTIES,
+                    other,
+                ));
+            }
         }
     }
     if let Some(status) = status {
@@ -162,7 +178,13 @@ pub fn apply_legacy(
             "closedDateTime" => update.resolved = closed(value)?,
             "comments" => update.comments = comments(&alert.comments, value, by, now)?,
             "tags" => update.tags = strings(field, value)?,
-            other => return Err(read_only(other)),
+            other => {
+                return Err(not_updatable(
+                    legacy::ALERT_TYPE,
+                    legacy::ALERT_PROPERTIES,
+                    other,
+                ));
+            }
         }
     }
     update.last_update = now;

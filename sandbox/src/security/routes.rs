@@ -63,6 +63,9 @@ fn listing(
 ) -> Answer {
     let options =
         ListOptions::parse(collection, &query_pairs(uri)).map_err(|f| f.into_response())?;
+    if collection == Collection::AlertsV2 && state.options().refuse_evidence_filters {
+        refuse_evidence(&options).map_err(IntoResponse::into_response)?;
+    }
     let result = list(&options);
     let request_url = state
         .base_url()
@@ -78,6 +81,20 @@ fn listing(
         &request_url,
     );
     Ok(Json(body).into_response())
+}
+
+/// With [`crate::SandboxOptions::refuse_evidence_filters`]: `evidence` is not filterable.
+fn refuse_evidence(options: &ListOptions) -> Result<(), Failure> {
+    let on_evidence = options
+        .filter
+        .as_ref()
+        .is_some_and(|f| f.root_properties().contains(&"evidence"));
+    if on_evidence {
+        return Err(Failure::bad_request(
+            "Invalid filter clause: filtering on 'evidence' is not supported.",
+        ));
+    }
+    Ok(())
 }
 
 pub async fn list_v2(caller: Caller, State(state): State<SandboxState>, uri: Uri) -> Answer {

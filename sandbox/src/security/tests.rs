@@ -156,7 +156,7 @@ async fn send_mail_keeps_the_message_in_the_outbox() {
     let h = Harness::start().await;
     let token = token(&h, SECURITY_SCOPES).await;
     let message = |to: &str| {
-        json!({"message": {"subject": "s", "body": {"contentType": "Text", "content": "c"},
+        json!({"message": {"subject": "s", "body": {"contentType": "text", "content": "c"},
                "toRecipients": [{"emailAddress": {"address": to}}]}})
     };
     let send = |body: Value, token: String| {
@@ -204,4 +204,140 @@ async fn incidents_expand_their_alerts() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["value"].as_array().unwrap().len(), 5);
     assert_eq!(body["@odata.count"], 15);
+}
+
+#[tokio::test]
+async fn a_patch_naming_a_field_in_another_case_gets_graphs_400_and_changes_nothing() {
+    let h = Harness::start().await;
+    let token = token(&h, SECURITY_SCOPES).await;
+    let (_, list) = get(
+        &h,
+        &token,
+        h.url("/v1.0/security/alerts_v2?$top=1").as_str(),
+    )
+    .await;
+    let alert = &list["value"][0];
+    let url = h.url(&format!(
+        "/v1.0/security/alerts_v2/{}",
+        alert["id"].as_str().unwrap()
+    ));
+    for body in [
+        json!({"Status": "resolved"}),
+        json!({"status": "resolved", "AssignedTo": "megan@contoso.example"}),
+        json!({"assigned_to": "megan@contoso.example"}),
+        json!({"status": "Resolved"}),
+    ] {
+        let response = h
+            .client
+            .patch(url.clone())
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{body}");
+        assert!(response.headers().contains_key("request-id"));
+        let error: Value = response.json().await.unwrap();
+        assert_eq!(error["error"]["code"], "BadRequest", "{body}");
+        let message = error["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains("does not exist on type 'microsoft.graph.security.alert'")
+                || message.starts_with("Requested value 'Resolved' was not found"),
+            "{body}: {message}"
+        );
+        assert!(error["error"]["innerError"]["request-id"].is_string());
+        assert!(error["error"]["innerError"]["date"].is_string());
+    }
+    let (_, after) = get(&h, &token, url.as_str()).await;
+    assert_eq!(after["status"], alert["status"], "nothing changed");
+    assert_eq!(after["assignedTo"], alert["assignedTo"]);
+}
+
+#[tokio::test]
+async fn filters_spell_properties_and_enumeration_values_exactly() {
+    let h = Harness::start().await;
+    let token = token(&h, SECURITY_SCOPES).await;
+    let legacy = self::token(&h, LEGACY_SCOPES).await;
+    for (token, path, refused) in [
+        (
+            &token,
+            "alerts_v2?$filter=status eq 'New'",
+            "not a valid enumerated type constant",
+        ),
+        (
+            &token,
+            "alerts_v2?$filter=Status eq 'new'",
+            "Could not find a property named 'Status'",
+        ),
+        (
+            &legacy,
+            "alerts?$filter=status eq 'NewAlert'",
+            "not a valid enumerated type constant",
+        ),
+        (
+            &legacy,
+            "alerts?$filter=Severity eq 'high'",
+            "Could not find a property named 'Severity' on type 'microsoft.graph.alert'",
+        ),
+    ] {
+        let (status, body) =
+            get(&h, token, h.url(&format!("/v1.0/security/{path}")).as_str()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}");
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(message.contains(refused), "{path}: {message}");
+    }
+    // The exact spellings are answered.
+    for (token, path) in [
+        (&token, "alerts_v2?$filter=status eq 'new'"),
+        (
+            &legacy,
+            "alerts?$filter=status eq 'newAlert' and severity eq 'high'",
+        ),
+    ] {
+        let (status, body) =
+            get(&h, token, h.url(&format!("/v1.0/security/{path}")).as_str()).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {body}");
+        assert!(!body["value"].as_array().unwrap().is_empty(), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn the_evidence_switch_refuses_evidence_filters_and_only_them() {
+    let h = Harness::start_with(crate::SandboxOptions {
+        refuse_evidence_filters: true,
+        ..crate::SandboxOptions::default()
+    })
+    .await;
+    let token = token(&h, SECURITY_SCOPES).await;
+    let evidence = "alerts_v2?$filter=evidence/any(e:e/microsoft.graph.security.deviceEvidence/deviceDnsName eq 'srv-dc01.contoso.example')";
+    let (status, body) = get(
+        &h,
+        &token,
+        h.url(&format!("/v1.0/security/{evidence}")).as_str(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        body["error"]["message"],
+        "Invalid filter clause: filtering on 'evidence' is not supported."
+    );
+    let (status, _) = get(
+        &h,
+        &token,
+        h.url("/v1.0/security/alerts_v2?$filter=severity eq 'high'")
+            .as_str(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+
+    let lenient = Harness::start().await;
+    let token = self::token(&lenient, SECURITY_SCOPES).await;
+    let (status, body) = get(
+        &lenient,
+        &token,
+        lenient.url(&format!("/v1.0/security/{evidence}")).as_str(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "off by default: {body}");
+    assert!(!body["value"].as_array().unwrap().is_empty());
 }

@@ -31,6 +31,9 @@ const STATUSES: [AlertStatus; 7] = [
     AlertStatus::New,
 ];
 
+/// Incident `n` (counted from 0) is resolved when `n % 7 == 6`.
+const RESOLVED_INCIDENT_EVERY: usize = 7;
+
 const VERDICTS: [(Classification, Determination); 4] = [
     (Classification::TruePositive, Determination::Malware),
     (Classification::FalsePositive, Determination::NotMalicious),
@@ -68,7 +71,13 @@ fn alert(plan: &Plan, i: usize, tenant_id: &str, now: OffsetDateTime) -> AlertRe
     let source = source(template.service_source);
     let created = now - Duration::minutes(40 + 197 * i as i64);
     let last_update = (created + Duration::minutes(5 + 37 * (i % 5) as i64)).min(now);
-    let status = STATUSES[i % STATUSES.len()];
+    // Every seventh incident has all its alerts resolved, so the tenant has resolved incidents.
+    let incident = i / plan.alerts_per_incident.max(1);
+    let status = if incident % RESOLVED_INCIDENT_EVERY == RESOLVED_INCIDENT_EVERY - 1 {
+        AlertStatus::Resolved
+    } else {
+        STATUSES[i % STATUSES.len()]
+    };
     let resolved = (status == AlertStatus::Resolved).then_some(last_update);
     let verdict = match status {
         AlertStatus::Resolved => Some(VERDICTS[(i / 7) % VERDICTS.len()]),

@@ -137,7 +137,7 @@ pub fn alert_legacy(alert: &AlertRecord) -> Value {
         .iter()
         .map(|h| {
             json!({
-                "fqdn": h.fqdn, "isAzureAadJoined": true, "isAzureAadRegistered": null,
+                "fqdn": h.fqdn, "isAzureAdJoined": true, "isAzureAdRegistered": null,
                 "isHybridAzureDomainJoined": false, "netBiosName": h.netbios_name, "os": h.os,
                 "privateIpAddress": h.private_ip, "publicIpAddress": null, "riskScore": "medium",
             })

@@ -61,6 +61,21 @@ fn fabrikam_has_its_own_smaller_data_and_others_none() {
 }
 
 #[test]
+fn contoso_has_incidents_in_every_status_the_seed_derives() {
+    let seed = contoso();
+    for status in [
+        IncidentStatus::Active,
+        IncidentStatus::InProgress,
+        IncidentStatus::Resolved,
+    ] {
+        assert!(
+            seed.incidents.iter().any(|i| i.status == status),
+            "no {status} incident"
+        );
+    }
+}
+
+#[test]
 fn incidents_group_every_alert_once() {
     let seed = contoso();
     let grouped: Vec<_> = seed

@@ -54,6 +54,8 @@ pub struct AlertsPage {
     pub form: FilterForm,
     pub errors: Vec<String>,
     pub notice: Option<Notice>,
+    /// The filter Graph refused, when it named one (see `refused_filter`).
+    pub refused: Option<super::refused_filter::RefusedFilter>,
     /// Whether a query ran (false when the form had errors).
     pub searched: bool,
     pub rows: Vec<AlertRow>,
@@ -91,6 +93,7 @@ pub async fn show(
         form: filter_form(query, top, legacy, &providers),
         errors: Vec::new(),
         notice: None,
+        refused: None,
         searched: false,
         rows: Vec::new(),
         rest_query: String::new(),
@@ -132,6 +135,7 @@ pub async fn show(
         Err(err) => {
             let notice = explain(&err, permission(&api));
             let status = notice.status;
+            page.refused = super::refused_filter::explain(&err, &page.export_query);
             page.notice = Some(notice);
             with_status(page, status)
         }

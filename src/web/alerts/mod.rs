@@ -8,6 +8,7 @@ pub mod list;
 pub(crate) use list::legacy_providers;
 mod manage_form;
 pub mod notice;
+pub mod refused_filter;
 pub mod update;
 
 use crate::alerts::api::AlertsApi;

@@ -74,7 +74,7 @@ async fn bad_since_unreachable_hosts_and_multi_tenant_authorities_are_clear_erro
         stderr(&output)
     );
 
-    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_graphsec"))
+    let output = crate::helpers::graphsec_command()
         .args(["incidents", "--out", out.to_str().unwrap()])
         .current_dir(cli.dir.path())
         .env(

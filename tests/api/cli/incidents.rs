@@ -1,9 +1,10 @@
 //! Incident exports from both APIs: the cutoff, paging, throttling and new files per run.
 
-use std::collections::BTreeSet;
 use std::time::Duration;
 
 use graphsec_sandbox::Fault;
+
+use crate::helpers::wait_after_429;
 
 use super::{Cli, assert_success, ids_updated_since, read_export, stderr, stdout};
 
@@ -36,13 +37,14 @@ async fn graph_incidents_export_holds_exactly_those_updated_since_the_cutoff_acr
     let export = read_export(&files[0]);
     let all = cli.all_graph_incidents().await;
     let expected = ids_updated_since(&all, export["since"].as_str().unwrap());
-    let got: BTreeSet<String> = export["value"]
+    let mut got: Vec<String> = export["value"]
         .as_array()
         .unwrap()
         .iter()
         .map(|i| i["id"].as_str().unwrap().to_string())
         .collect();
-    assert_eq!(got, expected);
+    got.sort();
+    assert_eq!(got, expected, "every incident once");
     assert!(expected.len() > 2, "more than one page of incidents");
     assert!(
         expected.len() < all.len(),
@@ -91,7 +93,7 @@ async fn defender_incidents_export_holds_exactly_those_updated_since_the_cutoff_
     let all = cli.all_graph_incidents().await;
     let export = read_export(&cli.exports()[0]);
     let expected = ids_updated_since(&all, export["since"].as_str().unwrap());
-    let got: BTreeSet<String> = export["value"]
+    let mut got: Vec<String> = export["value"]
         .as_array()
         .unwrap()
         .iter()
@@ -102,7 +104,8 @@ async fn defender_incidents_export_holds_exactly_those_updated_since_the_cutoff_
                 .to_string()
         })
         .collect();
-    assert_eq!(got, expected);
+    got.sort();
+    assert_eq!(got, expected, "every incident once");
     assert!(expected.len() > 3, "more than one page of incidents");
     let incident = &export["value"][0];
     assert!(incident["lastUpdateTime"].is_string());
@@ -161,6 +164,13 @@ async fn a_defender_429_is_waited_out() {
         "{}",
         stderr(&output)
     );
+    // Measured at the sandbox: the retry came no sooner than the Retry-After it was given.
+    let (waited, retry_after) = wait_after_429(&cli.sandbox, "/api/incidents");
+    assert!(retry_after > 0.0, "Retry-After {retry_after}");
+    assert!(
+        waited.as_secs_f64() >= retry_after,
+        "retried after {waited:?}, told to wait {retry_after} s"
+    );
     let all = cli.all_graph_incidents().await;
     assert_eq!(read_export(&cli.exports()[0])["count"], all.len());
 }
@@ -183,6 +193,12 @@ async fn a_graph_429_is_waited_out() {
         stderr(&output).contains("waiting 0.5 s"),
         "{}",
         stderr(&output)
+    );
+    let (waited, retry_after) = wait_after_429(&cli.sandbox, "/v1.0/security/incidents");
+    assert_eq!(retry_after, 0.5);
+    assert!(
+        waited.as_secs_f64() >= 0.5,
+        "retried after {waited:?}, told to wait 0.5 s"
     );
     assert_eq!(cli.exports().len(), 1);
 }

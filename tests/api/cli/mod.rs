@@ -4,7 +4,6 @@ mod errors;
 mod incidents;
 mod token;
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -40,7 +39,7 @@ impl Cli {
 
     /// Runs graphsec with `args`, configured for tenant `tenant` with `secret`.
     pub async fn run_as(&self, tenant: &str, secret: &str, args: &[&str]) -> Output {
-        tokio::process::Command::new(env!("CARGO_BIN_EXE_graphsec"))
+        crate::helpers::graphsec_command()
             .args(args)
             .current_dir(self.dir.path())
             .env_remove("GRAPHSEC_CONFIG")
@@ -118,12 +117,16 @@ pub fn read_export(path: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
 
-/// Ids of Graph incidents last updated at or after `since` (RFC 3339 strings in UTC compare as text).
-pub fn ids_updated_since(all: &[Value], since: &str) -> BTreeSet<String> {
-    all.iter()
+/// Ids of Graph incidents last updated at or after `since` (RFC 3339 strings in UTC compare as
+/// text), sorted; a list, so an export that repeats an incident does not match it.
+pub fn ids_updated_since(all: &[Value], since: &str) -> Vec<String> {
+    let mut ids: Vec<String> = all
+        .iter()
         .filter(|i| i["lastUpdateDateTime"].as_str().unwrap() >= since)
         .map(|i| i["id"].as_str().unwrap().to_string())
-        .collect()
+        .collect();
+    ids.sort();
+    ids
 }
 
 pub fn assert_success(output: &Output) {

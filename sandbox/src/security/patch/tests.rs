@@ -160,3 +160,48 @@ fn a_dismissed_legacy_alert_is_resolved() {
     assert_eq!(a.status, AlertStatus::Resolved);
     assert_eq!(render::alert_legacy(&a)["status"], "resolved");
 }
+
+#[test]
+fn field_names_are_case_sensitive_and_unknown_ones_are_refused_as_graph_does() {
+    let mut a = alert(0);
+    let before = a.clone();
+    for field in [
+        "Status",
+        "AssignedTo",
+        "assigned_to",
+        "CLASSIFICATION",
+        "owner",
+    ] {
+        let failure = apply_v2(&mut a, &json!({ field: "x" }), NOW).unwrap_err();
+        assert_eq!(failure.code, "BadRequest");
+        assert_eq!(
+            failure.message,
+            format!(
+                "The property '{field}' does not exist on type 'microsoft.graph.security.alert'. \
+                 Make sure to only use property names that are defined by the type or mark the \
+                 type as open type."
+            )
+        );
+        assert_eq!(a, before, "{field}");
+    }
+    let failure = apply_v2(&mut a, &json!({"title": "x"}), NOW).unwrap_err();
+    assert_eq!(
+        failure.message,
+        "Property 'title' is read-only and cannot be updated."
+    );
+    let mut legacy = alert(4);
+    let before = legacy.clone();
+    let vendor = json!({"provider": "IPC", "vendor": "Microsoft"});
+    for field in ["Status", "Feedback", "assigned_to"] {
+        let body = json!({"vendorInformation": vendor, field: "x"});
+        let failure = apply_legacy(&mut legacy, &body, "x", NOW).unwrap_err();
+        assert!(
+            failure.message.contains(&format!(
+                "'{field}' does not exist on type 'microsoft.graph.alert'"
+            )),
+            "{}",
+            failure.message
+        );
+        assert_eq!(legacy, before);
+    }
+}
