@@ -5,7 +5,6 @@ use secrecy::SecretString;
 use serde_json::Value;
 use url::Url;
 
-use super::detail::AlertDetail;
 use super::query::{AlertQuery, QueryError, ValidQuery};
 use super::row::{AlertRow, Shape};
 use super::update::ValidUpdate;
@@ -13,9 +12,9 @@ use crate::config::AlertsApiKind;
 use crate::graph::{GraphClient, GraphError, GraphErrorKind, Page, alerts_legacy, alerts_v2};
 
 /// A REST call the app made, shown to the user.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct RestCall {
-    pub method: &'static str,
+    pub method: String,
     pub url: String,
     /// Pretty-printed JSON body, empty for none.
     pub body: String,
@@ -24,7 +23,7 @@ pub struct RestCall {
 impl RestCall {
     fn new(method: &'static str, url: &Url, body: Option<&Value>) -> Self {
         Self {
-            method,
+            method: method.to_string(),
             url: url.to_string(),
             body: body
                 .map(|b| serde_json::to_string_pretty(b).unwrap_or_default())
@@ -41,11 +40,11 @@ pub struct AlertsPage {
     pub next_link: Option<String>,
 }
 
-/// The original and updated alert, and the calls that changed it.
-#[derive(Debug, Clone)]
+/// The original and updated alert (Graph's JSON), and the calls that changed it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct UpdateOutcome {
-    pub original: AlertDetail,
-    pub updated: AlertDetail,
+    pub original: Value,
+    pub updated: Value,
     pub calls: Vec<RestCall>,
 }
 
@@ -126,13 +125,17 @@ impl AlertsApi {
     ) -> Result<AlertsPage, GraphError> {
         let page: Page<Value> = self.graph.get_json(token, url).await?;
         let shape = self.shape();
+        let mut alerts = page.value;
+        if self.kind == AlertsApiKind::Legacy {
+            // The legacy API applies `$top` per provider and answers provider by provider.
+            newest_first(&mut alerts);
+        }
         Ok(AlertsPage {
-            rows: page
-                .value
+            rows: alerts
                 .iter()
                 .map(|a| AlertRow::from_json(shape, a))
                 .collect(),
-            alerts: page.value,
+            alerts,
             next_link: page.next_link,
         })
     }
@@ -184,7 +187,7 @@ impl AlertsApi {
                 let body = update.legacy_patch_body(original);
                 let url = alerts_legacy::alert_url(&self.graph, id);
                 let mut call = RestCall::new("PATCH", &url, Some(&body));
-                call.method = "PATCH (Prefer: return=representation)";
+                call.method = "PATCH (Prefer: return=representation)".to_string();
                 calls.push(call);
                 match alerts_legacy::patch(&self.graph, token, id, &body).await? {
                     Some(alert) => alert,
@@ -192,10 +195,9 @@ impl AlertsApi {
                 }
             }
         };
-        let shape = self.shape();
         Ok(UpdateOutcome {
-            original: AlertDetail::from_json(shape, original),
-            updated: AlertDetail::from_json(shape, &updated),
+            original: original.clone(),
+            updated,
             calls,
         })
     }
@@ -214,5 +216,36 @@ impl AlertsApi {
         providers.sort();
         providers.dedup();
         Ok(providers)
+    }
+}
+
+/// Sorts alerts by `createdDateTime`, newest first; alerts without a readable time go last.
+fn newest_first(alerts: &mut [Value]) {
+    let created = |alert: &Value| {
+        alert
+            .get("createdDateTime")
+            .and_then(Value::as_str)
+            .and_then(|t| {
+                time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
+            })
+    };
+    alerts.sort_by_key(|a| std::cmp::Reverse(created(a)));
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn newest_first_orders_by_created_time_across_providers() {
+        let mut alerts = vec![
+            json!({"id": "ipc-old", "createdDateTime": "2026-11-20T08:00:00Z"}),
+            json!({"id": "ipc-new", "createdDateTime": "2026-11-24T08:00:00.1234567Z"}),
+            json!({"id": "mcas-mid", "createdDateTime": "2026-11-22T08:00:00+01:00"}),
+            json!({"id": "no-time"}),
+        ];
+        super::newest_first(&mut alerts);
+        let ids: Vec<&str> = alerts.iter().map(|a| a["id"].as_str().unwrap()).collect();
+        assert_eq!(ids, ["ipc-new", "mcas-mid", "ipc-old", "no-time"]);
     }
 }

@@ -7,6 +7,8 @@ pub mod detail;
 pub mod email;
 pub mod filter;
 pub mod id;
+pub mod labels;
 pub mod query;
 pub mod row;
 pub mod update;
+pub mod verdict;

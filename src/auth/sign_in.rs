@@ -69,6 +69,28 @@ pub async fn start(
     Ok(url)
 }
 
+/// A sign-in the user cancelled on the authorize page (`access_denied` answering a sign-in this
+/// browser started): forgets it and returns the page it was to return to, for "Try again".
+/// Any other answer is left for [`complete`].
+pub async fn cancelled(
+    session: &Session,
+    query: &CallbackQuery,
+) -> Result<Option<String>, AppError> {
+    if query.error.as_deref() != Some("access_denied") {
+        return Ok(None);
+    }
+    let pending: Option<PendingSignIn> = session.get(PENDING_SIGN_IN).await?;
+    match (pending, &query.state) {
+        (Some(pending), Some(got))
+            if bool::from(pending.state.as_bytes().ct_eq(got.as_bytes())) =>
+        {
+            session.remove::<PendingSignIn>(PENDING_SIGN_IN).await?;
+            Ok(Some(pending.return_to))
+        }
+        _ => Ok(None),
+    }
+}
+
 /// Completes a sign-in from the redirect URI's answer: state and nonce must be this browser's,
 /// the code is exchanged with the PKCE verifier, and the session id rotates.
 pub async fn complete(

@@ -7,7 +7,7 @@ use axum::extract::State;
 use crate::auth::User;
 use crate::state::AppState;
 use crate::web::layout::Layout;
-use crate::web::secure_score::{ScoreSummary, home_summary};
+use crate::web::secure_score::{HomeScore, home_summary};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "home.html")]
@@ -15,12 +15,12 @@ pub struct HomePage {
     layout: Layout,
     user: Option<User>,
     alerts_api: &'static str,
-    secure_score: Option<ScoreSummary>,
+    secure_score: Option<HomeScore>,
 }
 
 pub async fn show(State(state): State<AppState>, user: Option<User>, layout: Layout) -> HomePage {
     let secure_score = match &user {
-        Some(user) => home_summary(&state, user).await,
+        Some(user) => Some(home_summary(&state, user).await),
         None => None,
     };
     HomePage {

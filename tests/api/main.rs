@@ -3,6 +3,7 @@
 mod alerts;
 mod alerts_errors;
 mod alerts_export;
+mod alerts_forms;
 mod alerts_graph_errors;
 mod alerts_incidents;
 mod alerts_support;
@@ -13,6 +14,7 @@ mod bad_input;
 mod cli;
 mod contract;
 mod contract_filters;
+mod flows;
 #[allow(dead_code)] // helpers serve every feature module; not each uses all of them
 mod helpers;
 mod layout;

@@ -31,12 +31,12 @@ async fn update_shows_original_and_updated(api: AlertsApiKind) {
                 .choose("#update_classification", "true_positive")
                 .await;
             session.choose("#update_determination", "malware").await;
-            ("new", "inProgress")
+            ("New", "In progress")
         }
         AlertsApiKind::Legacy => {
             session.choose("#update_status", "resolved").await;
             session.choose("#feedback", "benign_positive").await;
-            ("newAlert", "resolved")
+            ("New", "Resolved")
         }
     };
     session.fill("#comment", "Checked from the browser").await;

@@ -5,6 +5,7 @@ use crate::alerts::filter::{
     Severity,
 };
 use crate::alerts::query::TOP_CHOICES;
+use crate::alerts::verdict::determinations_for;
 
 /// One `<option>`.
 #[derive(Debug, Clone)]
@@ -59,7 +60,7 @@ macro_rules! enum_choices {
     ($name:ident, $ty:ty) => {
         pub fn $name(current: Option<&str>) -> Vec<Choice> {
             with_any(
-                <$ty>::ALL.iter().map(|v| (v.form_value(), v.as_str())),
+                <$ty>::ALL.iter().map(|v| (v.form_value(), v.label())),
                 current,
             )
         }
@@ -73,6 +74,30 @@ enum_choices!(service_sources, ServiceSource);
 enum_choices!(classifications, Classification);
 enum_choices!(determinations, Determination);
 enum_choices!(feedbacks, LegacyFeedback);
+
+/// The determination options grouped by the classification each goes with (Graph's documented
+/// pairs), with `current` selected; "Other" appears in every group it belongs to.
+pub fn determination_groups(current: Option<&str>) -> Vec<(&'static str, Vec<Choice>)> {
+    let current = current.map(normalize).unwrap_or_default();
+    let option = |d: Determination| Choice {
+        selected: !current.is_empty() && normalize(&d.form_value()) == current,
+        value: d.form_value(),
+        label: d.label().to_string(),
+    };
+    let mut groups: Vec<(&'static str, Vec<Choice>)> = [
+        Classification::TruePositive,
+        Classification::InformationalExpectedActivity,
+        Classification::FalsePositive,
+    ]
+    .into_iter()
+    .map(|c| {
+        let options = determinations_for(c).iter().copied().map(option).collect();
+        (c.label(), options)
+    })
+    .collect();
+    groups.push(("Not yet known", vec![option(Determination::Unknown)]));
+    groups
+}
 
 /// Text values (providers, categories) as options, keeping an unlisted current value.
 pub fn texts(values: &[String], current: Option<&str>) -> Vec<Choice> {

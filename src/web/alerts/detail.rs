@@ -22,6 +22,24 @@ pub struct AlertPage {
     /// This alert's path in the app, percent-encoded.
     pub self_path: String,
     pub manage: ManageForm,
+    /// The email form's recipients as typed, and why they were refused.
+    pub email_recipients: String,
+    pub email_problem: Option<String>,
+}
+
+impl AlertPage {
+    /// The page for `alert` (Graph's JSON), with empty forms.
+    pub fn new(api: &AlertsApi, layout: Layout, alert: &serde_json::Value) -> Self {
+        let detail = AlertDetail::from_json(api.shape(), alert);
+        Self {
+            layout: layout.active("alerts"),
+            self_path: alert_path(&detail.row.id),
+            manage: ManageForm::new(api.is_legacy(), &detail.row.id),
+            alert: detail,
+            email_recipients: String::new(),
+            email_problem: None,
+        }
+    }
 }
 
 pub async fn show(
@@ -32,12 +50,7 @@ pub async fn show(
 ) -> Result<AlertPage, AppError> {
     let id = validate_alert_id(&id).map_err(AppError::BadRequest)?;
     let alert = load(&api, &user, &id).await?;
-    Ok(AlertPage {
-        layout: layout.active("alerts"),
-        self_path: alert_path(&id),
-        manage: ManageForm::new(api.is_legacy(), &id),
-        alert: AlertDetail::from_json(api.shape(), &alert),
-    })
+    Ok(AlertPage::new(&api, layout, &alert))
 }
 
 /// Fetches an alert; an unknown id is a 404 page.

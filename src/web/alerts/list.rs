@@ -109,7 +109,15 @@ pub async fn show(
     let url = match params.next.as_deref().filter(|n| !n.is_empty()) {
         None => api.first_page_url(&valid, None),
         Some(link) => match api.next_page_url(link) {
-            Ok(url) => url,
+            Ok(url) if same_filter(&url, &api.first_page_url(&valid, None)) => url,
+            Ok(_) => {
+                page.errors = vec![
+                    "This next-page link lists other alerts than the filters shown here ask for, \
+                     so it was not followed. Apply the filters again to start from their first page."
+                        .to_string(),
+                ];
+                return with_status(page, axum::http::StatusCode::BAD_REQUEST);
+            }
             Err(message) => {
                 page.errors = vec![message];
                 return with_status(page, axum::http::StatusCode::BAD_REQUEST);
@@ -187,6 +195,16 @@ fn filter_form(query: &AlertQuery, top: u32, legacy: bool, providers: &[String])
         fqdn: query.fqdn.clone().unwrap_or_default(),
         upn: query.upn.clone().unwrap_or_default(),
     }
+}
+
+/// Whether two Graph URLs carry the same `$filter` (none counts as the same as none).
+fn same_filter(a: &Url, b: &Url) -> bool {
+    let filter = |url: &Url| {
+        url.query_pairs()
+            .find(|(k, _)| k == "$filter")
+            .map(|(_, v)| v.into_owned())
+    };
+    filter(a) == filter(b)
 }
 
 /// The URL with its query decoded, as a person would write it.
