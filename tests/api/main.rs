@@ -6,6 +6,7 @@ mod alerts_export;
 mod alerts_forms;
 mod alerts_graph_errors;
 mod alerts_incidents;
+mod alerts_list_view;
 mod alerts_support;
 mod alerts_update;
 mod alerts_views;

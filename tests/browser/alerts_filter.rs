@@ -96,6 +96,7 @@ fn legacy_cases() -> Vec<Case> {
 async fn filter_by(session: &Session, case: &Case) -> BTreeSet<String> {
     session.goto("/alerts").await;
     session.choose("#top", "20").await;
+    session.click("#filters-toggle").await;
     let field = format!("#{}", case.field);
     match case.set {
         Set::Choose(value) => session.choose(&field, value).await,
@@ -173,6 +174,7 @@ async fn a_filter_nothing_matches_says_so() {
     let session = browser::start(AlertsApiKind::V2).await;
     session.sign_in(MEGAN).await;
     session.goto("/alerts").await;
+    session.click("#filters-toggle").await;
     session.fill("#fqdn", "no-such-host.contoso.example").await;
     session
         .click_and_wait("#filter-form button[type=submit]")

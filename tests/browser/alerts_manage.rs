@@ -97,8 +97,21 @@ async fn an_unknown_alert_id_in_the_manage_form_gets_a_readable_error() {
     session
         .click_and_wait("#manage-form button[type=submit]")
         .await;
-    let message = session.text("#error-message").await;
+    // Back on the form, the id kept and the reason beside it.
+    let message = session.text("#alert_id ~ .invalid-feedback").await;
     assert!(message.to_lowercase().contains("no alert"), "{message}");
+    assert_eq!(
+        session
+            .client
+            .find(fantoccini::Locator::Css("#alert_id"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("no-such-alert")
+    );
     session.assert_clean_error_page(404).await;
     session.close().await;
 }

@@ -12,9 +12,9 @@ use super::filter::{
 };
 
 /// The page sizes the form offers.
-pub const TOP_CHOICES: [u32; 4] = [1, 5, 10, 20];
-/// The page size when none is given.
-pub const DEFAULT_TOP: u32 = 5;
+pub const TOP_CHOICES: [u32; 6] = [1, 5, 10, 20, 50, 100];
+/// The page size when none is given (and none is remembered for the session).
+pub const DEFAULT_TOP: u32 = 20;
 /// The longest free-text filter value accepted (FQDN, UPN, provider, category).
 pub const MAX_TEXT_LEN: usize = 256;
 
@@ -162,7 +162,7 @@ impl AlertQuery {
             _ => {
                 check
                     .messages
-                    .push("Top must be one of 1, 5, 10 or 20.".to_string());
+                    .push("Show must be one of 1, 5, 10, 20, 50 or 100.".to_string());
                 DEFAULT_TOP
             }
         }
@@ -188,6 +188,11 @@ impl AlertQuery {
 
     /// Whether any filter field (not counting `top`) is set.
     pub fn has_filters(&self) -> bool {
+        self.filter_count() > 0
+    }
+
+    /// How many filter fields (not counting `top`) are set.
+    pub fn filter_count(&self) -> usize {
         [
             &self.provider,
             &self.service_source,
@@ -200,8 +205,9 @@ impl AlertQuery {
             &self.upn,
         ]
         .into_iter()
-        .any(|v| present(v).is_some())
-            || self.assigned_to_me()
+        .filter(|v| present(v).is_some())
+        .count()
+            + usize::from(self.assigned_to_me())
     }
 }
 

@@ -19,6 +19,8 @@ use crate::auth::User;
 use crate::web::layout::Layout;
 
 const PROVIDERS_KEY: &str = "alerts.legacy_providers";
+/// The page size the user chose last, kept for the session.
+const TOP_KEY: &str = "alerts.top";
 const EXPLORER: &str = "https://developer.microsoft.com/en-us/graph/graph-explorer";
 
 #[derive(Debug, Default, Deserialize)]
@@ -62,6 +64,10 @@ pub struct AlertsPage {
     pub next_href: Option<String>,
     pub export_query: String,
     pub manage: ManageForm,
+    /// Whether the filter panel starts open (filters set, or the form was refused).
+    pub filters_open: bool,
+    /// How many filters are set, for the panel's summary.
+    pub filter_count: usize,
 }
 
 pub async fn show(
@@ -77,8 +83,16 @@ pub async fn show(
     } else {
         Vec::new()
     };
-    let query = &params.query;
+    let mut query = params.query.clone();
+    let chosen_top = query.top.as_deref().is_some_and(|t| !t.trim().is_empty());
+    if !chosen_top && let Ok(Some(top)) = session.get::<u32>(TOP_KEY).await {
+        query.top = Some(top.to_string());
+    }
+    let query = &query;
     let validated = api.validate(query, &user.upn);
+    if chosen_top && let Ok(valid) = &validated {
+        remember_top(&session, valid.top).await;
+    }
     let top = validated.as_ref().map_or(DEFAULT_TOP, |v| v.top);
     let mut page = AlertsPage {
         layout: layout.active("alerts"),
@@ -98,6 +112,8 @@ pub async fn show(
         next_href: None,
         export_query: serde_urlencoded::to_string(query).unwrap_or_default(),
         manage: ManageForm::new(legacy, ""),
+        filters_open: query.has_filters() || validated.is_err(),
+        filter_count: query.filter_count(),
     };
     let valid = match validated {
         Ok(valid) => valid,
@@ -143,6 +159,15 @@ pub async fn show(
             page.notice = Some(notice);
             with_status(page, status)
         }
+    }
+}
+
+async fn remember_top(session: &Session, top: u32) {
+    if session.get::<u32>(TOP_KEY).await.ok().flatten() == Some(top) {
+        return;
+    }
+    if let Err(err) = session.insert(TOP_KEY, top).await {
+        tracing::warn!(error = %err, "could not remember the page size");
     }
 }
 
