@@ -38,6 +38,19 @@ pub struct AlertsPage {
     pub alerts: Vec<Value>,
     pub rows: Vec<AlertRow>,
     pub next_link: Option<String>,
+    /// `@odata.count`: how many alerts match, when asked with `$count=true`.
+    pub count: Option<u64>,
+}
+
+/// A collection page as Graph sends it, with its count when asked for.
+#[derive(Debug, serde::Deserialize)]
+struct CountedPage {
+    #[serde(default)]
+    value: Vec<Value>,
+    #[serde(rename = "@odata.nextLink", default)]
+    next_link: Option<String>,
+    #[serde(rename = "@odata.count", default)]
+    count: Option<u64>,
 }
 
 /// The original and updated alert (Graph's JSON), and the calls that changed it.
@@ -96,12 +109,29 @@ impl AlertsApi {
 
     /// The first page's URL for a validated query, with `top` overridden when given.
     pub fn first_page_url(&self, query: &ValidQuery, top: Option<u32>) -> Url {
-        let filter = query.filter.to_odata();
+        let filter = query.odata_filter();
         let top = top.unwrap_or(query.top);
         match self.kind {
             AlertsApiKind::V2 => alerts_v2::list_url(&self.graph, top, filter.as_deref()),
             AlertsApiKind::Legacy => alerts_legacy::list_url(&self.graph, top, filter.as_deref()),
         }
+    }
+
+    /// A page of the list: `$count=true` for "1–20 of N", and on alerts_v2 `$skip` to reach any
+    /// page (the legacy API's `$skip` counts per provider, so it pages by next links only).
+    pub fn page_url(&self, query: &ValidQuery, skip: u32) -> Url {
+        let mut url = self.first_page_url(query, None);
+        url.query_pairs_mut().append_pair("$count", "true");
+        if skip > 0 && self.kind == AlertsApiKind::V2 {
+            url.query_pairs_mut()
+                .append_pair("$skip", &skip.to_string());
+        }
+        url
+    }
+
+    /// Whether any page can be asked for directly (`$skip` across the whole collection).
+    pub fn pages_by_number(&self) -> bool {
+        self.kind == AlertsApiKind::V2
     }
 
     /// A next-page link, accepted only on the configured Graph host and this API's collection.
@@ -123,7 +153,7 @@ impl AlertsApi {
         token: &SecretString,
         url: Url,
     ) -> Result<AlertsPage, GraphError> {
-        let page: Page<Value> = self.graph.get_json(token, url).await?;
+        let page: CountedPage = self.graph.get_json(token, url).await?;
         let shape = self.shape();
         let mut alerts = page.value;
         if self.kind == AlertsApiKind::Legacy {
@@ -137,6 +167,7 @@ impl AlertsApi {
                 .collect(),
             alerts,
             next_link: page.next_link,
+            count: page.count,
         })
     }
 

@@ -22,6 +22,8 @@ pub struct AlertRow {
     pub source: String,
     pub assigned_to: String,
     pub created: String,
+    /// `lastUpdateDateTime` (v2) or `lastModifiedDateTime` (legacy); not exported.
+    pub updated: String,
 }
 
 /// The CSV header matching [`AlertRow::cells`].
@@ -47,9 +49,15 @@ pub(crate) fn text(value: &Value, pointer: &str) -> String {
 
 impl AlertRow {
     pub fn from_json(shape: Shape, alert: &Value) -> Self {
-        let source = match shape {
-            Shape::V2 => text(alert, "/serviceSource"),
-            Shape::Legacy => text(alert, "/vendorInformation/provider"),
+        let (source, updated) = match shape {
+            Shape::V2 => (
+                text(alert, "/serviceSource"),
+                text(alert, "/lastUpdateDateTime"),
+            ),
+            Shape::Legacy => (
+                text(alert, "/vendorInformation/provider"),
+                text(alert, "/lastModifiedDateTime"),
+            ),
         };
         Self {
             id: text(alert, "/id"),
@@ -60,6 +68,7 @@ impl AlertRow {
             source,
             assigned_to: text(alert, "/assignedTo"),
             created: text(alert, "/createdDateTime"),
+            updated,
         }
     }
 

@@ -87,6 +87,13 @@ pub struct IncidentPage {
     pub json: String,
 }
 
+impl IncidentPage {
+    /// The incident's alerts are not sortable: the shared alert table shows plain headers.
+    pub fn sort_link(&self, _key: &str) -> Option<&crate::web::alerts::list::SortLink> {
+        None
+    }
+}
+
 pub async fn list(
     State(state): State<AppState>,
     user: User,

@@ -136,7 +136,7 @@ async fn the_page_shows_the_rest_query_and_a_graph_explorer_link() {
     assert!(query.starts_with("GET http://127.0.0.1:"), "{query}");
     assert!(
         query.ends_with(
-            "/v1.0/security/alerts_v2?$top=10&$filter=status eq 'new' and severity eq 'high'"
+            "/v1.0/security/alerts_v2?$top=10&$filter=status eq 'new' and severity eq 'high'&$count=true"
         ),
         "{query}"
     );

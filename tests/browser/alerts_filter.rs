@@ -14,6 +14,8 @@ use crate::sandbox_data;
 /// How a case sets its field on the form.
 enum Set {
     Choose(&'static str),
+    /// Ticks the box with this value in a group of checkboxes.
+    Check(&'static str),
     Fill(&'static str),
     Tick,
 }
@@ -28,12 +30,12 @@ fn common_cases(new_status: &'static str) -> Vec<Case> {
     vec![
         Case {
             field: "status",
-            set: Set::Choose(new_status),
+            set: Set::Check(new_status),
             keep: |a| a.status == AlertStatus::New,
         },
         Case {
             field: "severity",
-            set: Set::Choose("high"),
+            set: Set::Check("high"),
             keep: |a| a.severity == AlertSeverity::High,
         },
         Case {
@@ -100,6 +102,7 @@ async fn filter_by(session: &Session, case: &Case) -> BTreeSet<String> {
     let field = format!("#{}", case.field);
     match case.set {
         Set::Choose(value) => session.choose(&field, value).await,
+        Set::Check(value) => session.click(&format!("{field}-{value}")).await,
         Set::Fill(text) => session.fill(&field, text).await,
         Set::Tick => session.click(&field).await,
     }
@@ -130,9 +133,12 @@ async fn filter_each_field_and_open_one(api: AlertsApiKind, cases: Vec<Case>) {
         let got = filter_by(&session, case).await;
         assert_eq!(got, want, "{api:?} filtered by {}", case.field);
         // The form keeps what was asked, so the view can be refined.
-        let control = session.element(&format!("#{}", case.field)).await;
+        let control = match case.set {
+            Set::Check(value) => session.element(&format!("#{}-{value}", case.field)).await,
+            _ => session.element(&format!("#{}", case.field)).await,
+        };
         let kept = match case.set {
-            Set::Tick => control.is_selected().await.unwrap(),
+            Set::Tick | Set::Check(_) => control.is_selected().await.unwrap(),
             _ => control
                 .prop("value")
                 .await

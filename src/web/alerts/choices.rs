@@ -67,6 +67,41 @@ macro_rules! enum_choices {
     };
 }
 
+/// Every value of an enumeration, those in `current` (form or API spelling) selected; no "Any":
+/// none selected means any.
+pub fn many<'a>(
+    values: impl IntoIterator<Item = (String, &'a str)>,
+    current: &[String],
+) -> Vec<Choice> {
+    let current: Vec<String> = current.iter().map(|c| normalize(c)).collect();
+    values
+        .into_iter()
+        .map(|(value, label)| Choice {
+            selected: current.contains(&normalize(&value)),
+            value,
+            label: label.to_string(),
+        })
+        .collect()
+}
+
+macro_rules! enum_many {
+    ($name:ident, $ty:ty) => {
+        pub fn $name(current: &[String]) -> Vec<Choice> {
+            many(
+                <$ty>::ALL.iter().map(|v| (v.form_value(), v.label())),
+                current,
+            )
+        }
+    };
+}
+
+enum_many!(v2_statuses_many, AlertStatus);
+enum_many!(legacy_statuses_many, LegacyStatus);
+enum_many!(severities_many, Severity);
+enum_many!(service_sources_many, ServiceSource);
+enum_many!(classifications_many, Classification);
+enum_many!(determinations_many, Determination);
+
 enum_choices!(v2_statuses, AlertStatus);
 enum_choices!(legacy_statuses, LegacyStatus);
 enum_choices!(severities, Severity);

@@ -4,16 +4,18 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 use tower_sessions::Session;
 use url::Url;
 
 use super::choices::{self, Choice, LEGACY_CATEGORIES};
 use super::manage_form::ManageForm;
 use super::notice::{Notice, explain};
+use super::paging::{self, MAX_PAGE, Paging};
 use super::permission;
+use super::sort::{Sort, SortKey};
 use crate::alerts::api::AlertsApi;
-use crate::alerts::query::{AlertQuery, DEFAULT_TOP};
+use crate::alerts::query::range::RELATIVE;
+use crate::alerts::query::{AlertQuery, DEFAULT_TOP, MULTI_VALUE_FIELDS};
 use crate::alerts::row::AlertRow;
 use crate::auth::User;
 use crate::web::layout::Layout;
@@ -23,13 +25,35 @@ const PROVIDERS_KEY: &str = "alerts.legacy_providers";
 const TOP_KEY: &str = "alerts.top";
 const EXPLORER: &str = "https://developer.microsoft.com/en-us/graph/graph-explorer";
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+/// The list's query string: the view's filters, and how to page and sort it.
+#[derive(Debug, Default)]
 pub struct ListParams {
-    #[serde(flatten)]
     pub query: AlertQuery,
-    /// An `@odata.nextLink` to load instead of the first page.
+    /// An `@odata.nextLink` to load instead of the first page (the legacy API pages this way).
     pub next: Option<String>,
+    /// The page number (alerts_v2, by `$skip`).
+    pub page: Option<String>,
+    /// How to sort the shown page, e.g. `-severity`.
+    pub sort: Option<String>,
+}
+
+impl ListParams {
+    pub fn from_pairs(pairs: &[(String, String)]) -> Self {
+        let last = |key: &str| {
+            pairs
+                .iter()
+                .rev()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        Self {
+            query: AlertQuery::from_pairs(pairs),
+            next: last("next"),
+            page: last("page"),
+            sort: last("sort"),
+        }
+    }
 }
 
 /// The filter form's options, with the current values selected.
@@ -42,9 +66,21 @@ pub struct FilterForm {
     pub service_sources: Vec<Choice>,
     pub classifications: Vec<Choice>,
     pub determinations: Vec<Choice>,
+    pub created_ranges: Vec<Choice>,
+    pub created_from: String,
+    pub created_to: String,
     pub assigned_to_me: bool,
     pub fqdn: String,
     pub upn: String,
+}
+
+/// A column header that sorts the shown page.
+pub struct SortLink {
+    /// The `data-sort` value.
+    pub key: &'static str,
+    pub href: String,
+    /// "ascending" / "descending" for `aria-sort` when the page is sorted by this column.
+    pub aria: &'static str,
 }
 
 #[derive(Template, WebTemplate)]
@@ -61,13 +97,26 @@ pub struct AlertsPage {
     pub rows: Vec<AlertRow>,
     pub rest_query: String,
     pub explorer_url: String,
-    pub next_href: Option<String>,
+    pub paging: Paging,
     pub export_query: String,
     pub manage: ManageForm,
     /// Whether the filter panel starts open (filters set, or the form was refused).
     pub filters_open: bool,
     /// How many filters are set, for the panel's summary.
     pub filter_count: usize,
+    /// Header links, by column: severity, status, created, updated.
+    pub sorts: Vec<SortLink>,
+    /// "severity, most severe first" when the page is sorted.
+    pub sorted_by: Option<String>,
+    /// The subscription form with this view's filters filled in.
+    pub subscribe_href: String,
+}
+
+impl AlertsPage {
+    /// The header link for a column (`severity`, `status`, `created`, `updated`).
+    pub fn sort_link(&self, key: &str) -> Option<&SortLink> {
+        self.sorts.iter().find(|s| s.key == key)
+    }
 }
 
 pub async fn show(
@@ -75,8 +124,9 @@ pub async fn show(
     user: User,
     layout: Layout,
     session: Session,
-    Query(params): Query<ListParams>,
+    Query(pairs): Query<Vec<(String, String)>>,
 ) -> Response {
+    let params = ListParams::from_pairs(&pairs);
     let legacy = api.is_legacy();
     let providers = if legacy {
         legacy_providers(&api, &user, &session).await
@@ -94,6 +144,23 @@ pub async fn show(
         remember_top(&session, valid.top).await;
     }
     let top = validated.as_ref().map_or(DEFAULT_TOP, |v| v.top);
+    let mut errors = Vec::new();
+    let sort = match params.sort.as_deref().map(Sort::parse).transpose() {
+        Ok(sort) => sort,
+        Err(message) => {
+            errors.push(message);
+            None
+        }
+    };
+    let number = match params.page.as_deref().map(str::parse::<u32>) {
+        None => 1,
+        Some(Ok(n)) if (1..=MAX_PAGE).contains(&n) => n,
+        Some(_) => {
+            errors.push(format!("The page must be a number from 1 to {MAX_PAGE}."));
+            1
+        }
+    };
+    let view = query.to_query_string();
     let mut page = AlertsPage {
         layout: layout.active("alerts"),
         legacy,
@@ -103,27 +170,32 @@ pub async fn show(
             "/security/alerts_v2"
         },
         form: filter_form(query, top, legacy, &providers),
-        errors: Vec::new(),
+        errors,
         notice: None,
         searched: false,
         rows: Vec::new(),
         rest_query: String::new(),
         explorer_url: String::new(),
-        next_href: None,
-        export_query: serde_urlencoded::to_string(query).unwrap_or_default(),
+        paging: Paging::default(),
+        export_query: view.clone(),
         manage: ManageForm::new(legacy, ""),
         filters_open: query.has_filters() || validated.is_err(),
         filter_count: query.filter_count(),
+        sorts: sort_links(&view, &params, sort),
+        sorted_by: sort.map(Sort::describe),
+        subscribe_href: subscribe_href(query),
     };
     let valid = match validated {
-        Ok(valid) => valid,
+        Ok(valid) if page.errors.is_empty() => valid,
+        Ok(_) => return with_status(page, axum::http::StatusCode::BAD_REQUEST),
         Err(err) => {
             page.errors = err.messages;
             return with_status(page, axum::http::StatusCode::BAD_REQUEST);
         }
     };
-    let url = match params.next.as_deref().filter(|n| !n.is_empty()) {
-        None => api.first_page_url(&valid, None),
+    let by_number = api.pages_by_number() && params.next.is_none();
+    let url = match params.next.as_deref() {
+        None => api.page_url(&valid, (number - 1) * valid.top),
         Some(link) => match api.next_page_url(link) {
             Ok(url) if same_filter(&url, &api.first_page_url(&valid, None)) => url,
             Ok(_) => {
@@ -146,11 +218,35 @@ pub async fn show(
     match api.fetch_page(user.access_token(), url).await {
         Ok(result) => {
             page.rows = result.rows;
-            page.next_href = result.next_link.map(|link| {
-                let mut pairs = url::form_urlencoded::Serializer::new(page.export_query.clone());
-                pairs.append_pair("next", &link);
-                format!("/alerts?{}", pairs.finish())
-            });
+            if let Some(sort) = sort {
+                sort.apply(&mut page.rows);
+            }
+            let sorted_view = with_sort(&view, sort);
+            page.paging = if by_number {
+                paging::numbered(
+                    &sorted_view,
+                    number,
+                    valid.top,
+                    page.rows.len(),
+                    result.count,
+                    result.next_link.is_some(),
+                )
+            } else {
+                Paging {
+                    summary: match result.count {
+                        Some(count) if !page.rows.is_empty() => {
+                            format!("{} shown of {count} matching alerts", page.rows.len())
+                        }
+                        _ => String::new(),
+                    },
+                    next_href: result.next_link.map(|link| {
+                        let mut pairs = url::form_urlencoded::Serializer::new(sorted_view.clone());
+                        pairs.append_pair("next", &link);
+                        format!("/alerts?{}", pairs.finish())
+                    }),
+                    ..Paging::default()
+                }
+            };
             page.into_response()
         }
         Err(err) => {
@@ -159,6 +255,61 @@ pub async fn show(
             page.notice = Some(notice);
             with_status(page, status)
         }
+    }
+}
+
+/// The view's pairs with the sort added.
+fn with_sort(view: &str, sort: Option<Sort>) -> String {
+    let mut out = url::form_urlencoded::Serializer::new(view.to_string());
+    if let Some(sort) = sort {
+        out.append_pair("sort", &sort.value());
+    }
+    out.finish()
+}
+
+/// Header links: the same view and page, sorted by that column (again: the other way).
+fn sort_links(view: &str, params: &ListParams, current: Option<Sort>) -> Vec<SortLink> {
+    SortKey::ALL
+        .into_iter()
+        .map(|key| {
+            let next = Sort::next_for(current, key);
+            let mut out = url::form_urlencoded::Serializer::new(view.to_string());
+            if let Some(next_link) = &params.next {
+                out.append_pair("next", next_link);
+            }
+            if let Some(page) = &params.page {
+                out.append_pair("page", page);
+            }
+            out.append_pair("sort", &next.value());
+            let aria = match current {
+                Some(sort) if sort.key == key && sort.reversed => "descending",
+                Some(sort) if sort.key == key => "ascending",
+                _ => "none",
+            };
+            SortLink {
+                key: key.name(),
+                href: format!("/alerts?{}", out.finish()),
+                aria,
+            }
+        })
+        .collect()
+}
+
+/// The subscription form with the filters a subscription can hold (one value each).
+fn subscribe_href(query: &AlertQuery) -> String {
+    let mut out = url::form_urlencoded::Serializer::new(String::new());
+    for (key, value) in query.to_pairs() {
+        let single = !MULTI_VALUE_FIELDS.contains(&key) || query.values(key).len() == 1;
+        let subscribable = !matches!(key, "top" | "created" | "created_from" | "created_to");
+        if single && subscribable {
+            out.append_pair(key, &value);
+        }
+    }
+    let pairs = out.finish();
+    if pairs.is_empty() {
+        "/subscriptions".to_string()
+    } else {
+        format!("/subscriptions?{pairs}")
     }
 }
 
@@ -203,33 +354,61 @@ pub(crate) async fn legacy_providers(
 
 fn filter_form(query: &AlertQuery, top: u32, legacy: bool, providers: &[String]) -> FilterForm {
     let categories: Vec<String> = LEGACY_CATEGORIES.iter().map(|c| c.to_string()).collect();
+    let statuses = query.values("status");
+    let created = query.created.as_deref().map(str::trim).unwrap_or_default();
     FilterForm {
         tops: choices::tops(top),
         statuses: if legacy {
-            choices::legacy_statuses(query.status.as_deref())
+            choices::legacy_statuses_many(&statuses)
         } else {
-            choices::v2_statuses(query.status.as_deref())
+            choices::v2_statuses_many(&statuses)
         },
-        severities: choices::severities(query.severity.as_deref()),
+        severities: choices::severities_many(&query.values("severity")),
         providers: choices::texts(providers, query.provider.as_deref()),
         categories: choices::texts(&categories, query.category.as_deref()),
-        service_sources: choices::service_sources(query.service_source.as_deref()),
-        classifications: choices::classifications(query.classification.as_deref()),
-        determinations: choices::determinations(query.determination.as_deref()),
+        service_sources: choices::service_sources_many(&query.values("service_source")),
+        classifications: choices::classifications_many(&query.values("classification")),
+        determinations: choices::determinations_many(&query.values("determination")),
+        created_ranges: std::iter::once(("", "Any time"))
+            .chain(RELATIVE)
+            .map(|(value, label)| Choice {
+                value: value.to_string(),
+                label: label.to_string(),
+                selected: value == created,
+            })
+            .collect(),
+        created_from: query.created_from.clone().unwrap_or_default(),
+        created_to: query.created_to.clone().unwrap_or_default(),
         assigned_to_me: query.assigned_to_me(),
         fqdn: query.fqdn.clone().unwrap_or_default(),
         upn: query.upn.clone().unwrap_or_default(),
     }
 }
 
-/// Whether two Graph URLs carry the same `$filter` (none counts as the same as none).
+/// Whether two Graph URLs carry the same `$filter` (none counts as the same as none). Times are
+/// left out of the comparison: "the last 24 hours" moves on between two pages.
 fn same_filter(a: &Url, b: &Url) -> bool {
     let filter = |url: &Url| {
         url.query_pairs()
             .find(|(k, _)| k == "$filter")
-            .map(|(_, v)| v.into_owned())
+            .map(|(_, v)| {
+                v.split(' ')
+                    .map(|word| {
+                        if looks_like_time(word) {
+                            "<time>"
+                        } else {
+                            word
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
     };
     filter(a) == filter(b)
+}
+
+fn looks_like_time(word: &str) -> bool {
+    word.len() >= 20 && word.as_bytes()[4] == b'-' && word.contains('T')
 }
 
 /// The URL with its query decoded, as a person would write it.

@@ -8,6 +8,8 @@ pub mod list;
 pub(crate) use list::legacy_providers;
 mod manage_form;
 pub mod notice;
+pub mod paging;
+pub mod sort;
 pub mod update;
 
 use crate::alerts::api::AlertsApi;

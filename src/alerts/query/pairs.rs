@@ -1,0 +1,165 @@
+//! The query string as pairs: enumerated filters may repeat (`status=new&status=in_progress`),
+//! kept inside an [`AlertQuery`] as one comma-separated value and written back as repeated keys.
+
+use super::AlertQuery;
+
+/// The filters that take several values, each becoming one OData `or` group.
+pub const MULTI_VALUE_FIELDS: [&str; 5] = [
+    "status",
+    "severity",
+    "service_source",
+    "classification",
+    "determination",
+];
+
+impl AlertQuery {
+    /// Reads decoded query pairs; repeated enumerated filters are joined with commas, other
+    /// repeated keys keep their last value, unknown keys are ignored.
+    pub fn from_pairs<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> Self {
+        let mut query = AlertQuery::default();
+        for (key, value) in pairs {
+            let value = value.as_ref().trim();
+            let Some(slot) = query.slot(key.as_ref()) else {
+                continue;
+            };
+            let multi = MULTI_VALUE_FIELDS.contains(&key.as_ref());
+            match slot {
+                Some(existing) if multi && !existing.is_empty() => {
+                    if !value.is_empty() && !existing.split(',').any(|v| v == value) {
+                        existing.push(',');
+                        existing.push_str(value);
+                    }
+                }
+                _ => *slot = Some(value.to_string()),
+            }
+        }
+        query
+    }
+
+    /// The fields as query pairs, enumerated lists as repeated keys, empty fields left out.
+    pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        for key in Self::KEYS {
+            let Some(value) = self.get(key).filter(|v| !v.trim().is_empty()) else {
+                continue;
+            };
+            if MULTI_VALUE_FIELDS.contains(&key) {
+                out.extend(
+                    value
+                        .split(',')
+                        .filter(|v| !v.trim().is_empty())
+                        .map(|v| (key, v.trim().to_string())),
+                );
+            } else {
+                out.push((key, value.to_string()));
+            }
+        }
+        out
+    }
+
+    /// [`Self::to_pairs`] form-encoded, e.g. for links.
+    pub fn to_query_string(&self) -> String {
+        let mut out = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in self.to_pairs() {
+            out.append_pair(k, &v);
+        }
+        out.finish()
+    }
+
+    /// The values of one enumerated filter (empty for "any").
+    pub fn values(&self, key: &str) -> Vec<String> {
+        self.get(key)
+            .map(|v| {
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|v| !v.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    const KEYS: [&'static str; 14] = [
+        "top",
+        "status",
+        "severity",
+        "provider",
+        "category",
+        "service_source",
+        "classification",
+        "determination",
+        "assigned_to_me",
+        "fqdn",
+        "upn",
+        "created",
+        "created_from",
+        "created_to",
+    ];
+
+    fn get(&self, key: &str) -> Option<&str> {
+        let value = match key {
+            "top" => &self.top,
+            "status" => &self.status,
+            "severity" => &self.severity,
+            "provider" => &self.provider,
+            "category" => &self.category,
+            "service_source" => &self.service_source,
+            "classification" => &self.classification,
+            "determination" => &self.determination,
+            "assigned_to_me" => &self.assigned_to_me,
+            "fqdn" => &self.fqdn,
+            "upn" => &self.upn,
+            "created" => &self.created,
+            "created_from" => &self.created_from,
+            "created_to" => &self.created_to,
+            _ => return None,
+        };
+        value.as_deref()
+    }
+
+    fn slot(&mut self, key: &str) -> Option<&mut Option<String>> {
+        Some(match key {
+            "top" => &mut self.top,
+            "status" => &mut self.status,
+            "severity" => &mut self.severity,
+            "provider" => &mut self.provider,
+            "category" => &mut self.category,
+            "service_source" => &mut self.service_source,
+            "classification" => &mut self.classification,
+            "determination" => &mut self.determination,
+            "assigned_to_me" => &mut self.assigned_to_me,
+            "fqdn" => &mut self.fqdn,
+            "upn" => &mut self.upn,
+            "created" => &mut self.created,
+            "created_from" => &mut self.created_from,
+            "created_to" => &mut self.created_to,
+            _ => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_enumerations_join_and_come_back_as_repeated_keys() {
+        let query = AlertQuery::from_pairs(&[
+            ("status", "new"),
+            ("status", "in_progress"),
+            ("status", "new"),
+            ("status", ""),
+            ("severity", "high"),
+            ("fqdn", "a"),
+            ("fqdn", "b"),
+            ("next", "ignored here"),
+        ]);
+        assert_eq!(query.status.as_deref(), Some("new,in_progress"));
+        assert_eq!(query.fqdn.as_deref(), Some("b"));
+        assert_eq!(query.values("status"), ["new", "in_progress"]);
+        assert_eq!(
+            query.to_query_string(),
+            "status=new&status=in_progress&severity=high&fqdn=b"
+        );
+    }
+}
