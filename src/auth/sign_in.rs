@@ -218,6 +218,9 @@ fn token_error(
     }
 }
 
+/// The longest path kept to return to: room for a form restored after sign-in (a long comment).
+pub const MAX_RETURN_TO: usize = 16 * 1024;
+
 /// Only same-site paths are accepted as a place to return to, so `/login?next=` cannot be used
 /// to send a user to another site after sign-in.
 pub fn safe_return_to(next: Option<&str>) -> String {
@@ -226,7 +229,7 @@ pub fn safe_return_to(next: Option<&str>) -> String {
             if path.starts_with('/')
                 && !path.starts_with("//")
                 && !path.starts_with("/\\")
-                && path.len() <= 2048
+                && path.len() <= MAX_RETURN_TO
                 && !path.chars().any(char::is_control) =>
         {
             path.to_string()

@@ -257,3 +257,78 @@ async fn the_determination_options_are_grouped_by_classification() {
         ["not_malicious", "not_enough_data_to_validate", "other"]
     );
 }
+
+#[tokio::test]
+async fn an_expired_session_sends_the_typed_form_through_sign_in_and_back() {
+    let app = signed_in(AlertsApiKind::V2).await;
+    let alert = new_unassigned(&app);
+    // A browser whose session has expired: its cookie names no session, the form is still open.
+    let browser = crate::helpers::new_client();
+    let comment = "Typed before the session ran out: ü & <b>";
+    let response = browser
+        .post(app.url("/alerts/update"))
+        .form(&[
+            ("alert_id", alert.id.as_str()),
+            ("status", "resolved"),
+            ("comment", comment),
+            ("assign_to_me", "on"),
+            ("csrf_token", "from-the-expired-session"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let login = location(&response);
+    assert!(login.starts_with("/login?next="), "{login}");
+    assert_eq!(writes(&app), 0, "nothing sent while signed out");
+
+    // Sign in again in that browser.
+    let response = browser.get(app.url(&login)).send().await.unwrap();
+    let authorize = url::Url::parse(&location(&response)).unwrap();
+    let response = browser
+        .post(authorize)
+        .form(&[("user", crate::helpers::MEGAN), ("decision", "approve")])
+        .send()
+        .await
+        .unwrap();
+    let callback = location(&response);
+    let response = browser.get(callback).send().await.unwrap();
+    assert_eq!(response.status(), 303);
+    let back = location(&response);
+    assert!(
+        back.starts_with(&format!("/alerts/{}?", alert.id)),
+        "{back}"
+    );
+    let response = browser.get(app.url(&back)).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(text_of(&html, "#form-restored").contains("nothing was changed"));
+    assert_eq!(
+        select_attr(&html, "#manage-form #comment", "value").as_deref(),
+        Some(comment)
+    );
+    assert_eq!(
+        select_attr(&html, "#update_status option[selected]", "value").as_deref(),
+        Some("resolved")
+    );
+    assert!(select_attr(&html, "#manage-form #assign_to_me", "checked").is_some());
+    assert_eq!(writes(&app), 0, "restoring sends nothing either");
+}
+
+#[tokio::test]
+async fn a_forged_post_without_a_session_changes_nothing() {
+    let app = signed_in(AlertsApiKind::V2).await;
+    let alert = new_unassigned(&app);
+    let stranger = crate::helpers::new_client();
+    for path in ["/alerts/update", "/subscriptions", "/logout"] {
+        let response = stranger
+            .post(app.url(path))
+            .form(&[("alert_id", alert.id.as_str()), ("status", "resolved")])
+            .send()
+            .await
+            .unwrap();
+        let code = response.status().as_u16();
+        assert!(code == 303 || code == 403, "{path}: {code}");
+    }
+    assert_eq!(writes(&app), 0);
+}

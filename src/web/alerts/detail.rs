@@ -2,7 +2,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 
 use super::manage_form::ManageForm;
 use super::notice::to_app_error;
@@ -10,6 +10,7 @@ use super::permission;
 use crate::alerts::api::AlertsApi;
 use crate::alerts::detail::AlertDetail;
 use crate::alerts::id::validate_alert_id;
+use crate::alerts::update::UpdateForm;
 use crate::auth::User;
 use crate::error::AppError;
 use crate::web::layout::Layout;
@@ -25,6 +26,17 @@ pub struct AlertPage {
     /// The email form's recipients as typed, and why they were refused.
     pub email_recipients: String,
     pub email_problem: Option<String>,
+    /// The manage form was filled from a submit made before signing in again.
+    pub restored: bool,
+}
+
+/// A manage form carried through sign-in: `restored=1` and the typed fields.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct RestoreQuery {
+    pub restored: Option<String>,
+    #[serde(flatten)]
+    pub form: UpdateForm,
 }
 
 impl AlertPage {
@@ -38,6 +50,7 @@ impl AlertPage {
             alert: detail,
             email_recipients: String::new(),
             email_problem: None,
+            restored: false,
         }
     }
 }
@@ -47,10 +60,20 @@ pub async fn show(
     user: User,
     layout: Layout,
     Path(id): Path<String>,
+    Query(restore): Query<RestoreQuery>,
 ) -> Result<AlertPage, AppError> {
     let id = validate_alert_id(&id).map_err(AppError::BadRequest)?;
     let alert = load(&api, &user, &id).await?;
-    Ok(AlertPage::new(&api, layout, &alert))
+    let mut page = AlertPage::new(&api, layout, &alert);
+    if restore.restored.as_deref() == Some("1") {
+        let form = UpdateForm {
+            alert_id: Some(id),
+            ..restore.form
+        };
+        page.manage = ManageForm::with_input(api.is_legacy(), &form, false, None);
+        page.restored = true;
+    }
+    Ok(page)
 }
 
 /// Fetches an alert; an unknown id is a 404 page.

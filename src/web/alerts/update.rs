@@ -63,11 +63,16 @@ pub struct ResultQuery {
 
 pub async fn submit(
     State(api): State<AlertsApi>,
-    user: User,
+    user: Option<User>,
     layout: Layout,
     session: Session,
     Form(form): Form<UpdateForm>,
 ) -> Result<Response, AppError> {
+    let Some(user) = user else {
+        // The session expired while the form was open: nothing is sent; sign-in returns the
+        // user to the alert with what they typed filled in.
+        return Ok(through_sign_in(&form));
+    };
     let validated = match api.kind() {
         AlertsApiKind::V2 => form.validate_v2(&user.upn),
         AlertsApiKind::Legacy => form.validate_legacy(&user.upn),
@@ -121,6 +126,33 @@ pub async fn submit(
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
     Ok(Redirect::to(&format!("/alerts/update?result={key}")).into_response())
+}
+
+/// `/login?next=` the alert's page with the typed form in its query (`restored=1`).
+fn through_sign_in(form: &UpdateForm) -> Response {
+    let back = match validate_alert_id(form.alert_id.as_deref().unwrap_or_default()) {
+        Ok(id) => {
+            let mut query = url::form_urlencoded::Serializer::new(String::new());
+            query.append_pair("restored", "1");
+            let fields = [
+                ("status", &form.status),
+                ("feedback", &form.feedback),
+                ("classification", &form.classification),
+                ("determination", &form.determination),
+                ("comment", &form.comment),
+                ("assign_to_me", &form.assign_to_me),
+            ];
+            for (name, value) in fields {
+                if let Some(value) = value.as_deref().filter(|v| !v.trim().is_empty()) {
+                    query.append_pair(name, value);
+                }
+            }
+            format!("{}?{}#manage-form", alert_path(&id), query.finish())
+        }
+        Err(_) => "/alerts".to_string(),
+    };
+    let next: String = url::form_urlencoded::byte_serialize(back.as_bytes()).collect();
+    Redirect::to(&format!("/login?next={next}")).into_response()
 }
 
 /// `GET /alerts/update?result=…`: a result kept in the session; reading it sends nothing.
