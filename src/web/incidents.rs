@@ -92,6 +92,11 @@ impl IncidentPage {
     pub fn sort_link(&self, _key: &str) -> Option<&crate::web::alerts::list::SortLink> {
         None
     }
+
+    /// An alert's page.
+    pub fn alert_href(&self, id: &str) -> String {
+        crate::web::alerts::detail::alert_path(id)
+    }
 }
 
 pub async fn list(

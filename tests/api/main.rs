@@ -7,6 +7,7 @@ mod alerts_forms;
 mod alerts_graph_errors;
 mod alerts_incidents;
 mod alerts_list_view;
+mod alerts_page;
 mod alerts_queue;
 mod alerts_support;
 mod alerts_update;

@@ -152,16 +152,24 @@ async fn filter_each_field_and_open_one(api: AlertsApiKind, cases: Vec<Case>) {
     session
         .click_and_wait(&format!("tr[data-alert-id='{first}'] a"))
         .await;
+    let opened = session.current_url().await;
     assert!(
-        session
-            .current_url()
-            .await
-            .ends_with(&format!("/alerts/{first}"))
+        opened.contains(&format!("/alerts/{first}?back=")),
+        "{opened}"
     );
     let alert = everything.iter().find(|a| a.id == first).unwrap();
     assert_eq!(session.text("#alert-title").await, alert.title);
+    session.click("#alert-json-toggle").await;
     assert!(session.text("#alert-json").await.contains(&first));
     session.assert_clean_page().await;
+    // "Back" returns to the filtered list.
+    session.click_and_wait("#back-to-list").await;
+    let back = session.current_url().await;
+    let last_field = cases.last().unwrap().field;
+    assert!(
+        back.contains("/alerts?") && back.contains(&format!("{last_field}=")),
+        "{back}"
+    );
     session.close().await;
 }
 

@@ -28,6 +28,8 @@ pub struct AlertPage {
     pub email_problem: Option<String>,
     /// The manage form was filled from a submit made before signing in again.
     pub restored: bool,
+    /// The filtered list this alert was opened from.
+    pub back_href: String,
 }
 
 /// A manage form carried through sign-in: `restored=1` and the typed fields.
@@ -35,6 +37,8 @@ pub struct AlertPage {
 #[serde(default)]
 pub struct RestoreQuery {
     pub restored: Option<String>,
+    /// The list's query string, for "Back".
+    pub back: Option<String>,
     #[serde(flatten)]
     pub form: UpdateForm,
 }
@@ -51,6 +55,7 @@ impl AlertPage {
             email_recipients: String::new(),
             email_problem: None,
             restored: false,
+            back_href: "/alerts".to_string(),
         }
     }
 }
@@ -65,6 +70,9 @@ pub async fn show(
     let id = validate_alert_id(&id).map_err(AppError::BadRequest)?;
     let alert = load(&api, &user, &id).await?;
     let mut page = AlertPage::new(&api, layout, &alert);
+    if let Some(back) = restore.back.as_deref().and_then(list_query) {
+        page.back_href = format!("/alerts?{back}");
+    }
     if restore.restored.as_deref() == Some("1") {
         let form = UpdateForm {
             alert_id: Some(id),
@@ -85,6 +93,16 @@ pub async fn load(api: &AlertsApi, user: &User, id: &str) -> Result<serde_json::
         ))),
         Err(err) => Err(to_app_error(err, permission(api))),
     }
+}
+
+/// A list's query string as it may follow `/alerts?` (so "Back" can only lead to the list).
+fn list_query(raw: &str) -> Option<&str> {
+    let raw = raw.trim();
+    let fine = !raw.is_empty()
+        && raw.len() <= 4096
+        && !raw.starts_with(['/', '?', '#'])
+        && !raw.chars().any(|c| c.is_control() || c == '#');
+    fine.then_some(raw)
 }
 
 /// `/alerts/<id>` with the id percent-encoded.

@@ -110,12 +110,25 @@ pub struct AlertsPage {
     pub sorted_by: Option<String>,
     /// The subscription form with this view's filters filled in.
     pub subscribe_href: String,
+    /// This page's own query (view, sort, page), for the alert page's "Back".
+    pub back_query: String,
 }
 
 impl AlertsPage {
     /// The header link for a column (`severity`, `status`, `created`, `updated`).
     pub fn sort_link(&self, key: &str) -> Option<&SortLink> {
         self.sorts.iter().find(|s| s.key == key)
+    }
+
+    /// An alert's page, remembering this list for "Back".
+    pub fn alert_href(&self, id: &str) -> String {
+        let path = super::detail::alert_path(id);
+        if self.back_query.is_empty() {
+            return path;
+        }
+        let back: String =
+            url::form_urlencoded::byte_serialize(self.back_query.as_bytes()).collect();
+        format!("{path}?back={back}")
     }
 }
 
@@ -184,6 +197,7 @@ pub async fn show(
         sorts: sort_links(&view, &params, sort),
         sorted_by: sort.map(Sort::describe),
         subscribe_href: subscribe_href(query),
+        back_query: back_query(&view, &params, sort),
     };
     let valid = match validated {
         Ok(valid) if page.errors.is_empty() => valid,
@@ -256,6 +270,18 @@ pub async fn show(
             with_status(page, status)
         }
     }
+}
+
+/// The page's own query: the view, its sort, and where in it.
+fn back_query(view: &str, params: &ListParams, sort: Option<Sort>) -> String {
+    let mut out = url::form_urlencoded::Serializer::new(with_sort(view, sort));
+    if let Some(page) = &params.page {
+        out.append_pair("page", page);
+    }
+    if let Some(next) = &params.next {
+        out.append_pair("next", next);
+    }
+    out.finish()
 }
 
 /// The view's pairs with the sort added.
