@@ -171,6 +171,14 @@ impl AlertsApi {
         })
     }
 
+    /// How many alerts match (`$count=true`, asking for one alert).
+    pub async fn count(&self, token: &SecretString, query: &ValidQuery) -> Result<u64, GraphError> {
+        let mut url = self.first_page_url(query, Some(1));
+        url.query_pairs_mut().append_pair("$count", "true");
+        let page = self.fetch_page(token, url).await?;
+        Ok(page.count.unwrap_or(page.rows.len() as u64))
+    }
+
     /// One alert's JSON; `None` when Graph has no alert with this id.
     pub async fn get(&self, token: &SecretString, id: &str) -> Result<Option<Value>, GraphError> {
         let result = match self.kind {

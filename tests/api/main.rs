@@ -20,6 +20,7 @@ mod contract_filters;
 mod flows;
 #[allow(dead_code)] // helpers serve every feature module; not each uses all of them
 mod helpers;
+mod home;
 mod layout;
 mod notify_lifecycle;
 mod notify_sandbox;

@@ -48,6 +48,8 @@ pub struct AlertQuery {
     /// Whole UTC days on `createdDateTime`, `YYYY-MM-DD`, both included.
     pub created_from: Option<String>,
     pub created_to: Option<String>,
+    /// Only alerts no one is assigned to (`assignedTo eq null`).
+    pub unassigned: Option<String>,
 }
 
 /// A validated query: page size and filter.
@@ -113,6 +115,22 @@ impl Checker {
                 self.extra.push(format!("({})", alternatives.join(" or ")));
                 None
             }
+        }
+    }
+
+    fn unassigned(&mut self, query: &AlertQuery) {
+        let Some(raw) = present(&query.unassigned) else {
+            return;
+        };
+        match raw.to_ascii_lowercase().as_str() {
+            "on" | "true" | "1" | "yes" if query.assigned_to_me() => self
+                .messages
+                .push("Choose either assigned to me or unassigned, not both.".to_string()),
+            "on" | "true" | "1" | "yes" => self.extra.push("assignedTo eq null".to_string()),
+            "off" | "false" | "0" | "no" => {}
+            _ => self
+                .messages
+                .push("Unassigned must be on or off.".to_string()),
         }
     }
 
@@ -196,6 +214,7 @@ impl AlertQuery {
             upn: check.text("user UPN", &self.upn),
             modified_since: None,
         };
+        check.unassigned(self);
         check.range(self, OffsetDateTime::now_utc());
         check.finish(top, AlertFilter::Legacy(filter))
     }
@@ -242,6 +261,7 @@ impl AlertQuery {
             upn: check.text("user UPN", &self.upn),
             updated_since: None,
         };
+        check.unassigned(self);
         check.range(self, OffsetDateTime::now_utc());
         check.finish(top, AlertFilter::V2(filter))
     }
@@ -305,6 +325,13 @@ impl AlertQuery {
         .filter(|v| present(v).is_some())
         .count()
             + usize::from(self.assigned_to_me())
+            + usize::from(self.unassigned_only())
+    }
+
+    /// Whether "unassigned" is ticked.
+    pub fn unassigned_only(&self) -> bool {
+        present(&self.unassigned)
+            .is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "on" | "true" | "1" | "yes"))
     }
 }
 

@@ -79,7 +79,7 @@ impl AlertQuery {
             .unwrap_or_default()
     }
 
-    const KEYS: [&'static str; 14] = [
+    const KEYS: [&'static str; 15] = [
         "top",
         "status",
         "severity",
@@ -94,6 +94,7 @@ impl AlertQuery {
         "created",
         "created_from",
         "created_to",
+        "unassigned",
     ];
 
     fn get(&self, key: &str) -> Option<&str> {
@@ -112,6 +113,7 @@ impl AlertQuery {
             "created" => &self.created,
             "created_from" => &self.created_from,
             "created_to" => &self.created_to,
+            "unassigned" => &self.unassigned,
             _ => return None,
         };
         value.as_deref()
@@ -133,6 +135,7 @@ impl AlertQuery {
             "created" => &mut self.created,
             "created_from" => &mut self.created_from,
             "created_to" => &mut self.created_to,
+            "unassigned" => &mut self.unassigned,
             _ => return None,
         })
     }

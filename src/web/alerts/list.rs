@@ -70,6 +70,7 @@ pub struct FilterForm {
     pub created_from: String,
     pub created_to: String,
     pub assigned_to_me: bool,
+    pub unassigned: bool,
     pub fqdn: String,
     pub upn: String,
 }
@@ -326,7 +327,10 @@ fn subscribe_href(query: &AlertQuery) -> String {
     let mut out = url::form_urlencoded::Serializer::new(String::new());
     for (key, value) in query.to_pairs() {
         let single = !MULTI_VALUE_FIELDS.contains(&key) || query.values(key).len() == 1;
-        let subscribable = !matches!(key, "top" | "created" | "created_from" | "created_to");
+        let subscribable = !matches!(
+            key,
+            "top" | "created" | "created_from" | "created_to" | "unassigned"
+        );
         if single && subscribable {
             out.append_pair(key, &value);
         }
@@ -406,6 +410,7 @@ fn filter_form(query: &AlertQuery, top: u32, legacy: bool, providers: &[String])
         created_from: query.created_from.clone().unwrap_or_default(),
         created_to: query.created_to.clone().unwrap_or_default(),
         assigned_to_me: query.assigned_to_me(),
+        unassigned: query.unassigned_only(),
         fqdn: query.fqdn.clone().unwrap_or_default(),
         upn: query.upn.clone().unwrap_or_default(),
     }

@@ -1,6 +1,7 @@
 //! Alert pages: list and filter, one alert, update, email, export.
 
 pub mod choices;
+pub mod counts;
 pub mod detail;
 pub mod email;
 pub mod export;
