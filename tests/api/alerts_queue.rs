@@ -188,3 +188,19 @@ async fn exports_take_several_values_too() {
     });
     assert_eq!(body.len(), want.len());
 }
+
+#[tokio::test]
+async fn subscriptions_are_described_in_words_with_the_raw_filter_collapsed() {
+    let app = signed_in(AlertsApiKind::V2).await;
+    let response = app
+        .post_form("/subscriptions", &[("severity", "high"), ("status", "new")])
+        .await;
+    assert_eq!(response.status(), 303);
+    let (_, html) = app.get_html("/subscriptions").await;
+    assert_eq!(
+        text_of(&html, "#subscriptions-table .subscription-summary"),
+        "Severity: High · Status: New"
+    );
+    assert!(text_of(&html, "#subscriptions-table details code").contains("severity eq 'high'"));
+    assert!(select_attr(&html, "#subscriptions-table details", "open").is_none());
+}

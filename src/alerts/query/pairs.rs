@@ -66,6 +66,68 @@ impl AlertQuery {
         out.finish()
     }
 
+    /// The filters in words, e.g. "Severity: High · Status: New or In progress"; "All alerts"
+    /// when none is set.
+    pub fn summary(&self) -> String {
+        let name = |key: &str| match key {
+            "status" => "Status",
+            "severity" => "Severity",
+            "provider" => "Provider",
+            "category" => "Category",
+            "service_source" => "Service source",
+            "classification" => "Classification",
+            "determination" => "Determination",
+            "fqdn" => "Host",
+            "upn" => "User",
+            "created" => "Created",
+            "created_from" => "Created from",
+            "created_to" => "Created until",
+            _ => "",
+        };
+        let mut parts: Vec<String> = Vec::new();
+        let order = [
+            "severity",
+            "status",
+            "service_source",
+            "classification",
+            "determination",
+            "provider",
+            "category",
+            "fqdn",
+            "upn",
+            "created",
+            "created_from",
+            "created_to",
+        ];
+        for key in order {
+            let label = name(key);
+            let values = self.values(key);
+            if label.is_empty() || values.is_empty() {
+                continue;
+            }
+            let shown: Vec<String> = if MULTI_VALUE_FIELDS.contains(&key) || key == "category" {
+                values
+                    .iter()
+                    .map(|v| super::super::labels::label_of(v))
+                    .collect()
+            } else {
+                values
+            };
+            parts.push(format!("{label}: {}", shown.join(" or ")));
+        }
+        if self.assigned_to_me() {
+            parts.push("Assigned to me".to_string());
+        }
+        if self.unassigned_only() {
+            parts.push("Unassigned".to_string());
+        }
+        if parts.is_empty() {
+            "All alerts".to_string()
+        } else {
+            parts.join(" · ")
+        }
+    }
+
     /// The values of one enumerated filter (empty for "any").
     pub fn values(&self, key: &str) -> Vec<String> {
         self.get(key)
@@ -164,5 +226,21 @@ mod tests {
             query.to_query_string(),
             "status=new&status=in_progress&severity=high&fqdn=b"
         );
+    }
+
+    #[test]
+    fn the_summary_names_filters_in_words() {
+        let query = AlertQuery::from_pairs(&[
+            ("severity", "high"),
+            ("status", "new_alert"),
+            ("status", "in_progress"),
+            ("upn", "lee@contoso.example"),
+            ("assigned_to_me", "on"),
+        ]);
+        assert_eq!(
+            query.summary(),
+            "Severity: High · Status: New or In progress · User: lee@contoso.example · Assigned to me"
+        );
+        assert_eq!(AlertQuery::default().summary(), "All alerts");
     }
 }
