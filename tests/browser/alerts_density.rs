@@ -130,6 +130,7 @@ async fn a_phone_shows_cards_and_the_first_alert_on_the_first_screen() {
         shown,
         serde_json::json!(["cell-severity", "cell-title", "cell-status", "cell-created"])
     );
+    session.screenshot("alerts-phone").await;
     // The filters sit behind one button.
     assert!(
         !session
@@ -148,6 +149,5 @@ async fn a_phone_shows_cards_and_the_first_alert_on_the_first_screen() {
             .await
             .unwrap()
     );
-    session.screenshot("alerts-phone").await;
     session.close().await;
 }
