@@ -89,7 +89,7 @@ pub struct IncidentPage {
 
 impl IncidentPage {
     /// The incident's alerts are not sortable: the shared alert table shows plain headers.
-    pub fn sort_link(&self, _key: &str) -> Option<&crate::web::alerts::list::SortLink> {
+    pub fn sort_link(&self, _key: &str) -> Option<&crate::web::alerts::links::SortLink> {
         None
     }
 

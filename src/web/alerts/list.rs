@@ -5,17 +5,19 @@ use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use tower_sessions::Session;
-use url::Url;
 
-use super::choices::{self, Choice, LEGACY_CATEGORIES};
+use super::filter_form::{FilterForm, filter_form};
+use super::links::{
+    Position, SortLink, back_query, explorer_url, readable, same_filter, sort_links,
+    subscribe_href, with_sort,
+};
 use super::manage_form::ManageForm;
 use super::notice::{Notice, explain};
 use super::paging::{self, MAX_PAGE, Paging};
 use super::permission;
-use super::sort::{Sort, SortKey};
+use super::sort::Sort;
 use crate::alerts::api::AlertsApi;
-use crate::alerts::query::range::RELATIVE;
-use crate::alerts::query::{AlertQuery, DEFAULT_TOP, MULTI_VALUE_FIELDS};
+use crate::alerts::query::{AlertQuery, DEFAULT_TOP};
 use crate::alerts::row::AlertRow;
 use crate::auth::User;
 use crate::web::layout::Layout;
@@ -23,7 +25,6 @@ use crate::web::layout::Layout;
 const PROVIDERS_KEY: &str = "alerts.legacy_providers";
 /// The page size the user chose last, kept for the session.
 const TOP_KEY: &str = "alerts.top";
-const EXPLORER: &str = "https://developer.microsoft.com/en-us/graph/graph-explorer";
 
 /// The list's query string: the view's filters, and how to page and sort it.
 #[derive(Debug, Default)]
@@ -54,34 +55,6 @@ impl ListParams {
             sort: last("sort"),
         }
     }
-}
-
-/// The filter form's options, with the current values selected.
-pub struct FilterForm {
-    pub tops: Vec<Choice>,
-    pub statuses: Vec<Choice>,
-    pub severities: Vec<Choice>,
-    pub providers: Vec<Choice>,
-    pub categories: Vec<Choice>,
-    pub service_sources: Vec<Choice>,
-    pub classifications: Vec<Choice>,
-    pub determinations: Vec<Choice>,
-    pub created_ranges: Vec<Choice>,
-    pub created_from: String,
-    pub created_to: String,
-    pub assigned_to_me: bool,
-    pub unassigned: bool,
-    pub fqdn: String,
-    pub upn: String,
-}
-
-/// A column header that sorts the shown page.
-pub struct SortLink {
-    /// The `data-sort` value.
-    pub key: &'static str,
-    pub href: String,
-    /// "ascending" / "descending" for `aria-sort` when the page is sorted by this column.
-    pub aria: &'static str,
 }
 
 #[derive(Template, WebTemplate)]
@@ -175,6 +148,10 @@ pub async fn show(
         }
     };
     let view = query.to_query_string();
+    let at = Position {
+        page: params.page.as_deref(),
+        next: params.next.as_deref(),
+    };
     let mut page = AlertsPage {
         layout: layout.active("alerts"),
         legacy,
@@ -195,10 +172,10 @@ pub async fn show(
         manage: ManageForm::new(legacy, ""),
         filters_open: query.has_filters() || validated.is_err(),
         filter_count: query.filter_count(),
-        sorts: sort_links(&view, &params, sort),
+        sorts: sort_links(&view, &at, sort),
         sorted_by: sort.map(Sort::describe),
         subscribe_href: subscribe_href(query),
-        back_query: back_query(&view, &params, sort),
+        back_query: back_query(&view, &at, sort),
     };
     let valid = match validated {
         Ok(valid) if page.errors.is_empty() => valid,
@@ -273,76 +250,6 @@ pub async fn show(
     }
 }
 
-/// The page's own query: the view, its sort, and where in it.
-fn back_query(view: &str, params: &ListParams, sort: Option<Sort>) -> String {
-    let mut out = url::form_urlencoded::Serializer::new(with_sort(view, sort));
-    if let Some(page) = &params.page {
-        out.append_pair("page", page);
-    }
-    if let Some(next) = &params.next {
-        out.append_pair("next", next);
-    }
-    out.finish()
-}
-
-/// The view's pairs with the sort added.
-fn with_sort(view: &str, sort: Option<Sort>) -> String {
-    let mut out = url::form_urlencoded::Serializer::new(view.to_string());
-    if let Some(sort) = sort {
-        out.append_pair("sort", &sort.value());
-    }
-    out.finish()
-}
-
-/// Header links: the same view and page, sorted by that column (again: the other way).
-fn sort_links(view: &str, params: &ListParams, current: Option<Sort>) -> Vec<SortLink> {
-    SortKey::ALL
-        .into_iter()
-        .map(|key| {
-            let next = Sort::next_for(current, key);
-            let mut out = url::form_urlencoded::Serializer::new(view.to_string());
-            if let Some(next_link) = &params.next {
-                out.append_pair("next", next_link);
-            }
-            if let Some(page) = &params.page {
-                out.append_pair("page", page);
-            }
-            out.append_pair("sort", &next.value());
-            let aria = match current {
-                Some(sort) if sort.key == key && sort.reversed => "descending",
-                Some(sort) if sort.key == key => "ascending",
-                _ => "none",
-            };
-            SortLink {
-                key: key.name(),
-                href: format!("/alerts?{}", out.finish()),
-                aria,
-            }
-        })
-        .collect()
-}
-
-/// The subscription form with the filters a subscription can hold (one value each).
-fn subscribe_href(query: &AlertQuery) -> String {
-    let mut out = url::form_urlencoded::Serializer::new(String::new());
-    for (key, value) in query.to_pairs() {
-        let single = !MULTI_VALUE_FIELDS.contains(&key) || query.values(key).len() == 1;
-        let subscribable = !matches!(
-            key,
-            "top" | "created" | "created_from" | "created_to" | "unassigned"
-        );
-        if single && subscribable {
-            out.append_pair(key, &value);
-        }
-    }
-    let pairs = out.finish();
-    if pairs.is_empty() {
-        "/subscriptions".to_string()
-    } else {
-        format!("/subscriptions?{pairs}")
-    }
-}
-
 async fn remember_top(session: &Session, top: u32) {
     if session.get::<u32>(TOP_KEY).await.ok().flatten() == Some(top) {
         return;
@@ -380,97 +287,4 @@ pub(crate) async fn legacy_providers(
             Vec::new()
         }
     }
-}
-
-fn filter_form(query: &AlertQuery, top: u32, legacy: bool, providers: &[String]) -> FilterForm {
-    let categories: Vec<String> = LEGACY_CATEGORIES.iter().map(|c| c.to_string()).collect();
-    let statuses = query.values("status");
-    let created = query.created.as_deref().map(str::trim).unwrap_or_default();
-    FilterForm {
-        tops: choices::tops(top),
-        statuses: if legacy {
-            choices::legacy_statuses_many(&statuses)
-        } else {
-            choices::v2_statuses_many(&statuses)
-        },
-        severities: choices::severities_many(&query.values("severity")),
-        providers: choices::texts(providers, query.provider.as_deref()),
-        categories: choices::texts(&categories, query.category.as_deref()),
-        service_sources: choices::service_sources_many(&query.values("service_source")),
-        classifications: choices::classifications_many(&query.values("classification")),
-        determinations: choices::determinations_many(&query.values("determination")),
-        created_ranges: std::iter::once(("", "Any time"))
-            .chain(RELATIVE)
-            .map(|(value, label)| Choice {
-                value: value.to_string(),
-                label: label.to_string(),
-                selected: value == created,
-            })
-            .collect(),
-        created_from: query.created_from.clone().unwrap_or_default(),
-        created_to: query.created_to.clone().unwrap_or_default(),
-        assigned_to_me: query.assigned_to_me(),
-        unassigned: query.unassigned_only(),
-        fqdn: query.fqdn.clone().unwrap_or_default(),
-        upn: query.upn.clone().unwrap_or_default(),
-    }
-}
-
-/// Whether two Graph URLs carry the same `$filter` (none counts as the same as none). Times are
-/// left out of the comparison: "the last 24 hours" moves on between two pages.
-fn same_filter(a: &Url, b: &Url) -> bool {
-    let filter = |url: &Url| {
-        url.query_pairs()
-            .find(|(k, _)| k == "$filter")
-            .map(|(_, v)| {
-                v.split(' ')
-                    .map(|word| {
-                        if looks_like_time(word) {
-                            "<time>"
-                        } else {
-                            word
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-    };
-    filter(a) == filter(b)
-}
-
-fn looks_like_time(word: &str) -> bool {
-    word.len() >= 20 && word.as_bytes()[4] == b'-' && word.contains('T')
-}
-
-/// The URL with its query decoded, as a person would write it.
-pub fn readable(url: &Url) -> String {
-    let mut text = format!("{}{}", url.origin().ascii_serialization(), url.path());
-    let pairs: Vec<String> = url.query_pairs().map(|(k, v)| format!("{k}={v}")).collect();
-    if !pairs.is_empty() {
-        text.push('?');
-        text.push_str(&pairs.join("&"));
-    }
-    text
-}
-
-/// Graph Explorer, opened on the same request against Microsoft Graph.
-fn explorer_url(url: &Url, base: &Url) -> String {
-    let base_path = base.path().trim_end_matches('/');
-    let path = url.path().strip_prefix(base_path).unwrap_or(url.path());
-    let path = path.trim_start_matches('/');
-    let (version, request) = path.split_once('/').unwrap_or(("v1.0", path));
-    let mut request = request.to_string();
-    let pairs: Vec<String> = url.query_pairs().map(|(k, v)| format!("{k}={v}")).collect();
-    if !pairs.is_empty() {
-        request.push('?');
-        request.push_str(&pairs.join("&"));
-    }
-    let mut explorer = Url::parse(EXPLORER).expect("a valid Graph Explorer URL");
-    explorer
-        .query_pairs_mut()
-        .append_pair("request", &request)
-        .append_pair("method", "GET")
-        .append_pair("version", version)
-        .append_pair("GraphUrl", "https://graph.microsoft.com");
-    explorer.to_string()
 }

@@ -5,6 +5,8 @@ pub mod counts;
 pub mod detail;
 pub mod email;
 pub mod export;
+mod filter_form;
+pub mod links;
 pub mod list;
 pub(crate) use list::legacy_providers;
 mod manage_form;
