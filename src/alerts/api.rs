@@ -5,7 +5,6 @@ use secrecy::SecretString;
 use serde_json::Value;
 use url::Url;
 
-use super::detail::AlertDetail;
 use super::query::{AlertQuery, QueryError, ValidQuery};
 use super::row::{AlertRow, Shape};
 use super::update::ValidUpdate;
@@ -13,9 +12,9 @@ use crate::config::AlertsApiKind;
 use crate::graph::{GraphClient, GraphError, GraphErrorKind, Page, alerts_legacy, alerts_v2};
 
 /// A REST call the app made, shown to the user.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct RestCall {
-    pub method: &'static str,
+    pub method: String,
     pub url: String,
     /// Pretty-printed JSON body, empty for none.
     pub body: String,
@@ -24,7 +23,7 @@ pub struct RestCall {
 impl RestCall {
     fn new(method: &'static str, url: &Url, body: Option<&Value>) -> Self {
         Self {
-            method,
+            method: method.to_string(),
             url: url.to_string(),
             body: body
                 .map(|b| serde_json::to_string_pretty(b).unwrap_or_default())
@@ -39,13 +38,26 @@ pub struct AlertsPage {
     pub alerts: Vec<Value>,
     pub rows: Vec<AlertRow>,
     pub next_link: Option<String>,
+    /// `@odata.count`: how many alerts match, when asked with `$count=true`.
+    pub count: Option<u64>,
 }
 
-/// The original and updated alert, and the calls that changed it.
-#[derive(Debug, Clone)]
+/// A collection page as Graph sends it, with its count when asked for.
+#[derive(Debug, serde::Deserialize)]
+struct CountedPage {
+    #[serde(default)]
+    value: Vec<Value>,
+    #[serde(rename = "@odata.nextLink", default)]
+    next_link: Option<String>,
+    #[serde(rename = "@odata.count", default)]
+    count: Option<u64>,
+}
+
+/// The original and updated alert (Graph's JSON), and the calls that changed it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct UpdateOutcome {
-    pub original: AlertDetail,
-    pub updated: AlertDetail,
+    pub original: Value,
+    pub updated: Value,
     pub calls: Vec<RestCall>,
 }
 
@@ -97,12 +109,29 @@ impl AlertsApi {
 
     /// The first page's URL for a validated query, with `top` overridden when given.
     pub fn first_page_url(&self, query: &ValidQuery, top: Option<u32>) -> Url {
-        let filter = query.filter.to_odata();
+        let filter = query.odata_filter();
         let top = top.unwrap_or(query.top);
         match self.kind {
             AlertsApiKind::V2 => alerts_v2::list_url(&self.graph, top, filter.as_deref()),
             AlertsApiKind::Legacy => alerts_legacy::list_url(&self.graph, top, filter.as_deref()),
         }
+    }
+
+    /// A page of the list: `$count=true` for "1–20 of N", and on alerts_v2 `$skip` to reach any
+    /// page (the legacy API's `$skip` counts per provider, so it pages by next links only).
+    pub fn page_url(&self, query: &ValidQuery, skip: u32) -> Url {
+        let mut url = self.first_page_url(query, None);
+        url.query_pairs_mut().append_pair("$count", "true");
+        if skip > 0 && self.kind == AlertsApiKind::V2 {
+            url.query_pairs_mut()
+                .append_pair("$skip", &skip.to_string());
+        }
+        url
+    }
+
+    /// Whether any page can be asked for directly (`$skip` across the whole collection).
+    pub fn pages_by_number(&self) -> bool {
+        self.kind == AlertsApiKind::V2
     }
 
     /// A next-page link, accepted only on the configured Graph host and this API's collection.
@@ -124,17 +153,30 @@ impl AlertsApi {
         token: &SecretString,
         url: Url,
     ) -> Result<AlertsPage, GraphError> {
-        let page: Page<Value> = self.graph.get_json(token, url).await?;
+        let page: CountedPage = self.graph.get_json(token, url).await?;
         let shape = self.shape();
+        let mut alerts = page.value;
+        if self.kind == AlertsApiKind::Legacy {
+            // The legacy API applies `$top` per provider and answers provider by provider.
+            newest_first(&mut alerts);
+        }
         Ok(AlertsPage {
-            rows: page
-                .value
+            rows: alerts
                 .iter()
                 .map(|a| AlertRow::from_json(shape, a))
                 .collect(),
-            alerts: page.value,
+            alerts,
             next_link: page.next_link,
+            count: page.count,
         })
+    }
+
+    /// How many alerts match (`$count=true`, asking for one alert).
+    pub async fn count(&self, token: &SecretString, query: &ValidQuery) -> Result<u64, GraphError> {
+        let mut url = self.first_page_url(query, Some(1));
+        url.query_pairs_mut().append_pair("$count", "true");
+        let page = self.fetch_page(token, url).await?;
+        Ok(page.count.unwrap_or(page.rows.len() as u64))
     }
 
     /// One alert's JSON; `None` when Graph has no alert with this id.
@@ -184,7 +226,7 @@ impl AlertsApi {
                 let body = update.legacy_patch_body(original);
                 let url = alerts_legacy::alert_url(&self.graph, id);
                 let mut call = RestCall::new("PATCH", &url, Some(&body));
-                call.method = "PATCH (Prefer: return=representation)";
+                call.method = "PATCH (Prefer: return=representation)".to_string();
                 calls.push(call);
                 match alerts_legacy::patch(&self.graph, token, id, &body).await? {
                     Some(alert) => alert,
@@ -192,10 +234,9 @@ impl AlertsApi {
                 }
             }
         };
-        let shape = self.shape();
         Ok(UpdateOutcome {
-            original: AlertDetail::from_json(shape, original),
-            updated: AlertDetail::from_json(shape, &updated),
+            original: original.clone(),
+            updated,
             calls,
         })
     }
@@ -214,5 +255,36 @@ impl AlertsApi {
         providers.sort();
         providers.dedup();
         Ok(providers)
+    }
+}
+
+/// Sorts alerts by `createdDateTime`, newest first; alerts without a readable time go last.
+fn newest_first(alerts: &mut [Value]) {
+    let created = |alert: &Value| {
+        alert
+            .get("createdDateTime")
+            .and_then(Value::as_str)
+            .and_then(|t| {
+                time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
+            })
+    };
+    alerts.sort_by_key(|a| std::cmp::Reverse(created(a)));
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn newest_first_orders_by_created_time_across_providers() {
+        let mut alerts = vec![
+            json!({"id": "ipc-old", "createdDateTime": "2026-11-20T08:00:00Z"}),
+            json!({"id": "ipc-new", "createdDateTime": "2026-11-24T08:00:00.1234567Z"}),
+            json!({"id": "mcas-mid", "createdDateTime": "2026-11-22T08:00:00+01:00"}),
+            json!({"id": "no-time"}),
+        ];
+        super::newest_first(&mut alerts);
+        let ids: Vec<&str> = alerts.iter().map(|a| a["id"].as_str().unwrap()).collect();
+        assert_eq!(ids, ["ipc-new", "mcas-mid", "ipc-old", "no-time"]);
     }
 }

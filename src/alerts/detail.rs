@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 
+use super::facts::AlertFacts;
 use super::row::{AlertRow, Shape, text};
 
 /// An analyst comment.
@@ -31,6 +32,8 @@ pub struct AlertDetail {
     pub users: Vec<String>,
     pub comments: Vec<CommentView>,
     pub links: Vec<LinkView>,
+    /// What the page leads with.
+    pub facts: AlertFacts,
     /// The whole alert, pretty-printed.
     pub json: String,
 }
@@ -127,6 +130,7 @@ impl AlertDetail {
             users,
             comments,
             links,
+            facts: AlertFacts::from_json(shape, alert),
             json: serde_json::to_string_pretty(alert).unwrap_or_default(),
         }
     }

@@ -22,6 +22,8 @@ pub struct AlertRow {
     pub source: String,
     pub assigned_to: String,
     pub created: String,
+    /// `lastUpdateDateTime` (v2) or `lastModifiedDateTime` (legacy); not exported.
+    pub updated: String,
 }
 
 /// The CSV header matching [`AlertRow::cells`].
@@ -47,9 +49,15 @@ pub(crate) fn text(value: &Value, pointer: &str) -> String {
 
 impl AlertRow {
     pub fn from_json(shape: Shape, alert: &Value) -> Self {
-        let source = match shape {
-            Shape::V2 => text(alert, "/serviceSource"),
-            Shape::Legacy => text(alert, "/vendorInformation/provider"),
+        let (source, updated) = match shape {
+            Shape::V2 => (
+                text(alert, "/serviceSource"),
+                text(alert, "/lastUpdateDateTime"),
+            ),
+            Shape::Legacy => (
+                text(alert, "/vendorInformation/provider"),
+                text(alert, "/lastModifiedDateTime"),
+            ),
         };
         Self {
             id: text(alert, "/id"),
@@ -60,6 +68,7 @@ impl AlertRow {
             source,
             assigned_to: text(alert, "/assignedTo"),
             created: text(alert, "/createdDateTime"),
+            updated,
         }
     }
 
@@ -77,14 +86,48 @@ impl AlertRow {
         ]
     }
 
-    /// A Bootstrap badge class for the severity.
+    /// The severity's class: one colour per level, the same on every page (`static/app.css`).
     pub fn severity_class(&self) -> &'static str {
-        match self.severity.as_str() {
-            "high" => "text-bg-danger",
-            "medium" => "text-bg-warning",
-            "low" => "text-bg-info",
-            _ => "text-bg-secondary",
+        severity_class(&self.severity)
+    }
+
+    pub fn severity_label(&self) -> String {
+        super::labels::label_of(&self.severity)
+    }
+
+    pub fn status_label(&self) -> String {
+        super::labels::label_of(&self.status)
+    }
+
+    pub fn source_label(&self) -> String {
+        super::labels::label_of(&self.source)
+    }
+
+    pub fn category_label(&self) -> String {
+        super::labels::label_of(&self.category)
+    }
+
+    /// The id shortened for a narrow cell: its first and last characters around an ellipsis.
+    pub fn short_id(&self) -> String {
+        const KEEP: usize = 6;
+        let chars: Vec<char> = self.id.chars().collect();
+        if chars.len() <= 2 * KEEP + 1 {
+            return self.id.clone();
         }
+        let head: String = chars[..KEEP].iter().collect();
+        let tail: String = chars[chars.len() - KEEP..].iter().collect();
+        format!("{head}…{tail}")
+    }
+}
+
+/// The class of a severity badge, for any severity value (alerts and incidents alike).
+pub fn severity_class(severity: &str) -> &'static str {
+    match severity.to_ascii_lowercase().as_str() {
+        "high" => "severity severity-high",
+        "medium" => "severity severity-medium",
+        "low" => "severity severity-low",
+        "informational" => "severity severity-informational",
+        _ => "severity severity-unknown",
     }
 }
 
@@ -110,5 +153,29 @@ mod tests {
             ("IPC", "newAlert")
         );
         assert_eq!(row.title, "");
+    }
+
+    #[test]
+    fn long_ids_are_shortened_and_short_ones_kept() {
+        let row = AlertRow {
+            id: "da637551227677560813_-961444813".into(),
+            ..AlertRow::default()
+        };
+        assert_eq!(row.short_id(), "da6375…444813");
+        let short = AlertRow {
+            id: "a1".into(),
+            ..AlertRow::default()
+        };
+        assert_eq!(short.short_id(), "a1");
+    }
+
+    #[test]
+    fn every_severity_has_its_own_class() {
+        let classes: std::collections::BTreeSet<&str> =
+            ["high", "medium", "low", "informational", "unknown"]
+                .into_iter()
+                .map(severity_class)
+                .collect();
+        assert_eq!(classes.len(), 5);
     }
 }

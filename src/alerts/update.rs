@@ -7,13 +7,36 @@ use super::filter::{
     AlertStatus, Classification, Determination, LegacyFeedback, LegacyStatus, UnknownValue,
 };
 use super::id::validate_alert_id;
-use super::query::QueryError;
+use super::verdict;
 
 /// The longest comment accepted.
 pub const MAX_COMMENT_LEN: usize = 4000;
 
+/// Everything wrong with an update form: one readable message per problem, each naming the
+/// form field it belongs beside (`alert_id`, `status`, `classification`, …, or `form`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.messages().join(" "))]
+pub struct UpdateError {
+    pub problems: Vec<(&'static str, String)>,
+}
+
+impl UpdateError {
+    pub fn messages(&self) -> Vec<&str> {
+        self.problems.iter().map(|(_, m)| m.as_str()).collect()
+    }
+
+    /// The messages for one field.
+    pub fn for_field(&self, field: &str) -> Vec<&str> {
+        self.problems
+            .iter()
+            .filter(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+            .collect()
+    }
+}
+
 /// Raw form fields; empty values mean "leave as is".
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
 #[serde(default)]
 pub struct UpdateForm {
     pub alert_id: Option<String>,
@@ -54,29 +77,55 @@ fn present(value: &Option<String>) -> Option<&str> {
 }
 
 impl UpdateForm {
-    pub fn validate_v2(&self, me: &str) -> Result<ValidUpdate, QueryError> {
+    pub fn validate_v2(&self, me: &str) -> Result<ValidUpdate, UpdateError> {
         let mut messages = Vec::new();
         if present(&self.feedback).is_some() {
-            messages.push("Feedback applies to the legacy alerts API; use classification.".into());
+            messages.push((
+                "feedback",
+                "Feedback applies to the legacy alerts API; use classification.".into(),
+            ));
+        }
+        let classification = parse(
+            "classification",
+            &self.classification,
+            Classification::parse,
+            &mut messages,
+        );
+        let determination = parse(
+            "determination",
+            &self.determination,
+            Determination::parse,
+            &mut messages,
+        );
+        if let (Some(c), Some(d)) = (classification, determination)
+            && !verdict::allowed(c, d)
+        {
+            messages.push(("determination", verdict::refusal(c, d)));
         }
         let change = Change::V2 {
-            status: parse(&self.status, AlertStatus::parse, &mut messages),
-            classification: parse(&self.classification, Classification::parse, &mut messages),
-            determination: parse(&self.determination, Determination::parse, &mut messages),
+            status: parse("status", &self.status, AlertStatus::parse, &mut messages),
+            classification,
+            determination,
         };
         self.finish(change, me, messages)
     }
 
-    pub fn validate_legacy(&self, me: &str) -> Result<ValidUpdate, QueryError> {
+    pub fn validate_legacy(&self, me: &str) -> Result<ValidUpdate, UpdateError> {
         let mut messages = Vec::new();
         if present(&self.classification).is_some() || present(&self.determination).is_some() {
-            messages.push(
+            messages.push((
+                "classification",
                 "Classification and determination apply to the v2 alerts API; use feedback.".into(),
-            );
+            ));
         }
         let change = Change::Legacy {
-            status: parse(&self.status, LegacyStatus::parse, &mut messages),
-            feedback: parse(&self.feedback, LegacyFeedback::parse, &mut messages),
+            status: parse("status", &self.status, LegacyStatus::parse, &mut messages),
+            feedback: parse(
+                "feedback",
+                &self.feedback,
+                LegacyFeedback::parse,
+                &mut messages,
+            ),
         };
         self.finish(change, me, messages)
     }
@@ -85,18 +134,19 @@ impl UpdateForm {
         &self,
         change: Change,
         me: &str,
-        mut messages: Vec<String>,
-    ) -> Result<ValidUpdate, QueryError> {
+        mut messages: Vec<(&'static str, String)>,
+    ) -> Result<ValidUpdate, UpdateError> {
         let id = validate_alert_id(self.alert_id.as_deref().unwrap_or_default())
-            .map_err(|m| messages.insert(0, m))
+            .map_err(|m| messages.insert(0, ("alert_id", m)))
             .unwrap_or_default();
         let comment = present(&self.comment).map(str::to_string);
         if comment
             .as_ref()
             .is_some_and(|c| c.chars().count() > MAX_COMMENT_LEN)
         {
-            messages.push(format!(
-                "A comment is at most {MAX_COMMENT_LEN} characters."
+            messages.push((
+                "comment",
+                format!("A comment is at most {MAX_COMMENT_LEN} characters."),
             ));
         }
         let assign_to = match present(&self.assign_to_me).map(str::to_ascii_lowercase) {
@@ -104,7 +154,7 @@ impl UpdateForm {
             Some(v) if matches!(v.as_str(), "on" | "true" | "1" | "yes") => Some(me.to_string()),
             Some(v) if matches!(v.as_str(), "off" | "false" | "0" | "no") => None,
             Some(_) => {
-                messages.push("Assign to me must be on or off.".into());
+                messages.push(("assign_to_me", "Assign to me must be on or off.".into()));
                 None
             }
         };
@@ -115,29 +165,53 @@ impl UpdateForm {
             comment,
         };
         if messages.is_empty() && !update.changes_anything() {
-            messages.push(
+            messages.push((
+                "form",
                 "Choose something to change: a status, a verdict, a comment or assign to me."
                     .into(),
-            );
+            ));
         }
         if messages.is_empty() {
             Ok(update)
         } else {
-            Err(QueryError { messages })
+            Err(UpdateError { problems: messages })
         }
     }
 }
 
 fn parse<T>(
+    field: &'static str,
     value: &Option<String>,
     parse: fn(&str) -> Result<T, UnknownValue>,
-    messages: &mut Vec<String>,
+    messages: &mut Vec<(&'static str, String)>,
 ) -> Option<T> {
     let raw = present(value)?;
-    parse(raw).map_err(|e| messages.push(format!("{e}."))).ok()
+    parse(raw)
+        .map_err(|e| messages.push((field, format!("{e}."))))
+        .ok()
 }
 
 impl ValidUpdate {
+    /// Checks a determination chosen without a classification against the alert's current
+    /// classification (`current`, Graph's spelling), so a pair is never sent half-checked.
+    pub fn check_pair_with(&self, current: &str) -> Result<(), UpdateError> {
+        let Change::V2 {
+            classification: None,
+            determination: Some(determination),
+            ..
+        } = self.change
+        else {
+            return Ok(());
+        };
+        let current = Classification::parse(current).unwrap_or(Classification::Unknown);
+        if verdict::allowed(current, determination) {
+            return Ok(());
+        }
+        Err(UpdateError {
+            problems: vec![("determination", verdict::refusal(current, determination))],
+        })
+    }
+
     fn changes_anything(&self) -> bool {
         self.patch_fields().is_some() || self.comment.is_some()
     }

@@ -38,6 +38,11 @@ pub async fn require_csrf(request: Request, next: Next) -> Response {
     };
     let expected = match session.get::<String>(SESSION_KEY).await {
         Ok(Some(token)) => token,
+        Ok(None) if restorable(&request) && !signed_in(&session).await => {
+            // An expired session: no one is signed in, so there is nothing to forge. The handler
+            // changes nothing and sends the typed form through sign-in back to the user.
+            return next.run(request).await;
+        }
         _ => {
             return rejection(
                 "This form has expired or was not sent from this site. Reload the page and try again.",
@@ -73,6 +78,22 @@ pub async fn require_csrf(request: Request, next: Next) -> Response {
             "This form has expired or was not sent from this site (missing or wrong CSRF token). Reload the page and try again.",
         ),
     }
+}
+
+/// Forms whose handler keeps what was typed across a sign-in when the session has expired.
+const RESTORABLE: [&str; 1] = ["/alerts/update"];
+
+fn restorable(request: &Request) -> bool {
+    RESTORABLE.contains(&request.uri().path())
+}
+
+async fn signed_in(session: &Session) -> bool {
+    session
+        .get::<serde_json::Value>(super::session_data::USER)
+        .await
+        .ok()
+        .flatten()
+        .is_some()
 }
 
 fn form_urlencoded_value(body: &[u8], name: &str) -> Option<String> {

@@ -69,6 +69,28 @@ pub async fn start(
     Ok(url)
 }
 
+/// A sign-in the user cancelled on the authorize page (`access_denied` answering a sign-in this
+/// browser started): forgets it and returns the page it was to return to, for "Try again".
+/// Any other answer is left for [`complete`].
+pub async fn cancelled(
+    session: &Session,
+    query: &CallbackQuery,
+) -> Result<Option<String>, AppError> {
+    if query.error.as_deref() != Some("access_denied") {
+        return Ok(None);
+    }
+    let pending: Option<PendingSignIn> = session.get(PENDING_SIGN_IN).await?;
+    match (pending, &query.state) {
+        (Some(pending), Some(got))
+            if bool::from(pending.state.as_bytes().ct_eq(got.as_bytes())) =>
+        {
+            session.remove::<PendingSignIn>(PENDING_SIGN_IN).await?;
+            Ok(Some(pending.return_to))
+        }
+        _ => Ok(None),
+    }
+}
+
 /// Completes a sign-in from the redirect URI's answer: state and nonce must be this browser's,
 /// the code is exchanged with the PKCE verifier, and the session id rotates.
 pub async fn complete(
@@ -201,6 +223,9 @@ fn token_error(
     }
 }
 
+/// The longest path kept to return to: room for a form restored after sign-in (a long comment).
+pub const MAX_RETURN_TO: usize = 16 * 1024;
+
 /// Only same-site paths are accepted as a place to return to, so `/login?next=` cannot be used
 /// to send a user to another site after sign-in.
 pub fn safe_return_to(next: Option<&str>) -> String {
@@ -209,7 +234,7 @@ pub fn safe_return_to(next: Option<&str>) -> String {
             if path.starts_with('/')
                 && !path.starts_with("//")
                 && !path.starts_with("/\\")
-                && path.len() <= 2048
+                && path.len() <= MAX_RETURN_TO
                 && !path.chars().any(char::is_control) =>
         {
             path.to_string()

@@ -87,6 +87,18 @@ pub struct IncidentPage {
     pub json: String,
 }
 
+impl IncidentPage {
+    /// The incident's alerts are not sortable: the shared alert table shows plain headers.
+    pub fn sort_link(&self, _key: &str) -> Option<&crate::web::alerts::links::SortLink> {
+        None
+    }
+
+    /// An alert's page.
+    pub fn alert_href(&self, id: &str) -> String {
+        crate::web::alerts::detail::alert_path(id)
+    }
+}
+
 pub async fn list(
     State(state): State<AppState>,
     user: User,
@@ -115,6 +127,14 @@ pub async fn list(
         error: None,
         next_href: None,
     };
+    if let Some(text) = legacy_explanation(&state, &user) {
+        page.notice = Some(Notice {
+            status: axum::http::StatusCode::OK,
+            text,
+            consent_link: false,
+        });
+        return page.into_response();
+    }
     let status = match current.map(IncidentStatus::parse).transpose() {
         Ok(status) => status,
         Err(err) => {
@@ -161,6 +181,23 @@ pub async fn list(
     }
 }
 
+/// On the legacy alert API sign-in does not ask for the incidents permission, so admin consent
+/// cannot help: say why incidents are missing instead of pointing at a consent page.
+fn legacy_explanation(state: &AppState, user: &User) -> Option<String> {
+    let legacy = state.settings.graph.alerts_api == crate::config::AlertsApiKind::Legacy;
+    let granted = user.granted_scopes.iter().any(|s| {
+        s.eq_ignore_ascii_case(PERMISSION)
+            || s.eq_ignore_ascii_case("SecurityIncident.ReadWrite.All")
+    });
+    (legacy && !granted).then(|| {
+        "Incidents come from the current Microsoft Graph security API. This console is set to the \
+         legacy alert API (graph.alerts_api = \"legacy\"), so it does not ask for the incidents \
+         permission when you sign in, and granting consent would not change that. To work with \
+         incidents, ask the operator to set graph.alerts_api to \"v2\"."
+            .to_string()
+    })
+}
+
 fn trusted_next(graph: &GraphClient, link: &str) -> Option<url::Url> {
     let url = graph.trusted_link(link).ok()?;
     (url.path() == graph.url(incidents::COLLECTION).path()).then_some(url)
@@ -179,6 +216,9 @@ pub async fn show(
 ) -> Result<IncidentPage, AppError> {
     let id = validate_alert_id(&id)
         .map_err(|m| AppError::BadRequest(m.replace("alert id", "incident id")))?;
+    if let Some(text) = legacy_explanation(&state, &user) {
+        return Err(AppError::Forbidden(text));
+    }
     let incident = match incidents::get(&state.graph, user.access_token(), &id).await {
         Ok(incident) => incident,
         Err(err) if err.kind == crate::graph::GraphErrorKind::NotFound => {

@@ -49,7 +49,7 @@ pub const NAV: &[NavItem] = &[
     },
     NavItem {
         key: "notify",
-        label: "Notify",
+        label: "Notifications",
         href: "/listen",
     },
     NavItem {

@@ -51,7 +51,10 @@ fn browser_pages() -> Router<AppState> {
         .route("/alerts", get(alerts::list::show))
         .route("/alerts/export.json", get(alerts::export::json))
         .route("/alerts/export.csv", get(alerts::export::csv))
-        .route("/alerts/update", post(alerts::update::submit))
+        .route(
+            "/alerts/update",
+            get(alerts::update::result).post(alerts::update::submit),
+        )
         .route("/alerts/{id}", get(alerts::detail::show))
         .route("/alerts/{id}/email", post(alerts::email::send))
         // Incidents

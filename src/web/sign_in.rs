@@ -1,6 +1,8 @@
 //! Signing in and out: `GET /login` (start), `GET /login/authorized` (the redirect URI, which
 //! also receives the tenant admin's answer to an admin-consent request), `POST /logout`.
 
+use askama::Template;
+use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -12,6 +14,15 @@ use crate::error::AppError;
 use crate::web::admin_consent;
 use crate::web::layout::Layout;
 use crate::web::state::AppState;
+
+/// Shown when the user cancelled on the sign-in page: nothing went wrong, they can try again.
+#[derive(Template, WebTemplate)]
+#[template(path = "auth/sign_in_cancelled.html")]
+pub struct SignInCancelledPage {
+    layout: Layout,
+    /// `/login` with the way back to the page first asked for.
+    retry: String,
+}
 
 #[derive(Debug, Deserialize)]
 pub struct LoginQuery {
@@ -43,6 +54,17 @@ pub async fn authorized(
 ) -> Result<Response, AppError> {
     if consent::is_consent_answer(&session, &query).await? {
         return admin_consent::answered(&session, layout, query).await;
+    }
+    if let Some(return_to) = sign_in::cancelled(&session, &query).await? {
+        let retry = format!(
+            "/login?next={}",
+            url::form_urlencoded::byte_serialize(return_to.as_bytes()).collect::<String>()
+        );
+        return Ok(SignInCancelledPage {
+            layout: layout.active("home"),
+            retry,
+        }
+        .into_response());
     }
     let signed_in =
         sign_in::complete(&state.oauth, &state.graph, &state.settings, &session, query).await?;

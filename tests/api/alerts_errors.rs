@@ -24,7 +24,7 @@ async fn bad_filters_get_readable_messages() {
         ),
         (
             "/alerts?top=7".to_string(),
-            "Top must be one of 1, 5, 10 or 20",
+            "Show must be one of 1, 5, 10, 20, 50 or 100",
         ),
         (
             "/alerts?severity=critical%27".to_string(),

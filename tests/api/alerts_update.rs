@@ -3,6 +3,7 @@
 use graphsec::config::AlertsApiKind;
 use graphsec_sandbox::schema::security::{AlertClassification, AlertStatus};
 
+use crate::alerts_forms::update_and_follow;
 use crate::alerts_support::*;
 use crate::helpers::MEGAN;
 
@@ -20,23 +21,20 @@ fn first(
 async fn v2_update_shows_original_and_updated_and_changes_the_sandbox() {
     let app = signed_in(AlertsApiKind::V2).await;
     let alert = first(&app, AlertStatus::New);
-    let response = app
-        .post_form(
-            "/alerts/update",
-            &[
-                ("alert_id", alert.id.as_str()),
-                ("status", "in_progress"),
-                ("classification", "true_positive"),
-                ("determination", "malware"),
-                ("comment", "Checked the device <b>now</b>"),
-                ("assign_to_me", "on"),
-            ],
-        )
-        .await;
-    assert_eq!(response.status(), 200);
-    let html = response.text().await.unwrap();
-    assert!(text_of(&html, "#original-alert .alert-status").contains("new"));
-    assert!(text_of(&html, "#updated-alert .alert-status").contains("inProgress"));
+    let (_, html) = update_and_follow(
+        &app,
+        &[
+            ("alert_id", alert.id.as_str()),
+            ("status", "in_progress"),
+            ("classification", "true_positive"),
+            ("determination", "malware"),
+            ("comment", "Checked the device <b>now</b>"),
+            ("assign_to_me", "on"),
+        ],
+    )
+    .await;
+    assert!(text_of(&html, "#original-alert .alert-status").contains("New"));
+    assert!(text_of(&html, "#updated-alert .alert-status").contains("In progress"));
     assert!(text_of(&html, "#updated-alert .alert-assigned-to").contains(MEGAN));
     assert!(html.contains("PATCH http://127.0.0.1:"));
     assert!(html.contains("/comments"));
@@ -64,22 +62,19 @@ async fn v2_update_shows_original_and_updated_and_changes_the_sandbox() {
 async fn legacy_update_sends_vendor_information_and_prefers_the_representation() {
     let app = signed_in(AlertsApiKind::Legacy).await;
     let alert = first(&app, AlertStatus::New);
-    let response = app
-        .post_form(
-            "/alerts/update",
-            &[
-                ("alert_id", alert.id.as_str()),
-                ("status", "resolved"),
-                ("feedback", "benign_positive"),
-                ("comment", "Closed in IPC"),
-            ],
-        )
-        .await;
-    assert_eq!(response.status(), 200);
-    let html = response.text().await.unwrap();
-    assert!(text_of(&html, "#original-alert .alert-status").contains("newAlert"));
-    assert!(text_of(&html, "#updated-alert .alert-status").contains("resolved"));
-    assert!(text_of(&html, "#updated-alert .alert-verdict").contains("benignPositive"));
+    let (_, html) = update_and_follow(
+        &app,
+        &[
+            ("alert_id", alert.id.as_str()),
+            ("status", "resolved"),
+            ("feedback", "benign_positive"),
+            ("comment", "Closed in IPC"),
+        ],
+    )
+    .await;
+    assert!(text_of(&html, "#original-alert .alert-status").contains("New"));
+    assert!(text_of(&html, "#updated-alert .alert-status").contains("Resolved"));
+    assert!(text_of(&html, "#updated-alert .alert-verdict").contains("Benign positive"));
     let patch = app
         .sandbox
         .state()
@@ -113,13 +108,7 @@ async fn comments_append_to_the_existing_list() {
             .find(|a| a.comments.len() == 2)
             .unwrap();
         for text in ["first note", "second note"] {
-            let response = app
-                .post_form(
-                    "/alerts/update",
-                    &[("alert_id", alert.id.as_str()), ("comment", text)],
-                )
-                .await;
-            assert_eq!(response.status(), 200, "{api:?}");
+            update_and_follow(&app, &[("alert_id", alert.id.as_str()), ("comment", text)]).await;
         }
         let after = app
             .sandbox
@@ -182,16 +171,14 @@ async fn the_alert_page_manage_form_updates_that_alert() {
             "value",
         );
         assert_eq!(form_id.as_deref(), Some(alert.id.as_str()), "{api:?}");
-        let response = app
-            .post_form(
-                "/alerts/update",
-                &[
-                    ("alert_id", form_id.unwrap().as_str()),
-                    ("status", "resolved"),
-                ],
-            )
-            .await;
-        assert_eq!(response.status(), 200);
+        update_and_follow(
+            &app,
+            &[
+                ("alert_id", form_id.unwrap().as_str()),
+                ("status", "resolved"),
+            ],
+        )
+        .await;
         let after = app
             .sandbox
             .state()

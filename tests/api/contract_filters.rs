@@ -11,7 +11,7 @@ use proptest::prelude::*;
 /// Flattens a parsed filter into (path, literal) pairs, lambda bodies included.
 fn leaves(expr: &Expr) -> Vec<(String, Literal)> {
     match expr {
-        Expr::And(parts) => parts.iter().flat_map(leaves).collect(),
+        Expr::And(parts) | Expr::Or(parts) => parts.iter().flat_map(leaves).collect(),
         Expr::Compare { path, op, value } => {
             assert!(matches!(op, Op::Eq | Op::Ge));
             vec![(path.join("/"), value.clone())]

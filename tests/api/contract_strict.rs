@@ -35,10 +35,7 @@ async fn a_refused_filter_is_named_with_graphs_reason_and_the_view_without_it_is
         select_attr(&html, "#fqdn", "value").as_deref(),
         Some("srv-dc01.contoso.example")
     );
-    assert_eq!(
-        select_attr(&html, "#status option[selected]", "value").as_deref(),
-        Some("new")
-    );
+    assert!(select_attr(&html, "#status-new", "checked").is_some());
     // The same view without the refused filter: every other filter kept, and it loads.
     let without = select_attr(&html, "#without-refused-filter", "href").unwrap();
     assert_eq!(without, "/alerts?top=20&status=new");

@@ -3,8 +3,12 @@
 mod alerts;
 mod alerts_errors;
 mod alerts_export;
+mod alerts_forms;
 mod alerts_graph_errors;
 mod alerts_incidents;
+mod alerts_list_view;
+mod alerts_page;
+mod alerts_queue;
 mod alerts_support;
 mod alerts_update;
 mod alerts_views;
@@ -17,8 +21,10 @@ mod contract_filters;
 mod contract_schema;
 mod contract_strict;
 mod csdl;
+mod flows;
 #[allow(dead_code)] // helpers serve every feature module; not each uses all of them
 mod helpers;
+mod home;
 mod isolation;
 mod layout;
 mod notify_lifecycle;

@@ -12,6 +12,8 @@ use crate::sandbox_data;
 /// How a case sets its field on the form.
 enum Set {
     Choose(&'static str),
+    /// Ticks the box with this value in a group of checkboxes.
+    Check(&'static str),
     Fill(&'static str),
     Tick,
 }
@@ -26,12 +28,12 @@ fn common_cases(new_status: &'static str) -> Vec<Case> {
     vec![
         Case {
             field: "status",
-            set: Set::Choose(new_status),
+            set: Set::Check(new_status),
             keep: |a| a.status == AlertStatus::New,
         },
         Case {
             field: "severity",
-            set: Set::Choose("high"),
+            set: Set::Check("high"),
             keep: |a| a.severity == AlertSeverity::High,
         },
         Case {
@@ -95,9 +97,11 @@ fn legacy_cases() -> Vec<Case> {
 async fn filter_by(session: &Session, case: &Case) -> Vec<String> {
     session.goto("/alerts").await;
     session.choose("#top", "20").await;
+    session.click("#filters-toggle").await;
     let field = format!("#{}", case.field);
     match case.set {
         Set::Choose(value) => session.choose(&field, value).await,
+        Set::Check(value) => session.click(&format!("{field}-{value}")).await,
         Set::Fill(text) => session.fill(&field, text).await,
         Set::Tick => session.click(&field).await,
     }
@@ -131,9 +135,12 @@ async fn filter_each_field_and_open_one(api: AlertsApiKind, cases: Vec<Case>) {
         let got = filter_by(&session, case).await;
         assert_eq!(got, want, "{api:?} filtered by {}", case.field);
         // The form keeps what was asked, so the view can be refined.
-        let control = session.element(&format!("#{}", case.field)).await;
+        let control = match case.set {
+            Set::Check(value) => session.element(&format!("#{}-{value}", case.field)).await,
+            _ => session.element(&format!("#{}", case.field)).await,
+        };
         let kept = match case.set {
-            Set::Tick => control.is_selected().await.unwrap(),
+            Set::Tick | Set::Check(_) => control.is_selected().await.unwrap(),
             _ => control
                 .prop("value")
                 .await
@@ -147,16 +154,24 @@ async fn filter_each_field_and_open_one(api: AlertsApiKind, cases: Vec<Case>) {
     session
         .click_and_wait(&format!("tr[data-alert-id='{first}'] a"))
         .await;
+    let opened = session.current_url().await;
     assert!(
-        session
-            .current_url()
-            .await
-            .ends_with(&format!("/alerts/{first}"))
+        opened.contains(&format!("/alerts/{first}?back=")),
+        "{opened}"
     );
     let alert = everything.iter().find(|a| a.id == first).unwrap();
     assert_eq!(session.text("#alert-title").await, alert.title);
+    session.click("#alert-json-toggle").await;
     assert!(session.text("#alert-json").await.contains(&first));
     session.assert_clean_page().await;
+    // "Back" returns to the filtered list.
+    session.click_and_wait("#back-to-list").await;
+    let back = session.current_url().await;
+    let last_field = cases.last().unwrap().field;
+    assert!(
+        back.contains("/alerts?") && back.contains(&format!("{last_field}=")),
+        "{back}"
+    );
     session.close().await;
 }
 
@@ -175,6 +190,7 @@ async fn a_filter_nothing_matches_says_so() {
     let session = browser::start(AlertsApiKind::V2).await;
     session.sign_in(MEGAN).await;
     session.goto("/alerts").await;
+    session.click("#filters-toggle").await;
     session.fill("#fqdn", "no-such-host.contoso.example").await;
     session
         .click_and_wait("#filter-form button[type=submit]")

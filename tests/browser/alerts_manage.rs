@@ -31,12 +31,12 @@ async fn update_shows_original_and_updated(api: AlertsApiKind) {
                 .choose("#update_classification", "true_positive")
                 .await;
             session.choose("#update_determination", "malware").await;
-            ("new", "inProgress")
+            ("New", "In progress")
         }
         AlertsApiKind::Legacy => {
             session.choose("#update_status", "resolved").await;
             session.choose("#feedback", "benign_positive").await;
-            ("newAlert", "resolved")
+            ("New", "Resolved")
         }
     };
     session.fill("#comment", "Checked from the browser").await;
@@ -97,8 +97,21 @@ async fn an_unknown_alert_id_in_the_manage_form_gets_a_readable_error() {
     session
         .click_and_wait("#manage-form button[type=submit]")
         .await;
-    let message = session.text("#error-message").await;
+    // Back on the form, the id kept and the reason beside it.
+    let message = session.text("#alert_id ~ .invalid-feedback").await;
     assert!(message.to_lowercase().contains("no alert"), "{message}");
+    assert_eq!(
+        session
+            .client
+            .find(fantoccini::Locator::Css("#alert_id"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("no-such-alert")
+    );
     session.assert_clean_error_page(404).await;
     session.close().await;
 }

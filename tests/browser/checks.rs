@@ -70,4 +70,20 @@ impl Session {
             .unwrap();
         assert_eq!(actual, Value::from(width), "could not size the viewport");
     }
+
+    /// Resizes the browser window so the page's viewport is `width` × `height` CSS pixels.
+    pub async fn set_viewport(&self, width: u32, height: u32) {
+        let (outer_w, outer_h) = self.client.get_window_size().await.unwrap();
+        let inner = self
+            .client
+            .execute("return [window.innerWidth, window.innerHeight];", vec![])
+            .await
+            .unwrap();
+        let frame_w = outer_w.saturating_sub(inner[0].as_u64().unwrap()) as u32;
+        let frame_h = outer_h.saturating_sub(inner[1].as_u64().unwrap()) as u32;
+        self.client
+            .set_window_size(width + frame_w, height + frame_h)
+            .await
+            .unwrap();
+    }
 }

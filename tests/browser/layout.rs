@@ -67,14 +67,6 @@ async fn every_page_fits_a_desktop_and_a_phone_screen() {
             if width == 1280 {
                 assert_tables_fit(&session).await;
             }
-            if path == "/alerts" {
-                let name = if width == 390 {
-                    "alerts-phone"
-                } else {
-                    "alerts"
-                };
-                session.screenshot(name).await;
-            }
         }
     }
     session.close().await;

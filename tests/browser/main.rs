@@ -3,6 +3,7 @@
 //! (CSP violations included), broken resources and requests to other hosts.
 
 mod actions;
+mod alerts_density;
 mod alerts_filter;
 mod alerts_manage;
 mod browser;

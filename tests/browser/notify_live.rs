@@ -48,7 +48,7 @@ async fn resolve_in_another_tab(session: &Session, id: &str) {
         .await;
     assert_eq!(
         session.text("#updated-alert .alert-status").await,
-        "resolved"
+        "Resolved"
     );
     session.assert_clean_page().await;
     session.client.close_window().await.unwrap();

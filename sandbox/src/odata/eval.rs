@@ -20,6 +20,7 @@ impl Expr {
 fn eval<'a>(expr: &'a Expr, root: &'a Value, scope: &mut Scope<'a>) -> bool {
     match expr {
         Expr::And(parts) => parts.iter().all(|p| eval(p, root, scope)),
+        Expr::Or(parts) => parts.iter().any(|p| eval(p, root, scope)),
         Expr::Compare { path, op, value } => {
             let found = resolve(path, root, scope);
             compare(found, *op, value)

@@ -56,7 +56,7 @@ impl Expr {
 
 fn collect_roots<'a>(expr: &'a Expr, out: &mut Vec<&'a str>) {
     match expr {
-        Expr::And(parts) => parts.iter().for_each(|p| collect_roots(p, out)),
+        Expr::And(parts) | Expr::Or(parts) => parts.iter().for_each(|p| collect_roots(p, out)),
         Expr::Compare { path, .. } => out.push(path[0].as_str()),
         Expr::Any { collection, .. } => out.push(collection[0].as_str()),
     }

@@ -10,6 +10,8 @@ use super::lexer::Token;
 pub enum Expr {
     /// Every part must hold.
     And(Vec<Expr>),
+    /// At least one part must hold (`or` binds looser than `and`).
+    Or(Vec<Expr>),
     /// `path op literal`.
     Compare {
         path: Vec<String>,
@@ -56,7 +58,7 @@ impl Parser {
     }
 
     pub(super) fn parse(mut self) -> Result<Expr, ODataError> {
-        let expr = self.and_expr()?;
+        let expr = self.or_expr()?;
         match self.peek() {
             None => Ok(expr),
             Some(token) => Err(unexpected(token)),
@@ -82,6 +84,22 @@ impl Parser {
         }
     }
 
+    fn or_expr(&mut self) -> Result<Expr, ODataError> {
+        let mut parts = vec![self.and_expr()?];
+        while let Some(Token::Ident(word)) = self.peek() {
+            if word != "or" {
+                break;
+            }
+            self.pos += 1;
+            parts.push(self.and_expr()?);
+        }
+        Ok(if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            Expr::Or(parts)
+        })
+    }
+
     fn and_expr(&mut self) -> Result<Expr, ODataError> {
         let mut parts = vec![self.term()?];
         while let Some(Token::Ident(word)) = self.peek() {
@@ -90,7 +108,8 @@ impl Parser {
                     self.pos += 1;
                     parts.push(self.term()?);
                 }
-                "or" | "not" => {
+                "or" => break,
+                "not" => {
                     return Err(ODataError::new(format!(
                         "Invalid filter clause: the '{word}' operator is not supported."
                     )));
@@ -108,7 +127,7 @@ impl Parser {
     fn term(&mut self) -> Result<Expr, ODataError> {
         if self.peek() == Some(&Token::Open) {
             self.pos += 1;
-            let inner = self.and_expr()?;
+            let inner = self.or_expr()?;
             self.expect(Token::Close, "')'")?;
             return Ok(inner);
         }

@@ -36,6 +36,25 @@ fn and_needs_every_part() {
 }
 
 #[test]
+fn or_needs_one_part_and_binds_looser_than_and() {
+    assert!(matches("status eq 'resolved' or severity eq 'high'"));
+    assert!(!matches("status eq 'resolved' or severity eq 'low'"));
+    assert!(matches(
+        "(status eq 'new' or status eq 'inProgress') and severity eq 'high'"
+    ));
+    assert!(!matches(
+        "(status eq 'resolved' or status eq 'inProgress') and severity eq 'high'"
+    ));
+    // a or b and c reads a or (b and c).
+    assert!(matches(
+        "status eq 'new' or status eq 'x' and severity eq 'low'"
+    ));
+    assert!(!matches(
+        "status eq 'x' or status eq 'new' and severity eq 'low'"
+    ));
+}
+
+#[test]
 fn any_lambdas_honour_type_casts() {
     assert!(matches(
         "evidence/any(e:e/microsoft.graph.security.deviceEvidence/deviceDnsName eq 'PC1.contoso.com')"
@@ -67,8 +86,8 @@ fn null_and_ne() {
 fn unsupported_forms_are_refused_with_graph_wording() {
     for bad in [
         "",
-        "status eq 'new' or severity eq 'high'",
         "not status eq 'new'",
+        "status eq 'new' or",
         "contains(title, 'x')",
         "status eq",
         "status 'new'",

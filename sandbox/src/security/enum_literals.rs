@@ -53,7 +53,9 @@ fn names_for(collection: Collection, property: &str) -> Option<Names> {
 /// Refuses the first string literal compared with an enumeration property that names no member.
 pub fn check(collection: Collection, expr: &Expr) -> Result<(), Failure> {
     match expr {
-        Expr::And(parts) => parts.iter().try_for_each(|part| check(collection, part)),
+        Expr::And(parts) | Expr::Or(parts) => {
+            parts.iter().try_for_each(|part| check(collection, part))
+        }
         Expr::Compare {
             path,
             value: Literal::Str(word),

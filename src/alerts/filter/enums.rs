@@ -46,7 +46,7 @@ fn normalize(value: &str) -> String {
 }
 
 macro_rules! odata_enum {
-    ($(#[$meta:meta])* $name:ident, $label:literal { $($variant:ident => $value:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident, $label:literal { $($variant:ident => $value:literal : $human:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum $name {
@@ -63,6 +63,13 @@ macro_rules! odata_enum {
             pub fn as_str(self) -> &'static str {
                 match self {
                     $($name::$variant => $value),+
+                }
+            }
+
+            /// The words shown to people, e.g. "In progress".
+            pub fn label(self) -> &'static str {
+                match self {
+                    $($name::$variant => $human),+
                 }
             }
 
@@ -126,97 +133,97 @@ macro_rules! odata_enum {
 odata_enum! {
     /// Legacy alert status (`microsoft.graph.alertStatus`).
     LegacyStatus, "legacy alert status" {
-        Unknown => "unknown",
-        NewAlert => "newAlert",
-        InProgress => "inProgress",
-        Resolved => "resolved",
+        Unknown => "unknown" : "Unknown",
+        NewAlert => "newAlert" : "New",
+        InProgress => "inProgress" : "In progress",
+        Resolved => "resolved" : "Resolved",
     }
 }
 
 odata_enum! {
     /// Alert severity; the legacy and v2 APIs share these values.
     Severity, "severity" {
-        Unknown => "unknown",
-        Informational => "informational",
-        Low => "low",
-        Medium => "medium",
-        High => "high",
+        Unknown => "unknown" : "Unknown",
+        Informational => "informational" : "Informational",
+        Low => "low" : "Low",
+        Medium => "medium" : "Medium",
+        High => "high" : "High",
     }
 }
 
 odata_enum! {
     /// Legacy analyst feedback (`microsoft.graph.alertFeedback`).
     LegacyFeedback, "feedback" {
-        Unknown => "unknown",
-        TruePositive => "truePositive",
-        FalsePositive => "falsePositive",
-        BenignPositive => "benignPositive",
+        Unknown => "unknown" : "Unknown",
+        TruePositive => "truePositive" : "True positive",
+        FalsePositive => "falsePositive" : "False positive",
+        BenignPositive => "benignPositive" : "Benign positive",
     }
 }
 
 odata_enum! {
     /// alerts_v2 status (`microsoft.graph.security.alertStatus`).
     AlertStatus, "alert status" {
-        Unknown => "unknown",
-        New => "new",
-        InProgress => "inProgress",
-        Resolved => "resolved",
+        Unknown => "unknown" : "Unknown",
+        New => "new" : "New",
+        InProgress => "inProgress" : "In progress",
+        Resolved => "resolved" : "Resolved",
     }
 }
 
 odata_enum! {
     /// alerts_v2 and incident classification.
     Classification, "classification" {
-        Unknown => "unknown",
-        FalsePositive => "falsePositive",
-        TruePositive => "truePositive",
-        InformationalExpectedActivity => "informationalExpectedActivity",
+        Unknown => "unknown" : "Unknown",
+        FalsePositive => "falsePositive" : "False positive",
+        TruePositive => "truePositive" : "True positive",
+        InformationalExpectedActivity => "informationalExpectedActivity" : "Informational, expected activity",
     }
 }
 
 odata_enum! {
     /// alerts_v2 and incident determination (the SDK names).
     Determination, "determination" {
-        Unknown => "unknown",
-        Apt => "apt",
-        Malware => "malware",
-        SecurityPersonnel => "securityPersonnel",
-        SecurityTesting => "securityTesting",
-        UnwantedSoftware => "unwantedSoftware",
-        Other => "other",
-        MultiStagedAttack => "multiStagedAttack",
-        CompromisedAccount => "compromisedAccount",
-        Phishing => "phishing",
-        MaliciousUserActivity => "maliciousUserActivity",
-        NotMalicious => "notMalicious",
-        NotEnoughDataToValidate => "notEnoughDataToValidate",
-        ConfirmedActivity => "confirmedActivity",
-        LineOfBusinessApplication => "lineOfBusinessApplication",
+        Unknown => "unknown" : "Unknown",
+        Apt => "apt" : "Advanced persistent threat",
+        Malware => "malware" : "Malware",
+        SecurityPersonnel => "securityPersonnel" : "Security personnel",
+        SecurityTesting => "securityTesting" : "Security testing",
+        UnwantedSoftware => "unwantedSoftware" : "Unwanted software",
+        Other => "other" : "Other",
+        MultiStagedAttack => "multiStagedAttack" : "Multi-staged attack",
+        CompromisedAccount => "compromisedAccount" : "Compromised account",
+        Phishing => "phishing" : "Phishing",
+        MaliciousUserActivity => "maliciousUserActivity" : "Malicious user activity",
+        NotMalicious => "notMalicious" : "Not malicious",
+        NotEnoughDataToValidate => "notEnoughDataToValidate" : "Not enough data to validate",
+        ConfirmedActivity => "confirmedActivity" : "Confirmed activity",
+        LineOfBusinessApplication => "lineOfBusinessApplication" : "Line-of-business application",
     }
 }
 
 odata_enum! {
     /// The Microsoft product that raised an alerts_v2 alert (values that need no `Prefer` header).
     ServiceSource, "service source" {
-        Unknown => "unknown",
-        MicrosoftDefenderForEndpoint => "microsoftDefenderForEndpoint",
-        MicrosoftDefenderForIdentity => "microsoftDefenderForIdentity",
-        MicrosoftDefenderForCloudApps => "microsoftDefenderForCloudApps",
-        MicrosoftDefenderForOffice365 => "microsoftDefenderForOffice365",
-        Microsoft365Defender => "microsoft365Defender",
-        AzureAdIdentityProtection => "azureAdIdentityProtection",
-        MicrosoftAppGovernance => "microsoftAppGovernance",
-        DataLossPrevention => "dataLossPrevention",
+        Unknown => "unknown" : "Unknown",
+        MicrosoftDefenderForEndpoint => "microsoftDefenderForEndpoint" : "Microsoft Defender for Endpoint",
+        MicrosoftDefenderForIdentity => "microsoftDefenderForIdentity" : "Microsoft Defender for Identity",
+        MicrosoftDefenderForCloudApps => "microsoftDefenderForCloudApps" : "Microsoft Defender for Cloud Apps",
+        MicrosoftDefenderForOffice365 => "microsoftDefenderForOffice365" : "Microsoft Defender for Office 365",
+        Microsoft365Defender => "microsoft365Defender" : "Microsoft 365 Defender",
+        AzureAdIdentityProtection => "azureAdIdentityProtection" : "Microsoft Entra ID Protection",
+        MicrosoftAppGovernance => "microsoftAppGovernance" : "App governance",
+        DataLossPrevention => "dataLossPrevention" : "Data loss prevention",
     }
 }
 
 odata_enum! {
     /// Incident status (`microsoft.graph.security.incidentStatus`), without Prefer-gated values.
     IncidentStatus, "incident status" {
-        Active => "active",
-        Resolved => "resolved",
-        InProgress => "inProgress",
-        Redirected => "redirected",
+        Active => "active" : "Active",
+        Resolved => "resolved" : "Resolved",
+        InProgress => "inProgress" : "In progress",
+        Redirected => "redirected" : "Redirected",
     }
 }
 

@@ -5,9 +5,9 @@ fn query(pairs: &str) -> AlertQuery {
 }
 
 #[test]
-fn empty_query_means_top_five_and_no_filter() {
+fn empty_query_means_top_twenty_and_no_filter() {
     let valid = query("").validate_v2("me@contoso.com").unwrap();
-    assert_eq!(valid.top, 5);
+    assert_eq!(valid.top, 20);
     assert_eq!(valid.filter.to_odata(), None);
     let valid = query("status=&severity=&fqdn=+")
         .validate_legacy("me@contoso.com")
@@ -53,7 +53,7 @@ fn bad_values_get_one_readable_message_each() {
         .validate_v2("me@contoso.com")
         .unwrap_err();
     assert_eq!(err.messages.len(), 4, "{err}");
-    assert!(err.messages[0].contains("Top must be one of 1, 5, 10 or 20"));
+    assert!(err.messages[0].contains("Show must be one of 1, 5, 10, 20, 50 or 100"));
     assert!(
         err.to_string()
             .contains("'newAlert' is not a valid alert status")

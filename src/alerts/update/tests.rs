@@ -89,3 +89,22 @@ fn bad_forms_get_readable_messages() {
         .unwrap_err();
     assert!(err.to_string().contains("not a valid legacy alert status"));
 }
+
+#[test]
+fn undocumented_verdict_pairs_are_refused_beside_the_determination() {
+    let err = form("alert_id=x&classification=false_positive&determination=apt")
+        .validate_v2("me")
+        .unwrap_err();
+    assert_eq!(err.for_field("determination").len(), 1);
+    assert!(err.to_string().contains("does not go with"), "{err}");
+    assert!(
+        form("alert_id=x&classification=true_positive&determination=apt")
+            .validate_v2("me")
+            .is_ok()
+    );
+    let alone = form("alert_id=x&determination=malware")
+        .validate_v2("me")
+        .unwrap();
+    assert!(alone.check_pair_with("falsePositive").is_err());
+    assert!(alone.check_pair_with("truePositive").is_ok());
+}

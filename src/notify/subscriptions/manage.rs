@@ -71,6 +71,11 @@ pub async fn subscribe(
         ApiKind::V2Watch => form.validate_v2(&user.upn),
     }
     .map_err(|e| SubscribeError::Invalid(e.to_string()))?;
+    if !valid.extra.is_empty() {
+        return Err(SubscribeError::Invalid(
+            "A subscription takes one value per filter and no time range.".into(),
+        ));
+    }
     let filter = valid.filter.to_odata();
     let resource = plan::resource(kind, filter.as_deref())
         .map_err(|e| SubscribeError::Invalid(e.to_string()))?;

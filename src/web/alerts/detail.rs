@@ -2,7 +2,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 
 use super::manage_form::ManageForm;
 use super::notice::to_app_error;
@@ -10,6 +10,7 @@ use super::permission;
 use crate::alerts::api::AlertsApi;
 use crate::alerts::detail::AlertDetail;
 use crate::alerts::id::validate_alert_id;
+use crate::alerts::update::UpdateForm;
 use crate::auth::User;
 use crate::error::AppError;
 use crate::web::layout::Layout;
@@ -22,6 +23,41 @@ pub struct AlertPage {
     /// This alert's path in the app, percent-encoded.
     pub self_path: String,
     pub manage: ManageForm,
+    /// The email form's recipients as typed, and why they were refused.
+    pub email_recipients: String,
+    pub email_problem: Option<String>,
+    /// The manage form was filled from a submit made before signing in again.
+    pub restored: bool,
+    /// The filtered list this alert was opened from.
+    pub back_href: String,
+}
+
+/// A manage form carried through sign-in: `restored=1` and the typed fields.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct RestoreQuery {
+    pub restored: Option<String>,
+    /// The list's query string, for "Back".
+    pub back: Option<String>,
+    #[serde(flatten)]
+    pub form: UpdateForm,
+}
+
+impl AlertPage {
+    /// The page for `alert` (Graph's JSON), with empty forms.
+    pub fn new(api: &AlertsApi, layout: Layout, alert: &serde_json::Value) -> Self {
+        let detail = AlertDetail::from_json(api.shape(), alert);
+        Self {
+            layout: layout.active("alerts"),
+            self_path: alert_path(&detail.row.id),
+            manage: ManageForm::new(api.is_legacy(), &detail.row.id),
+            alert: detail,
+            email_recipients: String::new(),
+            email_problem: None,
+            restored: false,
+            back_href: "/alerts".to_string(),
+        }
+    }
 }
 
 pub async fn show(
@@ -29,15 +65,23 @@ pub async fn show(
     user: User,
     layout: Layout,
     Path(id): Path<String>,
+    Query(restore): Query<RestoreQuery>,
 ) -> Result<AlertPage, AppError> {
     let id = validate_alert_id(&id).map_err(AppError::BadRequest)?;
     let alert = load(&api, &user, &id).await?;
-    Ok(AlertPage {
-        layout: layout.active("alerts"),
-        self_path: alert_path(&id),
-        manage: ManageForm::new(api.is_legacy(), &id),
-        alert: AlertDetail::from_json(api.shape(), &alert),
-    })
+    let mut page = AlertPage::new(&api, layout, &alert);
+    if let Some(back) = restore.back.as_deref().and_then(list_query) {
+        page.back_href = format!("/alerts?{back}");
+    }
+    if restore.restored.as_deref() == Some("1") {
+        let form = UpdateForm {
+            alert_id: Some(id),
+            ..restore.form
+        };
+        page.manage = ManageForm::with_input(api.is_legacy(), &form, false, None);
+        page.restored = true;
+    }
+    Ok(page)
 }
 
 /// Fetches an alert; an unknown id is a 404 page.
@@ -49,6 +93,16 @@ pub async fn load(api: &AlertsApi, user: &User, id: &str) -> Result<serde_json::
         ))),
         Err(err) => Err(to_app_error(err, permission(api))),
     }
+}
+
+/// A list's query string as it may follow `/alerts?` (so "Back" can only lead to the list).
+fn list_query(raw: &str) -> Option<&str> {
+    let raw = raw.trim();
+    let fine = !raw.is_empty()
+        && raw.len() <= 4096
+        && !raw.starts_with(['/', '?', '#'])
+        && !raw.chars().any(|c| c.is_control() || c == '#');
+    fine.then_some(raw)
 }
 
 /// `/alerts/<id>` with the id percent-encoded.

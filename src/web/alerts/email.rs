@@ -3,11 +3,12 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::detail::{alert_path, load};
+use super::detail::{AlertPage, alert_path, load};
 use crate::alerts::api::AlertsApi;
 use crate::alerts::detail::AlertDetail;
 use crate::alerts::email::{AlertEmail, parse_recipients, subject};
@@ -16,7 +17,7 @@ use crate::auth::User;
 use crate::error::AppError;
 use crate::graph::mail;
 use crate::web::alerts::notice::to_app_error;
-use crate::web::layout::flash;
+use crate::web::layout::{Layout, flash};
 use crate::web::state::AppState;
 
 #[derive(Debug, Default, Deserialize)]
@@ -30,12 +31,22 @@ pub async fn send(
     State(api): State<AlertsApi>,
     user: User,
     session: Session,
+    layout: Layout,
     Path(id): Path<String>,
     Form(form): Form<EmailForm>,
 ) -> Result<Response, AppError> {
     let id = validate_alert_id(&id).map_err(AppError::BadRequest)?;
-    let recipients = parse_recipients(&form.recipients).map_err(AppError::BadRequest)?;
     let alert = load(&api, &user, &id).await?;
+    let recipients = match parse_recipients(&form.recipients) {
+        Ok(recipients) => recipients,
+        Err(problem) => {
+            // Back on the same page, with what was typed and the reason beside it.
+            let mut page = AlertPage::new(&api, layout, &alert);
+            page.email_recipients = form.recipients;
+            page.email_problem = Some(problem);
+            return Ok((StatusCode::BAD_REQUEST, page).into_response());
+        }
+    };
     let detail = AlertDetail::from_json(api.shape(), &alert);
     let path = alert_path(&id);
     let app_link = state

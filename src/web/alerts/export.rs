@@ -33,17 +33,17 @@ enum Format {
 pub async fn json(
     State(api): State<AlertsApi>,
     user: User,
-    Query(query): Query<AlertQuery>,
+    Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    export(api, user, query, Format::Json).await
+    export(api, user, AlertQuery::from_pairs(&pairs), Format::Json).await
 }
 
 pub async fn csv(
     State(api): State<AlertsApi>,
     user: User,
-    Query(query): Query<AlertQuery>,
+    Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    export(api, user, query, Format::Csv).await
+    export(api, user, AlertQuery::from_pairs(&pairs), Format::Csv).await
 }
 
 async fn export(

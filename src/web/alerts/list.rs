@@ -4,14 +4,18 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 use tower_sessions::Session;
-use url::Url;
 
-use super::choices::{self, Choice, LEGACY_CATEGORIES};
+use super::filter_form::{FilterForm, filter_form};
+use super::links::{
+    Position, SortLink, back_query, explorer_url, readable, same_filter, sort_links,
+    subscribe_href, with_sort,
+};
 use super::manage_form::ManageForm;
 use super::notice::{Notice, explain};
+use super::paging::{self, MAX_PAGE, Paging};
 use super::permission;
+use super::sort::Sort;
 use crate::alerts::api::AlertsApi;
 use crate::alerts::query::{AlertQuery, DEFAULT_TOP};
 use crate::alerts::row::AlertRow;
@@ -19,30 +23,38 @@ use crate::auth::User;
 use crate::web::layout::Layout;
 
 const PROVIDERS_KEY: &str = "alerts.legacy_providers";
-const EXPLORER: &str = "https://developer.microsoft.com/en-us/graph/graph-explorer";
+/// The page size the user chose last, kept for the session.
+const TOP_KEY: &str = "alerts.top";
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+/// The list's query string: the view's filters, and how to page and sort it.
+#[derive(Debug, Default)]
 pub struct ListParams {
-    #[serde(flatten)]
     pub query: AlertQuery,
-    /// An `@odata.nextLink` to load instead of the first page.
+    /// An `@odata.nextLink` to load instead of the first page (the legacy API pages this way).
     pub next: Option<String>,
+    /// The page number (alerts_v2, by `$skip`).
+    pub page: Option<String>,
+    /// How to sort the shown page, e.g. `-severity`.
+    pub sort: Option<String>,
 }
 
-/// The filter form's options, with the current values selected.
-pub struct FilterForm {
-    pub tops: Vec<Choice>,
-    pub statuses: Vec<Choice>,
-    pub severities: Vec<Choice>,
-    pub providers: Vec<Choice>,
-    pub categories: Vec<Choice>,
-    pub service_sources: Vec<Choice>,
-    pub classifications: Vec<Choice>,
-    pub determinations: Vec<Choice>,
-    pub assigned_to_me: bool,
-    pub fqdn: String,
-    pub upn: String,
+impl ListParams {
+    pub fn from_pairs(pairs: &[(String, String)]) -> Self {
+        let last = |key: &str| {
+            pairs
+                .iter()
+                .rev()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        Self {
+            query: AlertQuery::from_pairs(pairs),
+            next: last("next"),
+            page: last("page"),
+            sort: last("sort"),
+        }
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -61,9 +73,39 @@ pub struct AlertsPage {
     pub rows: Vec<AlertRow>,
     pub rest_query: String,
     pub explorer_url: String,
-    pub next_href: Option<String>,
+    pub paging: Paging,
     pub export_query: String,
     pub manage: ManageForm,
+    /// Whether the filter panel starts open (filters set, or the form was refused).
+    pub filters_open: bool,
+    /// How many filters are set, for the panel's summary.
+    pub filter_count: usize,
+    /// Header links, by column: severity, status, created, updated.
+    pub sorts: Vec<SortLink>,
+    /// "severity, most severe first" when the page is sorted.
+    pub sorted_by: Option<String>,
+    /// The subscription form with this view's filters filled in.
+    pub subscribe_href: String,
+    /// This page's own query (view, sort, page), for the alert page's "Back".
+    pub back_query: String,
+}
+
+impl AlertsPage {
+    /// The header link for a column (`severity`, `status`, `created`, `updated`).
+    pub fn sort_link(&self, key: &str) -> Option<&SortLink> {
+        self.sorts.iter().find(|s| s.key == key)
+    }
+
+    /// An alert's page, remembering this list for "Back".
+    pub fn alert_href(&self, id: &str) -> String {
+        let path = super::detail::alert_path(id);
+        if self.back_query.is_empty() {
+            return path;
+        }
+        let back: String =
+            url::form_urlencoded::byte_serialize(self.back_query.as_bytes()).collect();
+        format!("{path}?back={back}")
+    }
 }
 
 pub async fn show(
@@ -71,17 +113,47 @@ pub async fn show(
     user: User,
     layout: Layout,
     session: Session,
-    Query(params): Query<ListParams>,
+    Query(pairs): Query<Vec<(String, String)>>,
 ) -> Response {
+    let params = ListParams::from_pairs(&pairs);
     let legacy = api.is_legacy();
     let providers = if legacy {
         legacy_providers(&api, &user, &session).await
     } else {
         Vec::new()
     };
-    let query = &params.query;
+    let mut query = params.query.clone();
+    let chosen_top = query.top.as_deref().is_some_and(|t| !t.trim().is_empty());
+    if !chosen_top && let Ok(Some(top)) = session.get::<u32>(TOP_KEY).await {
+        query.top = Some(top.to_string());
+    }
+    let query = &query;
     let validated = api.validate(query, &user.upn);
+    if chosen_top && let Ok(valid) = &validated {
+        remember_top(&session, valid.top).await;
+    }
     let top = validated.as_ref().map_or(DEFAULT_TOP, |v| v.top);
+    let mut errors = Vec::new();
+    let sort = match params.sort.as_deref().map(Sort::parse).transpose() {
+        Ok(sort) => sort,
+        Err(message) => {
+            errors.push(message);
+            None
+        }
+    };
+    let number = match params.page.as_deref().map(str::parse::<u32>) {
+        None => 1,
+        Some(Ok(n)) if (1..=MAX_PAGE).contains(&n) => n,
+        Some(_) => {
+            errors.push(format!("The page must be a number from 1 to {MAX_PAGE}."));
+            1
+        }
+    };
+    let view = query.to_query_string();
+    let at = Position {
+        page: params.page.as_deref(),
+        next: params.next.as_deref(),
+    };
     let mut page = AlertsPage {
         layout: layout.active("alerts"),
         legacy,
@@ -91,28 +163,44 @@ pub async fn show(
             "/security/alerts_v2"
         },
         form: filter_form(query, top, legacy, &providers),
-        errors: Vec::new(),
+        errors,
         notice: None,
         refused: None,
         searched: false,
         rows: Vec::new(),
         rest_query: String::new(),
         explorer_url: String::new(),
-        next_href: None,
-        export_query: serde_urlencoded::to_string(query).unwrap_or_default(),
+        paging: Paging::default(),
+        export_query: view.clone(),
         manage: ManageForm::new(legacy, ""),
+        filters_open: query.has_filters() || validated.is_err(),
+        filter_count: query.filter_count(),
+        sorts: sort_links(&view, &at, sort),
+        sorted_by: sort.map(Sort::describe),
+        subscribe_href: subscribe_href(query),
+        back_query: back_query(&view, &at, sort),
     };
     let valid = match validated {
-        Ok(valid) => valid,
+        Ok(valid) if page.errors.is_empty() => valid,
+        Ok(_) => return with_status(page, axum::http::StatusCode::BAD_REQUEST),
         Err(err) => {
             page.errors = err.messages;
             return with_status(page, axum::http::StatusCode::BAD_REQUEST);
         }
     };
-    let url = match params.next.as_deref().filter(|n| !n.is_empty()) {
-        None => api.first_page_url(&valid, None),
+    let by_number = api.pages_by_number() && params.next.is_none();
+    let url = match params.next.as_deref() {
+        None => api.page_url(&valid, (number - 1) * valid.top),
         Some(link) => match api.next_page_url(link) {
-            Ok(url) => url,
+            Ok(url) if same_filter(&url, &api.first_page_url(&valid, None)) => url,
+            Ok(_) => {
+                page.errors = vec![
+                    "This next-page link lists other alerts than the filters shown here ask for, \
+                     so it was not followed. Apply the filters again to start from their first page."
+                        .to_string(),
+                ];
+                return with_status(page, axum::http::StatusCode::BAD_REQUEST);
+            }
             Err(message) => {
                 page.errors = vec![message];
                 return with_status(page, axum::http::StatusCode::BAD_REQUEST);
@@ -125,11 +213,35 @@ pub async fn show(
     match api.fetch_page(user.access_token(), url).await {
         Ok(result) => {
             page.rows = result.rows;
-            page.next_href = result.next_link.map(|link| {
-                let mut pairs = url::form_urlencoded::Serializer::new(page.export_query.clone());
-                pairs.append_pair("next", &link);
-                format!("/alerts?{}", pairs.finish())
-            });
+            if let Some(sort) = sort {
+                sort.apply(&mut page.rows);
+            }
+            let sorted_view = with_sort(&view, sort);
+            page.paging = if by_number {
+                paging::numbered(
+                    &sorted_view,
+                    number,
+                    valid.top,
+                    page.rows.len(),
+                    result.count,
+                    result.next_link.is_some(),
+                )
+            } else {
+                Paging {
+                    summary: match result.count {
+                        Some(count) if !page.rows.is_empty() => {
+                            format!("{} shown of {count} matching alerts", page.rows.len())
+                        }
+                        _ => String::new(),
+                    },
+                    next_href: result.next_link.map(|link| {
+                        let mut pairs = url::form_urlencoded::Serializer::new(sorted_view.clone());
+                        pairs.append_pair("next", &link);
+                        format!("/alerts?{}", pairs.finish())
+                    }),
+                    ..Paging::default()
+                }
+            };
             page.into_response()
         }
         Err(err) => {
@@ -139,6 +251,15 @@ pub async fn show(
             page.notice = Some(notice);
             with_status(page, status)
         }
+    }
+}
+
+async fn remember_top(session: &Session, top: u32) {
+    if session.get::<u32>(TOP_KEY).await.ok().flatten() == Some(top) {
+        return;
+    }
+    if let Err(err) = session.insert(TOP_KEY, top).await {
+        tracing::warn!(error = %err, "could not remember the page size");
     }
 }
 
@@ -170,58 +291,4 @@ pub(crate) async fn legacy_providers(
             Vec::new()
         }
     }
-}
-
-fn filter_form(query: &AlertQuery, top: u32, legacy: bool, providers: &[String]) -> FilterForm {
-    let categories: Vec<String> = LEGACY_CATEGORIES.iter().map(|c| c.to_string()).collect();
-    FilterForm {
-        tops: choices::tops(top),
-        statuses: if legacy {
-            choices::legacy_statuses(query.status.as_deref())
-        } else {
-            choices::v2_statuses(query.status.as_deref())
-        },
-        severities: choices::severities(query.severity.as_deref()),
-        providers: choices::texts(providers, query.provider.as_deref()),
-        categories: choices::texts(&categories, query.category.as_deref()),
-        service_sources: choices::service_sources(query.service_source.as_deref()),
-        classifications: choices::classifications(query.classification.as_deref()),
-        determinations: choices::determinations(query.determination.as_deref()),
-        assigned_to_me: query.assigned_to_me(),
-        fqdn: query.fqdn.clone().unwrap_or_default(),
-        upn: query.upn.clone().unwrap_or_default(),
-    }
-}
-
-/// The URL with its query decoded, as a person would write it.
-pub fn readable(url: &Url) -> String {
-    let mut text = format!("{}{}", url.origin().ascii_serialization(), url.path());
-    let pairs: Vec<String> = url.query_pairs().map(|(k, v)| format!("{k}={v}")).collect();
-    if !pairs.is_empty() {
-        text.push('?');
-        text.push_str(&pairs.join("&"));
-    }
-    text
-}
-
-/// Graph Explorer, opened on the same request against Microsoft Graph.
-fn explorer_url(url: &Url, base: &Url) -> String {
-    let base_path = base.path().trim_end_matches('/');
-    let path = url.path().strip_prefix(base_path).unwrap_or(url.path());
-    let path = path.trim_start_matches('/');
-    let (version, request) = path.split_once('/').unwrap_or(("v1.0", path));
-    let mut request = request.to_string();
-    let pairs: Vec<String> = url.query_pairs().map(|(k, v)| format!("{k}={v}")).collect();
-    if !pairs.is_empty() {
-        request.push('?');
-        request.push_str(&pairs.join("&"));
-    }
-    let mut explorer = Url::parse(EXPLORER).expect("a valid Graph Explorer URL");
-    explorer
-        .query_pairs_mut()
-        .append_pair("request", &request)
-        .append_pair("method", "GET")
-        .append_pair("version", version)
-        .append_pair("GraphUrl", "https://graph.microsoft.com");
-    explorer.to_string()
 }

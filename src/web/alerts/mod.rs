@@ -1,14 +1,19 @@
 //! Alert pages: list and filter, one alert, update, email, export.
 
 pub mod choices;
+pub mod counts;
 pub mod detail;
 pub mod email;
 pub mod export;
+mod filter_form;
+pub mod links;
 pub mod list;
 pub(crate) use list::legacy_providers;
 mod manage_form;
 pub mod notice;
+pub mod paging;
 pub mod refused_filter;
+pub mod sort;
 pub mod update;
 
 use crate::alerts::api::AlertsApi;

@@ -1,20 +1,34 @@
-//! `POST /alerts/update`: change one alert, then show it before and after.
+//! `POST /alerts/update`: change one alert, then redirect (303) to `GET /alerts/update?result=…`,
+//! which shows it before and after from the session, so a refresh never sends the change again.
+//! A refused form comes back with what was typed and each message beside its field.
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
 
-use super::detail::{alert_path, load};
+use super::detail::{AlertPage, alert_path};
+use super::manage_form::ManageForm;
 use super::notice::to_app_error;
 use super::permission;
-use crate::alerts::api::{AlertsApi, RestCall};
+use crate::alerts::api::{AlertsApi, RestCall, UpdateOutcome};
 use crate::alerts::detail::AlertDetail;
-use crate::alerts::update::UpdateForm;
+use crate::alerts::id::validate_alert_id;
+use crate::alerts::row::text;
+use crate::alerts::update::{UpdateError, UpdateForm};
 use crate::auth::User;
 use crate::config::AlertsApiKind;
 use crate::error::AppError;
 use crate::web::layout::Layout;
+
+/// The session key holding the latest update results.
+const RESULTS_KEY: &str = "alerts.update_results";
+/// How many results one session keeps (one per recent update, so several tabs work).
+const RESULTS_KEPT: usize = 5;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "alert_update.html")]
@@ -26,27 +40,198 @@ pub struct UpdatePage {
     pub alert_href: String,
 }
 
+/// The manage form alone, when a refused form names no alert that could be shown.
+#[derive(Template, WebTemplate)]
+#[template(path = "alert_manage.html")]
+pub struct ManagePage {
+    pub layout: Layout,
+    pub manage: ManageForm,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct StoredResult {
+    key: String,
+    alert_id: String,
+    outcome: UpdateOutcome,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ResultQuery {
+    pub result: String,
+}
+
 pub async fn submit(
     State(api): State<AlertsApi>,
-    user: User,
+    user: Option<User>,
     layout: Layout,
+    session: Session,
     Form(form): Form<UpdateForm>,
-) -> Result<UpdatePage, AppError> {
-    let update = match api.kind() {
+) -> Result<Response, AppError> {
+    let Some(user) = user else {
+        // The session expired while the form was open: nothing is sent; sign-in returns the
+        // user to the alert with what they typed filled in.
+        return Ok(through_sign_in(&form));
+    };
+    let validated = match api.kind() {
         AlertsApiKind::V2 => form.validate_v2(&user.upn),
         AlertsApiKind::Legacy => form.validate_legacy(&user.upn),
+    };
+    let update = match validated {
+        Ok(update) => update,
+        Err(err) => return form_again(&api, &user, layout, &form, err).await,
+    };
+    let Some(original) = api
+        .get(user.access_token(), &update.id)
+        .await
+        .map_err(|err| to_app_error(err, permission(&api)))?
+    else {
+        let err = UpdateError {
+            problems: vec![(
+                "alert_id",
+                format!("There is no alert with the id '{}'.", update.id),
+            )],
+        };
+        return Ok(manage_page(
+            layout,
+            api.is_legacy(),
+            &form,
+            &err,
+            StatusCode::NOT_FOUND,
+        ));
+    };
+    if let Err(err) = update.check_pair_with(&text(&original, "/classification")) {
+        return Ok(alert_page(&api, layout, &original, &form, &err));
     }
-    .map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let original = load(&api, &user, &update.id).await?;
     let outcome = api
         .update(user.access_token(), &update, &original)
         .await
         .map_err(|err| to_app_error(err, permission(&api)))?;
+    let key = uuid::Uuid::new_v4().simple().to_string();
+    let mut results: Vec<StoredResult> = session
+        .get(RESULTS_KEY)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    results.push(StoredResult {
+        key: key.clone(),
+        alert_id: update.id.clone(),
+        outcome,
+    });
+    let excess = results.len().saturating_sub(RESULTS_KEPT);
+    results.drain(..excess);
+    session
+        .insert(RESULTS_KEY, results)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    Ok(Redirect::to(&format!("/alerts/update?result={key}")).into_response())
+}
+
+/// `/login?next=` the alert's page with the typed form in its query (`restored=1`).
+fn through_sign_in(form: &UpdateForm) -> Response {
+    let back = match validate_alert_id(form.alert_id.as_deref().unwrap_or_default()) {
+        Ok(id) => {
+            let mut query = url::form_urlencoded::Serializer::new(String::new());
+            query.append_pair("restored", "1");
+            let fields = [
+                ("status", &form.status),
+                ("feedback", &form.feedback),
+                ("classification", &form.classification),
+                ("determination", &form.determination),
+                ("comment", &form.comment),
+                ("assign_to_me", &form.assign_to_me),
+            ];
+            for (name, value) in fields {
+                if let Some(value) = value.as_deref().filter(|v| !v.trim().is_empty()) {
+                    query.append_pair(name, value);
+                }
+            }
+            format!("{}?{}#manage-form", alert_path(&id), query.finish())
+        }
+        Err(_) => "/alerts".to_string(),
+    };
+    let next: String = url::form_urlencoded::byte_serialize(back.as_bytes()).collect();
+    Redirect::to(&format!("/login?next={next}")).into_response()
+}
+
+/// `GET /alerts/update?result=…`: a result kept in the session; reading it sends nothing.
+pub async fn result(
+    State(api): State<AlertsApi>,
+    _user: User,
+    layout: Layout,
+    session: Session,
+    Query(query): Query<ResultQuery>,
+) -> Result<UpdatePage, AppError> {
+    let results: Vec<StoredResult> = session
+        .get(RESULTS_KEY)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let stored = results
+        .into_iter()
+        .find(|r| !query.result.is_empty() && r.key == query.result)
+        .ok_or_else(|| {
+            AppError::NotFound(
+                "This update result is no longer kept. Open the alert to see it as it is now."
+                    .into(),
+            )
+        })?;
+    let shape = api.shape();
     Ok(UpdatePage {
         layout: layout.active("alerts"),
-        alert_href: alert_path(&update.id),
-        original: outcome.original,
-        updated: outcome.updated,
-        calls: outcome.calls,
+        alert_href: alert_path(&stored.alert_id),
+        original: AlertDetail::from_json(shape, &stored.outcome.original),
+        updated: AlertDetail::from_json(shape, &stored.outcome.updated),
+        calls: stored.outcome.calls,
     })
+}
+
+/// A refused form: on the alert's own page when its id names an alert, otherwise alone.
+async fn form_again(
+    api: &AlertsApi,
+    user: &User,
+    layout: Layout,
+    form: &UpdateForm,
+    err: UpdateError,
+) -> Result<Response, AppError> {
+    let id = validate_alert_id(form.alert_id.as_deref().unwrap_or_default()).ok();
+    let alert = match id {
+        Some(id) => api
+            .get(user.access_token(), &id)
+            .await
+            .map_err(|err| to_app_error(err, permission(api)))?,
+        None => None,
+    };
+    Ok(match alert {
+        Some(alert) => alert_page(api, layout, &alert, form, &err),
+        None => manage_page(layout, api.is_legacy(), form, &err, StatusCode::BAD_REQUEST),
+    })
+}
+
+fn alert_page(
+    api: &AlertsApi,
+    layout: Layout,
+    alert: &serde_json::Value,
+    form: &UpdateForm,
+    err: &UpdateError,
+) -> Response {
+    let mut page = AlertPage::new(api, layout, alert);
+    page.manage = ManageForm::with_input(api.is_legacy(), form, false, Some(err));
+    (StatusCode::BAD_REQUEST, page).into_response()
+}
+
+fn manage_page(
+    layout: Layout,
+    legacy: bool,
+    form: &UpdateForm,
+    err: &UpdateError,
+    status: StatusCode,
+) -> Response {
+    let page = ManagePage {
+        layout: layout.active("alerts"),
+        manage: ManageForm::with_input(legacy, form, true, Some(err)),
+    };
+    (status, page).into_response()
 }

@@ -43,13 +43,23 @@ pub async fn show(
     })
 }
 
-/// The home page's score line; `None` when the score cannot be read (the page still renders).
-pub async fn home_summary(state: &AppState, user: &User) -> Option<ScoreSummary> {
+/// The home page's Secure Score card: the figures, or why there are none, in the words the
+/// Secure Score page would use.
+pub enum HomeScore {
+    Score(ScoreSummary),
+    /// Graph answered, but the tenant has no score yet.
+    NoScoreYet,
+    /// Graph refused or failed; the reason to show.
+    Unavailable(String),
+}
+
+pub async fn home_summary(state: &AppState, user: &User) -> HomeScore {
     match latest_score(&state.graph, user.access_token()).await {
-        Ok(score) => score.as_ref().map(ScoreSummary::of),
+        Ok(Some(score)) => HomeScore::Score(ScoreSummary::of(&score)),
+        Ok(None) => HomeScore::NoScoreYet,
         Err(err) => {
             tracing::info!(error = %err, "secure score summary unavailable");
-            None
+            HomeScore::Unavailable(AppError::from(err).page().message)
         }
     }
 }

@@ -5,7 +5,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form,
-    extract::{Path, State},
+    extract::{Path, Query, State},
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
@@ -53,9 +53,12 @@ pub async fn list(
     user: User,
     layout: Layout,
     session: Session,
+    Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     remember(&state, &user, &session).await;
-    page(&state, &user, &session, layout, AlertQuery::default(), None)
+    // "Subscribe to this view" on the alert list arrives with its filters filled in.
+    let form = AlertQuery::from_pairs(&pairs);
+    page(&state, &user, &session, layout, form, None)
         .await
         .map(IntoResponse::into_response)
 }

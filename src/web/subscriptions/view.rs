@@ -15,6 +15,8 @@ use crate::{
 pub struct Row {
     pub id: String,
     pub kind: &'static str,
+    /// The filters in words, e.g. "Severity: High · Status: New".
+    pub summary: String,
     pub filter: String,
     pub resource: String,
     pub status: String,
@@ -39,6 +41,9 @@ pub fn row(sub: &Subscription, me: &str, now: OffsetDateTime) -> Row {
             ApiKind::LegacyWebhook => "Graph webhook",
             ApiKind::V2Watch => "alerts_v2 watch",
         },
+        summary: serde_json::from_str::<AlertQuery>(&sub.filters)
+            .map(|q| q.summary())
+            .unwrap_or_default(),
         filter: split_resource(&sub.resource).1.unwrap_or_default(),
         resource: sub.resource.clone(),
         status: sub.status.to_string(),
