@@ -140,3 +140,23 @@ async fn an_unwritable_database_gets_503_and_publishes_nothing() {
     assert_eq!(status, StatusCode::ACCEPTED);
     assert_eq!(live.try_recv().unwrap().alert_id.as_deref(), Some("A1"));
 }
+
+#[tokio::test]
+async fn a_streamed_body_over_the_limit_is_refused_readably() {
+    let (router, _) = app().await;
+    let chunks = (0..40).map(|_| Ok::<_, std::io::Error>(vec![b' '; 64 * 1024]));
+    let body = Body::from_stream(futures::stream::iter(chunks));
+    let request = Request::post("/listen")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(body)
+        .unwrap();
+    let router = router.layer(axum::extract::DefaultBodyLimit::max(
+        crate::notify::inbound::webhook::MAX_BODY_BYTES,
+    ));
+    let response = router.oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    assert!(String::from_utf8_lossy(&bytes).contains("larger than"));
+}
