@@ -1,9 +1,17 @@
 //! Where sessions live: SQLite under `server.data_dir` (one instance), or Redis when
 //! `redis.url` is set (several instances share sign-ins). Cookie flags are set here and only here.
+//!
+//! A session is written only when something in it changes: sign-in creates it, and reading
+//! pages writes nothing, except that [`touch`] extends the inactivity expiry at most once a
+//! minute. Anonymous requests never create one.
 
 use std::time::Duration;
 
 use anyhow::Context;
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::Response;
+use tower_sessions::Session;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer, SessionStore};
 use tower_sessions_redis_store::RedisStore;
@@ -66,4 +74,41 @@ async fn delete_expired_sessions(store: SqliteStore) {
             tracing::warn!(error = %err, "could not delete expired sessions");
         }
     }
+}
+
+/// When the session was last saved (Unix seconds), so [`touch`] can tell whether its expiry
+/// needs extending.
+const TOUCHED: &str = "session.touched";
+
+/// How stale the stored expiry may get before a request extends it.
+const TOUCH_EVERY_SECS: i64 = 60;
+
+/// Middleware inside the session layer: an existing session that is not being saved anyway
+/// is saved (which moves its inactivity expiry) only when its last save is a minute old, so
+/// page views make at most one session write a minute. Sessions that do not exist (no
+/// cookie, or one the store does not know) are left alone: nothing is created.
+pub async fn touch(request: Request, next: Next) -> Response {
+    let session = request.extensions().get::<Session>().cloned();
+    let response = next.run(request).await;
+    let Some(session) = session else {
+        return response;
+    };
+    if session.id().is_none() && !session.is_modified() {
+        return response;
+    }
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let last = session.get::<i64>(TOUCHED).await;
+    // Loading may have found the cookie's session gone; then there is nothing to extend.
+    if session.id().is_none() && !session.is_modified() {
+        return response;
+    }
+    let due = match last {
+        Ok(Some(at)) => now - at >= TOUCH_EVERY_SECS || now < at,
+        Ok(None) => true,
+        Err(_) => false,
+    };
+    if (due || session.is_modified()) && !session.is_empty().await {
+        let _ = session.insert(TOUCHED, now).await;
+    }
+    response
 }

@@ -25,5 +25,6 @@ mod notify_webhook;
 mod pages;
 mod scale_out;
 mod secure_score;
+mod sessions;
 mod static_binary;
 mod static_files;
