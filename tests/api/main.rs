@@ -16,6 +16,7 @@ mod contract_filters;
 #[allow(dead_code)] // helpers serve every feature module; not each uses all of them
 mod helpers;
 mod layout;
+mod notify_crash;
 mod notify_lifecycle;
 mod notify_sandbox;
 mod notify_stream;
