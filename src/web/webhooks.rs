@@ -21,7 +21,7 @@ pub async fn listen(State(notify): State<Notify>, request: Request) -> Response 
         Ok(Inbound::Validation(token)) => echo(token),
         Ok(Inbound::Batch(items)) => match notify.intake.changes(items).await {
             Ok(report) => {
-                tracing::info!(report.accepted, report.rejected, "change notifications");
+                tracing::debug!(report.accepted, report.rejected, "change notifications");
                 StatusCode::ACCEPTED.into_response()
             }
             Err(error) => storage_failed(&error),

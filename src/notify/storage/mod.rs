@@ -156,6 +156,7 @@ pub trait NotificationLog: Debug + Send + Sync {
     ) -> BoxFuture<'a, StoreResult<Vec<Notification>>>;
 
     /// The tenant's notifications with an id above `after_id`, oldest first, at most `limit`.
+    /// Streams read these: `raw` may be left empty (it is never shown).
     fn after<'a>(
         &'a self,
         tenant_id: &'a str,
@@ -163,7 +164,7 @@ pub trait NotificationLog: Debug + Send + Sync {
         limit: u32,
     ) -> BoxFuture<'a, StoreResult<Vec<Notification>>>;
 
-    /// The tenant's newest `limit` notifications, oldest first.
+    /// The tenant's newest `limit` notifications, oldest first (`raw` may be left empty).
     fn recent<'a>(
         &'a self,
         tenant_id: &'a str,

@@ -95,7 +95,8 @@ impl NotificationLog for SqliteLog {
     ) -> BoxFuture<'a, StoreResult<Vec<Notification>>> {
         Box::pin(async move {
             Ok(sqlx::query_as(
-                "SELECT * FROM notifications WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?",
+                "SELECT id, tenant_id, subscription_id, change_type, resource, alert_id, received_at, \
+                 '' AS raw FROM notifications WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?",
             )
             .bind(tenant_id)
             .bind(after_id)
@@ -112,7 +113,8 @@ impl NotificationLog for SqliteLog {
     ) -> BoxFuture<'a, StoreResult<Vec<Notification>>> {
         Box::pin(async move {
             let mut rows: Vec<Notification> = sqlx::query_as(
-                "SELECT * FROM notifications WHERE tenant_id = ? ORDER BY id DESC LIMIT ?",
+                "SELECT id, tenant_id, subscription_id, change_type, resource, alert_id, received_at, \
+                 '' AS raw FROM notifications WHERE tenant_id = ? ORDER BY id DESC LIMIT ?",
             )
             .bind(tenant_id)
             .bind(limit)
@@ -154,7 +156,8 @@ mod tests {
         let alerts: Vec<_> = a_all.iter().filter_map(|n| n.alert_id.as_deref()).collect();
         assert_eq!(alerts, ["1", "3", "4"]);
         let a_after = store.after("a", first[2].id, 100).await.unwrap();
-        assert_eq!(a_after, second);
+        let ids = |rows: &[Notification]| rows.iter().map(|n| n.id).collect::<Vec<_>>();
+        assert_eq!(ids(&a_after), ids(&second));
         let recent = store.recent("a", 2).await.unwrap();
         assert_eq!(
             recent.iter().map(|n| n.id).collect::<Vec<_>>(),
