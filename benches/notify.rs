@@ -24,7 +24,6 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::{Router, body::Bytes, http::StatusCode, routing::post};
-use eventsource_stream::Eventsource;
 use futures::StreamExt;
 use graphsec_sandbox::{Sandbox, SandboxHandle, SandboxOptions};
 use serde_json::{Value, json};
@@ -514,24 +513,33 @@ async fn sse(opts: &Options, server: &Server, target: &Arc<Target>) -> anyhow::R
             let (latencies, delivered, prefix) =
                 (latencies.clone(), delivered.clone(), prefix.clone());
             viewers.push(tokio::spawn(async move {
-                let mut events = response.bytes_stream().eventsource();
-                while let Some(Ok(event)) = events.next().await {
-                    if event.event != "notification" {
+                // A light client: complete lines are scanned for this round's alert ids (one
+                // per `data:` line), so the viewers do not become the bottleneck.
+                let pattern = format!("\"alertId\":\"{prefix}");
+                let mut body = response.bytes_stream();
+                let mut carry: Vec<u8> = Vec::new();
+                while let Some(Ok(chunk)) = body.next().await {
+                    let now = base.elapsed();
+                    carry.extend_from_slice(&chunk);
+                    let Some(last_line) = carry.iter().rposition(|&b| b == b'\n') else {
                         continue;
+                    };
+                    let lines = String::from_utf8_lossy(&carry[..=last_line]);
+                    let mut found = Vec::new();
+                    for (at, _) in lines.match_indices(&pattern) {
+                        let digits = &lines[at + pattern.len()..];
+                        let end = digits
+                            .find(|c: char| !c.is_ascii_digit())
+                            .unwrap_or(digits.len());
+                        if let Ok(sent) = digits[..end].parse::<u64>() {
+                            found.push(now.saturating_sub(Duration::from_micros(sent)));
+                        }
                     }
-                    let Ok(data) = serde_json::from_str::<Value>(&event.data) else {
-                        continue;
-                    };
-                    let Some(sent) = data["alertId"]
-                        .as_str()
-                        .and_then(|a| a.strip_prefix(prefix.as_str()))
-                        .and_then(|micros| micros.parse::<u64>().ok())
-                    else {
-                        continue;
-                    };
-                    let latency = base.elapsed().saturating_sub(Duration::from_micros(sent));
-                    latencies.lock().unwrap().push(latency);
-                    delivered.fetch_add(1, Ordering::Relaxed);
+                    carry.drain(..=last_line);
+                    if !found.is_empty() {
+                        delivered.fetch_add(found.len(), Ordering::Relaxed);
+                        latencies.lock().unwrap().extend(found);
+                    }
                 }
             }));
         }
