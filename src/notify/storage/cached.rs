@@ -6,11 +6,14 @@
 //! (a forged notification) therefore costs no query either. Everything else reads through.
 //!
 //! The cached rows' `last_notification_at` is not kept current (the log stamps it in the
-//! database); readers that need it use `get`. One instance only: with several instances
-//! sharing a backend, a backend would pair this with change notices between them.
+//! database); readers that need it use `get`. A subscription made by another process on the
+//! same database is found by a reload on a miss, at most one a second (so a flood of forged
+//! ids costs at most one query a second); a backend shared by several instances would add
+//! change notices between them for changes to known subscriptions.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 use futures::future::BoxFuture;
 use time::OffsetDateTime;
@@ -51,7 +54,12 @@ pub struct CachedRegistry {
     index: OnceCell<RwLock<Index>>,
     /// One change at a time, so a re-read never lands after a later change's.
     writes: Mutex<()>,
+    /// When the whole index was last read from the inner registry.
+    loaded_at: std::sync::Mutex<Option<Instant>>,
 }
+
+/// Shortest time between two reloads caused by unknown ids.
+const RELOAD_AFTER: Duration = Duration::from_secs(1);
 
 impl CachedRegistry {
     pub fn new(inner: Registry) -> Self {
@@ -59,6 +67,7 @@ impl CachedRegistry {
             inner,
             index: OnceCell::new(),
             writes: Mutex::new(()),
+            loaded_at: std::sync::Mutex::new(None),
         }
     }
 
@@ -73,9 +82,38 @@ impl CachedRegistry {
                 for sub in self.inner.all().await? {
                     index.upsert(sub);
                 }
+                *self.loaded_at.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
                 Ok(RwLock::new(index))
             })
             .await
+    }
+
+    /// Reads every subscription again, unless that was done within [`RELOAD_AFTER`].
+    /// Returns whether it reloaded.
+    async fn reload_if_due(&self, index: &RwLock<Index>) -> StoreResult<bool> {
+        {
+            let mut loaded_at = self.loaded_at.lock().unwrap_or_else(|e| e.into_inner());
+            if loaded_at.is_some_and(|at| at.elapsed() < RELOAD_AFTER) {
+                return Ok(false);
+            }
+            *loaded_at = Some(Instant::now());
+        }
+        let _one_at_a_time = self.writes.lock().await;
+        let mut fresh = Index::default();
+        for sub in self.inner.all().await? {
+            fresh.upsert(sub);
+        }
+        *index.write().unwrap_or_else(|e| e.into_inner()) = fresh;
+        Ok(true)
+    }
+
+    fn lookup(index: &RwLock<Index>, graph_id: &str) -> Option<Subscription> {
+        let index = index.read().unwrap_or_else(|e| e.into_inner());
+        index
+            .by_graph
+            .get(graph_id)
+            .and_then(|id| index.by_id.get(id))
+            .cloned()
     }
 
     /// Runs `change` on the inner registry, then re-reads subscription `id` into the cache.
@@ -126,12 +164,13 @@ impl SubscriptionRegistry for CachedRegistry {
     ) -> BoxFuture<'a, StoreResult<Option<Subscription>>> {
         Box::pin(async move {
             let index = self.index().await?;
-            let index = index.read().unwrap_or_else(|e| e.into_inner());
-            Ok(index
-                .by_graph
-                .get(graph_id)
-                .and_then(|id| index.by_id.get(id))
-                .cloned())
+            if let Some(sub) = Self::lookup(index, graph_id) {
+                return Ok(Some(sub));
+            }
+            if self.reload_if_due(index).await? {
+                return Ok(Self::lookup(index, graph_id));
+            }
+            Ok(None)
         })
     }
 

@@ -48,3 +48,15 @@ async fn rows_present_before_first_use_are_loaded() {
     let cached = CachedRegistry::new(raw);
     assert!(cached.by_graph_id("g1").await.unwrap().is_some());
 }
+
+#[tokio::test]
+async fn a_subscription_made_by_another_process_is_found_after_a_reload() {
+    let pool = crate::db::in_memory().await.unwrap();
+    let raw: Registry = Arc::new(SqliteRegistry::new(pool));
+    let cached = CachedRegistry::new(raw.clone());
+    assert!(cached.by_graph_id("g1").await.unwrap().is_none());
+    // Written behind the cache's back (as another instance on the same database would).
+    raw.insert(&NewSubscription::test_webhook()).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert!(cached.by_graph_id("g1").await.unwrap().is_some());
+}
