@@ -112,3 +112,91 @@ pub async fn touch(request: Request, next: Next) -> Response {
     }
     response
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::Router;
+    use axum::body::Body;
+    use axum::http::{Request as HttpRequest, header};
+    use axum::middleware::from_fn;
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    async fn router() -> (Router, SqliteStore) {
+        let store = SqliteStore::new(crate::db::in_memory().await.unwrap());
+        store.migrate().await.unwrap();
+        let router = Router::new()
+            .route("/", get(|| async { "page" }))
+            .route(
+                "/sign-in",
+                get(|session: Session| async move {
+                    session.insert("user", "u").await.unwrap();
+                }),
+            )
+            .layer(from_fn(touch))
+            .layer(layer(store.clone(), false));
+        (router, store)
+    }
+
+    /// Makes the stored session's last save 61 s old, as if a minute had passed.
+    async fn age(store: &SqliteStore, cookie: &str) {
+        let id: tower_sessions::session::Id = cookie.split_once('=').unwrap().1.parse().unwrap();
+        let mut record = store.load(&id).await.unwrap().unwrap();
+        let old = time::OffsetDateTime::now_utc().unix_timestamp() - 61;
+        record.data.insert(TOUCHED.into(), old.into());
+        store.save(&record).await.unwrap();
+    }
+
+    /// GETs `path` with `cookie`; returns the Set-Cookie value, if any.
+    async fn get_path(router: &Router, path: &str, cookie: Option<&str>) -> Option<String> {
+        let mut request = HttpRequest::get(path);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        let response = router
+            .clone()
+            .oneshot(request.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        response
+            .headers()
+            .get(header::SET_COOKIE)
+            .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
+    }
+
+    #[tokio::test]
+    async fn sessions_are_saved_on_change_and_touched_at_most_once_a_minute() {
+        let (router, store) = router().await;
+        assert_eq!(
+            get_path(&router, "/", None).await,
+            None,
+            "anonymous: nothing"
+        );
+        let cookie = get_path(&router, "/sign-in", None)
+            .await
+            .expect("signed in");
+        assert_eq!(
+            get_path(&router, "/", Some(&cookie)).await,
+            None,
+            "fresh: no save"
+        );
+        assert_eq!(get_path(&router, "/", Some(&cookie)).await, None);
+        // The last save is a minute old: the next view extends the expiry (one save)...
+        age(&store, &cookie).await;
+        assert_eq!(
+            get_path(&router, "/", Some(&cookie)).await.as_deref(),
+            Some(cookie.as_str())
+        );
+        // ...and the one after writes nothing again.
+        assert_eq!(get_path(&router, "/", Some(&cookie)).await, None);
+        // An unknown session id creates nothing (the stale cookie is only cleared).
+        let unknown = "graphsec_session=AAAAAAAAAAAAAAAAAAAAAA";
+        let answer = get_path(&router, "/", Some(unknown)).await;
+        assert!(
+            answer.as_deref().is_none_or(|c| c == "graphsec_session="),
+            "{answer:?}"
+        );
+    }
+}
