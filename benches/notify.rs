@@ -1,237 +1,673 @@
-//! Benchmark of the notification path over real HTTP on loopback: `POST /listen` ingestion
-//! (verified, committed to SQLite on disk, then answered 202) and SSE fan-out to many
-//! browsers. Run with `cargo bench --bench notify` (options: `-- --clients 50 --posts 2000`).
+//! The notification path measured through the real application: the `graphsec` binary
+//! (`serve`, its router, sessions and middleware, SQLite on disk in WAL with
+//! synchronous=FULL) against the sandbox tenant, with a real subscription made through its
+//! form. In the same run, a reference responder (bare axum: append the body to a file and
+//! answer 202 after an `fdatasync` covering it, concurrent requests sharing one sync) shows
+//! the limit of a durable 202 on this disk.
+//!
+//! Scenarios (each can be skipped):
+//! 1. ingestion: notifications/s and p50/p99 of `POST /listen` at 20 and 128 concurrent
+//!    senders, batches of 1 and 10, graphsec beside the reference;
+//! 2. sse: 1,000 viewers (over 200 signed-in sessions) while notifications arrive at a
+//!    steady rate: events delivered, POST-to-viewer p50/p99, the server's resident memory;
+//! 3. pages: 8 signed-in users reading `/alerts?top=20` (legacy, sandbox Graph on loopback).
+//!
+//! Run: `cargo bench --bench notify` (options after `--`: `--secs 5`, `--viewers 1000`,
+//! `--sessions 200`, `--sse-secs 30`, `--rates 100,200,400`, `--skip ingestion,sse,pages`);
+//! the data directory is under `target/tmp` unless `BENCH_DIR` names another.
 
-use std::{
-    sync::Arc,
-    time::{Duration, Instant},
-};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
-use axum::{
-    Router,
-    extract::{Query, State},
-    http::HeaderMap,
-    routing::{get, post},
-};
-use eventsource_stream::Eventsource;
+use axum::{Router, body::Bytes, http::StatusCode, routing::post};
 use futures::StreamExt;
-use graphsec::notify::{
-    Notify,
-    feed::sse,
-    model::{ApiKind, NewSubscription},
-    storage::sqlite,
-};
-use serde_json::json;
-use time::OffsetDateTime;
-use tokio::sync::Barrier;
+use graphsec_sandbox::{Sandbox, SandboxHandle, SandboxOptions};
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+use tokio::sync::{mpsc, oneshot};
 
-const TENANT: &str = "bench-tenant";
+const UPN: &str = "megan@contoso.example";
 
 struct Options {
-    posts: usize,
-    batch: usize,
-    concurrency: usize,
-    clients: usize,
+    secs: u64,
+    viewers: usize,
+    sessions: usize,
+    sse_secs: u64,
+    rates: Vec<u64>,
+    skip: Vec<String>,
 }
 
 fn options() -> Options {
     let args: Vec<String> = std::env::args().collect();
-    let get = |name: &str, default: usize| {
+    let arg = |name: &str| {
         args.iter()
             .position(|a| a == name)
             .and_then(|i| args.get(i + 1))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(default)
+            .cloned()
     };
+    let num = |name: &str, default: u64| arg(name).and_then(|v| v.parse().ok()).unwrap_or(default);
     Options {
-        posts: get("--posts", 2000),
-        batch: get("--batch", 1),
-        concurrency: get("--concurrency", 16),
-        clients: get("--clients", 100),
+        secs: num("--secs", 5),
+        viewers: num("--viewers", 1000) as usize,
+        sessions: num("--sessions", 200) as usize,
+        sse_secs: num("--sse-secs", 30),
+        rates: arg("--rates")
+            .unwrap_or_else(|| "100,200,400".into())
+            .split(',')
+            .filter_map(|r| r.trim().parse().ok())
+            .collect(),
+        skip: arg("--skip")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::to_owned)
+            .collect(),
     }
-}
-
-async fn events(
-    State(notify): State<Notify>,
-    Query(q): Query<std::collections::HashMap<String, String>>,
-    headers: HeaderMap,
-) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    let resume = sse::resume_point(&headers, q.get("after").map(String::as_str));
-    sse::events(&notify, TENANT.into(), resume).into_response()
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let opts = options();
-    let dir = tempfile::tempdir()?;
-    let pool = graphsec::db::connect(dir.path()).await?;
-    graphsec::db::migrate(&pool).await?;
-    let (notify, _lifecycle) = Notify::new(sqlite::storage(pool));
-    let sub = NewSubscription {
-        graph_id: Some("bench-sub".into()),
-        owner_oid: "owner".into(),
-        tenant_id: TENANT.into(),
-        resource: "security/alerts?$filter=severity%20eq%20'high'".into(),
-        change_type: "updated".into(),
-        client_state: "bench-client-state".into(),
-        expires_at: OffsetDateTime::now_utc() + time::Duration::days(1),
-        api_kind: ApiKind::LegacyWebhook,
-        filters: "{}".into(),
-    };
-    notify.registry.insert(&sub).await?;
-    let app = Router::new()
-        .route("/listen", post(graphsec::web::webhooks::listen))
-        .route("/listen/events", get(events))
-        .with_state(notify.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    let client = reqwest::Client::new();
+    let sandbox = Sandbox::start(SandboxOptions::default()).await?;
+    // On the build's disk (not a tmpfs, where a sync costs nothing), or BENCH_DIR.
+    let dir = tempfile::tempdir_in(
+        std::env::var("BENCH_DIR").unwrap_or_else(|_| env!("CARGO_TARGET_TMPDIR").into()),
+    )?;
+    let config = write_config(&sandbox, dir.path())?;
 
-    println!("graphsec notify benchmark (SQLite file, WAL, synchronous=FULL)");
+    let started = Instant::now();
+    let server = Server::start(&config).await?;
+    let http = reqwest::Client::new();
+    wait_healthy(&http, &server.url).await?;
+    let first_answer = started.elapsed();
+    let idle_rss = rss_kb(server.pid()).unwrap_or(0);
     println!(
-        "posts={} batch={} concurrency={} sse_clients={}",
-        opts.posts, opts.batch, opts.concurrency, opts.clients
+        "graphsec bench: {} CPUs, data on {}",
+        cores(),
+        dir.path().display()
     );
-    ingestion(&client, &base, &opts, 0).await?;
-    // Streams start after the newest stored id: only the fan-out rounds are delivered.
-    let newest = notify.journal.log().recent(TENANT, 1).await?;
-    fan_out(&client, &base, &opts, newest.last().map_or(0, |n| n.id)).await?;
+    println!(
+        "start to first answered request: {:.0} ms; idle resident memory: {:.1} MB",
+        first_answer.as_secs_f64() * 1e3,
+        idle_rss as f64 / 1024.0
+    );
+
+    let browser = signed_in_client(&server.url).await?;
+    let (sub_id, client_state) = subscribe(&sandbox, &server.url, &browser).await?;
+    let tenant = graphsec_sandbox::users::tenant_by_key("contoso")
+        .unwrap()
+        .id;
+    let target = Arc::new(Target {
+        sub_id,
+        client_state,
+        tenant: tenant.to_string(),
+    });
+
+    if !opts.skip.iter().any(|s| s == "ingestion") {
+        let reference = reference_responder(dir.path().join("reference.log"))?;
+        ingestion(&opts, &server.url, &reference, &target).await?;
+    }
+    if !opts.skip.iter().any(|s| s == "sse") {
+        sse(&opts, &server, &target).await?;
+    }
+    if !opts.skip.iter().any(|s| s == "pages") {
+        pages(&opts, &server.url).await?;
+    }
     Ok(())
 }
 
-fn body(batch: usize, seq: usize) -> String {
-    let value: Vec<_> = (0..batch)
-        .map(|i| {
-            json!({"subscriptionId": "bench-sub", "clientState": "bench-client-state",
-                   "tenantId": TENANT, "changeType": "updated",
-                   "resource": format!("Security/Alerts/a{seq}-{i}"),
-                   "resourceData": {"id": format!("a{seq}-{i}")}})
+struct Target {
+    sub_id: String,
+    client_state: String,
+    tenant: String,
+}
+
+impl Target {
+    fn body(&self, alerts: impl Iterator<Item = String>) -> String {
+        let value: Vec<_> = alerts
+            .map(|alert| {
+                json!({"subscriptionId": self.sub_id, "clientState": self.client_state,
+                       "tenantId": self.tenant, "changeType": "updated",
+                       "resource": format!("Security/Alerts/{alert}"),
+                       "resourceData": {"@odata.type": "#Microsoft.Graph.alert", "id": alert}})
+            })
+            .collect();
+        json!({ "value": value }).to_string()
+    }
+}
+
+// ---------------------------------------------------------------- the app under test
+
+struct Server {
+    url: String,
+    child: Child,
+}
+
+impl Server {
+    async fn start(config: &Path) -> anyhow::Result<Self> {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_graphsec"))
+            .arg("--config")
+            .arg(config)
+            .args(["--log-format", "json", "serve"])
+            // The default log filter, as deployed.
+            .env_clear()
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()?;
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut url = None;
+        while let Some(line) = lines.next_line().await? {
+            let Ok(entry) = serde_json::from_str::<Value>(&line) else {
+                continue;
+            };
+            if entry["message"] == "graphsec is listening" {
+                url = entry["url"]
+                    .as_str()
+                    .map(|u| u.trim_end_matches('/').to_string());
+                break;
+            }
+        }
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        let url = url.ok_or_else(|| anyhow::anyhow!("graphsec exited before listening"))?;
+        Ok(Self { url, child })
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.id().unwrap_or(0)
+    }
+}
+
+fn write_config(sandbox: &SandboxHandle, data_dir: &Path) -> anyhow::Result<PathBuf> {
+    let mut wiring = graphsec::demo::wiring(sandbox, 0, data_dir);
+    wiring.push(("graph.alerts_api", "legacy".into()));
+    let mut sections: BTreeMap<&str, Vec<(&str, String)>> = BTreeMap::new();
+    for (key, value) in &wiring {
+        let (section, name) = key.split_once('.').unwrap();
+        sections
+            .entry(section)
+            .or_default()
+            .push((name, value.clone()));
+    }
+    let mut toml = String::new();
+    for (section, entries) in sections {
+        toml.push_str(&format!("[{section}]\n"));
+        for (name, value) in entries {
+            toml.push_str(&format!("{name} = {}\n", json!(value)));
+        }
+    }
+    let path = data_dir.join("config.toml");
+    std::fs::write(&path, toml)?;
+    Ok(path)
+}
+
+async fn wait_healthy(http: &reqwest::Client, url: &str) -> anyhow::Result<()> {
+    for _ in 0..500 {
+        if let Ok(r) = http.get(format!("{url}/healthz")).send().await
+            && r.status().is_success()
+        {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    anyhow::bail!("graphsec never answered /healthz")
+}
+
+fn location(response: &reqwest::Response) -> anyhow::Result<String> {
+    Ok(response
+        .headers()
+        .get("location")
+        .ok_or_else(|| anyhow::anyhow!("no redirect ({})", response.status()))?
+        .to_str()?
+        .to_string())
+}
+
+/// A cookie-keeping client signed in through the sandbox's authorize page.
+async fn signed_in_client(url: &str) -> anyhow::Result<reqwest::Client> {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()?;
+    let login = client.get(format!("{url}/login")).send().await?;
+    let approved = client
+        .post(location(&login)?)
+        .form(&[("user", UPN), ("decision", "approve")])
+        .send()
+        .await?;
+    let done = client.get(location(&approved)?).send().await?;
+    anyhow::ensure!(done.status() == 303, "sign-in answered {}", done.status());
+    Ok(client)
+}
+
+/// Subscribes through the app's form; returns the sandbox's subscription id and clientState.
+async fn subscribe(
+    sandbox: &SandboxHandle,
+    url: &str,
+    browser: &reqwest::Client,
+) -> anyhow::Result<(String, String)> {
+    let home = browser.get(format!("{url}/")).send().await?.text().await?;
+    let token = home
+        .split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .ok_or_else(|| anyhow::anyhow!("no CSRF token on the home page"))?
+        .to_string();
+    let created = browser
+        .post(format!("{url}/subscriptions"))
+        .form(&[("severity", "high"), ("csrf_token", &token)])
+        .send()
+        .await?;
+    anyhow::ensure!(
+        created.status() == 303,
+        "subscribe answered {}",
+        created.status()
+    );
+    let tenant = graphsec_sandbox::users::tenant_by_key("contoso").unwrap();
+    let sub = sandbox
+        .state()
+        .subscriptions()
+        .store()
+        .list(tenant.id)
+        .remove(0);
+    Ok((sub.id.clone(), sub.client_state.clone().unwrap_or_default()))
+}
+
+fn rss_kb(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+// ---------------------------------------------------------------- the reference responder
+
+type Ack = oneshot::Sender<std::io::Result<()>>;
+
+/// Bare axum on its own runtime: each POST's body goes to a writer thread that appends
+/// everything queued, fdatasyncs once, then answers every request it covered.
+fn reference_responder(file: PathBuf) -> anyhow::Result<String> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<(Bytes, Ack)>();
+    std::thread::spawn(move || {
+        use std::io::Write;
+        let mut out = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(file)
+            .expect("reference log");
+        while let Some(first) = rx.blocking_recv() {
+            let mut group = vec![first];
+            while let Ok(next) = rx.try_recv() {
+                group.push(next);
+            }
+            let result = group
+                .iter()
+                .try_for_each(|(body, _)| out.write_all(body).and_then(|()| out.write_all(b"\n")))
+                .and_then(|()| out.sync_data());
+            for (_, ack) in group {
+                let _ = ack.send(
+                    result
+                        .as_ref()
+                        .map(|_| ())
+                        .map_err(|e| std::io::Error::new(e.kind(), e.to_string())),
+                );
+            }
+        }
+    });
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    listener.set_nonblocking(true)?;
+    let url = format!("http://{}", listener.local_addr()?);
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .expect("reference runtime");
+        runtime.block_on(async move {
+            let app = Router::new().route(
+                "/listen",
+                post(move |body: Bytes| {
+                    let tx = tx.clone();
+                    async move {
+                        let (ack, done) = oneshot::channel();
+                        if tx.send((body, ack)).is_err() {
+                            return StatusCode::SERVICE_UNAVAILABLE;
+                        }
+                        match done.await {
+                            Ok(Ok(())) => StatusCode::ACCEPTED,
+                            _ => StatusCode::SERVICE_UNAVAILABLE,
+                        }
+                    }
+                }),
+            );
+            let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+            axum::serve(listener, app).await.expect("reference serves");
+        });
+    });
+    Ok(url)
+}
+
+// ---------------------------------------------------------------- 1. ingestion
+
+struct Run {
+    per_sec: f64,
+    p50: Duration,
+    p99: Duration,
+    failed: usize,
+}
+
+async fn ingestion(
+    opts: &Options,
+    graphsec: &str,
+    reference: &str,
+    target: &Arc<Target>,
+) -> anyhow::Result<()> {
+    println!();
+    println!(
+        "1. POST /listen, {} s per cell (notifications/s, p50, p99, non-2xx)",
+        opts.secs
+    );
+    println!(
+        "{:>7} {:>5} | {:>26} | {:>26} | {:>5}",
+        "senders", "batch", "graphsec", "reference (append+fdatasync)", "ratio"
+    );
+    let seq = Arc::new(AtomicU64::new(0));
+    for senders in [20, 128] {
+        for batch in [1, 10] {
+            let ours = load(graphsec, target, senders, batch, opts.secs, &seq).await;
+            let theirs = load(reference, target, senders, batch, opts.secs, &seq).await;
+            println!(
+                "{senders:>7} {batch:>5} | {} | {} | {:>5.2}",
+                cell(&ours),
+                cell(&theirs),
+                ours.per_sec / theirs.per_sec
+            );
+        }
+    }
+    Ok(())
+}
+
+fn cell(run: &Run) -> String {
+    format!(
+        "{:>7.0}/s {:>6.1} {:>6.1} ms {:>2}",
+        run.per_sec,
+        run.p50.as_secs_f64() * 1e3,
+        run.p99.as_secs_f64() * 1e3,
+        run.failed
+    )
+}
+
+/// `senders` tasks POST batches of `batch` distinct notifications back to back for `secs`
+/// (after a one-second warm-up).
+async fn load(
+    url: &str,
+    target: &Arc<Target>,
+    senders: usize,
+    batch: usize,
+    secs: u64,
+    seq: &Arc<AtomicU64>,
+) -> Run {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(senders)
+        .build()
+        .unwrap();
+    let warm_until = Instant::now() + Duration::from_secs(1);
+    let until = warm_until + Duration::from_secs(secs);
+    let failed = Arc::new(AtomicUsize::new(0));
+    let tasks: Vec<_> = (0..senders)
+        .map(|_| {
+            let (client, url, target) = (client.clone(), format!("{url}/listen"), target.clone());
+            let (seq, failed) = (seq.clone(), failed.clone());
+            tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                loop {
+                    let first = seq.fetch_add(batch as u64, Ordering::Relaxed);
+                    let body = target.body((first..first + batch as u64).map(|n| format!("b{n}")));
+                    let at = Instant::now();
+                    if at >= until {
+                        return latencies;
+                    }
+                    let ok = client
+                        .post(&url)
+                        .header("content-type", "application/json")
+                        .body(body)
+                        .send()
+                        .await
+                        .is_ok_and(|r| r.status().is_success());
+                    if at >= warm_until {
+                        latencies.push(at.elapsed());
+                        if !ok {
+                            failed.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                }
+            })
         })
         .collect();
-    json!({ "value": value }).to_string()
-}
-
-/// Posts `opts.posts` batches from `opts.concurrency` tasks; prints rate and latencies.
-async fn ingestion(
-    client: &reqwest::Client,
-    base: &str,
-    opts: &Options,
-    seq0: usize,
-) -> anyhow::Result<()> {
-    let started = Instant::now();
-    let per_task = opts.posts / opts.concurrency;
-    let mut tasks = Vec::new();
-    for t in 0..opts.concurrency {
-        let (client, url) = (client.clone(), format!("{base}/listen"));
-        let batch = opts.batch;
-        tasks.push(tokio::spawn(async move {
-            let mut latencies = Vec::with_capacity(per_task);
-            for i in 0..per_task {
-                let at = Instant::now();
-                let resp = client
-                    .post(&url)
-                    .header("content-type", "application/json")
-                    .body(body(batch, seq0 + t * per_task + i))
-                    .send()
-                    .await?;
-                anyhow::ensure!(resp.status() == 202, "unexpected status {}", resp.status());
-                latencies.push(at.elapsed());
-            }
-            anyhow::Ok(latencies)
-        }));
-    }
-    let mut latencies = Vec::new();
+    let mut all = Vec::new();
     for task in tasks {
-        latencies.extend(task.await??);
+        all.extend(task.await.unwrap());
     }
-    let elapsed = started.elapsed();
-    let posts = latencies.len();
-    println!(
-        "ingestion: {posts} POSTs ({} notifications) in {:.2?}: {:.0} POST/s, {:.0} notifications/s; latency {}",
-        posts * opts.batch,
-        elapsed,
-        posts as f64 / elapsed.as_secs_f64(),
-        (posts * opts.batch) as f64 / elapsed.as_secs_f64(),
-        summary(&mut latencies)
-    );
-    Ok(())
+    all.sort_unstable();
+    Run {
+        per_sec: (all.len() * batch) as f64 / secs as f64,
+        p50: percentile(&all, 0.50),
+        p99: percentile(&all, 0.99),
+        failed: failed.load(Ordering::Relaxed),
+    }
 }
 
-/// Connects `opts.clients` SSE clients, posts notifications one at a time and measures
-/// how long each takes to reach every client.
-async fn fan_out(
-    client: &reqwest::Client,
-    base: &str,
-    opts: &Options,
-    after: i64,
-) -> anyhow::Result<()> {
-    let rounds = 200usize;
-    let ready = Arc::new(Barrier::new(opts.clients + 1));
-    let mut receivers = Vec::new();
-    for _ in 0..opts.clients {
-        let (client, ready) = (client.clone(), Arc::clone(&ready));
-        let url = format!("{base}/listen/events?after={after}");
-        receivers.push(tokio::spawn(async move {
-            let resp = client.get(url).send().await?;
-            let mut stream = resp.bytes_stream().eventsource();
-            ready.wait().await;
-            let mut arrivals = Vec::with_capacity(rounds);
-            while arrivals.len() < rounds {
-                match tokio::time::timeout(Duration::from_secs(30), stream.next()).await? {
-                    Some(Ok(ev)) if ev.event == "notification" => arrivals.push(Instant::now()),
-                    Some(Ok(_)) => {}
-                    Some(Err(e)) => anyhow::bail!("stream error: {e}"),
-                    None => anyhow::bail!("stream ended"),
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+// ---------------------------------------------------------------- 2. SSE viewers
+
+async fn sse(opts: &Options, server: &Server, target: &Arc<Target>) -> anyhow::Result<()> {
+    println!();
+    println!(
+        "2. {} SSE viewers over {} sessions, steady rate for {} s",
+        opts.viewers, opts.sessions, opts.sse_secs
+    );
+    let mut sessions = Vec::new();
+    for _ in 0..opts.sessions.max(1) {
+        sessions.push(signed_in_client(&server.url).await?);
+    }
+    println!(
+        "{:>6} | {:>9} {:>12} | {:>8} {:>8} | {:>8}",
+        "rate/s", "posted", "delivered", "p50 ms", "p99 ms", "peak RSS"
+    );
+    let base = Instant::now();
+    for (round, &rate) in opts.rates.iter().enumerate() {
+        let latencies = Arc::new(std::sync::Mutex::new(Vec::<Duration>::new()));
+        let delivered = Arc::new(AtomicUsize::new(0));
+        let prefix = format!("sse{round}-");
+        let mut viewers = Vec::new();
+        let mut opened = Vec::new();
+        for v in 0..opts.viewers {
+            let client = sessions[v % sessions.len()].clone();
+            // From the page's start (the newest few first); older rounds' events are skipped
+            // by their prefix.
+            let response = client.get(format!("{}/listen/events", server.url)).send();
+            opened.push(response);
+        }
+        for response in futures::future::join_all(opened).await {
+            let response = response?;
+            anyhow::ensure!(
+                response.status() == 200,
+                "stream answered {}",
+                response.status()
+            );
+            let (latencies, delivered, prefix) =
+                (latencies.clone(), delivered.clone(), prefix.clone());
+            viewers.push(tokio::spawn(async move {
+                // A light client: complete lines are scanned for this round's alert ids (one
+                // per `data:` line), so the viewers do not become the bottleneck.
+                let pattern = format!("\"alertId\":\"{prefix}");
+                let mut body = response.bytes_stream();
+                let mut carry: Vec<u8> = Vec::new();
+                while let Some(Ok(chunk)) = body.next().await {
+                    let now = base.elapsed();
+                    carry.extend_from_slice(&chunk);
+                    let Some(last_line) = carry.iter().rposition(|&b| b == b'\n') else {
+                        continue;
+                    };
+                    let lines = String::from_utf8_lossy(&carry[..=last_line]);
+                    let mut found = Vec::new();
+                    for (at, _) in lines.match_indices(&pattern) {
+                        let digits = &lines[at + pattern.len()..];
+                        let end = digits
+                            .find(|c: char| !c.is_ascii_digit())
+                            .unwrap_or(digits.len());
+                        if let Ok(sent) = digits[..end].parse::<u64>() {
+                            found.push(now.saturating_sub(Duration::from_micros(sent)));
+                        }
+                    }
+                    carry.drain(..=last_line);
+                    if !found.is_empty() {
+                        delivered.fetch_add(found.len(), Ordering::Relaxed);
+                        latencies.lock().unwrap().extend(found);
+                    }
                 }
-            }
-            anyhow::Ok(arrivals)
-        }));
-    }
-    ready.wait().await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let mut sent = Vec::with_capacity(rounds);
-    let started = Instant::now();
-    for i in 0..rounds {
-        sent.push(Instant::now());
-        let resp = client
-            .post(format!("{base}/listen"))
-            .header("content-type", "application/json")
-            .body(body(1, 1_000_000 + i))
-            .send()
-            .await?;
-        anyhow::ensure!(resp.status() == 202, "unexpected status {}", resp.status());
-    }
-    let mut delays = Vec::with_capacity(rounds * opts.clients);
-    for r in receivers {
-        let arrivals = r.await??;
-        delays.extend(
-            arrivals
-                .iter()
-                .zip(&sent)
-                .map(|(a, s)| a.saturating_duration_since(*s)),
+            }));
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+
+        let peak = Arc::new(AtomicU64::new(0));
+        let pid = server.pid();
+        let sampler = {
+            let peak = peak.clone();
+            tokio::spawn(async move {
+                loop {
+                    peak.fetch_max(rss_kb(pid).unwrap_or(0), Ordering::Relaxed);
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            })
+        };
+        let poster = reqwest::Client::new();
+        let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / rate as f64));
+        let end = Instant::now() + Duration::from_secs(opts.sse_secs);
+        let mut posted = 0usize;
+        let mut failures = 0usize;
+        let mut posts = Vec::new();
+        while Instant::now() < end {
+            tick.tick().await;
+            let alert = format!("{prefix}{}", base.elapsed().as_micros());
+            let body = target.body(std::iter::once(alert));
+            let (poster, url) = (poster.clone(), format!("{}/listen", server.url));
+            posts.push(tokio::spawn(async move {
+                poster
+                    .post(url)
+                    .header("content-type", "application/json")
+                    .body(body)
+                    .send()
+                    .await
+                    .is_ok_and(|r| r.status() == 202)
+            }));
+            posted += 1;
+        }
+        for post in posts {
+            failures += usize::from(!post.await.unwrap_or(false));
+        }
+        // Let the last events arrive, then close the viewers.
+        let expected = posted * opts.viewers;
+        let wait_until = Instant::now() + Duration::from_secs(10);
+        while delivered.load(Ordering::Relaxed) < expected && Instant::now() < wait_until {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        sampler.abort();
+        for viewer in &viewers {
+            viewer.abort();
+        }
+        for viewer in viewers {
+            let _ = viewer.await;
+        }
+        let mut all = std::mem::take(&mut *latencies.lock().unwrap());
+        all.sort_unstable();
+        let got = delivered.load(Ordering::Relaxed);
+        println!(
+            "{rate:>6} | {posted:>9} {got:>12} | {:>8.1} {:>8.1} | {:>5.1} MB{}{}",
+            percentile(&all, 0.5).as_secs_f64() * 1e3,
+            percentile(&all, 0.99).as_secs_f64() * 1e3,
+            peak.load(Ordering::Relaxed) as f64 / 1024.0,
+            if got == expected {
+                ""
+            } else {
+                "  (NOT every event delivered)"
+            },
+            if failures == 0 {
+                String::new()
+            } else {
+                format!("  ({failures} POSTs failed)")
+            },
         );
     }
-    let elapsed = started.elapsed();
-    println!(
-        "fan-out: {rounds} notifications x {} SSE clients = {} deliveries in {:.2?} ({:.0} deliveries/s); POST-to-browser delay {}",
-        opts.clients,
-        delays.len(),
-        elapsed,
-        delays.len() as f64 / elapsed.as_secs_f64(),
-        summary(&mut delays)
-    );
     Ok(())
 }
 
-fn summary(samples: &mut [Duration]) -> String {
-    samples.sort();
-    let pick = |q: f64| samples[((samples.len() - 1) as f64 * q) as usize];
-    format!(
-        "p50 {:.2?}, p99 {:.2?}, max {:.2?}",
-        pick(0.5),
-        pick(0.99),
-        samples[samples.len() - 1]
-    )
+// ---------------------------------------------------------------- 3. pages
+
+async fn pages(opts: &Options, url: &str) -> anyhow::Result<()> {
+    const USERS: usize = 8;
+    println!();
+    println!(
+        "3. {USERS} signed-in users reading /alerts?top=20 (legacy) for {} s",
+        opts.secs
+    );
+    let mut users = Vec::new();
+    for _ in 0..USERS {
+        let client = signed_in_client(url).await?;
+        // The first page makes the session's CSRF token (one write); not measured.
+        client.get(format!("{url}/alerts?top=20")).send().await?;
+        users.push(client);
+    }
+    let until = Instant::now() + Duration::from_secs(opts.secs);
+    let tasks: Vec<_> = users
+        .into_iter()
+        .map(|client| {
+            let page = format!("{url}/alerts?top=20");
+            tokio::spawn(async move {
+                let (mut latencies, mut failed, mut cookies) = (Vec::new(), 0usize, 0usize);
+                while Instant::now() < until {
+                    let at = Instant::now();
+                    match client.get(&page).send().await {
+                        Ok(r) if r.status() == 200 => {
+                            cookies += usize::from(r.headers().contains_key("set-cookie"));
+                            let _ = r.bytes().await;
+                        }
+                        _ => failed += 1,
+                    }
+                    latencies.push(at.elapsed());
+                }
+                (latencies, failed, cookies)
+            })
+        })
+        .collect();
+    let (mut all, mut failed, mut saves) = (Vec::new(), 0, 0);
+    for task in tasks {
+        let (latencies, f, c) = task.await?;
+        all.extend(latencies);
+        failed += f;
+        saves += c;
+    }
+    all.sort_unstable();
+    println!(
+        "{:.0} pages/s, p50 {:.1} ms, p99 {:.1} ms, {failed} failed, {saves} session saves",
+        all.len() as f64 / opts.secs as f64,
+        percentile(&all, 0.5).as_secs_f64() * 1e3,
+        percentile(&all, 0.99).as_secs_f64() * 1e3,
+    );
+    Ok(())
 }

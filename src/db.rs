@@ -10,6 +10,9 @@ use sqlx::SqlitePool;
 use sqlx::migrate::MigrateError;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
+/// How often the WAL is checkpointed.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+
 pub async fn connect(data_dir: &Path) -> anyhow::Result<SqlitePool> {
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
@@ -20,12 +23,35 @@ pub async fn connect(data_dir: &Path) -> anyhow::Result<SqlitePool> {
         .journal_mode(SqliteJournalMode::Wal)
         // FULL: a row is on disk when the insert returns (webhook deliveries are acknowledged after it).
         .synchronous(SqliteSynchronous::Full)
+        // Checkpoints run in the background (below), not inside a webhook's commit.
+        .pragma("wal_autocheckpoint", "0")
         .busy_timeout(Duration::from_secs(5));
-    SqlitePoolOptions::new()
+    let pool = SqlitePoolOptions::new()
         .max_connections(8)
         .connect_with(options)
         .await
-        .with_context(|| format!("cannot open the database {}", file.display()))
+        .with_context(|| format!("cannot open the database {}", file.display()))?;
+    tokio::spawn(checkpoints(pool.clone()));
+    Ok(pool)
+}
+
+/// Copies the WAL back into the database file every [`CHECKPOINT_EVERY`], without blocking
+/// writers (PASSIVE), so commits never pay for a checkpoint; stops when the pool is closed.
+async fn checkpoints(pool: SqlitePool) {
+    let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if pool.is_closed() {
+            return;
+        }
+        if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&pool)
+            .await
+        {
+            tracing::warn!(%error, "WAL checkpoint failed");
+        }
+    }
 }
 
 /// Applies the pending migrations.

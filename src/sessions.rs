@@ -1,9 +1,17 @@
 //! Where sessions live: SQLite under `server.data_dir` (one instance), or Redis when
 //! `redis.url` is set (several instances share sign-ins). Cookie flags are set here and only here.
+//!
+//! A session is written only when something in it changes: sign-in creates it, and reading
+//! pages writes nothing, except that [`touch`] extends the inactivity expiry at most once a
+//! minute. Anonymous requests never create one.
 
 use std::time::Duration;
 
 use anyhow::Context;
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::Response;
+use tower_sessions::Session;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer, SessionStore};
 use tower_sessions_redis_store::RedisStore;
@@ -65,5 +73,130 @@ async fn delete_expired_sessions(store: SqliteStore) {
         if let Err(err) = tower_sessions::ExpiredDeletion::delete_expired(&store).await {
             tracing::warn!(error = %err, "could not delete expired sessions");
         }
+    }
+}
+
+/// When the session was last saved (Unix seconds), so [`touch`] can tell whether its expiry
+/// needs extending.
+const TOUCHED: &str = "session.touched";
+
+/// How stale the stored expiry may get before a request extends it.
+const TOUCH_EVERY_SECS: i64 = 60;
+
+/// Middleware inside the session layer: an existing session that is not being saved anyway
+/// is saved (which moves its inactivity expiry) only when its last save is a minute old, so
+/// page views make at most one session write a minute. Sessions that do not exist (no
+/// cookie, or one the store does not know) are left alone: nothing is created.
+pub async fn touch(request: Request, next: Next) -> Response {
+    let session = request.extensions().get::<Session>().cloned();
+    let response = next.run(request).await;
+    let Some(session) = session else {
+        return response;
+    };
+    if session.id().is_none() && !session.is_modified() {
+        return response;
+    }
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let last = session.get::<i64>(TOUCHED).await;
+    // Loading may have found the cookie's session gone; then there is nothing to extend.
+    if session.id().is_none() && !session.is_modified() {
+        return response;
+    }
+    let due = match last {
+        Ok(Some(at)) => now - at >= TOUCH_EVERY_SECS || now < at,
+        Ok(None) => true,
+        Err(_) => false,
+    };
+    if (due || session.is_modified()) && !session.is_empty().await {
+        let _ = session.insert(TOUCHED, now).await;
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::Router;
+    use axum::body::Body;
+    use axum::http::{Request as HttpRequest, header};
+    use axum::middleware::from_fn;
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    async fn router() -> (Router, SqliteStore) {
+        let store = SqliteStore::new(crate::db::in_memory().await.unwrap());
+        store.migrate().await.unwrap();
+        let router = Router::new()
+            .route("/", get(|| async { "page" }))
+            .route(
+                "/sign-in",
+                get(|session: Session| async move {
+                    session.insert("user", "u").await.unwrap();
+                }),
+            )
+            .layer(from_fn(touch))
+            .layer(layer(store.clone(), false));
+        (router, store)
+    }
+
+    /// Makes the stored session's last save 61 s old, as if a minute had passed.
+    async fn age(store: &SqliteStore, cookie: &str) {
+        let id: tower_sessions::session::Id = cookie.split_once('=').unwrap().1.parse().unwrap();
+        let mut record = store.load(&id).await.unwrap().unwrap();
+        let old = time::OffsetDateTime::now_utc().unix_timestamp() - 61;
+        record.data.insert(TOUCHED.into(), old.into());
+        store.save(&record).await.unwrap();
+    }
+
+    /// GETs `path` with `cookie`; returns the Set-Cookie value, if any.
+    async fn get_path(router: &Router, path: &str, cookie: Option<&str>) -> Option<String> {
+        let mut request = HttpRequest::get(path);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        let response = router
+            .clone()
+            .oneshot(request.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        response
+            .headers()
+            .get(header::SET_COOKIE)
+            .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
+    }
+
+    #[tokio::test]
+    async fn sessions_are_saved_on_change_and_touched_at_most_once_a_minute() {
+        let (router, store) = router().await;
+        assert_eq!(
+            get_path(&router, "/", None).await,
+            None,
+            "anonymous: nothing"
+        );
+        let cookie = get_path(&router, "/sign-in", None)
+            .await
+            .expect("signed in");
+        assert_eq!(
+            get_path(&router, "/", Some(&cookie)).await,
+            None,
+            "fresh: no save"
+        );
+        assert_eq!(get_path(&router, "/", Some(&cookie)).await, None);
+        // The last save is a minute old: the next view extends the expiry (one save)...
+        age(&store, &cookie).await;
+        assert_eq!(
+            get_path(&router, "/", Some(&cookie)).await.as_deref(),
+            Some(cookie.as_str())
+        );
+        // ...and the one after writes nothing again.
+        assert_eq!(get_path(&router, "/", Some(&cookie)).await, None);
+        // An unknown session id creates nothing (the stale cookie is only cleared).
+        let unknown = "graphsec_session=AAAAAAAAAAAAAAAAAAAAAA";
+        let answer = get_path(&router, "/", Some(unknown)).await;
+        assert!(
+            answer.as_deref().is_none_or(|c| c == "graphsec_session="),
+            "{answer:?}"
+        );
     }
 }

@@ -91,19 +91,28 @@ impl Layout {
                 ..Self::default()
             };
         };
+        let user = session
+            .get::<UserInfo>(crate::auth::USER_KEY)
+            .await
+            .ok()
+            .flatten();
+        // Reading changes nothing: a signed-out visitor gets no token (their pages have no
+        // form), so no session is created; flashes are removed only when there are some.
+        let csrf_token = match user {
+            Some(_) => csrf::token(session).await.unwrap_or_default(),
+            None => String::new(),
+        };
+        let flashes = match session.get::<Vec<Flash>>(FLASH_KEY).await {
+            Ok(Some(flashes)) => {
+                let _ = session.remove::<Vec<Flash>>(FLASH_KEY).await;
+                flashes
+            }
+            _ => Vec::new(),
+        };
         Self {
-            user: session
-                .get::<UserInfo>(crate::auth::USER_KEY)
-                .await
-                .ok()
-                .flatten(),
-            csrf_token: csrf::token(session).await.unwrap_or_default(),
-            flashes: session
-                .remove::<Vec<Flash>>(FLASH_KEY)
-                .await
-                .ok()
-                .flatten()
-                .unwrap_or_default(),
+            user,
+            csrf_token,
+            flashes,
             active: "",
             request_id,
         }

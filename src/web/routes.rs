@@ -28,7 +28,11 @@ pub fn router<S: SessionStore + Clone>(
     sessions: SessionManagerLayer<S>,
 ) -> Router {
     Router::new()
-        .merge(browser_pages().layer(sessions))
+        .merge(
+            browser_pages()
+                .layer(from_fn(crate::sessions::touch))
+                .layer(sessions),
+        )
         .merge(graph_webhooks())
         .merge(public())
         .layer(DefaultBodyLimit::max(1024 * 1024))

@@ -4,29 +4,24 @@
 
 use axum::{
     body::Bytes,
-    extract::State,
-    http::{HeaderMap, StatusCode, Uri, header},
+    extract::{FromRequest, Request, State, rejection::BytesRejection},
+    http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
 };
 
 use crate::notify::{
     Notify,
-    inbound::webhook::{self, Inbound},
+    inbound::webhook::{self, Inbound, WebhookError},
     storage::StorageError,
 };
 
 /// `POST /listen`: validation handshake or change notifications.
-pub async fn listen(
-    State(notify): State<Notify>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    match webhook::read(uri.query(), &headers, &body) {
+pub async fn listen(State(notify): State<Notify>, request: Request) -> Response {
+    match receive(request).await {
         Ok(Inbound::Validation(token)) => echo(token),
         Ok(Inbound::Batch(items)) => match notify.intake.changes(items).await {
             Ok(report) => {
-                tracing::info!(report.accepted, report.rejected, "change notifications");
+                tracing::debug!(report.accepted, report.rejected, "change notifications");
                 StatusCode::ACCEPTED.into_response()
             }
             Err(error) => storage_failed(&error),
@@ -36,13 +31,8 @@ pub async fn listen(
 }
 
 /// `POST /lifecycle`: validation handshake or lifecycle notifications.
-pub async fn lifecycle(
-    State(notify): State<Notify>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    match webhook::read(uri.query(), &headers, &body) {
+pub async fn lifecycle(State(notify): State<Notify>, request: Request) -> Response {
+    match receive(request).await {
         Ok(Inbound::Validation(token)) => echo(token),
         Ok(Inbound::Batch(items)) => match notify.intake.lifecycle(items).await {
             Ok((events, report)) => {
@@ -56,6 +46,37 @@ pub async fn lifecycle(
     }
 }
 
+/// Reads and classifies the request. A body whose declared length is over the limit is
+/// refused before any of it is read; one that turns out longer is refused at the limit.
+async fn receive(request: Request) -> Result<Inbound, WebhookError> {
+    let query = request.uri().query().map(str::to_owned);
+    let headers: HeaderMap = request.headers().clone();
+    let validating = webhook::validation_token(query.as_deref()).is_some();
+    if !validating && webhook::declared_too_large(&headers) {
+        return Err(WebhookError::TooLarge);
+    }
+    let body = match Bytes::from_request(request, &()).await {
+        Ok(body) => body,
+        Err(_) if validating => Bytes::new(),
+        Err(BytesRejection::FailedToBufferBody(e)) if is_length_limit(&e) => {
+            return Err(WebhookError::TooLarge);
+        }
+        Err(_) => {
+            return Err(WebhookError::Malformed(
+                "it could not be read to the end".into(),
+            ));
+        }
+    };
+    webhook::read(query.as_deref(), &headers, &body)
+}
+
+fn is_length_limit(error: &axum::extract::rejection::FailedToBufferBody) -> bool {
+    matches!(
+        error,
+        axum::extract::rejection::FailedToBufferBody::LengthLimitError(_)
+    )
+}
+
 /// The validation answer: 200, text/plain, the decoded token and nothing else.
 fn echo(token: String) -> Response {
     let headers = [
@@ -65,7 +86,7 @@ fn echo(token: String) -> Response {
     (StatusCode::OK, headers, token).into_response()
 }
 
-fn refuse(error: &webhook::WebhookError) -> Response {
+fn refuse(error: &WebhookError) -> Response {
     tracing::warn!(%error, "webhook request refused");
     let headers = [(header::CONTENT_TYPE, "text/plain; charset=utf-8")];
     (error.status(), headers, error.to_string()).into_response()

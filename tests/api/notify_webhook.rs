@@ -70,6 +70,19 @@ async fn bad_batches_get_a_readable_4xx() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(response.text().await.unwrap().contains("larger than"));
+
+    // A body of tiny items over the item limit: refused with a readable 400.
+    let many = format!("{{\"value\":[{}]}}", vec!["0"; 200_000].join(","));
+    let response = client
+        .post(app.url("/listen"))
+        .body(many)
+        .header("content-type", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(response.text().await.unwrap().contains("at most 1000"));
 }
 
 #[tokio::test]

@@ -26,7 +26,13 @@ async fn pages_carry_security_headers_and_a_locked_down_cookie() {
     assert_eq!(headers["x-content-type-options"], "nosniff");
     assert!(headers.contains_key("referrer-policy"));
     assert!(headers.contains_key("x-request-id"));
-    let cookie = headers[SET_COOKIE].to_str().unwrap();
+    assert!(
+        !headers.contains_key(SET_COOKIE),
+        "a signed-out page starts no session"
+    );
+    // The session starts at sign-in, with the locked-down cookie.
+    let response = app.get("/login").await;
+    let cookie = response.headers()[SET_COOKIE].to_str().unwrap();
     assert!(cookie.starts_with("graphsec_session="));
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
     assert!(!cookie.contains("Secure"), "http public_url: not Secure");
@@ -36,7 +42,7 @@ async fn pages_carry_security_headers_and_a_locked_down_cookie() {
 async fn the_session_id_rotates_at_sign_in() {
     let app = spawn_app().await;
     let before = app
-        .get("/")
+        .get("/login")
         .await
         .cookies()
         .find(|c| c.name() == "graphsec_session")

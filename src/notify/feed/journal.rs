@@ -4,26 +4,21 @@
 
 use std::sync::Arc;
 
-use tokio::sync::Mutex;
-
 use crate::notify::model::{NewNotification, Notification};
-use crate::notify::storage::{Fan, Log, Storage, StoreResult};
+use crate::notify::storage::{Fan, Log, Storage, StoreResult, group::GroupCommit};
 
+/// Appends go through the storage's group commit: concurrent callers share one commit, and
+/// notifications are published in id order (a stream that has seen id N may safely ignore
+/// anything at or below N).
 #[derive(Clone, Debug)]
 pub struct Journal {
-    log: Log,
-    fanout: Fan,
-    /// Held across commit and publish so notifications are published in id order;
-    /// a stream that has seen id N may then safely ignore anything at or below N.
-    order: Arc<Mutex<()>>,
+    group: GroupCommit,
 }
 
 impl Journal {
     pub fn new(log: Log, fanout: Fan) -> Self {
         Self {
-            log,
-            fanout,
-            order: Arc::new(Mutex::new(())),
+            group: GroupCommit::new(log, fanout),
         }
     }
 
@@ -33,22 +28,24 @@ impl Journal {
     }
 
     pub fn log(&self) -> &Log {
-        &self.log
+        self.group.log()
     }
 
     pub fn fanout(&self) -> &Fan {
-        &self.fanout
+        self.group.fanout()
     }
 
     /// Commits the batch durably, then publishes it. When this returns `Ok`, every
     /// notification is durable.
     pub async fn append(&self, batch: &[NewNotification]) -> StoreResult<Vec<Arc<Notification>>> {
-        let _order = self.order.lock().await;
-        let stored = self.log.append(batch).await?;
-        let stored: Vec<_> = stored.into_iter().map(Arc::new).collect();
-        for notification in &stored {
-            self.fanout.publish(Arc::clone(notification));
-        }
-        Ok(stored)
+        self.group.append(batch.to_vec()).await
+    }
+
+    /// [`append`](Self::append) for a batch the caller no longer needs.
+    pub async fn append_owned(
+        &self,
+        batch: Vec<NewNotification>,
+    ) -> StoreResult<Vec<Arc<Notification>>> {
+        self.group.append(batch).await
     }
 }

@@ -98,26 +98,27 @@ impl Intake {
     }
 
     /// Verifies a change-notification batch, stores the accepted ones durably and
-    /// publishes them. Returns once they are committed.
+    /// publishes them. Returns once they are committed. Subscriptions are looked up in the
+    /// registry's memory, so this runs no query per notification; rejections are counted
+    /// and logged once for the batch.
     pub async fn changes(&self, items: Vec<Value>) -> StoreResult<Report> {
-        let mut accepted = Vec::new();
-        let mut rejected = 0;
+        let mut accepted = Vec::with_capacity(items.len());
+        let mut rejected = Rejections::default();
         for item in items {
             let verdict = self.verify(&item).await?.and_then(|sub| to_new(sub, item));
             match verdict {
                 Ok(new) => accepted.push(new),
-                Err(why) => {
-                    rejected += 1;
-                    tracing::warn!(reason = ?why, "change notification rejected");
-                }
+                Err(why) => rejected.add(why),
             }
         }
-        self.journal.append(&accepted).await?;
-        self.count(accepted.len(), rejected);
-        Ok(Report {
+        rejected.log("change notifications rejected");
+        let report = Report {
             accepted: accepted.len(),
-            rejected,
-        })
+            rejected: rejected.total(),
+        };
+        self.journal.append_owned(accepted).await?;
+        self.count(report.accepted, report.rejected);
+        Ok(report)
     }
 
     /// Counts lifecycle or change items decided elsewhere.
@@ -128,6 +129,37 @@ impl Intake {
         self.counters
             .rejected
             .fetch_add(rejected as u64, Ordering::Relaxed);
+    }
+}
+
+/// Rejections of one batch by reason, logged once.
+#[derive(Debug, Default)]
+pub struct Rejections([usize; 5]);
+
+impl Rejections {
+    pub fn add(&mut self, why: Rejection) {
+        self.0[why as usize] += 1;
+    }
+
+    pub fn total(&self) -> usize {
+        self.0.iter().sum()
+    }
+
+    /// One warning for the batch, with a count per reason; nothing when none was rejected.
+    pub fn log(&self, message: &str) {
+        if self.total() == 0 {
+            return;
+        }
+        let [malformed, unknown, removed, client_state, tenant] = self.0;
+        tracing::warn!(
+            rejected = self.total(),
+            malformed,
+            unknown_subscription = unknown,
+            subscription_removed = removed,
+            client_state_mismatch = client_state,
+            tenant_mismatch = tenant,
+            "{message}"
+        );
     }
 }
 

@@ -52,7 +52,7 @@ impl Intake {
         let mut rejected = 0;
         for item in items {
             let event = EventItem::deserialize(&item).map(|e| e.lifecycle_event);
-            let subscription = match (self.verify(&item).await?, event) {
+            let mut subscription = match (self.verify(&item).await?, event) {
                 (Ok(sub), Ok(event)) => Verified {
                     subscription: sub,
                     event,
@@ -68,7 +68,7 @@ impl Intake {
                     continue;
                 }
             };
-            let id = &subscription.subscription.id;
+            let id = &subscription.subscription.id.clone();
             self.registry()
                 .record_lifecycle(id, subscription.event.as_str())
                 .await?;
@@ -76,6 +76,11 @@ impl Intake {
                 self.registry()
                     .set_status(id, SubscriptionStatus::Removed)
                     .await?;
+            }
+            // Verification read a cached row; the renewal task needs the stored one (its
+            // `last_notification_at` says where a catch-up starts).
+            if let Some(fresh) = self.registry().get(id).await? {
+                subscription.subscription = fresh;
             }
             verified.push(subscription);
         }

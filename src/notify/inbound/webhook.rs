@@ -1,9 +1,12 @@
 //! Reading what Graph POSTs to `/listen` and `/lifecycle`, from the raw query, headers and
 //! body, before anything is trusted: a validation request, or a JSON batch.
 
+use std::cell::Cell;
+use std::fmt;
+
 use axum::http::{HeaderMap, StatusCode, header};
 use bytes::Bytes;
-use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 /// Largest batch body accepted. Graph batches are small; this bounds memory per request.
@@ -44,13 +47,9 @@ impl WebhookError {
     }
 }
 
-#[derive(Deserialize)]
-struct Batch {
-    value: Vec<Value>,
-}
-
 /// Classifies a webhook request. The validation token is URL-decoded exactly once, as
-/// Graph requires; a batch must be JSON of the documented shape.
+/// Graph requires; a batch must be JSON of the documented shape. Parsing stops at the first
+/// item past [`MAX_BATCH`], so a large body of tiny items is refused without being built.
 pub fn read(
     query: Option<&str>,
     headers: &HeaderMap,
@@ -65,12 +64,95 @@ pub fn read(
     if !is_json(headers) {
         return Err(WebhookError::UnsupportedMediaType);
     }
-    let batch: Batch =
-        serde_json::from_slice(body).map_err(|e| WebhookError::Malformed(describe(&e)))?;
-    if batch.value.len() > MAX_BATCH {
-        return Err(WebhookError::TooMany);
+    let too_many = Cell::new(false);
+    let mut json = serde_json::Deserializer::from_slice(body);
+    let parsed = BatchSeed(&too_many)
+        .deserialize(&mut json)
+        .and_then(|items| json.end().map(|()| items));
+    match parsed {
+        Ok(items) => Ok(Inbound::Batch(items)),
+        Err(_) if too_many.get() => Err(WebhookError::TooMany),
+        Err(e) => Err(WebhookError::Malformed(describe(&e))),
     }
-    Ok(Inbound::Batch(batch.value))
+}
+
+/// Whether a declared `Content-Length` already says the body is too large.
+pub fn declared_too_large(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .is_some_and(|n| n > MAX_BODY_BYTES as u64)
+}
+
+/// `{"value": [...]}` (other keys ignored), with at most [`MAX_BATCH`] items; sets the flag
+/// and fails as soon as one more item starts.
+struct BatchSeed<'f>(&'f Cell<bool>);
+
+impl<'de> DeserializeSeed<'de> for BatchSeed<'_> {
+    type Value = Vec<Value>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for BatchSeed<'_> {
+    type Value = Vec<Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object with a \"value\" array")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut items = None;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == "value" && items.is_none() {
+                items = Some(map.next_value_seed(Items(self.0))?);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        items.ok_or_else(|| de::Error::missing_field("value"))
+    }
+}
+
+struct Items<'f>(&'f Cell<bool>);
+
+impl<'de> DeserializeSeed<'de> for Items<'_> {
+    type Value = Vec<Value>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Items<'_> {
+    type Value = Vec<Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of notifications")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(MAX_BATCH));
+        loop {
+            if items.len() == MAX_BATCH {
+                // One more item, even an empty one, is one too many: stop before parsing it.
+                return match seq.next_element::<IgnoredAny>()? {
+                    None => Ok(items),
+                    Some(_) => {
+                        self.0.set(true);
+                        Err(de::Error::custom("too many notifications"))
+                    }
+                };
+            }
+            match seq.next_element()? {
+                Some(item) => items.push(item),
+                None => return Ok(items),
+            }
+        }
+    }
 }
 
 /// The decoded `validationToken` query parameter, if present.
@@ -182,5 +264,56 @@ mod tests {
         let many = format!("{{\"value\":[{}]}}", vec!["{}"; MAX_BATCH + 1].join(","));
         let err = read(None, &json_headers(), &Bytes::from(many)).unwrap_err();
         assert_eq!(err, WebhookError::TooMany);
+        let exactly = format!("{{\"value\":[{}]}}", vec!["{}"; MAX_BATCH].join(","));
+        match read(None, &json_headers(), &Bytes::from(exactly)).unwrap() {
+            Inbound::Batch(items) => assert_eq!(items.len(), MAX_BATCH),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_megabyte_of_tiny_items_is_refused_at_the_first_item_too_many() {
+        // 1 MiB of `0,`: hundreds of thousands of items; parsing must stop after MAX_BATCH + 1.
+        let mut body = String::from("{\"value\":[");
+        while body.len() < MAX_BODY_BYTES - 16 {
+            body.push_str("0,");
+        }
+        body.push_str("0]}");
+        let started = std::time::Instant::now();
+        let err = read(None, &json_headers(), &Bytes::from(body)).unwrap_err();
+        assert_eq!(err, WebhookError::TooMany);
+        assert!(started.elapsed() < std::time::Duration::from_millis(500));
+        // Garbage after the item limit is never looked at either.
+        let mut cut = format!("{{\"value\":[{}", vec!["1"; MAX_BATCH + 1].join(","));
+        cut.push_str(",!!!");
+        let err = read(None, &json_headers(), &Bytes::from(cut)).unwrap_err();
+        assert_eq!(err, WebhookError::TooMany);
+    }
+
+    #[test]
+    fn other_keys_are_ignored_and_trailing_garbage_is_refused() {
+        let body = Bytes::from_static(br#"{"@odata.context":"x","value":[{"a":1}],"n":[1,2]}"#);
+        assert!(
+            matches!(read(None, &json_headers(), &body), Ok(Inbound::Batch(v)) if v.len() == 1)
+        );
+        let body = Bytes::from_static(br#"{"value":[]} x"#);
+        assert_eq!(
+            read(None, &json_headers(), &body).unwrap_err().status(),
+            StatusCode::BAD_REQUEST
+        );
+        let body = Bytes::from_static(br#"{"value":[],"value":[{}]}"#);
+        assert!(read(None, &json_headers(), &body).is_ok());
+    }
+
+    #[test]
+    fn a_declared_length_over_the_limit_is_known_before_reading() {
+        let mut headers = json_headers();
+        headers.insert(
+            header::CONTENT_LENGTH,
+            HeaderValue::from(MAX_BODY_BYTES + 1),
+        );
+        assert!(declared_too_large(&headers));
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(MAX_BODY_BYTES));
+        assert!(!declared_too_large(&headers));
     }
 }

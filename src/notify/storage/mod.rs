@@ -9,7 +9,13 @@
 //!
 //! [`Storage`] bundles one implementation of each; `sqlite` is the embedded one (with the
 //! in-process [`hub::Hub`] for fan-out). Nothing outside this folder names a backend type.
+//!
+//! Two layers work over any backend: [`group::GroupCommit`], the single writer through which
+//! every append goes (concurrent deliveries share one commit, published in id order), and
+//! [`cached::CachedRegistry`], which verifies webhooks against subscriptions held in memory.
 
+pub mod cached;
+pub mod group;
 pub mod hub;
 pub mod sqlite;
 
@@ -43,6 +49,9 @@ pub trait SubscriptionRegistry: Debug + Send + Sync {
     fn insert<'a>(&'a self, new: &'a NewSubscription) -> BoxFuture<'a, StoreResult<Subscription>>;
 
     fn get<'a>(&'a self, id: &'a str) -> BoxFuture<'a, StoreResult<Option<Subscription>>>;
+
+    /// Every subscription, whatever its status (to fill a cache).
+    fn all(&self) -> BoxFuture<'_, StoreResult<Vec<Subscription>>>;
 
     /// The subscription Graph knows by `graph_id` (the `subscriptionId` of a notification).
     fn by_graph_id<'a>(
@@ -147,6 +156,7 @@ pub trait NotificationLog: Debug + Send + Sync {
     ) -> BoxFuture<'a, StoreResult<Vec<Notification>>>;
 
     /// The tenant's notifications with an id above `after_id`, oldest first, at most `limit`.
+    /// Streams read these: `raw` may be left empty (it is never shown).
     fn after<'a>(
         &'a self,
         tenant_id: &'a str,
@@ -154,7 +164,7 @@ pub trait NotificationLog: Debug + Send + Sync {
         limit: u32,
     ) -> BoxFuture<'a, StoreResult<Vec<Notification>>>;
 
-    /// The tenant's newest `limit` notifications, oldest first.
+    /// The tenant's newest `limit` notifications, oldest first (`raw` may be left empty).
     fn recent<'a>(
         &'a self,
         tenant_id: &'a str,

@@ -94,3 +94,69 @@ async fn a_lifecycle_event_is_recorded() {
         Some("subscriptionRemoved")
     );
 }
+
+#[tokio::test]
+async fn an_unwritable_database_gets_503_and_publishes_nothing() {
+    let pool = crate::db::in_memory().await.unwrap();
+    let (notify, _rx) = Notify::new(sqlite::storage(pool.clone()));
+    notify
+        .registry
+        .insert(&NewSubscription::test_webhook())
+        .await
+        .unwrap();
+    let router = Router::new()
+        .route("/listen", post(listen))
+        .with_state(notify.clone());
+    let mut live = notify.journal.fanout().subscribe();
+    // The one connection of the in-memory database refuses every write from now on.
+    sqlx::query("PRAGMA query_only = ON")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let batch = json!({"value": [
+        {"subscriptionId": "g1", "clientState": "cs", "tenantId": "t", "changeType": "updated",
+         "resource": "Security/Alerts/A1", "resourceData": {"id": "A1"}}
+    ]});
+    let (status, _, body) = send(&router, "/listen", "application/json", batch.to_string()).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(body.contains("retry later"), "{body}");
+    assert!(live.try_recv().is_err(), "nothing was published");
+    assert!(
+        notify
+            .journal
+            .log()
+            .after("t", 0, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // The next delivery is stored once the database accepts writes again.
+    sqlx::query("PRAGMA query_only = OFF")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let (status, _, _) = send(&router, "/listen", "application/json", batch.to_string()).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    assert_eq!(live.try_recv().unwrap().alert_id.as_deref(), Some("A1"));
+}
+
+#[tokio::test]
+async fn a_streamed_body_over_the_limit_is_refused_readably() {
+    let (router, _) = app().await;
+    let chunks = (0..40).map(|_| Ok::<_, std::io::Error>(vec![b' '; 64 * 1024]));
+    let body = Body::from_stream(futures::stream::iter(chunks));
+    let request = Request::post("/listen")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(body)
+        .unwrap();
+    let router = router.layer(axum::extract::DefaultBodyLimit::max(
+        crate::notify::inbound::webhook::MAX_BODY_BYTES,
+    ));
+    let response = router.oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    assert!(String::from_utf8_lossy(&bytes).contains("larger than"));
+}

@@ -1,5 +1,6 @@
 //! The embedded backend: subscriptions, owners and the notification log in the app's SQLite
-//! database (tables from `migrations/`), fan-out through the in-process hub.
+//! database (tables from `migrations/`), fan-out through the in-process hub. The registry is
+//! wrapped in the in-memory cache (`../cached.rs`) that verifies webhooks without a query.
 
 mod log;
 mod registry;
@@ -11,7 +12,7 @@ use sqlx::SqlitePool;
 pub use log::SqliteLog;
 pub use registry::SqliteRegistry;
 
-use super::{Storage, StorageError, hub::Hub};
+use super::{Storage, StorageError, cached::CachedRegistry, hub::Hub};
 
 impl From<sqlx::Error> for StorageError {
     fn from(error: sqlx::Error) -> Self {
@@ -22,7 +23,7 @@ impl From<sqlx::Error> for StorageError {
 /// The storage over `pool` (migrated), for one instance.
 pub fn storage(pool: SqlitePool) -> Storage {
     Storage {
-        registry: Arc::new(SqliteRegistry::new(pool.clone())),
+        registry: CachedRegistry::shared(Arc::new(SqliteRegistry::new(pool.clone()))),
         log: Arc::new(SqliteLog::new(pool)),
         fanout: Arc::new(Hub::new()),
     }
@@ -33,3 +34,6 @@ pub fn storage(pool: SqlitePool) -> Storage {
 pub async fn in_memory() -> Storage {
     storage(crate::db::in_memory().await.expect("in-memory database"))
 }
+
+#[cfg(test)]
+mod cache_tests;

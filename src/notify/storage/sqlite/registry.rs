@@ -70,6 +70,14 @@ impl SubscriptionRegistry for SqliteRegistry {
         })
     }
 
+    fn all(&self) -> BoxFuture<'_, StoreResult<Vec<Subscription>>> {
+        Box::pin(async move {
+            Ok(sqlx::query_as("SELECT * FROM subscriptions")
+                .fetch_all(&self.pool)
+                .await?)
+        })
+    }
+
     fn by_graph_id<'a>(
         &'a self,
         graph_id: &'a str,

@@ -1,0 +1,187 @@
+//! Group commit: the one way notifications enter a log. Concurrent appends are queued; a single
+//! writer task takes everything queued, stores it with one `append` (one transaction and one
+//! sync in the SQLite log), publishes it in id order, then answers every waiting caller.
+//!
+//! Because only the writer commits and publishes, event ids are published in commit order, so
+//! a stream that has seen id N may ignore anything at or below N (see `feed/stream.rs`). The
+//! layer knows only the [`NotificationLog`] and [`FanOut`] traits, so any backend plugs in.
+//!
+//! [`NotificationLog`]: super::NotificationLog
+//! [`FanOut`]: super::FanOut
+
+use std::sync::{Arc, OnceLock};
+
+use tokio::sync::{mpsc, oneshot};
+
+use super::{Fan, Log, StorageError, StoreResult};
+use crate::notify::model::{NewNotification, Notification};
+
+/// Most notifications stored by one commit; more stay queued for the next.
+pub const MAX_GROUP: usize = 5_000;
+
+/// Appends waiting for the writer; beyond this, callers wait to enqueue (backpressure).
+const QUEUE: usize = 8_192;
+
+type Reply = oneshot::Sender<StoreResult<Vec<Arc<Notification>>>>;
+
+struct Pending {
+    batch: Vec<NewNotification>,
+    reply: Reply,
+}
+
+/// The handle callers append through; cheap to clone. The writer task starts on first use
+/// (so building one needs no runtime) and stops when the last handle is dropped.
+#[derive(Clone, Debug)]
+pub struct GroupCommit {
+    log: Log,
+    fanout: Fan,
+    queue: Arc<OnceLock<mpsc::Sender<Pending>>>,
+}
+
+/// A failed commit, shared by every caller whose notifications it held.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct Shared(Arc<StorageError>);
+
+/// The writer is gone (it panicked, or the runtime is shutting down).
+#[derive(Debug, thiserror::Error)]
+#[error("the notification writer has stopped")]
+struct WriterStopped;
+
+impl GroupCommit {
+    pub fn new(log: Log, fanout: Fan) -> Self {
+        Self {
+            log,
+            fanout,
+            queue: Arc::new(OnceLock::new()),
+        }
+    }
+
+    pub fn log(&self) -> &Log {
+        &self.log
+    }
+
+    pub fn fanout(&self) -> &Fan {
+        &self.fanout
+    }
+
+    /// Stores `batch` (in one commit with whatever else is queued), publishes it and returns
+    /// the stored notifications in id order. When this returns `Ok`, all are durable; on
+    /// `Err` none of them was published.
+    pub async fn append(&self, batch: Vec<NewNotification>) -> StoreResult<Vec<Arc<Notification>>> {
+        if batch.is_empty() {
+            return Ok(Vec::new());
+        }
+        let queue = self.queue.get_or_init(|| {
+            let (tx, rx) = mpsc::channel(QUEUE);
+            tokio::spawn(writer(self.log.clone(), self.fanout.clone(), rx));
+            tx
+        });
+        let (reply, answer) = oneshot::channel();
+        queue
+            .send(Pending { batch, reply })
+            .await
+            .map_err(|_| StorageError::new(WriterStopped))?;
+        answer.await.map_err(|_| StorageError::new(WriterStopped))?
+    }
+}
+
+/// Takes everything queued (up to [`MAX_GROUP`] notifications), commits it at once, publishes
+/// it, answers. Runs until every sender is gone.
+async fn writer(log: Log, fanout: Fan, mut rx: mpsc::Receiver<Pending>) {
+    while let Some(first) = rx.recv().await {
+        let mut total = first.batch.len();
+        let mut group = vec![first];
+        while total < MAX_GROUP {
+            match rx.try_recv() {
+                Ok(next) => {
+                    total += next.batch.len();
+                    group.push(next);
+                }
+                Err(_) => break,
+            }
+        }
+        commit(log.as_ref(), fanout.as_ref(), group, total).await;
+    }
+}
+
+async fn commit(
+    log: &dyn super::NotificationLog,
+    fanout: &dyn super::FanOut,
+    group: Vec<Pending>,
+    total: usize,
+) {
+    let mut sizes = Vec::with_capacity(group.len());
+    let mut replies = Vec::with_capacity(group.len());
+    let mut all = Vec::with_capacity(total);
+    for pending in group {
+        sizes.push(pending.batch.len());
+        replies.push(pending.reply);
+        all.extend(pending.batch);
+    }
+    match log.append(&all).await {
+        Ok(stored) => {
+            debug_assert_eq!(stored.len(), total);
+            let mut stored = stored.into_iter().map(Arc::new);
+            for (size, reply) in sizes.into_iter().zip(replies) {
+                let mine: Vec<_> = stored.by_ref().take(size).collect();
+                for notification in &mine {
+                    fanout.publish(Arc::clone(notification));
+                }
+                // A caller that went away still had its notifications stored and published.
+                let _ = reply.send(Ok(mine));
+            }
+        }
+        Err(error) => {
+            tracing::error!(%error, notifications = total, "committing notifications failed");
+            let error = Arc::new(error);
+            for reply in replies {
+                let _ = reply.send(Err(StorageError::new(Shared(Arc::clone(&error)))));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notify::model::note;
+    use crate::notify::storage::sqlite;
+
+    #[tokio::test]
+    async fn concurrent_appends_share_commits_and_publish_in_id_order() {
+        let storage = sqlite::in_memory().await;
+        let group = GroupCommit::new(storage.log.clone(), storage.fanout.clone());
+        let mut rx = storage.fanout.subscribe();
+        let tasks: Vec<_> = (0..50)
+            .map(|i| {
+                let group = group.clone();
+                tokio::spawn(async move {
+                    group
+                        .append(vec![
+                            note("a", &format!("{i}-0")),
+                            note("a", &format!("{i}-1")),
+                        ])
+                        .await
+                        .unwrap()
+                })
+            })
+            .collect();
+        for task in tasks {
+            let mine = task.await.unwrap();
+            assert_eq!(mine.len(), 2);
+            assert_eq!(
+                mine[1].id,
+                mine[0].id + 1,
+                "a request's items stay together"
+            );
+        }
+        let mut last = 0;
+        for _ in 0..100 {
+            let n = rx.recv().await.unwrap();
+            assert!(n.id > last, "published in id order");
+            last = n.id;
+        }
+        assert_eq!(storage.log.after("a", 0, 1000).await.unwrap().len(), 100);
+    }
+}
