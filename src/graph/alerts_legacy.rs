@@ -1,4 +1,4 @@
-//! Legacy `/security/alerts` (graph-facts.md section 4): list, get and update.
+//! Legacy `/security/alerts` (Graph v1.0 "alert" resource): list, get and update.
 
 use reqwest::Method;
 use secrecy::SecretString;

@@ -1,4 +1,4 @@
-//! `/security/alerts_v2`: list, get, update and comment (graph-facts.md section 5).
+//! `/security/alerts_v2`: list, get, update and comment (Graph v1.0 "security.alert" resource).
 
 use reqwest::Method;
 use secrecy::SecretString;

@@ -1,4 +1,4 @@
-//! `/security/incidents` (graph-facts.md section 5): list and get, with their alerts.
+//! `/security/incidents` (Graph v1.0 "security.incident" resource): list and get, with their alerts.
 
 use secrecy::SecretString;
 use serde_json::Value;

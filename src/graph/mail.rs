@@ -1,4 +1,4 @@
-//! `POST /me/sendMail` (graph-facts.md section 7).
+//! `POST /me/sendMail` (Graph v1.0 "user: sendMail").
 
 use reqwest::Method;
 use secrecy::SecretString;

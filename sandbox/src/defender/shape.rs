@@ -1,6 +1,6 @@
 //! The Defender API's shape of an incident (`/api/incidents`), made from the Graph shape
 //! (`microsoft.graph.security.incident` with `alerts` expanded): renamed properties and
-//! PascalCase enumerations, as graph-facts.md section 9 shows.
+//! PascalCase enumerations, as the Defender API reference ("List incidents API") shows.
 
 use serde_json::{Map, Value, json};
 

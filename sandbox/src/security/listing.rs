@@ -1,6 +1,6 @@
 //! Query options and paging for the sandbox's security collections.
 //!
-//! Semantics (as documented for Graph, see graph-facts.md sections 4 and 5):
+//! Semantics (as Graph documents them in "List alerts", "List alerts_v2" and "List incidents"):
 //! - `$filter` — the forms [`crate::odata`] understands; alerts_v2 and incidents accept
 //!   only their documented filterable properties, and an enumeration property compared with a
 //!   word that names none of its members is refused.

@@ -82,7 +82,13 @@ fn filters_on_unsupported_properties_are_refused() {
     assert!(options(Collection::Incidents, "$filter=serviceSource eq 'x'").is_err());
     assert!(options(Collection::LegacyAlerts, "$filter=title eq 'x'").is_ok());
     let err = options(Collection::AlertsV2, "$filter=status eq 'new' or x eq 'y'").unwrap_err();
-    assert!(err.message.starts_with("Invalid filter clause"));
+    assert!(err.message.contains("'x'"), "{}", err.message);
+    let err = options(Collection::AlertsV2, "$filter=not (status eq 'new')").unwrap_err();
+    assert!(
+        err.message.starts_with("Invalid filter clause"),
+        "{}",
+        err.message
+    );
 }
 
 #[test]
