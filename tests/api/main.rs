@@ -17,6 +17,7 @@ mod contract_filters;
 mod contract_schema;
 mod contract_strict;
 mod csdl;
+mod hardening_paths;
 #[allow(dead_code)] // helpers serve every feature module; not each uses all of them
 mod helpers;
 mod isolation;
