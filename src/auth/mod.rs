@@ -6,6 +6,7 @@ pub mod consent;
 pub mod csrf;
 mod id_token;
 pub mod oauth;
+pub mod provider_errors;
 mod refresh;
 mod scopes;
 mod session_data;

@@ -13,6 +13,7 @@ use url::Url;
 
 use super::csrf;
 use super::id_token;
+use super::provider_errors;
 use super::scopes;
 use super::session_data::{PENDING_SIGN_IN, PendingSignIn, TOKENS, Tokens, USER, UserInfo};
 use crate::config::Settings;
@@ -78,16 +79,9 @@ pub async fn complete(
     session: &Session,
     query: CallbackQuery,
 ) -> Result<SignedIn, AppError> {
+    // The state first: an answer that is not this browser's sign-in gets no further, whatever
+    // else it carries.
     let pending: Option<PendingSignIn> = session.remove(PENDING_SIGN_IN).await?;
-    if let Some(error) = &query.error {
-        let description = query
-            .error_description
-            .as_deref()
-            .unwrap_or("no description was given");
-        return Err(AppError::bad_request(format!(
-            "Sign-in did not complete. Microsoft answered {error}: {description}"
-        )));
-    }
     let pending = match (pending, &query.state) {
         (Some(pending), Some(got))
             if bool::from(pending.state.as_bytes().ct_eq(got.as_bytes())) =>
@@ -100,6 +94,12 @@ pub async fn complete(
             ));
         }
     };
+    if let Some(error) = &query.error {
+        return Err(AppError::bad_request(format!(
+            "Sign-in did not complete. {} Please sign in again.",
+            provider_errors::describe(error)
+        )));
+    }
     let code = query.code.ok_or_else(|| {
         AppError::bad_request(
             "The sign-in answer carried no authorization code. Please sign in again.",

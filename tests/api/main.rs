@@ -18,6 +18,7 @@ mod contract_schema;
 mod contract_strict;
 mod csdl;
 mod hardening_paths;
+mod hardening_sign_in;
 #[allow(dead_code)] // helpers serve every feature module; not each uses all of them
 mod helpers;
 mod isolation;
