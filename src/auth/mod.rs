@@ -11,6 +11,7 @@ mod refresh;
 mod scopes;
 mod session_data;
 pub mod sign_in;
+mod tenant_policy;
 mod user;
 
 pub use refresh::refresh;

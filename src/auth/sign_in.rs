@@ -16,6 +16,7 @@ use super::id_token;
 use super::provider_errors;
 use super::scopes;
 use super::session_data::{PENDING_SIGN_IN, PendingSignIn, TOKENS, Tokens, USER, UserInfo};
+use super::tenant_policy;
 use crate::config::Settings;
 use crate::error::AppError;
 use crate::graph::{GraphClient, me};
@@ -114,7 +115,7 @@ pub async fn complete(
         .await
         .map_err(token_error)?;
 
-    // We ask for `openid`, so an answer without a readable id token is not the one we asked for;
+    // We always ask for `openid`, so an answer without a readable id token is not the one we asked for;
     // without it the nonce could not be checked.
     let claims = response
         .extra_fields()
@@ -132,6 +133,7 @@ pub async fn complete(
             "The sign-in answer was not issued for this sign-in (nonce mismatch). Please sign in again.",
         ));
     }
+    tenant_policy::check(&claims, &settings.identity.allowed_tenants)?;
     let granted: Vec<String> = match response.scopes() {
         Some(scopes) => scopes.iter().map(|s| s.to_string()).collect(),
         None => settings.scopes(),
@@ -146,11 +148,7 @@ pub async fn complete(
     );
     let profile = me::get_me(graph, &tokens.access_token()).await?;
     let user = UserInfo {
-        oid: if claims.oid.is_empty() {
-            profile.id.clone()
-        } else {
-            claims.oid
-        },
+        oid: claims.oid,
         tenant_id: claims.tid,
         display_name: profile.display_name.unwrap_or(claims.name),
         upn: profile

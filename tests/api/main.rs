@@ -19,6 +19,7 @@ mod contract_strict;
 mod csdl;
 mod hardening_paths;
 mod hardening_sign_in;
+mod hardening_tenant;
 #[allow(dead_code)] // helpers serve every feature module; not each uses all of them
 mod helpers;
 mod isolation;
