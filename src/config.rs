@@ -6,6 +6,8 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use url::Url;
 
+mod transport;
+
 /// Values that mean "not configured yet" (the sample refused to start with them, and so do we).
 const PLACEHOLDERS: &[&str] = &[
     "",
@@ -327,9 +329,9 @@ impl Settings {
         };
         Ok(Urls {
             redirect_url: join(&public_url, "login/authorized"),
-            authority: parse_url("identity.authority", &self.identity.authority)?,
-            graph: parse_url("graph.base_url", &self.graph.base_url)?,
-            defender: parse_url("defender.base_url", &self.defender.base_url)?,
+            authority: secure_url("identity.authority", &self.identity.authority)?,
+            graph: secure_url("graph.base_url", &self.graph.base_url)?,
+            defender: secure_url("defender.base_url", &self.defender.base_url)?,
             public_url,
             notification_url,
             lifecycle_url,
@@ -385,6 +387,11 @@ pub struct Urls {
 fn is_placeholder(value: &str) -> bool {
     let value = value.trim();
     PLACEHOLDERS.iter().any(|p| p.eq_ignore_ascii_case(value)) || value.starts_with("ENTER_YOUR")
+}
+
+/// A URL secrets are sent to: https, or plain http on loopback only.
+fn secure_url(key: &'static str, value: &str) -> Result<Url, ConfigError> {
+    transport::require_https(key, parse_url(key, value)?)
 }
 
 fn parse_url(key: &'static str, value: &str) -> Result<Url, ConfigError> {

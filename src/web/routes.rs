@@ -10,7 +10,7 @@
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
-use axum::middleware::from_fn;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 use tower_http::trace::TraceLayer;
 use tower_sessions::{SessionManagerLayer, SessionStore};
@@ -27,12 +27,15 @@ pub fn router<S: SessionStore + Clone>(
     state: AppState,
     sessions: SessionManagerLayer<S>,
 ) -> Router {
+    let transport = security_headers::Transport {
+        https: state.urls.public_url.scheme() == "https",
+    };
     Router::new()
         .merge(browser_pages().layer(sessions))
         .merge(graph_webhooks())
         .merge(public())
         .layer(DefaultBodyLimit::max(1024 * 1024))
-        .layer(from_fn(security_headers::set))
+        .layer(from_fn_with_state(transport, security_headers::set))
         .layer(TraceLayer::new_for_http().make_span_with(span_for))
         .layer(from_fn(request_id::assign))
         .with_state(state)

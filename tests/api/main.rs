@@ -20,6 +20,7 @@ mod csdl;
 mod hardening_paths;
 mod hardening_sign_in;
 mod hardening_tenant;
+mod hardening_transport;
 #[allow(dead_code)] // helpers serve every feature module; not each uses all of them
 mod helpers;
 mod isolation;
