@@ -4,9 +4,7 @@ use std::path::{Path, PathBuf};
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
-use url::Url;
-
-mod transport;
+use url::{Host, Url};
 
 /// Values that mean "not configured yet" (the sample refused to start with them, and so do we).
 const PLACEHOLDERS: &[&str] = &[
@@ -389,9 +387,32 @@ fn is_placeholder(value: &str) -> bool {
     PLACEHOLDERS.iter().any(|p| p.eq_ignore_ascii_case(value)) || value.starts_with("ENTER_YOUR")
 }
 
-/// A URL secrets are sent to: https, or plain http on loopback only.
+/// A URL secrets, codes and tokens are sent to: https, or plain http on this machine only.
 fn secure_url(key: &'static str, value: &str) -> Result<Url, ConfigError> {
-    transport::require_https(key, parse_url(key, value)?)
+    let url = parse_url(key, value)?;
+    if url.scheme() == "https" || is_loopback(&url) {
+        return Ok(url);
+    }
+    Err(ConfigError::BadUrl {
+        key,
+        value: url.to_string(),
+        reason: "must be https (plain http is accepted only for localhost or 127.0.0.1, \
+                 so secrets and tokens never travel in clear)"
+            .into(),
+    })
+}
+
+/// Whether `url`'s host is this machine: `localhost`, 127.0.0.0/8 or `[::1]`.
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(Host::Domain(name)) => {
+            let name = name.to_ascii_lowercase();
+            name == "localhost" || name.ends_with(".localhost")
+        }
+        Some(Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
 }
 
 fn parse_url(key: &'static str, value: &str) -> Result<Url, ConfigError> {
@@ -472,6 +493,23 @@ mod tests {
         assert!(err.contains("identity.allowed_tenants"), "{err}");
         settings.identity.scopes = "User.Read".into();
         assert_eq!(settings.scopes(), ["openid", "User.Read"]);
+    }
+
+    #[test]
+    fn secrets_go_over_https_or_stay_on_this_machine() {
+        let check = |value: &str| secure_url("graph.base_url", value);
+        assert!(check("https://graph.microsoft.com").is_ok());
+        assert!(check("http://127.0.0.1:8080/").is_ok());
+        assert!(check("http://127.8.0.1/").is_ok());
+        assert!(check("http://localhost:1/").is_ok());
+        assert!(check("http://[::1]:9/").is_ok());
+        let err = check("http://graph.microsoft.com").unwrap_err().to_string();
+        assert!(
+            err.contains("graph.base_url") && err.contains("https"),
+            "{err}"
+        );
+        assert!(check("http://127.0.0.1.evil.example/").is_err());
+        assert!(check("http://10.0.0.1/").is_err());
     }
 
     #[test]
