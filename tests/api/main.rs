@@ -17,6 +17,7 @@ mod contract_filters;
 mod contract_schema;
 mod contract_strict;
 mod csdl;
+mod hardening_disk;
 mod hardening_host;
 mod hardening_paths;
 mod hardening_sign_in;
