@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
-use url::Url;
+use url::{Host, Url};
 
 /// Values that mean "not configured yet" (the sample refused to start with them, and so do we).
 const PLACEHOLDERS: &[&str] = &[
@@ -102,7 +102,34 @@ pub struct IdentitySettings {
     pub client_id: String,
     pub client_secret: SecretString,
     /// Space-separated delegated scopes; empty = the set the configured alert API needs.
+    /// `openid` is always added: sign-in needs the id token's tenant and user.
     pub scopes: String,
+    /// Tenant ids whose users may sign in; empty = any work or school tenant. A TOML list, or
+    /// one string of ids separated by commas or spaces (as an environment variable).
+    #[serde(deserialize_with = "words_or_list")]
+    pub allowed_tenants: Vec<String>,
+}
+
+/// A list of words from a TOML array or from one string (commas or whitespace between them).
+fn words_or_list<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Words {
+        One(String),
+        Many(Vec<String>),
+    }
+    let words = match Words::deserialize(de)? {
+        Words::One(text) => text
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .map(str::to_string)
+            .collect(),
+        Words::Many(list) => list,
+    };
+    Ok(words
+        .into_iter()
+        .map(|w| w.trim().to_ascii_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect())
 }
 
 impl Default for IdentitySettings {
@@ -112,6 +139,7 @@ impl Default for IdentitySettings {
             client_id: String::new(),
             client_secret: SecretString::from(String::new()),
             scopes: String::new(),
+            allowed_tenants: Vec::new(),
         }
     }
 }
@@ -199,6 +227,8 @@ pub enum ConfigError {
         key: &'static str,
         env: &'static str,
     },
+    #[error("{key}: {reason}")]
+    Invalid { key: &'static str, reason: String },
     #[error("{key} is not a valid URL ({value:?}): {reason}")]
     BadUrl {
         key: &'static str,
@@ -268,6 +298,19 @@ impl Settings {
                 env: "GRAPHSEC__IDENTITY__CLIENT_SECRET",
             });
         }
+        if let Some(bad) = self
+            .identity
+            .allowed_tenants
+            .iter()
+            .find(|t| uuid::Uuid::parse_str(t).is_err())
+        {
+            return Err(ConfigError::Invalid {
+                key: "identity.allowed_tenants",
+                reason: format!(
+                    "{bad:?} is not a tenant id (a GUID such as 2f5e2c4b-7d1a-4c8e-9b3f-6a1d0e8c5b21)"
+                ),
+            });
+        }
         self.urls().map(|_| ())
     }
 
@@ -284,9 +327,9 @@ impl Settings {
         };
         Ok(Urls {
             redirect_url: join(&public_url, "login/authorized"),
-            authority: parse_url("identity.authority", &self.identity.authority)?,
-            graph: parse_url("graph.base_url", &self.graph.base_url)?,
-            defender: parse_url("defender.base_url", &self.defender.base_url)?,
+            authority: secure_url("identity.authority", &self.identity.authority)?,
+            graph: secure_url("graph.base_url", &self.graph.base_url)?,
+            defender: secure_url("defender.base_url", &self.defender.base_url)?,
             public_url,
             notification_url,
             lifecycle_url,
@@ -296,12 +339,16 @@ impl Settings {
     /// The delegated scopes to ask for at sign-in.
     pub fn scopes(&self) -> Vec<String> {
         if !self.identity.scopes.trim().is_empty() {
-            return self
+            let mut scopes: Vec<String> = self
                 .identity
                 .scopes
                 .split_whitespace()
                 .map(String::from)
                 .collect();
+            if !scopes.iter().any(|s| s.eq_ignore_ascii_case("openid")) {
+                scopes.insert(0, "openid".into());
+            }
+            return scopes;
         }
         let mut scopes: Vec<String> = [
             "openid",
@@ -338,6 +385,34 @@ pub struct Urls {
 fn is_placeholder(value: &str) -> bool {
     let value = value.trim();
     PLACEHOLDERS.iter().any(|p| p.eq_ignore_ascii_case(value)) || value.starts_with("ENTER_YOUR")
+}
+
+/// A URL secrets, codes and tokens are sent to: https, or plain http on this machine only.
+fn secure_url(key: &'static str, value: &str) -> Result<Url, ConfigError> {
+    let url = parse_url(key, value)?;
+    if url.scheme() == "https" || is_loopback(&url) {
+        return Ok(url);
+    }
+    Err(ConfigError::BadUrl {
+        key,
+        value: url.to_string(),
+        reason: "must be https (plain http is accepted only for localhost or 127.0.0.1, \
+                 so secrets and tokens never travel in clear)"
+            .into(),
+    })
+}
+
+/// Whether `url`'s host is this machine: `localhost`, 127.0.0.0/8 or `[::1]`.
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(Host::Domain(name)) => {
+            let name = name.to_ascii_lowercase();
+            name == "localhost" || name.ends_with(".localhost")
+        }
+        Some(Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
 }
 
 fn parse_url(key: &'static str, value: &str) -> Result<Url, ConfigError> {
@@ -395,6 +470,46 @@ mod tests {
             SecretString::from("ENTER_YOUR_CLIENT_SECRET".to_string());
         let err = settings.validate().unwrap_err().to_string();
         assert!(err.contains("GRAPHSEC__IDENTITY__CLIENT_SECRET"), "{err}");
+    }
+
+    #[test]
+    fn allowed_tenants_are_a_list_or_one_string_of_guids() {
+        let from_env = Settings::from_defaults(&[(
+            "identity.allowed_tenants",
+            "2F5E2C4B-7D1A-4C8E-9B3F-6A1D0E8C5B21, 8a3d9f10-4b6e-4e2a-a7c5-3e9b1d2f4c60".into(),
+        )])
+        .unwrap();
+        assert_eq!(
+            from_env.identity.allowed_tenants,
+            [
+                "2f5e2c4b-7d1a-4c8e-9b3f-6a1d0e8c5b21",
+                "8a3d9f10-4b6e-4e2a-a7c5-3e9b1d2f4c60"
+            ]
+        );
+        assert!(example().identity.allowed_tenants.is_empty());
+        let mut settings = configured();
+        settings.identity.allowed_tenants = vec!["contoso.example".into()];
+        let err = settings.validate().unwrap_err().to_string();
+        assert!(err.contains("identity.allowed_tenants"), "{err}");
+        settings.identity.scopes = "User.Read".into();
+        assert_eq!(settings.scopes(), ["openid", "User.Read"]);
+    }
+
+    #[test]
+    fn secrets_go_over_https_or_stay_on_this_machine() {
+        let check = |value: &str| secure_url("graph.base_url", value);
+        assert!(check("https://graph.microsoft.com").is_ok());
+        assert!(check("http://127.0.0.1:8080/").is_ok());
+        assert!(check("http://127.8.0.1/").is_ok());
+        assert!(check("http://localhost:1/").is_ok());
+        assert!(check("http://[::1]:9/").is_ok());
+        let err = check("http://graph.microsoft.com").unwrap_err().to_string();
+        assert!(
+            err.contains("graph.base_url") && err.contains("https"),
+            "{err}"
+        );
+        assert!(check("http://127.0.0.1.evil.example/").is_err());
+        assert!(check("http://10.0.0.1/").is_err());
     }
 
     #[test]

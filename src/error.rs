@@ -79,8 +79,10 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         match &self {
             Self::Internal(err) => tracing::error!(error = ?err, "request failed"),
-            Self::Graph(err) => tracing::warn!(error = %err, "Graph call failed"),
-            _ => tracing::info!(error = %self, "request rejected"),
+            // Messages can quote what a request carried; `?` escapes line breaks and control
+            // characters, so a `%0A` in a URL cannot forge log lines.
+            Self::Graph(err) => tracing::warn!(error = ?err.to_string(), "Graph call failed"),
+            _ => tracing::info!(error = ?self.to_string(), "request rejected"),
         }
         let page = self.page();
         let mut response = page.status.into_response();
@@ -92,5 +94,46 @@ impl IntoResponse for AppError {
 impl From<tower_sessions::session::Error> for AppError {
     fn from(err: tower_sessions::session::Error) -> Self {
         Self::Internal(anyhow::Error::new(err).context("session store"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_line_break_in_a_message_cannot_forge_a_log_line() {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            let _ =
+                AppError::bad_request("bad id 'x\n2026-01-01 INFO forged line\r'").into_response();
+        });
+        let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(
+            text.contains("x\\n2026-01-01 INFO forged line\\r"),
+            "{text}"
+        );
     }
 }

@@ -26,14 +26,16 @@ pub enum SessionBackend {
 }
 
 /// A connected Redis pool for `url`, or a message naming the key when it is wrong or unreachable.
+/// The URL appears in messages without its credentials.
 pub async fn connect_redis(url: &str) -> anyhow::Result<Pool> {
+    let shown = crate::redact::without_credentials(url);
     let config = Config::from_url(url)
-        .with_context(|| format!("redis.url is not a valid Redis URL ({url})"))?;
+        .map_err(|_| anyhow::anyhow!("redis.url is not a valid Redis URL ({shown})"))?;
     let pool = Pool::new(config, None, None, None, 4).context("cannot create the Redis pool")?;
     tokio::time::timeout(Duration::from_secs(10), pool.init())
         .await
-        .map_err(|_| anyhow::anyhow!("Redis at redis.url ({url}) did not answer within 10 s"))?
-        .with_context(|| format!("cannot connect to Redis at redis.url ({url})"))?;
+        .map_err(|_| anyhow::anyhow!("Redis at redis.url ({shown}) did not answer within 10 s"))?
+        .with_context(|| format!("cannot connect to Redis at redis.url ({shown})"))?;
     Ok(pool)
 }
 

@@ -10,6 +10,7 @@ use url::Url;
 
 use crate::auth::oauth;
 use crate::config::Settings;
+use crate::data_dir;
 use crate::db;
 use crate::graph::GraphClient;
 use crate::notify::Notify;
@@ -35,7 +36,10 @@ impl Application {
         follow_bound_port(&mut settings, port)?;
         let urls = settings.urls()?;
 
+        // The data directory holds tokens: the owner's only, checked before and after opening.
+        data_dir::prepare(&settings.server.data_dir)?;
         let db = db::connect(&settings.server.data_dir).await?;
+        data_dir::secure(&settings.server.data_dir)?;
         let redis = match settings.redis.url.trim() {
             "" => None,
             url => Some(sessions::connect_redis(url).await?),

@@ -4,7 +4,9 @@
 pub const MAX_ID_LEN: usize = 256;
 
 /// Checks an alert id from a form or path: present, at most [`MAX_ID_LEN`] characters, and made
-/// of letters, digits and `- _ . = +` only (the characters Graph alert ids use).
+/// of letters, digits and `- _ . = +` only (the characters Graph alert ids use), with at least one
+/// letter or digit: an id of dots alone would be a `.` or `..` path segment, which URL parsers
+/// resolve, taking the Graph call out of the alert collection.
 pub fn validate_alert_id(raw: &str) -> Result<String, String> {
     let id = raw.trim();
     if id.is_empty() {
@@ -22,6 +24,9 @@ pub fn validate_alert_id(raw: &str) -> Result<String, String> {
         return Err(
             "An alert id has only letters, digits and the characters - _ . = +".to_string(),
         );
+    }
+    if !id.chars().any(|c| c.is_ascii_alphanumeric()) {
+        return Err("An alert id has at least one letter or digit.".to_string());
     }
     Ok(id.to_string())
 }
@@ -41,5 +46,14 @@ mod tests {
         );
         assert!(validate_alert_id("a/../b").is_err());
         assert!(validate_alert_id("<script>").is_err());
+        for dots in [".", "..", "...", "-_.=+"] {
+            assert!(
+                validate_alert_id(dots)
+                    .unwrap_err()
+                    .contains("letter or digit"),
+                "{dots}"
+            );
+        }
+        assert_eq!(validate_alert_id("a..b"), Ok("a..b".to_string()));
     }
 }

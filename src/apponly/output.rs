@@ -29,12 +29,13 @@ pub fn export_file_name(at: OffsetDateTime, attempt: u32) -> String {
     }
 }
 
-/// Writes `json` to a new file in `dir` (created if missing); never replaces an existing file.
+/// Writes `json` to a new file in `dir` (created if missing), readable by its owner only;
+/// never replaces an existing file.
 pub fn write_export(dir: &Path, at: OffsetDateTime, json: &[u8]) -> Result<PathBuf, AppOnlyError> {
     fs::create_dir_all(dir).map_err(|e| AppOnlyError::io(dir, e))?;
     for attempt in 1..=MAX_SUFFIX {
         let path = dir.join(export_file_name(at, attempt));
-        let file = match OpenOptions::new().write(true).create_new(true).open(&path) {
+        let file = match private_new_file(&path) {
             Ok(file) => file,
             Err(e) if e.kind() == ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(AppOnlyError::io(path, e)),
@@ -53,23 +54,46 @@ pub fn write_export(dir: &Path, at: OffsetDateTime, json: &[u8]) -> Result<PathB
     ))
 }
 
-/// Writes the token to `path`, replacing it, with permissions that only its owner can read.
+/// Writes the token to `path`, replacing it, readable by its owner only. The token goes into a
+/// new temporary file beside `path` (created 0600, never through a symlink), which is then
+/// renamed over `path`: a symlink planted at `path` is replaced, not followed.
 pub fn save_token(path: &Path, token: &SecretString) -> Result<(), AppOnlyError> {
-    let mut options = OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let file = options.open(path).map_err(|e| AppOnlyError::io(path, e))?;
-    // An existing file keeps its old mode on open; tighten it before the secret goes in.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(fs::Permissions::from_mode(0o600))
-            .map_err(|e| AppOnlyError::io(path, e))?;
-    }
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "token".into());
     let mut text = token.expose_secret().to_string();
     text.push('\n');
-    write_all(file, text.as_bytes()).map_err(|e| AppOnlyError::io(path, e))
+    for _ in 0..MAX_SUFFIX {
+        let temp = dir.join(format!(".{name}.{}.tmp", crate::random::token(8)));
+        let file = match private_new_file(&temp) {
+            Ok(file) => file,
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(AppOnlyError::io(&temp, e)),
+        };
+        let written = write_all(file, text.as_bytes()).and_then(|()| fs::rename(&temp, path));
+        return written.map_err(|e| {
+            let _ = fs::remove_file(&temp);
+            AppOnlyError::io(path, e)
+        });
+    }
+    Err(AppOnlyError::io(
+        dir,
+        std::io::Error::new(ErrorKind::AlreadyExists, "no free temporary file name"),
+    ))
+}
+
+/// A file that did not exist (`create_new` never follows a symlink), readable by its owner only.
+fn private_new_file(path: &Path) -> std::io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
 }
 
 fn write_all(mut file: File, bytes: &[u8]) -> std::io::Result<()> {
@@ -129,5 +153,7 @@ mod tests {
         assert_eq!(fs::read_to_string(&path).unwrap(), "a.b.c\n");
         let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
+        let left: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "no temporary file is left behind");
     }
 }

@@ -5,6 +5,7 @@ use subtle::ConstantTimeEq;
 use tower_sessions::Session;
 use url::Url;
 
+use super::provider_errors;
 use super::scopes;
 use super::session_data::CONSENT_STATE;
 use super::sign_in::CallbackQuery;
@@ -73,23 +74,17 @@ pub async fn outcome(session: &Session, query: &CallbackQuery) -> Result<(bool, 
         ));
     }
     Ok(match (&query.error, query.admin_consent.as_deref()) {
-        (None, Some(flag)) if flag.eq_ignore_ascii_case("true") => {
-            let tenant = query.tenant.as_deref().unwrap_or("your tenant");
-            (
-                true,
-                format!("An administrator granted consent for {tenant}."),
-            )
-        }
-        (Some(error), _) => {
-            let description = query
-                .error_description
-                .as_deref()
-                .unwrap_or("no description was given");
-            (
-                false,
-                format!("Consent was not granted. Microsoft answered {error}: {description}"),
-            )
-        }
+        (None, Some(flag)) if flag.eq_ignore_ascii_case("true") => (
+            true,
+            "An administrator granted consent for your organization.".to_string(),
+        ),
+        (Some(error), _) => (
+            false,
+            format!(
+                "Consent was not granted. {}",
+                provider_errors::describe(error)
+            ),
+        ),
         _ => (false, "Consent was not granted.".to_string()),
     })
 }

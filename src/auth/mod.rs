@@ -6,10 +6,12 @@ pub mod consent;
 pub mod csrf;
 mod id_token;
 pub mod oauth;
+pub mod provider_errors;
 mod refresh;
 mod scopes;
 mod session_data;
 pub mod sign_in;
+mod tenant_policy;
 mod user;
 
 pub use refresh::refresh;

@@ -13,8 +13,10 @@ use url::Url;
 
 use super::csrf;
 use super::id_token;
+use super::provider_errors;
 use super::scopes;
 use super::session_data::{PENDING_SIGN_IN, PendingSignIn, TOKENS, Tokens, USER, UserInfo};
+use super::tenant_policy;
 use crate::config::Settings;
 use crate::error::AppError;
 use crate::graph::{GraphClient, me};
@@ -100,16 +102,9 @@ pub async fn complete(
     session: &Session,
     query: CallbackQuery,
 ) -> Result<SignedIn, AppError> {
+    // The state first: an answer that is not this browser's sign-in gets no further, whatever
+    // else it carries.
     let pending: Option<PendingSignIn> = session.remove(PENDING_SIGN_IN).await?;
-    if let Some(error) = &query.error {
-        let description = query
-            .error_description
-            .as_deref()
-            .unwrap_or("no description was given");
-        return Err(AppError::bad_request(format!(
-            "Sign-in did not complete. Microsoft answered {error}: {description}"
-        )));
-    }
     let pending = match (pending, &query.state) {
         (Some(pending), Some(got))
             if bool::from(pending.state.as_bytes().ct_eq(got.as_bytes())) =>
@@ -122,6 +117,12 @@ pub async fn complete(
             ));
         }
     };
+    if let Some(error) = &query.error {
+        return Err(AppError::bad_request(format!(
+            "Sign-in did not complete. {} Please sign in again.",
+            provider_errors::describe(error)
+        )));
+    }
     let code = query.code.ok_or_else(|| {
         AppError::bad_request(
             "The sign-in answer carried no authorization code. Please sign in again.",
@@ -136,7 +137,7 @@ pub async fn complete(
         .await
         .map_err(token_error)?;
 
-    // We ask for `openid`, so an answer without a readable id token is not the one we asked for;
+    // We always ask for `openid`, so an answer without a readable id token is not the one we asked for;
     // without it the nonce could not be checked.
     let claims = response
         .extra_fields()
@@ -154,6 +155,7 @@ pub async fn complete(
             "The sign-in answer was not issued for this sign-in (nonce mismatch). Please sign in again.",
         ));
     }
+    tenant_policy::check(&claims, &settings.identity.allowed_tenants)?;
     let granted: Vec<String> = match response.scopes() {
         Some(scopes) => scopes.iter().map(|s| s.to_string()).collect(),
         None => settings.scopes(),
@@ -168,11 +170,7 @@ pub async fn complete(
     );
     let profile = me::get_me(graph, &tokens.access_token()).await?;
     let user = UserInfo {
-        oid: if claims.oid.is_empty() {
-            profile.id.clone()
-        } else {
-            claims.oid
-        },
+        oid: claims.oid,
         tenant_id: claims.tid,
         display_name: profile.display_name.unwrap_or(claims.name),
         upn: profile

@@ -5,7 +5,7 @@ use secrecy::SecretString;
 use serde_json::Value;
 use url::Url;
 
-use super::ids::encode_id;
+use super::ids::graph_segment;
 use super::{GraphClient, GraphError};
 
 pub const COLLECTION: &str = "v1.0/security/alerts";
@@ -21,7 +21,7 @@ pub fn list_url(graph: &GraphClient, top: u32, filter: Option<&str>) -> Url {
 
 /// The URL of one alert; the id is percent-encoded into the path.
 pub fn alert_url(graph: &GraphClient, id: &str) -> Url {
-    graph.url(&format!("{COLLECTION}/{}", encode_id(id)))
+    graph.url(&format!("{COLLECTION}/{}", graph_segment(id)))
 }
 
 pub async fn get(graph: &GraphClient, token: &SecretString, id: &str) -> Result<Value, GraphError> {

@@ -5,7 +5,7 @@ use secrecy::SecretString;
 use serde_json::{Value, json};
 use url::Url;
 
-use super::ids::encode_id;
+use super::ids::graph_segment;
 use super::{GraphClient, GraphError};
 
 pub const COLLECTION: &str = "v1.0/security/alerts_v2";
@@ -21,7 +21,7 @@ pub fn list_url(graph: &GraphClient, top: u32, filter: Option<&str>) -> Url {
 
 /// The URL of one alert; the id is percent-encoded into the path.
 pub fn alert_url(graph: &GraphClient, id: &str) -> Url {
-    graph.url(&format!("{COLLECTION}/{}", encode_id(id)))
+    graph.url(&format!("{COLLECTION}/{}", graph_segment(id)))
 }
 
 pub async fn get(graph: &GraphClient, token: &SecretString, id: &str) -> Result<Value, GraphError> {
@@ -48,7 +48,7 @@ pub fn comment_body(text: &str) -> Value {
 
 /// The URL comments are posted to.
 pub fn comments_url(graph: &GraphClient, id: &str) -> Url {
-    graph.url(&format!("{COLLECTION}/{}/comments", encode_id(id)))
+    graph.url(&format!("{COLLECTION}/{}/comments", graph_segment(id)))
 }
 
 /// Adds a comment; Graph answers with the alert's whole comment list.

@@ -4,7 +4,7 @@ use secrecy::SecretString;
 use serde_json::Value;
 use url::Url;
 
-use super::ids::encode_id;
+use super::ids::graph_segment;
 use super::{GraphClient, GraphError};
 
 pub const COLLECTION: &str = "v1.0/security/incidents";
@@ -21,7 +21,7 @@ pub fn list_url(graph: &GraphClient, top: u32, filter: Option<&str>) -> Url {
 /// One incident with `$expand=alerts`; the id is percent-encoded into the path.
 pub fn incident_url(graph: &GraphClient, id: &str) -> Url {
     graph.url_with_query(
-        &format!("{COLLECTION}/{}", encode_id(id)),
+        &format!("{COLLECTION}/{}", graph_segment(id)),
         &[("$expand", "alerts".to_string())],
     )
 }

@@ -5,7 +5,8 @@ use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::{GraphClient, GraphError, GraphErrorKind, encode_id, odata};
+use super::ids::graph_segment;
+use super::{GraphClient, GraphError, GraphErrorKind, odata};
 
 /// The body of `POST /subscriptions`.
 #[derive(Debug, Clone, Serialize)]
@@ -75,7 +76,7 @@ pub async fn delete(graph: &GraphClient, token: &SecretString, id: &str) -> Resu
 }
 
 fn path(id: &str) -> String {
-    format!("v1.0/subscriptions/{}", encode_id(id))
+    format!("v1.0/subscriptions/{}", graph_segment(id))
 }
 
 fn invalid(error: serde_json::Error) -> GraphError {

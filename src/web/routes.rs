@@ -1,7 +1,8 @@
 //! The routes table: every path, method and handler of the app, grouped by the policy each
 //! group runs under.
 //!
-//! - **Browser pages**: the session, CSRF on every POST, HTML error pages.
+//! - **Browser pages**: on `public_url`'s host only (other hosts are redirected there first), the
+//!   session, CSRF on every POST, HTML error pages.
 //! - **Graph's webhooks** (`POST /listen`, `POST /lifecycle`): no session, no CSRF; they
 //!   verify what they receive themselves and have their own body limit.
 //! - **Public**: health and static files.
@@ -10,14 +11,14 @@
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
-use axum::middleware::from_fn;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 use tower_http::trace::TraceLayer;
 use tower_sessions::{SessionManagerLayer, SessionStore};
 
 use super::{
-    admin_consent, alerts, error_pages, health, home, incidents, notify, request_id, secure_score,
-    security_headers, sign_in, subscriptions, webhooks,
+    admin_consent, alerts, canonical_host, error_pages, health, home, incidents, notify,
+    request_id, secure_score, security_headers, sign_in, subscriptions, webhooks,
 };
 use crate::auth::csrf;
 use crate::notify::inbound::webhook::MAX_BODY_BYTES;
@@ -27,16 +28,21 @@ pub fn router<S: SessionStore + Clone>(
     state: AppState,
     sessions: SessionManagerLayer<S>,
 ) -> Router {
+    let public_origin = canonical_host::PublicOrigin::new(&state.urls.public_url);
+    let transport = security_headers::Transport {
+        https: state.urls.public_url.scheme() == "https",
+    };
     Router::new()
         .merge(
             browser_pages()
                 .layer(from_fn(crate::sessions::touch))
-                .layer(sessions),
+                .layer(sessions)
+                .layer(from_fn_with_state(public_origin, canonical_host::redirect)),
         )
         .merge(graph_webhooks())
         .merge(public())
         .layer(DefaultBodyLimit::max(1024 * 1024))
-        .layer(from_fn(security_headers::set))
+        .layer(from_fn_with_state(transport, security_headers::set))
         .layer(TraceLayer::new_for_http().make_span_with(span_for))
         .layer(from_fn(request_id::assign))
         .with_state(state)

@@ -87,7 +87,8 @@ fn echo(token: String) -> Response {
 }
 
 fn refuse(error: &WebhookError) -> Response {
-    tracing::warn!(%error, "webhook request refused");
+    // The message can quote the body (a JSON parse error): `?` escapes line breaks.
+    tracing::warn!(error = ?error.to_string(), "webhook request refused");
     let headers = [(header::CONTENT_TYPE, "text/plain; charset=utf-8")];
     (error.status(), headers, error.to_string()).into_response()
 }

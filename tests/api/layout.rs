@@ -18,8 +18,10 @@ const LAYERS: &[(&str, &[&str])] = &[
         "base",
         &[
             "config",
+            "data_dir",
             "db",
             "random",
+            "redact",
             "telemetry",
             "oauth",
             "graph",

@@ -22,6 +22,12 @@ mod contract_schema;
 mod contract_strict;
 mod csdl;
 mod flows;
+mod hardening_disk;
+mod hardening_host;
+mod hardening_paths;
+mod hardening_sign_in;
+mod hardening_tenant;
+mod hardening_transport;
 #[allow(dead_code)] // helpers serve every feature module; not each uses all of them
 mod helpers;
 mod home;

@@ -4,7 +4,7 @@ use super::TenantPath;
 use super::oauth_error::OAuthError;
 use super::params::{Params, param};
 use super::scopes::{RequestedScopes, app_resource, app_roles};
-use super::store::{IdTokenFault, Redemption, RefreshGrant};
+use super::store::{CONSUMERS_TENANT_ID, IdTokenFault, Redemption, RefreshGrant};
 use crate::SandboxState;
 use crate::tokens::{AccessClaims, GRAPH_AUDIENCE, IdClaims, now_secs, pkce_s256_matches};
 use crate::users::DemoUser;
@@ -223,14 +223,23 @@ fn user_tokens(
             Some(IdTokenFault::WrongNonce) => Some("a-nonce-from-another-sign-in"),
             _ => nonce,
         };
+        let tid = match fault {
+            Some(IdTokenFault::BlankTenant) => "",
+            Some(IdTokenFault::PersonalAccount) => CONSUMERS_TENANT_ID,
+            _ => tenant.id,
+        };
+        let oid = match fault {
+            Some(IdTokenFault::BlankObjectId) => "",
+            _ => user.oid,
+        };
         let id = IdClaims {
             aud: client_id.to_owned(),
-            iss: issuer(state, tenant.id),
+            iss: issuer(state, tid),
             iat: now,
             nbf: now,
             exp: now + lifetime,
-            tid: tenant.id.to_owned(),
-            oid: user.oid.to_owned(),
+            tid: tid.to_owned(),
+            oid: oid.to_owned(),
             sub: user.oid.to_owned(),
             name: user.display_name.to_owned(),
             preferred_username: user.upn.to_owned(),

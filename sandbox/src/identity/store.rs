@@ -47,7 +47,17 @@ pub enum IdTokenFault {
     Omit,
     /// Put a nonce in the id token that is not the one the authorize request carried.
     WrongNonce,
+    /// Leave the id token's `tid` claim empty.
+    BlankTenant,
+    /// Leave the id token's `oid` claim empty.
+    BlankObjectId,
+    /// Issue the id token as Entra does for a personal Microsoft account: from the consumers
+    /// tenant ([`CONSUMERS_TENANT_ID`]) rather than the user's organization.
+    PersonalAccount,
 }
+
+/// The tenant id Entra puts in tokens of personal Microsoft accounts (outlook.com, live.com).
+pub const CONSUMERS_TENANT_ID: &str = "9188040d-6c67-4c5b-b112-36a304b66dad";
 
 #[derive(Debug)]
 pub struct IdentityStore {

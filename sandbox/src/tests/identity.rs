@@ -109,6 +109,29 @@ async fn code_flow_issues_access_id_and_refresh_tokens() {
 }
 
 #[tokio::test]
+async fn id_token_faults_blank_the_tenant_or_user_or_issue_from_the_consumers_tenant() {
+    use crate::identity::store::{CONSUMERS_TENANT_ID, IdTokenFault};
+    let h = Harness::start().await;
+    let contoso = tenant_by_key("contoso").unwrap();
+    for (fault, tid, oid_blank) in [
+        (IdTokenFault::BlankTenant, "", false),
+        (IdTokenFault::BlankObjectId, contoso.id, true),
+        (IdTokenFault::PersonalAccount, CONSUMERS_TENANT_ID, false),
+    ] {
+        h.sandbox.state().identity().set_id_token_fault(Some(fault));
+        let body = h.sign_in("megan@contoso.example", SECURITY_SCOPES).await;
+        let id = claims(&body["id_token"]);
+        assert_eq!(id["tid"], tid, "{fault:?}");
+        assert_eq!(
+            id["oid"].as_str().unwrap().is_empty(),
+            oid_blank,
+            "{fault:?}"
+        );
+        assert_eq!(id["nonce"], "n-1", "{fault:?}");
+    }
+}
+
+#[tokio::test]
 async fn without_offline_access_or_openid_no_refresh_or_id_token() {
     let h = Harness::start().await;
     let body = h.sign_in("megan@contoso.example", "User.Read").await;

@@ -302,3 +302,35 @@ async fn a_collection_stops_at_a_next_link_to_another_host() {
         .unwrap_err();
     assert_eq!(err.kind, GraphErrorKind::InvalidResponse);
 }
+
+#[tokio::test]
+async fn ids_never_take_a_request_out_of_its_collection() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(404))
+        .mount(&server)
+        .await;
+    let graph = client(&server);
+    let ids = [".", "..", "%2e", "%2E%2E", "a/../b", "a%2Fb", "a..b"];
+    for id in ids {
+        let _ = crate::graph::alerts_v2::get(&graph, &token(), id).await;
+        let _ = crate::graph::alerts_legacy::get(&graph, &token(), id).await;
+        let _ = crate::graph::incidents::get(&graph, &token(), id).await;
+    }
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), ids.len() * 3);
+    for request in received {
+        let path = request.url.path();
+        let segment = [
+            "/v1.0/security/alerts_v2/",
+            "/v1.0/security/alerts/",
+            "/v1.0/security/incidents/",
+        ]
+        .iter()
+        .find_map(|collection| path.strip_prefix(collection));
+        assert!(
+            segment.is_some_and(|s| !s.is_empty() && !s.contains('/')),
+            "left the collection: {path}"
+        );
+    }
+}
