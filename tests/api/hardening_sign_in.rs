@@ -39,14 +39,32 @@ async fn a_sign_in_error_link_puts_no_text_of_its_own_on_the_page() {
     .await;
     assert!(message.contains("does not belong to a sign-in started in this browser"));
 
-    // Even with this browser's state, the page says a fixed sentence for the code...
+    // Even with this browser's state, the page says a fixed sentence for the code: a refusal
+    // is read as the user cancelling, with none of the description shown...
+    let state = state_of(&app.begin_sign_in(None).await);
+    let (status, html) = app
+        .get_html(&format!(
+            "/login/authorized?error=access_denied&error_description={lure}&state={state}"
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(
+        !html.contains("555 0100"),
+        "free text reached the page: {html}"
+    );
+    let message = select_text(&html, "#sign-in-cancelled").expect("the cancelled notice");
+    assert!(message.contains("You cancelled signing in"), "{message}");
+    // ...and any other known code gets its own fixed sentence.
     let state = state_of(&app.begin_sign_in(None).await);
     let message = message_for(
         &app,
-        &format!("error=access_denied&error_description={lure}&state={state}"),
+        &format!("error=consent_required&error_description={lure}&state={state}"),
     )
     .await;
-    assert!(message.contains("declined"), "{message}");
+    assert!(
+        !message.contains("did not complete the request"),
+        "{message}"
+    );
 
     // ...and an unknown code is not quoted either.
     let state = state_of(&app.begin_sign_in(None).await);
@@ -70,10 +88,10 @@ async fn a_sign_in_error_link_puts_no_text_of_its_own_on_the_page() {
     let (status, html) = app
         .get_html(&format!("{}?{}", back.path(), back.query().unwrap()))
         .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    let message = select_text(&html, "#error-message").unwrap();
+    assert_eq!(status, StatusCode::OK);
+    let message = select_text(&html, "#sign-in-cancelled").unwrap();
     assert!(
-        message.contains("declined") && !message.contains("AADSTS"),
+        message.contains("You cancelled signing in") && !html.contains("AADSTS"),
         "{message}"
     );
 }
