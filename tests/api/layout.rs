@@ -1,7 +1,7 @@
 //! The layout rule of the product crate, checked on its sources so it stays true: imports
 //! point down. No two files import each other, directly or round a loop; each top-level
 //! module imports only modules of its own layer or below (`LAYERS`); the shared base files
-//! `config.rs` and `db.rs` import no other module of the crate; only the web handlers and
+//! `config/` and `db.rs` import no other module of the crate; only the web handlers and
 //! `startup` use the app state. And the two crates stay apart: the sandbox imports nothing
 //! from the console, and the console uses the sandbox only for the `demo` and `sandbox` commands.
 
@@ -37,7 +37,8 @@ const LAYERS: &[(&str, &[&str])] = &[
 ];
 
 /// Base files that import no other module of the crate.
-const LEAF_FILES: &[&str] = &["config.rs", "db.rs"];
+/// Shared base modules that import nothing of the crate but themselves (a file, or a folder/).
+const LEAF_MODULES: &[&str] = &["config/", "db.rs"];
 
 fn product_crate() -> Crate {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
@@ -152,12 +153,23 @@ fn imports_point_down_the_layers() {
 #[test]
 fn config_and_db_import_no_other_module() {
     let krate = product_crate();
-    for file in LEAF_FILES {
-        let imported = &krate.edges[*file];
-        assert!(
-            imported.is_empty(),
-            "{file} is a shared base file and imports {imported:?}"
-        );
+    let inside = |module: &str, file: &str| match module.strip_suffix('/') {
+        Some(folder) => file.starts_with(&format!("{folder}/")),
+        None => file == module,
+    };
+    for module in LEAF_MODULES {
+        let files: Vec<&String> = krate.edges.keys().filter(|f| inside(module, f)).collect();
+        assert!(!files.is_empty(), "{module} was not found");
+        for file in files {
+            let outside: Vec<&String> = krate.edges[file]
+                .iter()
+                .filter(|target| !inside(module, target))
+                .collect();
+            assert!(
+                outside.is_empty(),
+                "{file} is a shared base file and imports {outside:?}"
+            );
+        }
     }
 }
 

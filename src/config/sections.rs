@@ -1,0 +1,185 @@
+//! The sections of the settings file, one struct each, with their defaults.
+
+use std::path::PathBuf;
+
+use secrecy::SecretString;
+use serde::Deserialize;
+
+/// `[notify]`: subscription lifetime and the cadence of the background tasks.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct NotifySettings {
+    /// Lifetime of a new or renewed subscription, minutes (Graph allows up to 43200).
+    pub subscription_minutes: i64,
+    /// Renew subscriptions that expire within this many minutes.
+    pub renew_before_minutes: i64,
+    /// How often the renewal task runs, seconds.
+    pub renew_interval_secs: u64,
+    /// How often the v2 watcher polls alerts_v2, seconds.
+    pub poll_interval_secs: u64,
+}
+
+impl Default for NotifySettings {
+    fn default() -> Self {
+        Self {
+            subscription_minutes: 4_320,
+            renew_before_minutes: 1_440,
+            renew_interval_secs: 300,
+            poll_interval_secs: 30,
+        }
+    }
+}
+
+impl NotifySettings {
+    pub fn renew_every(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.renew_interval_secs.max(1))
+    }
+
+    pub fn poll_every(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.poll_interval_secs.max(1))
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct ServerSettings {
+    /// Address the web server listens on; port 0 picks a free port.
+    pub bind: String,
+    /// The URL users reach the app at; the redirect URI is `public_url + /login/authorized`.
+    pub public_url: String,
+    /// Where Graph posts change notifications (an https tunnel in practice); default `public_url + /listen`.
+    pub notification_url: Option<String>,
+    /// Where Graph posts lifecycle notifications; default `public_url + /lifecycle`.
+    pub lifecycle_url: Option<String>,
+    /// Directory for the SQLite database (sessions, subscriptions, notifications).
+    pub data_dir: PathBuf,
+    /// Log lines as JSON instead of text.
+    pub log_json: bool,
+}
+
+impl Default for ServerSettings {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:5000".into(),
+            public_url: "http://localhost:5000".into(),
+            notification_url: None,
+            lifecycle_url: None,
+            data_dir: PathBuf::from("data"),
+            log_json: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct IdentitySettings {
+    pub authority: String,
+    pub client_id: String,
+    pub client_secret: SecretString,
+    /// Space-separated delegated scopes; empty = the set the configured alert API needs.
+    /// `openid` is always added: sign-in needs the id token's tenant and user.
+    pub scopes: String,
+    /// Tenant ids whose users may sign in; empty = any work or school tenant. A TOML list, or
+    /// one string of ids separated by commas or spaces (as an environment variable).
+    #[serde(deserialize_with = "words_or_list")]
+    pub allowed_tenants: Vec<String>,
+}
+
+/// A list of words from a TOML array or from one string (commas or whitespace between them).
+fn words_or_list<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Words {
+        One(String),
+        Many(Vec<String>),
+    }
+    let words = match Words::deserialize(de)? {
+        Words::One(text) => text
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .map(str::to_string)
+            .collect(),
+        Words::Many(list) => list,
+    };
+    Ok(words
+        .into_iter()
+        .map(|w| w.trim().to_ascii_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect())
+}
+
+impl Default for IdentitySettings {
+    fn default() -> Self {
+        Self {
+            authority: "https://login.microsoftonline.com/common".into(),
+            client_id: String::new(),
+            client_secret: SecretString::from(String::new()),
+            scopes: String::new(),
+            allowed_tenants: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum AlertsApiKind {
+    #[default]
+    V2,
+    Legacy,
+}
+
+impl AlertsApiKind {
+    /// The delegated permission that reading and updating alerts needs on this API.
+    pub fn security_scope(self) -> &'static str {
+        match self {
+            Self::V2 => "SecurityAlert.ReadWrite.All",
+            Self::Legacy => "SecurityEvents.ReadWrite.All",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::V2 => "v2",
+            Self::Legacy => "legacy",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct GraphSettings {
+    pub base_url: String,
+    pub alerts_api: AlertsApiKind,
+    /// Per-call timeout, seconds.
+    pub timeout_secs: u64,
+}
+
+impl Default for GraphSettings {
+    fn default() -> Self {
+        Self {
+            base_url: "https://graph.microsoft.com".into(),
+            alerts_api: AlertsApiKind::V2,
+            timeout_secs: 30,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct DefenderSettings {
+    pub base_url: String,
+}
+
+impl Default for DefenderSettings {
+    fn default() -> Self {
+        Self {
+            base_url: "https://api.security.microsoft.com".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(default)]
+pub struct RedisSettings {
+    /// Empty = single-instance mode (SQLite only).
+    pub url: String,
+}
