@@ -7,9 +7,8 @@ use std::path::PathBuf;
 use rust_embed::RustEmbed;
 use sha2::{Digest, Sha256};
 
-/// `static/`, embedded in debug builds too (`debug-embed`), so tests run what ships. Edits to
-/// embedded files rebuild the crate; a file added to `static/` is picked up at the next change
-/// to this file (rust-embed tracks the files it read, not the folder).
+/// `static/`, embedded in debug builds too (`debug-embed`), so tests run what ships. `build.rs`
+/// rebuilds the crate when any file under `static/` changes or is added.
 #[derive(RustEmbed)]
 #[folder = "static/"]
 struct Embedded;
