@@ -63,6 +63,7 @@ impl SqliteLog {
                 alert_id: new.alert_id.clone(),
                 received_at: now,
                 raw: new.raw.clone(),
+                frame: Default::default(),
             }));
         }
         let subscriptions: BTreeSet<&str> =
