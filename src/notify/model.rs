@@ -1,6 +1,9 @@
 //! Rows of the notification tables: subscriptions and accepted notifications.
 
 use std::fmt;
+use std::sync::OnceLock;
+
+use bytes::Bytes;
 
 use serde::Serialize;
 use sqlx::FromRow;
@@ -122,6 +125,11 @@ pub struct Notification {
     pub received_at: OffsetDateTime,
     #[serde(skip)]
     pub raw: String,
+    /// The notification's live-stream frame, rendered by the first stream that sends it and
+    /// shared by every other (see `feed/sse.rs`), so a thousand viewers cost one rendering.
+    #[serde(skip)]
+    #[sqlx(skip)]
+    pub frame: OnceLock<Bytes>,
 }
 
 /// A notification about to be stored.

@@ -9,6 +9,8 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
+use serde_json::Value;
+
 use crate::notify::{
     Notify,
     inbound::webhook::{self, Inbound, WebhookError},
@@ -17,9 +19,13 @@ use crate::notify::{
 
 /// `POST /listen`: validation handshake or change notifications.
 pub async fn listen(State(notify): State<Notify>, request: Request) -> Response {
-    match receive(request).await {
+    let received = match receive(request).await {
+        Ok(received) => received,
+        Err(error) => return refuse(&error),
+    };
+    match received.read() {
         Ok(Inbound::Validation(token)) => echo(token),
-        Ok(Inbound::Batch(items)) => match notify.intake.changes(items).await {
+        Ok(Inbound::Batch(items)) => match notify.intake.changes(&items).await {
             Ok(report) => {
                 tracing::debug!(report.accepted, report.rejected, "change notifications");
                 StatusCode::ACCEPTED.into_response()
@@ -30,11 +36,23 @@ pub async fn listen(State(notify): State<Notify>, request: Request) -> Response 
     }
 }
 
-/// `POST /lifecycle`: validation handshake or lifecycle notifications.
+/// `POST /lifecycle`: validation handshake or lifecycle notifications (few and rare, so
+/// each item is read into a JSON value).
 pub async fn lifecycle(State(notify): State<Notify>, request: Request) -> Response {
-    match receive(request).await {
-        Ok(Inbound::Validation(token)) => echo(token),
-        Ok(Inbound::Batch(items)) => match notify.intake.lifecycle(items).await {
+    let received = match receive(request).await {
+        Ok(received) => received,
+        Err(error) => return refuse(&error),
+    };
+    let items = match received.read() {
+        Ok(Inbound::Validation(token)) => return echo(token),
+        Ok(Inbound::Batch(items)) => items
+            .iter()
+            .map(|raw| serde_json::from_str(raw.get()))
+            .collect::<Result<Vec<Value>, _>>(),
+        Err(error) => return refuse(&error),
+    };
+    match items {
+        Ok(items) => match notify.intake.lifecycle(items).await {
             Ok((events, report)) => {
                 tracing::info!(report.accepted, report.rejected, "lifecycle notifications");
                 notify.enqueue_lifecycle(events);
@@ -42,13 +60,28 @@ pub async fn lifecycle(State(notify): State<Notify>, request: Request) -> Respon
             }
             Err(error) => storage_failed(&error),
         },
-        Err(error) => refuse(&error),
+        Err(_) => refuse(&WebhookError::Malformed(
+            "an item is nested too deeply".into(),
+        )),
     }
 }
 
-/// Reads and classifies the request. A body whose declared length is over the limit is
+/// A webhook request read to the end: what [`webhook::read`] classifies.
+struct Received {
+    query: Option<String>,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Received {
+    fn read(&self) -> Result<Inbound<'_>, WebhookError> {
+        webhook::read(self.query.as_deref(), &self.headers, &self.body)
+    }
+}
+
+/// Reads the request. A body whose declared length is over the limit is
 /// refused before any of it is read; one that turns out longer is refused at the limit.
-async fn receive(request: Request) -> Result<Inbound, WebhookError> {
+async fn receive(request: Request) -> Result<Received, WebhookError> {
     let query = request.uri().query().map(str::to_owned);
     let headers: HeaderMap = request.headers().clone();
     let validating = webhook::validation_token(query.as_deref()).is_some();
@@ -67,7 +100,11 @@ async fn receive(request: Request) -> Result<Inbound, WebhookError> {
             ));
         }
     };
-    webhook::read(query.as_deref(), &headers, &body)
+    Ok(Received {
+        query,
+        headers,
+        body,
+    })
 }
 
 fn is_length_limit(error: &axum::extract::rejection::FailedToBufferBody) -> bool {

@@ -2,14 +2,18 @@
 //! notification, with its store id as the event id, so a reconnecting browser's
 //! `Last-Event-ID` resumes exactly where it stopped.
 
-use std::{convert::Infallible, sync::Arc, time::Duration};
+use std::{convert::Infallible, time::Duration};
 
 use axum::{
-    http::HeaderMap,
-    response::sse::{Event, KeepAlive, Sse},
+    body::Body,
+    http::{HeaderMap, header},
+    response::{IntoResponse, Response},
 };
-use futures::{Stream, StreamExt};
+use bytes::Bytes;
+use futures::{StreamExt, future, stream};
 use serde::Serialize;
+use tokio::time;
+use tokio_stream::wrappers::IntervalStream;
 
 use super::stream::{Resume, tenant_stream};
 use crate::notify::{Notify, model::Notification};
@@ -19,6 +23,9 @@ pub const HISTORY: u32 = 50;
 
 /// How long a browser waits before reconnecting.
 const RETRY: Duration = Duration::from_secs(2);
+
+/// How often an idle stream sends a comment line.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 /// What the browser receives for one notification (all values are shown as text).
 #[derive(Debug, Serialize, PartialEq, Eq)]
@@ -68,25 +75,46 @@ fn parse_id(raw: &str) -> Option<i64> {
     raw.trim().parse::<i64>().ok().map(|id| id.max(0))
 }
 
-/// The SSE response for `tenant_id`'s notifications from `resume`.
-pub fn events(
-    notify: &Notify,
-    tenant_id: String,
-    resume: Resume,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>> + Send + 'static> {
+/// The SSE response for `tenant_id`'s notifications from `resume`: a greeting (with the
+/// reconnect delay), then one frame per notification, with a comment line every
+/// [`KEEP_ALIVE`] so idle connections stay open through proxies. The keep-alive ticks on its
+/// own schedule rather than being reset by each event, which costs a timer change per event.
+pub fn events(notify: &Notify, tenant_id: String, resume: Resume) -> Response {
     let log = notify.journal.log().clone();
-    let stream = tenant_stream(log, notify.journal.fanout().as_ref(), tenant_id, resume);
-    let hello = futures::stream::once(async { Ok(Event::default().comment("live").retry(RETRY)) });
-    let events = stream.map(|n| Ok(to_event(&n)));
-    Sse::new(hello.chain(events)).keep_alive(KeepAlive::default())
+    let notifications = tenant_stream(log, notify.journal.fanout().as_ref(), tenant_id, resume)
+        .map(|n| Some(frame(&n)))
+        // The end of the notifications ends the response (the browser then resumes).
+        .chain(stream::once(future::ready(None)));
+    let keep_alive = IntervalStream::new(time::interval_at(
+        time::Instant::now() + KEEP_ALIVE,
+        KEEP_ALIVE,
+    ))
+    .map(|_| Some(Bytes::from_static(b":\n\n")));
+    let greeting = format!(": live\nretry: {}\n\n", RETRY.as_millis());
+    let body = stream::once(future::ready(Some(Bytes::from(greeting))))
+        .chain(stream::select(notifications, keep_alive))
+        .take_while(|frame| future::ready(frame.is_some()))
+        .filter_map(future::ready)
+        .map(Ok::<_, Infallible>);
+    let headers = [
+        (header::CONTENT_TYPE, "text/event-stream"),
+        (header::CACHE_CONTROL, "no-cache"),
+    ];
+    (headers, Body::from_stream(body)).into_response()
 }
 
-fn to_event(n: &Arc<Notification>) -> Event {
-    let data = serde_json::to_string(&EventData::from(n.as_ref())).unwrap_or_default();
-    Event::default()
-        .event("notification")
-        .id(n.id.to_string())
-        .data(data)
+/// The notification's `notification` event, rendered once and shared by every stream.
+fn frame(n: &Notification) -> Bytes {
+    n.frame
+        .get_or_init(|| {
+            // Compact JSON holds no line break, so the data fits on one `data:` line.
+            let data = serde_json::to_string(&EventData::from(n)).unwrap_or_default();
+            Bytes::from(format!(
+                "event: notification\nid: {}\ndata: {data}\n\n",
+                n.id
+            ))
+        })
+        .clone()
 }
 
 #[cfg(test)]
@@ -105,6 +133,33 @@ mod tests {
         assert_eq!(resume_point(&headers, Some("7")), Resume::After(12));
         headers.insert("last-event-id", HeaderValue::from_static("-3"));
         assert_eq!(resume_point(&headers, None), Resume::After(0));
+    }
+
+    #[test]
+    fn a_frame_is_one_event_with_the_store_id_and_is_rendered_once() {
+        let n = Notification {
+            id: 42,
+            tenant_id: "t".into(),
+            subscription_id: "s".into(),
+            change_type: "updated".into(),
+            resource: "Security/Alerts/a\nb".into(),
+            alert_id: Some("a\nb".into()),
+            received_at: ::time::OffsetDateTime::UNIX_EPOCH,
+            raw: String::new(),
+            frame: Default::default(),
+        };
+        let text = frame(&n);
+        let text = std::str::from_utf8(&text).unwrap();
+        let lines: Vec<_> = text.strip_suffix("\n\n").unwrap().split('\n').collect();
+        assert_eq!(lines[..2], ["event: notification", "id: 42"]);
+        assert_eq!(lines.len(), 3, "one data line: {text}");
+        let data: serde_json::Value = serde_json::from_str(&lines[2]["data: ".len()..]).unwrap();
+        assert_eq!(data["alertId"], "a\nb");
+        assert_eq!(
+            frame(&n).as_ptr(),
+            n.frame.get().unwrap().as_ptr(),
+            "shared"
+        );
     }
 
     #[test]

@@ -5,15 +5,17 @@
 //! and its tenant is the subscription's. Everything else is counted and logged, never
 //! stored or shown.
 
+use std::borrow::Cow;
 use std::sync::{
     Arc,
     atomic::{AtomicU64, Ordering},
 };
 
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Value, value::RawValue};
 use subtle::ConstantTimeEq;
 
+use super::item::ChangeItem;
 use crate::notify::{
     feed::journal::Journal,
     model::{NewNotification, Subscription, SubscriptionStatus},
@@ -36,18 +38,13 @@ pub enum Rejection {
 /// The fields every notification and lifecycle event carries for verification.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Envelope {
-    pub subscription_id: String,
-    pub client_state: Option<String>,
-    pub tenant_id: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ChangeItem {
-    change_type: String,
-    resource: String,
-    resource_data: Option<Value>,
+pub struct Envelope<'a> {
+    #[serde(borrow)]
+    pub subscription_id: Cow<'a, str>,
+    #[serde(borrow)]
+    pub client_state: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub tenant_id: Option<Cow<'a, str>>,
 }
 
 /// Accepted and rejected counts since start, for logs and the subscriptions page.
@@ -94,20 +91,38 @@ impl Intake {
             return Ok(Err(Rejection::Malformed));
         };
         let subscription = self.registry.by_graph_id(&envelope.subscription_id).await?;
-        Ok(check(subscription, &envelope))
+        Ok(check(subscription.as_ref(), &envelope).cloned())
     }
 
     /// Verifies a change-notification batch, stores the accepted ones durably and
-    /// publishes them. Returns once they are committed. Subscriptions are looked up in the
-    /// registry's memory, so this runs no query per notification; rejections are counted
-    /// and logged once for the batch.
-    pub async fn changes(&self, items: Vec<Value>) -> StoreResult<Report> {
+    /// publishes them. Returns once they are committed. Items are read from the raw body
+    /// without building a JSON tree, and subscriptions are looked up in the registry's
+    /// memory (once per run of items naming the same one), so this runs no query per
+    /// notification; rejections are counted and logged once for the batch.
+    pub async fn changes(&self, items: &[&RawValue]) -> StoreResult<Report> {
         let mut accepted = Vec::with_capacity(items.len());
         let mut rejected = Rejections::default();
-        for item in items {
-            let verdict = self.verify(&item).await?.and_then(|sub| to_new(sub, item));
-            match verdict {
-                Ok(new) => accepted.push(new),
+        let mut known: Option<(Cow<str>, Option<Subscription>)> = None;
+        for raw in items {
+            let Some(change) = ChangeItem::read(raw) else {
+                rejected.add(Rejection::Malformed);
+                continue;
+            };
+            if known
+                .as_ref()
+                .is_none_or(|(id, _)| *id != change.subscription_id)
+            {
+                let sub = self.registry.by_graph_id(&change.subscription_id).await?;
+                known = Some((change.subscription_id.clone(), sub));
+            }
+            let subscription = known.as_ref().and_then(|(_, sub)| sub.as_ref());
+            let envelope = Envelope {
+                subscription_id: Cow::Borrowed(&change.subscription_id),
+                client_state: change.client_state.as_deref().map(Cow::Borrowed),
+                tenant_id: change.tenant_id.as_deref().map(Cow::Borrowed),
+            };
+            match check(subscription, &envelope) {
+                Ok(sub) => accepted.push(to_new(sub, change)),
                 Err(why) => rejected.add(why),
             }
         }
@@ -164,10 +179,10 @@ impl Rejections {
 }
 
 /// The pure part of verification.
-pub fn check(
-    subscription: Option<Subscription>,
+pub fn check<'s>(
+    subscription: Option<&'s Subscription>,
     envelope: &Envelope,
-) -> Result<Subscription, Rejection> {
+) -> Result<&'s Subscription, Rejection> {
     let sub = subscription.ok_or(Rejection::UnknownSubscription)?;
     let presented = envelope
         .client_state
@@ -190,28 +205,21 @@ pub fn check(
     Ok(sub)
 }
 
-fn to_new(sub: Subscription, item: Value) -> Result<NewNotification, Rejection> {
-    let change = ChangeItem::deserialize(&item).map_err(|_| Rejection::Malformed)?;
-    let alert_id = alert_id(&change);
-    Ok(NewNotification {
-        tenant_id: sub.tenant_id,
-        subscription_id: sub.id,
-        change_type: change.change_type,
-        resource: change.resource,
+fn to_new(sub: &Subscription, change: ChangeItem) -> NewNotification {
+    let alert_id = alert_id(change.data_id().as_deref(), &change.resource);
+    NewNotification {
+        tenant_id: sub.tenant_id.clone(),
+        subscription_id: sub.id.clone(),
+        change_type: change.change_type.into_owned(),
+        resource: change.resource.into_owned(),
         alert_id,
-        raw: item.to_string(),
-    })
+        raw: change.stored.into_owned(),
+    }
 }
 
 /// The alert id from `resourceData.id`, else the last segment of `resource`.
-fn alert_id(change: &ChangeItem) -> Option<String> {
-    let from_data = change
-        .resource_data
-        .as_ref()
-        .and_then(|d| d.get("id"))
-        .and_then(Value::as_str);
-    let from_path = || change.resource.rsplit('/').next();
-    let id = from_data.or_else(from_path)?.trim();
+fn alert_id(data_id: Option<&str>, resource: &str) -> Option<String> {
+    let id = data_id.or_else(|| resource.rsplit('/').next())?.trim();
     (!id.is_empty() && id.len() <= MAX_ALERT_ID && !id.contains(['?', '='])).then(|| id.to_owned())
 }
 

@@ -1,7 +1,8 @@
 //! Reading what Graph POSTs: the raw request (`webhook`: validation handshake or batch),
-//! verifying each notification against its subscription and storing the accepted ones
-//! (`intake`), and lifecycle notifications (`lifecycle`).
+//! reading each change notification from its raw JSON (`item`), verifying it against its
+//! subscription and storing the accepted ones (`intake`), and lifecycle notifications (`lifecycle`).
 
 pub mod intake;
+pub mod item;
 pub mod lifecycle;
 pub mod webhook;

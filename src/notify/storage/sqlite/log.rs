@@ -10,8 +10,11 @@ use time::OffsetDateTime;
 use crate::notify::model::{NewNotification, Notification};
 use crate::notify::storage::{NotificationLog, StoreResult};
 
-/// Rows per INSERT statement (7 bound values each, well under SQLite's variable limit).
-const ROWS_PER_INSERT: usize = 500;
+/// Largest number of rows per INSERT statement (7 bound values each, well under SQLite's
+/// variable limit). A batch is stored in statements of power-of-two sizes up to this, so only
+/// a handful of distinct statements exist and each stays in the connection's statement cache
+/// instead of being prepared again for every batch size.
+const ROWS_PER_INSERT: usize = 256;
 
 #[derive(Clone, Debug)]
 pub struct SqliteLog {
@@ -32,7 +35,11 @@ impl SqliteLog {
         let now = OffsetDateTime::now_utc();
         let mut tx = self.pool.begin().await?;
         let mut stored = Vec::with_capacity(batch.len());
-        for chunk in batch.chunks(ROWS_PER_INSERT) {
+        let mut rest = batch;
+        while !rest.is_empty() {
+            let size = ROWS_PER_INSERT.min(1 << rest.len().ilog2());
+            let (chunk, after) = rest.split_at(size);
+            rest = after;
             let mut insert = QueryBuilder::<Sqlite>::new(
                 "INSERT INTO notifications (tenant_id, subscription_id, change_type, resource, \
                  alert_id, received_at, raw) ",
@@ -46,15 +53,14 @@ impl SqliteLog {
                     .push_bind(now)
                     .push_bind(&new.raw);
             });
-            insert.push(" RETURNING id");
-            let mut ids: Vec<i64> = insert.build_query_scalar().fetch_all(&mut *tx).await?;
-            // Rows of one statement are inserted in VALUES order, each with a larger id than
-            // the one before; RETURNING's own order is unspecified, so sort.
-            ids.sort_unstable();
-            if ids.len() != chunk.len() {
+            let done = insert.build().execute(&mut *tx).await?;
+            if done.rows_affected() != chunk.len() as u64 {
                 return Err(sqlx::Error::RowNotFound.into());
             }
-            stored.extend(ids.into_iter().zip(chunk).map(|(id, new)| Notification {
+            // One statement inside the write transaction gives its rows consecutive ids in
+            // VALUES order (each the largest id so far plus one), ending at the last one.
+            let first = done.last_insert_rowid() - chunk.len() as i64 + 1;
+            stored.extend(chunk.iter().zip(first..).map(|(new, id)| Notification {
                 id,
                 tenant_id: new.tenant_id.clone(),
                 subscription_id: new.subscription_id.clone(),
@@ -63,6 +69,7 @@ impl SqliteLog {
                 alert_id: new.alert_id.clone(),
                 received_at: now,
                 raw: new.raw.clone(),
+                frame: Default::default(),
             }));
         }
         let subscriptions: BTreeSet<&str> =
@@ -164,6 +171,19 @@ mod tests {
             [first[2].id, second[0].id]
         );
         assert!(store.recent("c", 10).await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_batch_of_any_size_gets_the_ids_its_rows_were_stored_under() {
+        let store = SqliteLog::new(db::in_memory().await.unwrap());
+        store.append(&[note("a", "first")]).await.unwrap();
+        let batch: Vec<_> = (0..300).map(|i| note("a", &i.to_string())).collect();
+        let stored = store.append(&batch).await.unwrap();
+        assert_eq!(stored.len(), 300);
+        for n in [&stored[0], &stored[255], &stored[256], &stored[299]] {
+            let row = store.get(n.id).await.unwrap().unwrap();
+            assert_eq!(row.alert_id, n.alert_id);
+        }
     }
 
     #[tokio::test]

@@ -1,0 +1,115 @@
+//! A canned Graph for the page benchmark: the app's Graph base URL points here. Every request
+//! is passed to the sandbox, except that an alerts list (`GET …/security/alerts…`) is answered
+//! from memory once the sandbox has answered it once, so page views measure the app and not
+//! the sandbox's own work on the same CPUs.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use axum::{
+    Router,
+    body::{Body, Bytes},
+    extract::{Request, State},
+    http::{HeaderMap, Method, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+
+/// A recorded answer: status, content type, body.
+type Answer = (StatusCode, Option<header::HeaderValue>, Bytes);
+
+#[derive(Clone)]
+struct Canned {
+    sandbox: String,
+    http: reqwest::Client,
+    alerts: Arc<RwLock<HashMap<String, Answer>>>,
+}
+
+/// Starts the canned Graph in front of `sandbox` (its base URL) on its own thread and
+/// runtime; returns its base URL.
+pub fn start(sandbox: &str) -> anyhow::Result<String> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    listener.set_nonblocking(true)?;
+    let url = format!("http://{}", listener.local_addr()?);
+    let canned = Canned {
+        sandbox: sandbox.trim_end_matches('/').to_string(),
+        http: reqwest::Client::new(),
+        alerts: Arc::default(),
+    };
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("canned Graph runtime");
+        runtime.block_on(async move {
+            let app = Router::new().fallback(answer).with_state(canned);
+            let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+            axum::serve(listener, app)
+                .await
+                .expect("canned Graph serves");
+        });
+    });
+    Ok(url)
+}
+
+async fn answer(State(canned): State<Canned>, request: Request) -> Response {
+    let target = request
+        .uri()
+        .path_and_query()
+        .map_or("/", |pq| pq.as_str())
+        .to_string();
+    let is_alert_list = request.method() == Method::GET
+        && request
+            .uri()
+            .path()
+            .trim_end_matches('/')
+            .ends_with("/security/alerts");
+    if is_alert_list && let Some(answer) = canned.alerts.read().unwrap().get(&target).cloned() {
+        return reply(answer);
+    }
+    let (parts, body) = request.into_parts();
+    let body = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let forwarded = canned
+        .http
+        .request(parts.method, format!("{}{target}", canned.sandbox))
+        .headers(forwardable(&parts.headers))
+        .body(body)
+        .send()
+        .await;
+    let Ok(response) = forwarded else {
+        return StatusCode::BAD_GATEWAY.into_response();
+    };
+    let status = response.status();
+    let content_type = response.headers().get(header::CONTENT_TYPE).cloned();
+    let bytes = response.bytes().await.unwrap_or_default();
+    let answer = (status, content_type, bytes);
+    if is_alert_list && status == StatusCode::OK {
+        canned
+            .alerts
+            .write()
+            .unwrap()
+            .insert(target, answer.clone());
+    }
+    reply(answer)
+}
+
+/// The request's headers minus those that describe this hop.
+fn forwardable(headers: &HeaderMap) -> HeaderMap {
+    let mut headers = headers.clone();
+    for hop in [header::HOST, header::CONTENT_LENGTH, header::CONNECTION] {
+        headers.remove(hop);
+    }
+    headers
+}
+
+fn reply((status, content_type, body): Answer) -> Response {
+    let mut response = (status, Body::from(body)).into_response();
+    if let Some(content_type) = content_type {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, content_type);
+    }
+    response
+}
