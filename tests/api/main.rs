@@ -31,6 +31,7 @@ mod hardening_transport;
 #[allow(dead_code)] // helpers serve every feature module; not each uses all of them
 mod helpers;
 mod home;
+mod incidents_manage;
 mod isolation;
 mod layout;
 mod notify_crash;
@@ -48,3 +49,4 @@ mod secure_score;
 mod sessions;
 mod static_binary;
 mod static_files;
+mod unknown_enums;
