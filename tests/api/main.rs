@@ -2,6 +2,7 @@
 
 mod alerts;
 mod alerts_errors;
+mod alerts_evidence;
 mod alerts_export;
 mod alerts_forms;
 mod alerts_graph_errors;
