@@ -11,9 +11,12 @@ use super::{GraphClient, GraphError};
 
 pub const COLLECTION: &str = "v1.0/security/incidents";
 
-/// The first-page URL: `$top` and, when set, `$filter`.
-pub fn list_url(graph: &GraphClient, top: u32, filter: Option<&str>) -> Url {
-    let mut params = vec![("$top", top.to_string())];
+/// One page: `$top`, `$skip`, `$count=true` (for "1–20 of N") and, when set, `$filter`.
+pub fn page_url(graph: &GraphClient, top: u32, skip: u32, filter: Option<&str>) -> Url {
+    let mut params = vec![("$top", top.to_string()), ("$count", "true".to_string())];
+    if skip > 0 {
+        params.push(("$skip", skip.to_string()));
+    }
     if let Some(filter) = filter {
         params.push(("$filter", filter.to_string()));
     }

@@ -32,6 +32,7 @@ mod hardening_transport;
 #[allow(dead_code)] // helpers serve every feature module; not each uses all of them
 mod helpers;
 mod home;
+mod incidents_list;
 mod incidents_manage;
 mod isolation;
 mod layout;
