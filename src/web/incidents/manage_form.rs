@@ -17,7 +17,8 @@ pub struct IncidentManage {
     pub assign_to_me: bool,
     pub tags: String,
     pub comment: String,
-    pub problems: Vec<(&'static str, String)>,
+    /// What a refused submit got wrong, field by field.
+    pub problems: UpdateError,
 }
 
 impl IncidentManage {
@@ -54,21 +55,7 @@ impl IncidentManage {
             assign_to_me: typed.assign_to_me.is_some(),
             tags: typed.tags.clone().unwrap_or_default(),
             comment: typed.comment.clone().unwrap_or_default(),
-            problems: error.map(|e| e.problems.clone()).unwrap_or_default(),
+            problems: error.cloned().unwrap_or(UpdateError { problems: vec![] }),
         }
-    }
-
-    /// The messages to show beside `field`.
-    pub fn problems_for(&self, field: &str) -> Vec<&str> {
-        self.problems
-            .iter()
-            .filter(|(f, _)| *f == field)
-            .map(|(_, m)| m.as_str())
-            .collect()
-    }
-
-    /// Whether `field` has a problem (for `is-invalid`).
-    pub fn invalid(&self, field: &str) -> bool {
-        self.problems.iter().any(|(f, _)| *f == field)
     }
 }
