@@ -21,7 +21,7 @@ pub struct RestCall {
 }
 
 impl RestCall {
-    fn new(method: &'static str, url: &Url, body: Option<&Value>) -> Self {
+    pub fn new(method: &'static str, url: &Url, body: Option<&Value>) -> Self {
         Self {
             method: method.to_string(),
             url: url.to_string(),

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::labels::label_of;
+use super::labels::words_of;
 use super::row::{Shape, text};
 
 /// A device named in the alert.
@@ -48,8 +48,9 @@ fn array<'a>(value: &'a Value, pointer: &str) -> Vec<&'a Value> {
         .unwrap_or_default()
 }
 
+/// Evidence enumerations (risk, verdict) have no labels of their own: their words are shown.
 fn labelled(value: &Value, pointer: &str) -> String {
-    label_of(&text(value, pointer))
+    words_of(&text(value, pointer))
 }
 
 impl AlertFacts {

@@ -1,16 +1,26 @@
 //! Words for people: any enumeration value Graph sends (`inProgress`,
 //! `microsoftDefenderForEndpoint`) as a readable label ("In progress", "Microsoft Defender for
-//! Endpoint"). The API value itself stays in query strings and exports.
+//! Endpoint"). The API value itself stays in query strings and exports. A value graphsec has no
+//! label for (Graph adds members over time) is shown exactly as it came.
 
 use super::filter::{
     AlertStatus, Classification, Determination, IncidentStatus, LegacyFeedback, LegacyStatus,
     ServiceSource, Severity,
 };
 
-/// The label of a known enumeration value, or the value's words split and capitalised
-/// (`credentialTheft` → "Credential theft", `DefenseEvasion` → "Defense evasion"). Empty stays
-/// empty; text that is not one camelCase word (an acronym, a sentence) is kept as it is.
+/// The label of a known enumeration value, or the value exactly as Graph sent it.
 pub fn label_of(value: &str) -> String {
+    known_label(value).map_or_else(|| value.to_string(), str::to_string)
+}
+
+/// For free text such as categories: the label of a known value, or the value's words split and
+/// capitalised (`credentialTheft` → "Credential theft", `DefenseEvasion` → "Defense evasion").
+/// Empty stays empty; text that is not one camelCase word (an acronym, a sentence) is kept.
+pub fn words_of(value: &str) -> String {
+    known_label(value).map_or_else(|| humanize(value), str::to_string)
+}
+
+fn known_label(value: &str) -> Option<&'static str> {
     let known = [
         AlertStatus::parse(value).map(AlertStatus::label),
         LegacyStatus::parse(value).map(LegacyStatus::label),
@@ -21,10 +31,7 @@ pub fn label_of(value: &str) -> String {
         LegacyFeedback::parse(value).map(LegacyFeedback::label),
         IncidentStatus::parse(value).map(IncidentStatus::label),
     ];
-    if let Some(label) = known.into_iter().flatten().next() {
-        return label.to_string();
-    }
-    humanize(value)
+    known.into_iter().flatten().next()
 }
 
 /// Splits one camelCase or PascalCase word into lower-case words, the first capitalised.
@@ -61,7 +68,7 @@ fn humanize(value: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::label_of;
+    use super::{label_of, words_of};
 
     #[test]
     fn known_values_get_their_labels() {
@@ -80,11 +87,19 @@ mod tests {
 
     #[test]
     fn other_words_are_split_and_acronyms_kept() {
-        assert_eq!(label_of("credentialTheft"), "Credential theft");
-        assert_eq!(label_of("DefenseEvasion"), "Defense evasion");
-        assert_eq!(label_of("IPC"), "IPC");
-        assert_eq!(label_of("MCAS"), "MCAS");
+        assert_eq!(words_of("credentialTheft"), "Credential theft");
+        assert_eq!(words_of("DefenseEvasion"), "Defense evasion");
+        assert_eq!(words_of("IPC"), "IPC");
+        assert_eq!(words_of("MCAS"), "MCAS");
+        assert_eq!(words_of(""), "");
+        assert_eq!(words_of("Two words"), "Two words");
+        assert_eq!(words_of("inProgress"), "In progress");
+    }
+
+    #[test]
+    fn enumeration_values_without_a_label_are_shown_as_they_came() {
+        assert_eq!(label_of("microsoftSentinel"), "microsoftSentinel");
+        assert_eq!(label_of("<b>new</b>"), "<b>new</b>");
         assert_eq!(label_of(""), "");
-        assert_eq!(label_of("Two words"), "Two words");
     }
 }

@@ -5,6 +5,7 @@ pub mod api;
 pub mod csv;
 pub mod detail;
 pub mod email;
+pub mod evidence;
 pub mod facts;
 pub mod filter;
 pub mod id;

@@ -104,7 +104,7 @@ impl AlertRow {
     }
 
     pub fn category_label(&self) -> String {
-        super::labels::label_of(&self.category)
+        super::labels::words_of(&self.category)
     }
 
     /// The id shortened for a narrow cell: its first and last characters around an ellipsis.

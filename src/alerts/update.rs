@@ -25,6 +25,11 @@ impl UpdateError {
         self.problems.iter().map(|(_, m)| m.as_str()).collect()
     }
 
+    /// Whether `field` has a problem (for `is-invalid`).
+    pub fn has(&self, field: &str) -> bool {
+        self.problems.iter().any(|(f, _)| *f == field)
+    }
+
     /// The messages for one field.
     pub fn for_field(&self, field: &str) -> Vec<&str> {
         self.problems

@@ -105,6 +105,12 @@ fn default_scopes_follow_the_alert_api() {
             .scopes()
             .contains(&"SecurityAlert.ReadWrite.All".to_string())
     );
+    assert!(
+        settings
+            .scopes()
+            .contains(&"SecurityIncident.ReadWrite.All".to_string()),
+        "incidents are managed, not only read"
+    );
     settings.graph.alerts_api = AlertsApiKind::Legacy;
     assert!(
         settings

@@ -183,9 +183,15 @@ impl GraphClient {
                 .bearer_auth(token.expose_secret())
                 .header("client-request-id", Uuid::new_v4().to_string())
                 .header(header::ACCEPT, "application/json");
+            let mut prefer = PREFER_EVOLVABLE.to_string();
             for (name, value) in headers {
-                request = request.header(*name, *value);
+                if name.eq_ignore_ascii_case("prefer") {
+                    prefer = format!("{value}, {prefer}");
+                } else {
+                    request = request.header(*name, *value);
+                }
             }
+            request = request.header("Prefer", prefer);
             if let Some(body) = body {
                 request = request.json(body);
             }
@@ -241,6 +247,11 @@ impl GraphClient {
         }
     }
 }
+
+/// Every call asks for the enumeration members Graph added after `unknownFutureValue`
+/// (`awaitingAction`, newer service sources), so pages show what Microsoft sent; values graphsec
+/// has no label for are shown as they came.
+pub const PREFER_EVOLVABLE: &str = "include-unknown-enum-members";
 
 fn header_text(response: &reqwest::Response, name: &str) -> String {
     response

@@ -1,5 +1,7 @@
-//! `/security/incidents` (Graph v1.0 "security.incident" resource): list and get, with their alerts.
+//! `/security/incidents` (Graph v1.0 "security.incident" resource): list and get, with their
+//! alerts; update (`PATCH`, SecurityIncident.ReadWrite.All) and comment.
 
+use reqwest::Method;
 use secrecy::SecretString;
 use serde_json::Value;
 use url::Url;
@@ -9,9 +11,12 @@ use super::{GraphClient, GraphError};
 
 pub const COLLECTION: &str = "v1.0/security/incidents";
 
-/// The first-page URL: `$top` and, when set, `$filter`.
-pub fn list_url(graph: &GraphClient, top: u32, filter: Option<&str>) -> Url {
-    let mut params = vec![("$top", top.to_string())];
+/// One page: `$top`, `$skip`, `$count=true` (for "1–20 of N") and, when set, `$filter`.
+pub fn page_url(graph: &GraphClient, top: u32, skip: u32, filter: Option<&str>) -> Url {
+    let mut params = vec![("$top", top.to_string()), ("$count", "true".to_string())];
+    if skip > 0 {
+        params.push(("$skip", skip.to_string()));
+    }
     if let Some(filter) = filter {
         params.push(("$filter", filter.to_string()));
     }
@@ -28,4 +33,48 @@ pub fn incident_url(graph: &GraphClient, id: &str) -> Url {
 
 pub async fn get(graph: &GraphClient, token: &SecretString, id: &str) -> Result<Value, GraphError> {
     graph.get_json(token, incident_url(graph, id)).await
+}
+
+/// The URL of one incident, without expansion (what `PATCH` goes to).
+pub fn plain_url(graph: &GraphClient, id: &str) -> Url {
+    graph.url(&format!("{COLLECTION}/{}", graph_segment(id)))
+}
+
+/// The URL comments are posted to.
+pub fn comments_url(graph: &GraphClient, id: &str) -> Url {
+    graph.url(&format!("{COLLECTION}/{}/comments", graph_segment(id)))
+}
+
+/// `PATCH` with the changed fields; Graph answers 200 with the updated incident.
+pub async fn patch(
+    graph: &GraphClient,
+    token: &SecretString,
+    id: &str,
+    body: &Value,
+) -> Result<Value, GraphError> {
+    graph
+        .send(Method::PATCH, token, plain_url(graph, id), Some(body), &[])
+        .await?
+        .json()
+}
+
+/// Adds a comment (the alert comment body, as the incident reference shows); Graph answers with
+/// the incident's whole comment list.
+pub async fn add_comment(
+    graph: &GraphClient,
+    token: &SecretString,
+    id: &str,
+    text: &str,
+) -> Result<Value, GraphError> {
+    let body = super::alerts_v2::comment_body(text);
+    graph
+        .send(
+            Method::POST,
+            token,
+            comments_url(graph, id),
+            Some(&body),
+            &[],
+        )
+        .await?
+        .json()
 }

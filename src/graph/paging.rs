@@ -13,6 +13,9 @@ pub struct Page<T> {
     pub value: Vec<T>,
     #[serde(rename = "@odata.nextLink", default)]
     pub next_link: Option<String>,
+    /// The size of the whole collection, when `$count=true` was asked.
+    #[serde(rename = "@odata.count", default)]
+    pub count: Option<u64>,
 }
 
 impl GraphClient {

@@ -11,6 +11,7 @@ pub mod error_pages;
 pub mod health;
 pub mod home;
 pub mod incidents;
+mod kept_results;
 pub mod layout;
 pub mod notify;
 pub mod request_id;

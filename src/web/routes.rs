@@ -68,8 +68,12 @@ fn browser_pages() -> Router<AppState> {
         .route("/alerts/{id}", get(alerts::detail::show))
         .route("/alerts/{id}/email", post(alerts::email::send))
         // Incidents
-        .route("/incidents", get(incidents::list))
-        .route("/incidents/{id}", get(incidents::show))
+        .route("/incidents", get(incidents::list::show))
+        .route("/incidents/{id}", get(incidents::show::show))
+        .route(
+            "/incidents/{id}/update",
+            get(incidents::update::result).post(incidents::update::submit),
+        )
         // Subscriptions and live notifications
         .route(
             "/subscriptions",

@@ -82,7 +82,10 @@ async fn legacy_update_sends_vendor_information_and_prefers_the_representation()
         .into_iter()
         .find(|r| r.method == "PATCH")
         .expect("a PATCH was sent");
-    assert_eq!(patch.header("prefer"), Some("return=representation"));
+    assert_eq!(
+        patch.header("prefer"),
+        Some("return=representation, include-unknown-enum-members")
+    );
     let body: serde_json::Value = serde_json::from_str(&patch.body).unwrap();
     assert_eq!(
         body["vendorInformation"]["provider"],

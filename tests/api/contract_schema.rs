@@ -29,9 +29,15 @@ fn sec(name: &str) -> String {
     format!("{SEC}.{name}")
 }
 
-/// Each console spelling must be a member of the CSDL enumeration, exactly.
+/// Each console spelling must be a member of the CSDL enumeration, exactly (evolvable members
+/// count: every console call sends `Prefer: include-unknown-enum-members`).
 fn assert_members(console: &[&str], enum_name: &str, errors: &mut Vec<String>) {
-    let members = schema().members(enum_name);
+    let members: Vec<&str> = schema()
+        .all_members(enum_name)
+        .iter()
+        .map(String::as_str)
+        .filter(|m| *m != "unknownFutureValue")
+        .collect();
     for value in console {
         if !members.contains(value) {
             errors.push(format!(
@@ -116,7 +122,30 @@ fn the_sandbox_declares_exactly_the_csdl_members() {
     );
     same(names!(security::IncidentStatus), &sec("incidentStatus"));
     same(names!(security::ServiceSource), &sec("serviceSource"));
+    same(names!(security::DetectionSource), &sec("detectionSource"));
     same(names!(legacy::AlertStatus), "microsoft.graph.alertStatus");
+    macro_rules! evolvable {
+        ($ty:ty) => {
+            <$ty>::EVOLVABLE
+                .iter()
+                .map(|m| m.name())
+                .collect::<Vec<_>>()
+        };
+    }
+    for (declared, enum_name) in [
+        (evolvable!(security::IncidentStatus), "incidentStatus"),
+        (evolvable!(security::ServiceSource), "serviceSource"),
+        (evolvable!(security::DetectionSource), "detectionSource"),
+    ] {
+        let after: Vec<&str> = schema()
+            .all_members(&sec(enum_name))
+            .iter()
+            .skip_while(|m| *m != "unknownFutureValue")
+            .skip(1)
+            .map(String::as_str)
+            .collect();
+        assert_eq!(declared, after, "{enum_name}'s evolvable members");
+    }
     same(
         names!(legacy::AlertFeedback),
         "microsoft.graph.alertFeedback",
@@ -141,7 +170,7 @@ fn the_seed_renders_only_schema_spellings() {
         assert!(!seed.alerts.is_empty());
         for alert in &seed.alerts {
             let at = format!("{tenant} {}", alert.id);
-            schema.check_json(
+            schema.check_json_evolvable(
                 &sec("alert"),
                 &render::alert_v2(alert),
                 &format!("{at} v2"),
@@ -160,7 +189,7 @@ fn the_seed_renders_only_schema_spellings() {
                 .iter()
                 .filter(|a| incident.alert_ids.contains(&a.id))
                 .collect();
-            schema.check_json(
+            schema.check_json_evolvable(
                 &sec("incident"),
                 &render::incident(incident, Some(&members)),
                 &format!("{tenant} incident {}", incident.id),
@@ -171,45 +200,52 @@ fn the_seed_renders_only_schema_spellings() {
     assert!(errors.is_empty(), "{errors:#?}");
 }
 
-/// The sandbox's answers over HTTP (lists, expansions, secure score), read with an app token.
+/// The sandbox's answers over HTTP (lists, expansions, secure score), read with an app token,
+/// with and without `Prefer: include-unknown-enum-members`.
 #[tokio::test]
 async fn the_sandbox_serves_only_schema_spellings() {
     let cli = crate::cli::Cli::start().await;
     let token = cli.app_token("https://graph.microsoft.com/.default").await;
     let schema = schema();
     let mut errors = Vec::new();
-    for (path, ty) in [
-        ("security/alerts_v2?$top=2000", sec("alert")),
-        ("security/alerts?$top=1000", "microsoft.graph.alert".into()),
-        (
-            "security/incidents?$top=2000&$expand=alerts",
-            sec("incident"),
-        ),
-        (
-            "security/secureScores",
-            "microsoft.graph.secureScore".into(),
-        ),
-        (
-            "security/secureScoreControlProfiles",
-            "microsoft.graph.secureScoreControlProfile".into(),
-        ),
-    ] {
-        let response = reqwest::Client::new()
-            .get(format!("{}/v1.0/{path}", cli.base()))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200, "{path}");
-        let page: Value = response.json().await.unwrap();
-        let items = page["value"].as_array().expect("a collection");
-        assert!(!items.is_empty(), "{path} returned nothing to check");
-        schema.check_json(
-            &format!("Collection({ty})"),
-            &page["value"],
-            path,
-            &mut errors,
-        );
+    for prefer in [false, true] {
+        for (path, ty) in [
+            ("security/alerts_v2?$top=2000", sec("alert")),
+            ("security/alerts?$top=1000", "microsoft.graph.alert".into()),
+            (
+                "security/incidents?$top=2000&$expand=alerts",
+                sec("incident"),
+            ),
+            (
+                "security/secureScores",
+                "microsoft.graph.secureScore".into(),
+            ),
+            (
+                "security/secureScoreControlProfiles",
+                "microsoft.graph.secureScoreControlProfile".into(),
+            ),
+        ] {
+            let mut request = reqwest::Client::new()
+                .get(format!("{}/v1.0/{path}", cli.base()))
+                .bearer_auth(&token);
+            if prefer {
+                request = request.header("prefer", "include-unknown-enum-members");
+            }
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), 200, "{path}");
+            let page: Value = response.json().await.unwrap();
+            let items = page["value"].as_array().expect("a collection");
+            assert!(!items.is_empty(), "{path} returned nothing to check");
+            let (ty, at) = (
+                format!("Collection({ty})"),
+                format!("{path} prefer={prefer}"),
+            );
+            if prefer {
+                schema.check_json_evolvable(&ty, &page["value"], &at, &mut errors);
+            } else {
+                schema.check_json(&ty, &page["value"], &at, &mut errors);
+            }
+        }
     }
     assert!(errors.is_empty(), "{errors:#?}");
 }
@@ -334,8 +370,41 @@ async fn exercise_the_console(app: &TestApp, api: AlertsApiKind) {
                 assert_eq!(status, 200, "incidents {name}={value}");
             }
         }
-        let (status, _) = app.get_html("/incidents/101").await;
+        let (status, html) = app.get_html("/incidents/101").await;
         assert_eq!(status, 200);
+        // The manage form: each status, each classification with a determination it allows,
+        // tags and a comment, all through the form.
+        for (name, values) in form_choices(&html, "#manage-incident-form") {
+            for value in values.iter().filter(|v| !v.is_empty()) {
+                let mut fields = vec![(name.as_str(), value.as_str())];
+                if name == "classification" {
+                    fields.push(("determination", "other"));
+                }
+                if name == "determination" {
+                    fields.push(("classification", "true_positive"));
+                }
+                let status = app
+                    .post_form("/incidents/101/update", &fields)
+                    .await
+                    .status()
+                    .as_u16();
+                assert!(
+                    matches!(status, 303 | 400),
+                    "incident {name}={value}: {status}"
+                );
+            }
+        }
+        let response = app
+            .post_form(
+                "/incidents/101/update",
+                &[
+                    ("tags", "Escalated"),
+                    ("comment", "Checked."),
+                    ("assign_to_me", "on"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), 303, "incident tags and comment");
     }
     let (status, _) = app.get_html("/secure-score").await;
     assert_eq!(status, 200);
@@ -395,6 +464,7 @@ fn target(path: &str) -> Result<Target, String> {
         ["security", "alerts"] | ["security", "alerts", _] => ty("microsoft.graph.alert"),
         ["security", "incidents"] | ["security", "incidents", _] => ty(&sec("incident")),
         ["security", "incidents", _, "alerts"] => ty(&sec("alert")),
+        ["security", "incidents", _, "comments"] => ty(&sec("alertComment")),
         ["security", "secureScores"] => ty("microsoft.graph.secureScore"),
         ["security", "secureScoreControlProfiles"] => {
             ty("microsoft.graph.secureScoreControlProfile")
@@ -433,8 +503,9 @@ fn check_filter(schema: &Schema, ty: &str, filter: &str, at: &str, errors: &mut 
             Expr::Compare { path, value, .. } => match resolve(path, scope) {
                 Err(e) => errors.push(format!("{at}: {}: {e}", path.join("/"))),
                 Ok(ty) => {
+                    // Every console call asks for evolvable members, so they count.
                     if let (true, Literal::Str(word)) = (schema.is_enum(&ty), value)
-                        && !schema.members(&ty).contains(&word.as_str())
+                        && (word == "unknownFutureValue" || !schema.all_members(&ty).contains(word))
                     {
                         errors.push(format!(
                             "{at}: {} eq '{word}': not a member of {ty}",
@@ -499,7 +570,7 @@ fn check_request(schema: &Schema, request: &RecordedRequest, errors: &mut Vec<St
     };
     match target {
         Target::Type(ty) => {
-            schema.check_json(&ty, &body, &at, errors);
+            schema.check_json_evolvable(&ty, &body, &at, errors);
             // A subscription's resource carries a $filter on the resource it watches.
             if let Some(resource) = body.get("resource").and_then(Value::as_str) {
                 check_subscription_resource(schema, resource, &at, errors);

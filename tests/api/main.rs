@@ -2,6 +2,7 @@
 
 mod alerts;
 mod alerts_errors;
+mod alerts_evidence;
 mod alerts_export;
 mod alerts_forms;
 mod alerts_graph_errors;
@@ -31,6 +32,8 @@ mod hardening_transport;
 #[allow(dead_code)] // helpers serve every feature module; not each uses all of them
 mod helpers;
 mod home;
+mod incidents_list;
+mod incidents_manage;
 mod isolation;
 mod layout;
 mod notify_crash;
@@ -48,3 +51,4 @@ mod secure_score;
 mod sessions;
 mod static_binary;
 mod static_files;
+mod unknown_enums;

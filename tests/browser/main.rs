@@ -9,6 +9,7 @@ mod alerts_manage;
 mod browser;
 mod checks;
 mod errors;
+mod incidents_manage;
 mod layout;
 mod notify_live;
 mod sandbox_data;

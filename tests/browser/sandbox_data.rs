@@ -41,3 +41,15 @@ pub fn an_incident_id(session: &Session) -> String {
         .security()
         .with_tenant(contoso(), |seed| seed.incidents[0].id.clone())
 }
+
+/// One contoso incident as it is now.
+pub fn incident(session: &Session, id: &str) -> graphsec_sandbox::seed::IncidentRecord {
+    session
+        .sandbox
+        .state()
+        .security()
+        .with_tenant(contoso(), |seed| {
+            seed.incidents.iter().find(|i| i.id == id).cloned()
+        })
+        .expect("the incident exists")
+}

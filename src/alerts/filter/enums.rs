@@ -218,11 +218,13 @@ odata_enum! {
 }
 
 odata_enum! {
-    /// Incident status (`microsoft.graph.security.incidentStatus`), without Prefer-gated values.
+    /// Incident status (`microsoft.graph.security.incidentStatus`), with `awaitingAction`, which
+    /// Graph shows because every call sends `Prefer: include-unknown-enum-members`.
     IncidentStatus, "incident status" {
         Active => "active" : "Active",
-        Resolved => "resolved" : "Resolved",
         InProgress => "inProgress" : "In progress",
+        AwaitingAction => "awaitingAction" : "Awaiting action",
+        Resolved => "resolved" : "Resolved",
         Redirected => "redirected" : "Redirected",
     }
 }

@@ -108,7 +108,7 @@ impl AlertQuery {
             let shown: Vec<String> = if MULTI_VALUE_FIELDS.contains(&key) || key == "category" {
                 values
                     .iter()
-                    .map(|v| super::super::labels::label_of(v))
+                    .map(|v| super::super::labels::words_of(v))
                     .collect()
             } else {
                 values

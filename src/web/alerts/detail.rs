@@ -9,6 +9,7 @@ use super::notice::to_app_error;
 use super::permission;
 use crate::alerts::api::AlertsApi;
 use crate::alerts::detail::AlertDetail;
+use crate::alerts::evidence::Evidence;
 use crate::alerts::id::validate_alert_id;
 use crate::alerts::update::UpdateForm;
 use crate::auth::User;
@@ -20,6 +21,8 @@ use crate::web::layout::Layout;
 pub struct AlertPage {
     pub layout: Layout,
     pub alert: AlertDetail,
+    /// Evidence beyond devices and users, grouped by type.
+    pub evidence: Evidence,
     /// This alert's path in the app, percent-encoded.
     pub self_path: String,
     pub manage: ManageForm,
@@ -52,6 +55,7 @@ impl AlertPage {
             self_path: alert_path(&detail.row.id),
             manage: ManageForm::new(api.is_legacy(), &detail.row.id),
             alert: detail,
+            evidence: Evidence::from_alert(alert),
             email_recipients: String::new(),
             email_problem: None,
             restored: false,

@@ -23,12 +23,11 @@ use crate::alerts::update::{UpdateError, UpdateForm};
 use crate::auth::User;
 use crate::config::AlertsApiKind;
 use crate::error::AppError;
+use crate::web::kept_results;
 use crate::web::layout::Layout;
 
 /// The session key holding the latest update results.
 const RESULTS_KEY: &str = "alerts.update_results";
-/// How many results one session keeps (one per recent update, so several tabs work).
-const RESULTS_KEPT: usize = 5;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "alert_update.html")]
@@ -50,7 +49,6 @@ pub struct ManagePage {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct StoredResult {
-    key: String,
     alert_id: String,
     outcome: UpdateOutcome,
 }
@@ -107,24 +105,11 @@ pub async fn submit(
         .update(user.access_token(), &update, &original)
         .await
         .map_err(|err| to_app_error(err, permission(&api)))?;
-    let key = uuid::Uuid::new_v4().simple().to_string();
-    let mut results: Vec<StoredResult> = session
-        .get(RESULTS_KEY)
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or_default();
-    results.push(StoredResult {
-        key: key.clone(),
+    let stored = StoredResult {
         alert_id: update.id.clone(),
         outcome,
-    });
-    let excess = results.len().saturating_sub(RESULTS_KEPT);
-    results.drain(..excess);
-    session
-        .insert(RESULTS_KEY, results)
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+    };
+    let key = kept_results::keep(&session, RESULTS_KEY, stored).await?;
     Ok(Redirect::to(&format!("/alerts/update?result={key}")).into_response())
 }
 
@@ -163,15 +148,8 @@ pub async fn result(
     session: Session,
     Query(query): Query<ResultQuery>,
 ) -> Result<UpdatePage, AppError> {
-    let results: Vec<StoredResult> = session
-        .get(RESULTS_KEY)
+    let stored: StoredResult = kept_results::find(&session, RESULTS_KEY, &query.result)
         .await
-        .ok()
-        .flatten()
-        .unwrap_or_default();
-    let stored = results
-        .into_iter()
-        .find(|r| !query.result.is_empty() && r.key == query.result)
         .ok_or_else(|| {
             AppError::NotFound(
                 "This update result is no longer kept. Open the alert to see it as it is now."
