@@ -16,7 +16,7 @@ use crate::{
     error::AppError,
     notify::feed::sse,
     web::state::AppState,
-    web::{layout::Layout, subscriptions::remember},
+    web::{layout::Layout, security_permission, subscriptions::remember},
 };
 
 /// One notification as the page lists it (all text, escaped by the template).
@@ -43,6 +43,7 @@ pub async fn page(
     layout: Layout,
     session: Session,
 ) -> Result<NotifyPage, AppError> {
+    security_permission::require(&state, &user)?;
     remember(&state, &user, &session).await;
     let history = state
         .notify
@@ -85,6 +86,9 @@ pub async fn events(
     headers: HeaderMap,
     Query(query): Query<EventsQuery>,
 ) -> Response {
+    if let Err(refused) = security_permission::require(&state, &user) {
+        return refused.into_response();
+    }
     let resume = sse::resume_point(&headers, query.after.as_deref());
     sse::events(&state.notify, user.tenant_id, resume).into_response()
 }

@@ -33,6 +33,7 @@ mod helpers;
 mod home;
 mod isolation;
 mod layout;
+mod notify_access;
 mod notify_crash;
 mod notify_lifecycle;
 mod notify_renewal;

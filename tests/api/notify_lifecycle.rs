@@ -19,14 +19,7 @@ const WAIT: Duration = Duration::from_secs(10);
 
 /// The status and lifecycle cells of the first subscription row, as `client` sees them.
 async fn row_state(app: &crate::helpers::TestApp, client: &reqwest::Client) -> (String, String) {
-    let html = client
-        .get(app.url("/subscriptions"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = crate::notify_support::html_as(app, client, "/subscriptions").await;
     let status =
         select_attr(&html, "#subscriptions-table tbody tr", "data-status").unwrap_or_default();
     let lifecycle =
@@ -101,13 +94,7 @@ async fn subscription_removed_marks_it_and_catches_up_on_missed_changes() {
     assert_eq!(data["resource"], format!("security/alerts/{changed}"));
 
     // Renewing a removed subscription creates it at Graph again.
-    let (_, html) = app.get_html("/subscriptions").await;
-    let id = select_attr(
-        &html,
-        "#subscriptions-table tbody tr",
-        "data-subscription-id",
-    )
-    .unwrap();
+    let id = crate::notify_support::first_subscription_id(&app).await;
     let renew = app
         .post_form(&format!("/subscriptions/{id}/renew"), &[])
         .await;

@@ -134,3 +134,46 @@ pub async fn sign_in_client(app: &TestApp, client: &reqwest::Client, upn: &str) 
     let done = client.get(callback).send().await.unwrap();
     assert_eq!(done.status(), StatusCode::SEE_OTHER, "sign-in as {upn}");
 }
+
+/// POSTs a form as `client` (another browser), with that session's CSRF token.
+pub async fn post_form_as(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let home = client.get(app.url("/")).send().await.unwrap();
+    let html = home.text().await.unwrap();
+    let token = crate::helpers::select_attr(&html, "input[name=csrf_token]", "value")
+        .expect("a form with a CSRF token");
+    let mut body: Vec<(&str, &str)> = fields.to_vec();
+    body.push(("csrf_token", &token));
+    client.post(app.url(path)).form(&body).send().await.unwrap()
+}
+
+/// The Graph requests the sandbox received with `method` on `path`.
+pub fn graph_calls(app: &TestApp, method: &str, path: &str) -> usize {
+    app.sandbox
+        .state()
+        .requests()
+        .iter()
+        .filter(|r| r.method == method && r.path() == path)
+        .count()
+}
+
+/// The HTML of `path` as `client` (another browser) sees it.
+pub async fn html_as(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
+    let response = client.get(app.url(path)).send().await.unwrap();
+    response.text().await.unwrap()
+}
+
+/// Our id of the first subscription listed on `/subscriptions` for the app's own client.
+pub async fn first_subscription_id(app: &TestApp) -> String {
+    let (_, html) = app.get_html("/subscriptions").await;
+    crate::helpers::select_attr(
+        &html,
+        "#subscriptions-table tbody tr",
+        "data-subscription-id",
+    )
+    .expect("a subscription row")
+}

@@ -5,9 +5,11 @@ use time::OffsetDateTime;
 use crate::web::alerts::choices::{self, Choice};
 use crate::{
     alerts::query::AlertQuery,
+    auth::User,
     notify::{
         background::changes::split_resource,
         model::{ApiKind, Subscription},
+        subscriptions::manage,
     },
 };
 
@@ -25,6 +27,8 @@ pub struct Row {
     pub last_notification: String,
     pub last_lifecycle: String,
     pub yours: bool,
+    /// Whether the viewer may renew and delete it (its owner or a tenant admin).
+    pub manageable: bool,
 }
 
 /// A select of the create form, with its current choice.
@@ -34,7 +38,7 @@ pub struct Select {
     pub options: Vec<Choice>,
 }
 
-pub fn row(sub: &Subscription, me: &str, now: OffsetDateTime) -> Row {
+pub fn row(sub: &Subscription, me: &User, now: OffsetDateTime) -> Row {
     Row {
         id: sub.id.clone(),
         kind: match sub.api_kind {
@@ -54,7 +58,8 @@ pub fn row(sub: &Subscription, me: &str, now: OffsetDateTime) -> Row {
             .map(when)
             .unwrap_or_else(|| "never".into()),
         last_lifecycle: sub.last_lifecycle_event.clone().unwrap_or_default(),
-        yours: sub.owner_oid == me,
+        yours: sub.owner_oid == me.oid,
+        manageable: manage::may_manage(me, sub),
     }
 }
 
