@@ -17,6 +17,13 @@ pub struct NotifySettings {
     pub renew_interval_secs: u64,
     /// How often the v2 watcher polls alerts_v2, seconds.
     pub poll_interval_secs: u64,
+    /// Live notification streams (`/listen/events`) one browser session may hold open.
+    pub max_streams_per_session: usize,
+    /// Live notification streams this instance holds open at most, all sessions together.
+    pub max_streams: usize,
+    /// How many notifications a reconnecting stream reaches back at most; older ones are on
+    /// the history page.
+    pub resume_window: u32,
 }
 
 impl Default for NotifySettings {
@@ -26,6 +33,9 @@ impl Default for NotifySettings {
             renew_before_minutes: 1_440,
             renew_interval_secs: 300,
             poll_interval_secs: 30,
+            max_streams_per_session: 5,
+            max_streams: 2_000,
+            resume_window: 1_000,
         }
     }
 }

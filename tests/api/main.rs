@@ -40,6 +40,7 @@ mod notify_renewal;
 mod notify_sandbox;
 mod notify_storage;
 mod notify_stream;
+mod notify_stream_limits;
 mod notify_subscriptions;
 mod notify_support;
 mod notify_webhook;

@@ -2,7 +2,7 @@
 //! notification, with its store id as the event id, so a reconnecting browser's
 //! `Last-Event-ID` resumes exactly where it stopped.
 
-use std::{convert::Infallible, sync::Arc, time::Duration};
+use std::{convert::Infallible, future::Future, sync::Arc, time::Duration};
 
 use axum::{
     http::HeaderMap,
@@ -68,17 +68,25 @@ fn parse_id(raw: &str) -> Option<i64> {
     raw.trim().parse::<i64>().ok().map(|id| id.max(0))
 }
 
-/// The SSE response for `tenant_id`'s notifications from `resume`.
+/// What a stream that reached back as far as it may tells the page.
+pub const GAP_NOTICE: &str = "Older notifications are on the history page.";
+
+/// The SSE response for `tenant_id`'s notifications from `resume`, first saying so when
+/// older ones were left out (`gap`), and ending when `until` resolves.
 pub fn events(
     notify: &Notify,
     tenant_id: String,
     resume: Resume,
+    gap: bool,
+    until: impl Future<Output = ()> + Send + 'static,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>> + Send + 'static> {
     let log = notify.journal.log().clone();
     let stream = tenant_stream(log, notify.journal.fanout().as_ref(), tenant_id, resume);
     let hello = futures::stream::once(async { Ok(Event::default().comment("live").retry(RETRY)) });
+    let notice = gap.then(|| Ok(Event::default().event("gap").data(GAP_NOTICE)));
     let events = stream.map(|n| Ok(to_event(&n)));
-    Sse::new(hello.chain(events)).keep_alive(KeepAlive::default())
+    let all = hello.chain(futures::stream::iter(notice)).chain(events);
+    Sse::new(all.take_until(until)).keep_alive(KeepAlive::default())
 }
 
 fn to_event(n: &Arc<Notification>) -> Event {
