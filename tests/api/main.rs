@@ -37,6 +37,7 @@ mod notify_access;
 mod notify_crash;
 mod notify_lifecycle;
 mod notify_renewal;
+mod notify_replay;
 mod notify_sandbox;
 mod notify_storage;
 mod notify_stream;

@@ -83,9 +83,15 @@ async fn subscription_removed_marks_it_and_catches_up_on_missed_changes() {
         .lifecycle_event(&sub.id, "subscriptionRemoved")
         .await;
     assert_eq!(answer, Some(202));
-    let (status, lifecycle) = row_state(&app, &app.client).await;
-    assert_eq!(status, "removed");
-    assert_eq!(lifecycle, "subscriptionRemoved");
+    // Marked removed once Graph confirms it no longer has the subscription.
+    let removed = eventually(WAIT, || async {
+        row_state(&app, &app.client).await == ("removed".into(), "subscriptionRemoved".into())
+    })
+    .await;
+    assert!(removed, "{:?}", row_state(&app, &app.client).await);
+    let confirmations =
+        crate::notify_support::graph_calls(&app, "GET", &format!("/v1.0/subscriptions/{}", sub.id));
+    assert_eq!(confirmations, 1, "the removal was confirmed with Graph");
 
     let (_, data) = next_event(&mut stream, WAIT)
         .await

@@ -177,3 +177,48 @@ pub async fn first_subscription_id(app: &TestApp) -> String {
     )
     .expect("a subscription row")
 }
+
+/// A lifecycle notification as Graph sends it.
+pub fn lifecycle(subscription_id: &str, client_state: &str, tenant_id: &str, event: &str) -> Value {
+    json!({
+        "subscriptionId": subscription_id,
+        "clientState": client_state,
+        "tenantId": tenant_id,
+        "lifecycleEvent": event,
+        "subscriptionExpirationDateTime": "2030-01-01T00:00:00Z",
+    })
+}
+
+/// POSTs a lifecycle batch to the app's `/lifecycle` as Graph does.
+pub async fn post_lifecycle(app: &TestApp, items: Vec<Value>) -> StatusCode {
+    reqwest::Client::new()
+        .post(app.url("/lifecycle"))
+        .json(&json!({ "value": items }))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+/// Catch-up reads the sandbox received: legacy alert reads of what changed since a time.
+pub fn catch_up_reads(app: &TestApp) -> usize {
+    app.sandbox
+        .state()
+        .requests()
+        .iter()
+        .filter(|r| {
+            r.path() == "/v1.0/security/alerts" && r.path_and_query.contains("lastModifiedDateTime")
+        })
+        .count()
+}
+
+/// The app on the legacy API with Megan signed in and subscribed to high-severity alerts; the
+/// sandbox's copy of the subscription (its id and clientState are what Graph would send).
+pub async fn subscribed_app() -> (TestApp, SandboxSubscription) {
+    let app = spawn_notify_app(AlertsApiKind::Legacy).await;
+    app.sign_in().await;
+    let created = subscribe(&app, &[("severity", "high")]).await;
+    assert_eq!(created.status(), StatusCode::SEE_OTHER);
+    let sub = sandbox_subscriptions(&app, CONTOSO)[0].clone();
+    (app, sub)
+}

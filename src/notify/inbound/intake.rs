@@ -1,9 +1,12 @@
 //! Deciding which notifications of a batch to trust, and storing those.
 //!
 //! A notification is accepted only when its subscription is known here, not removed,
-//! its `clientState` equals the one kept for the subscription (compared in constant time)
-//! and its tenant is the subscription's. Everything else is counted and logged, never
-//! stored or shown.
+//! its `clientState` equals the one kept for the subscription (compared in constant time),
+//! it names a tenant and that is the subscription's, its `changeType` is one the
+//! subscription asked for and its `resource` lies under the subscription's resource (both of
+//! bounded length). Everything else is counted and logged, never stored or shown. A change
+//! delivered again within a few minutes is stored once (`dedup.rs`), and the stored JSON
+//! keeps no `clientState`.
 
 use std::sync::{
     Arc,
@@ -14,6 +17,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use subtle::ConstantTimeEq;
 
+use super::dedup::RecentChanges;
 use crate::notify::{
     feed::journal::Journal,
     model::{NewNotification, Subscription, SubscriptionStatus},
@@ -23,6 +27,12 @@ use crate::notify::{
 /// Longest alert id kept from a notification; longer ones are not linked.
 const MAX_ALERT_ID: usize = 256;
 
+/// Longest `changeType` accepted (the longest list Graph allows is `created,updated,deleted`).
+const MAX_CHANGE_TYPE: usize = 32;
+
+/// Longest `resource` accepted: a collection path and one id.
+const MAX_RESOURCE: usize = 512;
+
 /// Why one notification of a batch was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rejection {
@@ -31,6 +41,9 @@ pub enum Rejection {
     SubscriptionRemoved,
     ClientStateMismatch,
     TenantMismatch,
+    MissingTenant,
+    ChangeTypeNotAsked,
+    ResourceOutside,
 }
 
 /// The fields every notification and lifecycle event carries for verification.
@@ -69,6 +82,7 @@ pub struct Intake {
     registry: Registry,
     journal: Journal,
     counters: Arc<Counters>,
+    recent: Arc<RecentChanges>,
 }
 
 impl Intake {
@@ -77,6 +91,7 @@ impl Intake {
             registry,
             journal,
             counters: Arc::default(),
+            recent: Arc::default(),
         }
     }
 
@@ -116,7 +131,17 @@ impl Intake {
             accepted: accepted.len(),
             rejected: rejected.total(),
         };
-        self.journal.append_owned(accepted).await?;
+        let claimed = self.recent.claim(accepted);
+        if claimed.duplicates > 0 {
+            tracing::debug!(
+                claimed.duplicates,
+                "repeated change notifications stored once"
+            );
+        }
+        if let Err(error) = self.journal.append_owned(claimed.fresh).await {
+            self.recent.release(claimed.keys);
+            return Err(error);
+        }
         self.count(report.accepted, report.rejected);
         Ok(report)
     }
@@ -134,7 +159,7 @@ impl Intake {
 
 /// Rejections of one batch by reason, logged once.
 #[derive(Debug, Default)]
-pub struct Rejections([usize; 5]);
+pub struct Rejections([usize; 8]);
 
 impl Rejections {
     pub fn add(&mut self, why: Rejection) {
@@ -150,7 +175,16 @@ impl Rejections {
         if self.total() == 0 {
             return;
         }
-        let [malformed, unknown, removed, client_state, tenant] = self.0;
+        let [
+            malformed,
+            unknown,
+            removed,
+            client_state,
+            tenant,
+            no_tenant,
+            change,
+            resource,
+        ] = self.0;
         tracing::warn!(
             rejected = self.total(),
             malformed,
@@ -158,6 +192,9 @@ impl Rejections {
             subscription_removed = removed,
             client_state_mismatch = client_state,
             tenant_mismatch = tenant,
+            missing_tenant = no_tenant,
+            change_type_not_asked = change,
+            resource_outside = resource,
             "{message}"
         );
     }
@@ -177,11 +214,11 @@ pub fn check(
     if !bool::from(presented.ct_eq(sub.client_state.as_bytes())) {
         return Err(Rejection::ClientStateMismatch);
     }
-    if envelope
+    let tenant = envelope
         .tenant_id
         .as_deref()
-        .is_some_and(|t| !t.eq_ignore_ascii_case(&sub.tenant_id))
-    {
+        .ok_or(Rejection::MissingTenant)?;
+    if !tenant.eq_ignore_ascii_case(&sub.tenant_id) {
         return Err(Rejection::TenantMismatch);
     }
     if sub.status == SubscriptionStatus::Removed {
@@ -190,9 +227,24 @@ pub fn check(
     Ok(sub)
 }
 
-fn to_new(sub: Subscription, item: Value) -> Result<NewNotification, Rejection> {
+fn to_new(sub: Subscription, mut item: Value) -> Result<NewNotification, Rejection> {
     let change = ChangeItem::deserialize(&item).map_err(|_| Rejection::Malformed)?;
+    if change.change_type.len() > MAX_CHANGE_TYPE
+        || !sub
+            .change_type
+            .split(',')
+            .any(|asked| asked.trim() == change.change_type)
+    {
+        return Err(Rejection::ChangeTypeNotAsked);
+    }
+    if !under(&change.resource, &sub.resource) {
+        return Err(Rejection::ResourceOutside);
+    }
     let alert_id = alert_id(&change);
+    // The secret stays with the subscription; the stored copy does not need it.
+    if let Some(fields) = item.as_object_mut() {
+        fields.remove("clientState");
+    }
     Ok(NewNotification {
         tenant_id: sub.tenant_id,
         subscription_id: sub.id,
@@ -201,6 +253,25 @@ fn to_new(sub: Subscription, item: Value) -> Result<NewNotification, Rejection> 
         alert_id,
         raw: item.to_string(),
     })
+}
+
+/// Whether `resource` is an item of the subscription's collection (Graph spells the path in
+/// its own case, e.g. `Security/Alerts/{id}` for `security/alerts`), with no way back out.
+fn under(resource: &str, subscribed: &str) -> bool {
+    let collection = subscribed.split('?').next().unwrap_or(subscribed);
+    resource.len() <= MAX_RESOURCE
+        && resource
+            .get(..collection.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(collection))
+        && resource[collection.len()..]
+            .strip_prefix('/')
+            .is_some_and(|item| {
+                !item.is_empty()
+                    && !item.contains(['?', '#'])
+                    && !item
+                        .split('/')
+                        .any(|segment| segment == ".." || segment == ".")
+            })
 }
 
 /// The alert id from `resourceData.id`, else the last segment of `resource`.
