@@ -24,6 +24,10 @@ pub struct NotifySettings {
     /// How many notifications a reconnecting stream reaches back at most; older ones are on
     /// the history page.
     pub resume_window: u32,
+    /// Subscriptions (webhooks or v2 watches) one user may hold.
+    pub max_watches_per_user: usize,
+    /// Subscriptions one tenant may hold, all its users together.
+    pub max_watches_per_tenant: usize,
 }
 
 impl Default for NotifySettings {
@@ -36,6 +40,8 @@ impl Default for NotifySettings {
             max_streams_per_session: 5,
             max_streams: 2_000,
             resume_window: 1_000,
+            max_watches_per_user: 20,
+            max_watches_per_tenant: 200,
         }
     }
 }

@@ -44,6 +44,7 @@ mod notify_stream;
 mod notify_stream_limits;
 mod notify_subscriptions;
 mod notify_support;
+mod notify_watch_limits;
 mod notify_webhook;
 mod pages;
 mod scale_out;

@@ -5,7 +5,7 @@
 
 use time::OffsetDateTime;
 
-use super::plan;
+use super::{limits, plan};
 use crate::notify::{
     Notify,
     model::{ApiKind, NewSubscription, Subscription, SubscriptionStatus},
@@ -51,6 +51,9 @@ pub enum SubscribeError {
          Global Administrator) may renew or delete it."
     )]
     NotYours,
+    /// A cap on subscriptions was reached; the message says which.
+    #[error("{0}")]
+    Limit(String),
     #[error("Microsoft Graph refused: {}", .0.user_message())]
     Graph(#[from] GraphError),
     #[error(transparent)]
@@ -98,6 +101,9 @@ pub async fn subscribe(
             .await
             .map(Subscribed::Renewed);
     }
+    let tenant = notify.registry.list_for_tenant(&user.tenant_id).await?;
+    limits::within_caps(&cx.settings.notify, &tenant, user)?;
+    limits::probe(cx, user, &resource).await?;
     let expires = plan::expiry(OffsetDateTime::now_utc(), notify_lifetime(cx));
     let client_state = plan::client_state();
     let graph_id = match kind {

@@ -177,7 +177,10 @@ async fn page(
     let now = OffsetDateTime::now_utc();
     Ok(SubscriptionsPage {
         layout: layout.active("subscriptions"),
-        rows: subs.iter().map(|s| row(s, user, now)).collect(),
+        rows: subs
+            .iter()
+            .map(|s| row(s, user, now, state.notify.watches.waiting(&s.id)))
+            .collect(),
         legacy: kind == ApiKind::LegacyWebhook,
         provider_as_text: kind == ApiKind::LegacyWebhook && providers.is_empty(),
         selects: selects(kind, &form, &providers),
@@ -203,6 +206,7 @@ fn status_of(error: &SubscribeError) -> StatusCode {
         SubscribeError::Invalid(_) => StatusCode::BAD_REQUEST,
         SubscribeError::NotFound => StatusCode::NOT_FOUND,
         SubscribeError::NotYours => StatusCode::FORBIDDEN,
+        SubscribeError::Limit(_) => StatusCode::CONFLICT,
         SubscribeError::Graph(e) => match e.kind {
             GraphErrorKind::BadRequest => StatusCode::BAD_REQUEST,
             GraphErrorKind::Forbidden => StatusCode::FORBIDDEN,
@@ -218,6 +222,7 @@ fn app_error(error: SubscribeError) -> AppError {
         SubscribeError::Invalid(m) => AppError::BadRequest(m),
         SubscribeError::NotFound => AppError::NotFound(error.to_string()),
         SubscribeError::NotYours => AppError::Forbidden(error.to_string()),
+        SubscribeError::Limit(m) => AppError::BadRequest(m),
         SubscribeError::Graph(e) => AppError::Graph(e),
         SubscribeError::Store(e) => AppError::Internal(e.into()),
     }

@@ -7,7 +7,7 @@ use crate::{
     alerts::query::AlertQuery,
     auth::User,
     notify::{
-        background::changes::split_resource,
+        background::{changes::split_resource, health::Waiting},
         model::{ApiKind, Subscription},
         subscriptions::manage,
     },
@@ -29,6 +29,8 @@ pub struct Row {
     pub yours: bool,
     /// Whether the viewer may renew and delete it (its owner or a tenant admin).
     pub manageable: bool,
+    /// A v2 watch that is not polled every round: "failing since …, next try …".
+    pub waiting: Option<String>,
 }
 
 /// A select of the create form, with its current choice.
@@ -38,7 +40,7 @@ pub struct Select {
     pub options: Vec<Choice>,
 }
 
-pub fn row(sub: &Subscription, me: &User, now: OffsetDateTime) -> Row {
+pub fn row(sub: &Subscription, me: &User, now: OffsetDateTime, waiting: Option<Waiting>) -> Row {
     Row {
         id: sub.id.clone(),
         kind: match sub.api_kind {
@@ -60,6 +62,14 @@ pub fn row(sub: &Subscription, me: &User, now: OffsetDateTime) -> Row {
         last_lifecycle: sub.last_lifecycle_event.clone().unwrap_or_default(),
         yours: sub.owner_oid == me.oid,
         manageable: manage::may_manage(me, sub),
+        waiting: waiting.map(|w| match w.failing_since {
+            Some(since) => format!(
+                "failing since {}, next try {}",
+                when(since),
+                when(w.next_try)
+            ),
+            None => format!("throttled by Graph, next try {}", when(w.next_try)),
+        }),
     }
 }
 
