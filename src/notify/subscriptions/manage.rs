@@ -102,8 +102,8 @@ pub async fn subscribe(
             .map(Subscribed::Renewed);
     }
     let tenant = notify.registry.list_for_tenant(&user.tenant_id).await?;
-    limits::within_caps(&cx.settings.notify, &tenant, user)?;
-    limits::probe(cx, user, &resource).await?;
+    limits::within_caps(&cx.settings.notify, &tenant, user).map_err(SubscribeError::Limit)?;
+    limits::probe(cx.graph, user, &resource).await?;
     let expires = plan::expiry(OffsetDateTime::now_utc(), notify_lifetime(cx));
     let client_state = plan::client_state();
     let graph_id = match kind {
