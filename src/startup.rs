@@ -15,6 +15,7 @@ use crate::db;
 use crate::graph::GraphClient;
 use crate::notify::Notify;
 use crate::notify::background::{self, owners::Owners};
+use crate::notify::feed::gate::StreamGate;
 use crate::notify::storage::sqlite;
 use crate::sessions::{self, SessionBackend};
 use crate::web;
@@ -53,21 +54,28 @@ impl Application {
         let (notifications, lifecycle) = Notify::new(sqlite::storage(db.clone()));
 
         let timeout = Duration::from_secs(settings.graph.timeout_secs.max(1));
+        let oauth = oauth::build(&settings, &urls, timeout);
+        let owners = Owners::new(
+            notifications.registry.clone(),
+            db.clone(),
+            redis.as_ref(),
+            oauth.clone(),
+        );
+        let streams = StreamGate::new(
+            settings.notify.max_streams_per_session,
+            settings.notify.max_streams,
+        );
         let state = AppState {
-            oauth: oauth::build(&settings, &urls, timeout),
+            oauth,
             graph: GraphClient::new(urls.graph.clone(), timeout),
             urls: Arc::new(urls),
             settings: Arc::new(settings),
             db,
             redis,
             notify: notifications,
+            owners: owners.clone(),
+            streams,
         };
-        let owners = Owners::new(
-            state.notify.registry.clone(),
-            state.db.clone(),
-            state.redis.as_ref(),
-            state.oauth.clone(),
-        );
         background::spawn(
             &state.notify,
             state.graph.clone(),

@@ -84,13 +84,61 @@
     list.insertBefore(render(n), list.firstChild);
   }
 
-  var source = new EventSource(list.getAttribute("data-events-url"));
+  // A message from the server above the list, with a link to the history when it names it.
+  function showNotice(text) {
+    var notice = document.getElementById("stream-notice");
+    if (!notice) {
+      return;
+    }
+    notice.textContent = String(text) + " ";
+    if (/history page/.test(String(text))) {
+      var link = document.createElement("a");
+      link.href = "/listen";
+      link.textContent = "Reload the history";
+      notice.appendChild(link);
+    }
+    notice.hidden = false;
+  }
+
+  // The browser gave up on the stream (it answered other than 200): ask once why. A session
+  // that ended goes to sign-in and back here; any other refusal is shown as the server said it.
+  function explainClosed(url) {
+    fetch(url, { credentials: "same-origin", headers: { Accept: "text/event-stream" } })
+      .then(function (response) {
+        if (response.status === 401) {
+          window.location.assign("/login?next=" + encodeURIComponent(window.location.pathname));
+          return;
+        }
+        if (response.ok) {
+          response.body && response.body.cancel();
+          setState("offline", "Offline: reload to reconnect");
+          return;
+        }
+        return response.text().then(function (text) {
+          setState("offline", "Not live");
+          showNotice(text);
+        });
+      })
+      .catch(function () {
+        setState("offline", "Offline: reload to reconnect");
+      });
+  }
+
+  var eventsUrl = list.getAttribute("data-events-url");
+  var source = new EventSource(eventsUrl);
   setState("connecting", "Connecting…");
   source.addEventListener("open", function () {
     setState("live", "Live");
   });
   source.addEventListener("error", function () {
+    if (source.readyState === EventSource.CLOSED) {
+      explainClosed(eventsUrl);
+      return;
+    }
     setState("reconnecting", "Reconnecting…");
+  });
+  source.addEventListener("gap", function (event) {
+    showNotice(event.data);
   });
   source.addEventListener("notification", onNotification);
 })();

@@ -29,6 +29,15 @@ pub struct DemoUser {
     pub business_phone: &'static str,
     /// Tenant administrators can approve admin consent.
     pub is_admin: bool,
+    /// Directory roles held, by role template id: what an id token's `wids` claim lists.
+    pub directory_roles: &'static [&'static str],
+}
+
+/// Role template ids of the built-in Entra roles the demo users hold (Microsoft's published ids).
+pub mod role_ids {
+    pub const GLOBAL_ADMINISTRATOR: &str = "62e90394-69f5-4237-9190-012177145e10";
+    pub const SECURITY_ADMINISTRATOR: &str = "194ae4cb-b126-40b2-bd5b-6091b380977d";
+    pub const SECURITY_OPERATOR: &str = "5f2222b1-57c3-48ba-8ad5-d4759f1fde6f";
 }
 
 pub const CONTOSO: &str = "contoso";
@@ -72,6 +81,7 @@ pub static USERS: [DemoUser; 5] = [
         office_location: "12/1110",
         business_phone: "+1 412 555 0109",
         is_admin: false,
+        directory_roles: &[role_ids::SECURITY_OPERATOR],
     },
     DemoUser {
         oid: "7f2b0d4e-6c3a-4e8f-9b21-3d5c7e9f1a22",
@@ -85,6 +95,7 @@ pub static USERS: [DemoUser; 5] = [
         office_location: "18/2111",
         business_phone: "+1 425 555 0109",
         is_admin: true,
+        directory_roles: &[role_ids::SECURITY_ADMINISTRATOR],
     },
     DemoUser {
         oid: "803c1e5f-7d4b-4f90-8c32-4e6d8f0a2b33",
@@ -98,6 +109,7 @@ pub static USERS: [DemoUser; 5] = [
         office_location: "12/1113",
         business_phone: "+1 858 555 0110",
         is_admin: false,
+        directory_roles: &[role_ids::SECURITY_OPERATOR],
     },
     DemoUser {
         oid: "914d2f60-8e5c-4a01-9d43-5f7e9a1b3c44",
@@ -111,6 +123,7 @@ pub static USERS: [DemoUser; 5] = [
         office_location: "14/1108",
         business_phone: "+1 205 555 0108",
         is_admin: true,
+        directory_roles: &[role_ids::GLOBAL_ADMINISTRATOR],
     },
     DemoUser {
         oid: "a25e3071-9f6d-4b12-8e54-6a8f0b2c4d55",
@@ -124,6 +137,7 @@ pub static USERS: [DemoUser; 5] = [
         office_location: "36/2121",
         business_phone: "+1 206 555 0105",
         is_admin: true,
+        directory_roles: &[role_ids::GLOBAL_ADMINISTRATOR],
     },
 ];
 

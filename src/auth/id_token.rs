@@ -18,6 +18,9 @@ pub struct IdClaims {
     pub preferred_username: String,
     #[serde(default)]
     pub nonce: String,
+    /// Directory roles the user holds, by role template id.
+    #[serde(default)]
+    pub wids: Vec<String>,
 }
 
 /// Decodes the payload of a JWT without checking its signature (see the module comment).

@@ -8,6 +8,7 @@ mod id_token;
 pub mod oauth;
 pub mod provider_errors;
 mod refresh;
+mod roles;
 mod scopes;
 mod session_data;
 pub mod sign_in;

@@ -17,6 +17,9 @@ pub struct UserInfo {
     pub display_name: String,
     pub upn: String,
     pub granted_scopes: Vec<String>,
+    /// Security or Global Administrator of the tenant (from the id token's roles).
+    #[serde(default)]
+    pub tenant_admin: bool,
 }
 
 /// The user's tokens; never sent to the browser, never logged.

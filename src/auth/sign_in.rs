@@ -177,6 +177,7 @@ pub async fn complete(
             .user_principal_name
             .unwrap_or(claims.preferred_username),
         granted_scopes: granted,
+        tenant_admin: super::roles::is_tenant_admin(&claims.wids),
     };
     // A new session id and a new CSRF token at sign-in, so nothing fixed before sign-in carries over.
     session.cycle_id().await?;

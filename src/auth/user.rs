@@ -10,7 +10,9 @@ use secrecy::SecretString;
 use tower_sessions::Session;
 
 use super::refresh::refresh;
+use super::scopes::has_scope;
 use super::session_data::{TOKENS, Tokens, USER, UserInfo};
+use crate::config::AlertsApiKind;
 use crate::oauth::OAuth;
 
 #[derive(Debug, Clone)]
@@ -20,10 +22,18 @@ pub struct User {
     pub display_name: String,
     pub upn: String,
     pub granted_scopes: Vec<String>,
+    /// Security or Global Administrator of the tenant.
+    pub tenant_admin: bool,
     access_token: SecretString,
 }
 
 impl User {
+    /// Whether the user holds the security permission the alert API needs (the check sign-in
+    /// makes before sending a user to admin consent).
+    pub fn has_security_permission(&self, api: AlertsApiKind) -> bool {
+        has_scope(&self.granted_scopes, api.security_scope())
+    }
+
     /// A token valid for at least the next call; it goes only into the Authorization header.
     pub fn access_token(&self) -> &SecretString {
         &self.access_token
@@ -67,6 +77,7 @@ async fn load(parts: &mut Parts, oauth: &OAuth) -> Outcome {
         display_name: info.display_name,
         upn: info.upn,
         granted_scopes: info.granted_scopes,
+        tenant_admin: info.tenant_admin,
         access_token: tokens.access_token(),
     })
 }

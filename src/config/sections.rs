@@ -17,6 +17,17 @@ pub struct NotifySettings {
     pub renew_interval_secs: u64,
     /// How often the v2 watcher polls alerts_v2, seconds.
     pub poll_interval_secs: u64,
+    /// Live notification streams (`/listen/events`) one browser session may hold open.
+    pub max_streams_per_session: usize,
+    /// Live notification streams this instance holds open at most, all sessions together.
+    pub max_streams: usize,
+    /// How many notifications a reconnecting stream reaches back at most; older ones are on
+    /// the history page.
+    pub resume_window: u32,
+    /// Subscriptions (webhooks or v2 watches) one user may hold.
+    pub max_watches_per_user: usize,
+    /// Subscriptions one tenant may hold, all its users together.
+    pub max_watches_per_tenant: usize,
 }
 
 impl Default for NotifySettings {
@@ -26,6 +37,11 @@ impl Default for NotifySettings {
             renew_before_minutes: 1_440,
             renew_interval_secs: 300,
             poll_interval_secs: 30,
+            max_streams_per_session: 5,
+            max_streams: 2_000,
+            resume_window: 1_000,
+            max_watches_per_user: 20,
+            max_watches_per_tenant: 200,
         }
     }
 }

@@ -1,4 +1,4 @@
-//! Graph change-notification subscriptions: create, renew (PATCH expiry), delete.
+//! Graph change-notification subscriptions: create, read, renew (PATCH expiry), delete.
 
 use reqwest::Method;
 use secrecy::SecretString;
@@ -64,6 +64,16 @@ pub async fn renew(
         .send(Method::PATCH, token, url, Some(&body), &[])
         .await?
         .json()
+}
+
+/// `GET /v1.0/subscriptions/{id}`.
+pub async fn get(
+    graph: &GraphClient,
+    token: &SecretString,
+    id: &str,
+) -> Result<GraphSubscription, GraphError> {
+    let url = graph.url(&path(id));
+    graph.send(Method::GET, token, url, None, &[]).await?.json()
 }
 
 /// `DELETE /v1.0/subscriptions/{id}`.

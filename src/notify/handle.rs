@@ -4,6 +4,7 @@
 use tokio::sync::mpsc;
 
 use super::{
+    background::health::WatchHealth,
     feed::journal::Journal,
     inbound::{intake::Intake, lifecycle::Verified},
     storage::{Registry, Storage},
@@ -18,6 +19,8 @@ pub struct Notify {
     pub registry: Registry,
     pub journal: Journal,
     pub intake: Intake,
+    /// How the v2 watches are doing (waiting after failures or throttling).
+    pub watches: WatchHealth,
     lifecycle: mpsc::Sender<Verified>,
 }
 
@@ -32,6 +35,7 @@ impl Notify {
             registry,
             journal,
             intake,
+            watches: WatchHealth::default(),
             lifecycle,
         };
         (notify, rx)

@@ -64,6 +64,9 @@ pub struct Subscription {
     /// v2 watches: the newest `lastUpdateDateTime` already published.
     pub watch_cursor: Option<OffsetDateTime>,
     pub created_at: OffsetDateTime,
+    /// Lifecycle events received and not yet acted on, comma-separated.
+    #[sqlx(default)]
+    pub lifecycle_pending: Option<String>,
 }
 
 impl fmt::Debug for Subscription {

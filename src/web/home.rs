@@ -63,8 +63,12 @@ pub async fn show(
     }
 }
 
-/// The tenant's newest notifications, newest first; none when the log cannot be read.
+/// The tenant's newest notifications, newest first; none when the log cannot be read or the
+/// user lacks the security permission the notification pages need.
 async fn newest(state: &AppState, user: &User) -> Vec<RecentNotification> {
+    if !user.has_security_permission(state.settings.graph.alerts_api) {
+        return Vec::new();
+    }
     match state
         .notify
         .journal

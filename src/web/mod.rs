@@ -18,6 +18,7 @@ pub mod request_id;
 mod routes;
 pub mod secure_score;
 mod security_headers;
+mod security_permission;
 pub mod sign_in;
 pub mod state;
 pub mod subscriptions;

@@ -5,7 +5,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     extract::{Query, State},
-    http::HeaderMap,
+    http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use serde::Deserialize;
@@ -14,9 +14,9 @@ use tower_sessions::Session;
 use crate::{
     auth::User,
     error::AppError,
-    notify::feed::sse,
+    notify::feed::{sse, window},
     web::state::AppState,
-    web::{layout::Layout, subscriptions::remember},
+    web::{layout::Layout, security_permission, subscriptions::remember},
 };
 
 /// One notification as the page lists it (all text, escaped by the template).
@@ -43,6 +43,7 @@ pub async fn page(
     layout: Layout,
     session: Session,
 ) -> Result<NotifyPage, AppError> {
+    security_permission::require(&state, &user)?;
     remember(&state, &user, &session).await;
     let history = state
         .notify
@@ -79,12 +80,48 @@ pub struct EventsQuery {
     after: Option<String>,
 }
 
+/// `GET /listen/events`. A browser whose session ended gets 401 (the page then sends it to
+/// sign in, see `static/notify.js`); one holding too many streams gets 429. The stream ends
+/// when its session does.
 pub async fn events(
     State(state): State<AppState>,
-    user: User,
+    user: Option<User>,
+    session: Session,
     headers: HeaderMap,
     Query(query): Query<EventsQuery>,
 ) -> Response {
-    let resume = sse::resume_point(&headers, query.after.as_deref());
-    sse::events(&state.notify, user.tenant_id, resume).into_response()
+    let (Some(user), Some(session_id)) = (user, session.id()) else {
+        return plain(StatusCode::UNAUTHORIZED, SIGNED_OUT.to_string());
+    };
+    if let Err(refused) = security_permission::require(&state, &user) {
+        return refused.into_response();
+    }
+    let session_id = session_id.to_string();
+    let permit = match state.streams.open(&session_id) {
+        Ok(permit) => permit,
+        Err(refused) => return plain(StatusCode::TOO_MANY_REQUESTS, refused.to_string()),
+    };
+    let asked = sse::resume_point(&headers, query.after.as_deref());
+    let window = state.settings.notify.resume_window;
+    let log = state.notify.journal.log();
+    let (resume, gap) = match window::bounded(log, &user.tenant_id, asked, window).await {
+        Ok(bounded) => bounded,
+        Err(error) => return AppError::Internal(error.into()).into_response(),
+    };
+    let owners = state.owners.clone();
+    let (tenant_id, oid) = (user.tenant_id.clone(), user.oid.clone());
+    let until = permit.session_ended(move || {
+        let (owners, session_id) = (owners.clone(), session_id.clone());
+        let (tenant_id, oid) = (tenant_id.clone(), oid.clone());
+        async move { owners.session_alive(&session_id, &tenant_id, &oid).await }
+    });
+    sse::events(&state.notify, user.tenant_id, resume, gap, until).into_response()
+}
+
+const SIGNED_OUT: &str = "Your session has ended. Sign in again to see live notifications.";
+
+/// A refusal the notify page's script reads and shows as text.
+fn plain(status: StatusCode, message: String) -> Response {
+    let headers = [(header::CONTENT_TYPE, "text/plain; charset=utf-8")];
+    (status, headers, message).into_response()
 }

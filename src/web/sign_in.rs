@@ -11,6 +11,7 @@ use tower_sessions::Session;
 use crate::auth::consent;
 use crate::auth::sign_in::{self, CallbackQuery, SignedIn};
 use crate::error::AppError;
+use crate::notify::feed::gate::StreamGate;
 use crate::web::admin_consent;
 use crate::web::layout::Layout;
 use crate::web::state::AppState;
@@ -75,8 +76,15 @@ pub async fn authorized(
     .into_response())
 }
 
-/// `POST /logout` (CSRF-checked like every browser POST): forget the session and its tokens.
-pub async fn sign_out(session: Session) -> Result<Redirect, AppError> {
+/// `POST /logout` (CSRF-checked like every browser POST): forget the session and its tokens,
+/// and end its live notification streams.
+pub async fn sign_out(
+    State(streams): State<StreamGate>,
+    session: Session,
+) -> Result<Redirect, AppError> {
+    if let Some(id) = session.id() {
+        streams.end_session(&id.to_string());
+    }
     sign_in::sign_out(&session).await?;
     Ok(Redirect::to("/"))
 }

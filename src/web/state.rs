@@ -11,6 +11,8 @@ use crate::alerts::api::AlertsApi;
 use crate::config::{Settings, Urls};
 use crate::graph::GraphClient;
 use crate::notify::Notify;
+use crate::notify::background::owners::Owners;
+use crate::notify::feed::gate::StreamGate;
 use crate::oauth::OAuth;
 
 #[derive(Clone)]
@@ -25,6 +27,10 @@ pub struct AppState {
     pub redis: Option<tower_sessions_redis_store::fred::prelude::Pool>,
     /// Subscriptions, notifications and their live fan-out.
     pub notify: Notify,
+    /// Owners' and viewers' sessions as the session store holds them.
+    pub owners: Owners,
+    /// How many live notification streams are open, and ending them with their session.
+    pub streams: StreamGate,
 }
 
 impl FromRef<AppState> for OAuth {
@@ -42,5 +48,11 @@ impl FromRef<AppState> for Notify {
 impl FromRef<AppState> for AlertsApi {
     fn from_ref(state: &AppState) -> Self {
         AlertsApi::new(state.settings.graph.alerts_api, state.graph.clone())
+    }
+}
+
+impl FromRef<AppState> for StreamGate {
+    fn from_ref(state: &AppState) -> Self {
+        state.streams.clone()
     }
 }

@@ -19,7 +19,7 @@ use scraper::{Html, Selector};
 use serde_json::Value;
 use time::macros::datetime;
 
-use crate::alerts_support::{alerts, signed_in};
+use crate::alerts_support::alerts;
 use crate::csdl::{Schema, element_type, schema};
 use crate::helpers::TestApp;
 
@@ -612,7 +612,15 @@ fn check_subscription_resource(
 }
 
 async fn every_request_the_console_sends_is_in_the_schema(api: AlertsApiKind) {
-    let app = signed_in(api).await;
+    // One subscription per choice of the subscribe form: more than one user may usually hold.
+    let options = graphsec_sandbox::SandboxOptions::default();
+    let app = crate::helpers::spawn_app_with(options, |s| {
+        s.graph.alerts_api = api;
+        s.notify.max_watches_per_user = 1_000;
+        s.notify.max_watches_per_tenant = 1_000;
+    })
+    .await;
+    app.sign_in().await;
     exercise_the_console(&app, api).await;
     let requests: Vec<RecordedRequest> = app
         .sandbox

@@ -19,14 +19,7 @@ const WAIT: Duration = Duration::from_secs(10);
 
 /// The status and lifecycle cells of the first subscription row, as `client` sees them.
 async fn row_state(app: &crate::helpers::TestApp, client: &reqwest::Client) -> (String, String) {
-    let html = client
-        .get(app.url("/subscriptions"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = crate::notify_support::html_as(app, client, "/subscriptions").await;
     let status =
         select_attr(&html, "#subscriptions-table tbody tr", "data-status").unwrap_or_default();
     let lifecycle =
@@ -90,9 +83,15 @@ async fn subscription_removed_marks_it_and_catches_up_on_missed_changes() {
         .lifecycle_event(&sub.id, "subscriptionRemoved")
         .await;
     assert_eq!(answer, Some(202));
-    let (status, lifecycle) = row_state(&app, &app.client).await;
-    assert_eq!(status, "removed");
-    assert_eq!(lifecycle, "subscriptionRemoved");
+    // Marked removed once Graph confirms it no longer has the subscription.
+    let removed = eventually(WAIT, || async {
+        row_state(&app, &app.client).await == ("removed".into(), "subscriptionRemoved".into())
+    })
+    .await;
+    assert!(removed, "{:?}", row_state(&app, &app.client).await);
+    let confirmations =
+        crate::notify_support::graph_calls(&app, "GET", &format!("/v1.0/subscriptions/{}", sub.id));
+    assert_eq!(confirmations, 1, "the removal was confirmed with Graph");
 
     let (_, data) = next_event(&mut stream, WAIT)
         .await
@@ -101,13 +100,7 @@ async fn subscription_removed_marks_it_and_catches_up_on_missed_changes() {
     assert_eq!(data["resource"], format!("security/alerts/{changed}"));
 
     // Renewing a removed subscription creates it at Graph again.
-    let (_, html) = app.get_html("/subscriptions").await;
-    let id = select_attr(
-        &html,
-        "#subscriptions-table tbody tr",
-        "data-subscription-id",
-    )
-    .unwrap();
+    let id = crate::notify_support::first_subscription_id(&app).await;
     let renew = app
         .post_form(&format!("/subscriptions/{id}/renew"), &[])
         .await;

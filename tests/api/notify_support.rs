@@ -134,3 +134,91 @@ pub async fn sign_in_client(app: &TestApp, client: &reqwest::Client, upn: &str) 
     let done = client.get(callback).send().await.unwrap();
     assert_eq!(done.status(), StatusCode::SEE_OTHER, "sign-in as {upn}");
 }
+
+/// POSTs a form as `client` (another browser), with that session's CSRF token.
+pub async fn post_form_as(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let home = client.get(app.url("/")).send().await.unwrap();
+    let html = home.text().await.unwrap();
+    let token = crate::helpers::select_attr(&html, "input[name=csrf_token]", "value")
+        .expect("a form with a CSRF token");
+    let mut body: Vec<(&str, &str)> = fields.to_vec();
+    body.push(("csrf_token", &token));
+    client.post(app.url(path)).form(&body).send().await.unwrap()
+}
+
+/// The Graph requests the sandbox received with `method` on `path`.
+pub fn graph_calls(app: &TestApp, method: &str, path: &str) -> usize {
+    app.sandbox
+        .state()
+        .requests()
+        .iter()
+        .filter(|r| r.method == method && r.path() == path)
+        .count()
+}
+
+/// The HTML of `path` as `client` (another browser) sees it.
+pub async fn html_as(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
+    let response = client.get(app.url(path)).send().await.unwrap();
+    response.text().await.unwrap()
+}
+
+/// Our id of the first subscription listed on `/subscriptions` for the app's own client.
+pub async fn first_subscription_id(app: &TestApp) -> String {
+    let (_, html) = app.get_html("/subscriptions").await;
+    crate::helpers::select_attr(
+        &html,
+        "#subscriptions-table tbody tr",
+        "data-subscription-id",
+    )
+    .expect("a subscription row")
+}
+
+/// A lifecycle notification as Graph sends it.
+pub fn lifecycle(subscription_id: &str, client_state: &str, tenant_id: &str, event: &str) -> Value {
+    json!({
+        "subscriptionId": subscription_id,
+        "clientState": client_state,
+        "tenantId": tenant_id,
+        "lifecycleEvent": event,
+        "subscriptionExpirationDateTime": "2030-01-01T00:00:00Z",
+    })
+}
+
+/// POSTs a lifecycle batch to the app's `/lifecycle` as Graph does.
+pub async fn post_lifecycle(app: &TestApp, items: Vec<Value>) -> StatusCode {
+    reqwest::Client::new()
+        .post(app.url("/lifecycle"))
+        .json(&json!({ "value": items }))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+/// Catch-up reads the sandbox received: legacy alert reads of what changed since a time.
+pub fn catch_up_reads(app: &TestApp) -> usize {
+    app.sandbox
+        .state()
+        .requests()
+        .iter()
+        .filter(|r| {
+            r.path() == "/v1.0/security/alerts" && r.path_and_query.contains("lastModifiedDateTime")
+        })
+        .count()
+}
+
+/// The app on the legacy API with Megan signed in and subscribed to high-severity alerts; the
+/// sandbox's copy of the subscription (its id and clientState are what Graph would send).
+pub async fn subscribed_app() -> (TestApp, SandboxSubscription) {
+    let app = spawn_notify_app(AlertsApiKind::Legacy).await;
+    app.sign_in().await;
+    let created = subscribe(&app, &[("severity", "high")]).await;
+    assert_eq!(created.status(), StatusCode::SEE_OTHER);
+    let sub = sandbox_subscriptions(&app, CONTOSO)[0].clone();
+    (app, sub)
+}

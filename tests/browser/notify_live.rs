@@ -115,14 +115,49 @@ async fn a_change_made_in_another_tab_appears_live_on_the_notify_page_with_the_l
     a_change_in_another_tab_appears_live(AlertsApiKind::Legacy).await;
 }
 
-#[tokio::test]
-async fn the_notify_page_without_notifications_says_so() {
+/// Megan on the notify page of the legacy API, its stream live.
+async fn live_notify_page() -> Session {
     let session = browser::start(AlertsApiKind::Legacy).await;
     session.sign_in(MEGAN).await;
     session.goto("/listen").await;
     session
         .wait_for_attr("#connection", "data-state", "live")
         .await;
+    session
+}
+
+#[tokio::test]
+async fn the_notify_page_goes_to_sign_in_once_its_session_has_ended() {
+    let session = live_notify_page().await;
+    // Sign out in another tab: the stream ends, its reconnect answers 401.
+    let notify_tab = session.client.window().await.unwrap();
+    let tab = session.client.new_window(true).await.unwrap();
+    session.client.switch_to_window(tab.handle).await.unwrap();
+    session.goto("/").await;
+    session
+        .click_and_wait("form[action='/logout'] button[type=submit]")
+        .await;
+    session.client.close_window().await.unwrap();
+    session.client.switch_to_window(notify_tab).await.unwrap();
+
+    let mut url = session.current_url().await;
+    for _ in 0..150 {
+        if !url.contains("/listen") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        url = session.current_url().await;
+    }
+    assert!(
+        url.contains("/authorize"),
+        "the page went to sign in, not {url}"
+    );
+    session.close().await;
+}
+
+#[tokio::test]
+async fn the_notify_page_without_notifications_says_so() {
+    let session = live_notify_page().await;
     assert_eq!(
         session.text("#notifications-empty").await,
         "No notifications yet."

@@ -245,6 +245,11 @@ fn user_tokens(
             preferred_username: user.upn.to_owned(),
             ver: "2.0".to_owned(),
             nonce: nonce.map(str::to_owned),
+            wids: user
+                .directory_roles
+                .iter()
+                .map(|r| (*r).to_owned())
+                .collect(),
         };
         body["id_token"] = json!(state.signer().sign(&id));
     }

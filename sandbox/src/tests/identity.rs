@@ -106,6 +106,11 @@ async fn code_flow_issues_access_id_and_refresh_tokens() {
     assert_eq!(id["aud"], "graphsec-sandbox");
     assert_eq!(id["nonce"], "n-1");
     assert_eq!(id["preferred_username"], "megan@contoso.example");
+    assert_eq!(
+        id["wids"],
+        serde_json::json!([crate::users::role_ids::SECURITY_OPERATOR]),
+        "the user's directory roles"
+    );
 }
 
 #[tokio::test]

@@ -128,6 +128,7 @@ mod tests {
             api_kind: kind,
             filters: "{}".into(),
             watch_cursor: None,
+            lifecycle_pending: None,
             created_at: datetime!(2026-01-01 0:00 UTC),
         }
     }

@@ -89,4 +89,17 @@ impl SubscriptionApi for GraphBackend {
     async fn owner_can_act(&self, sub: &Subscription) -> bool {
         self.token(sub).await.is_some()
     }
+
+    async fn exists(&self, sub: &Subscription) -> Result<bool, RenewError> {
+        let Some(graph_id) = sub.graph_id.as_deref() else {
+            return Ok(false);
+        };
+        let token = self.token(sub).await.ok_or(RenewError::NoToken)?;
+        match subscriptions::get(&self.graph, &token, graph_id).await {
+            Ok(_) => Ok(true),
+            Err(e) if e.kind == GraphErrorKind::NotFound => Ok(false),
+            Err(e) if e.kind == GraphErrorKind::Unauthorized => Err(RenewError::NoToken),
+            Err(e) => Err(RenewError::Refused(e.user_message())),
+        }
+    }
 }

@@ -5,6 +5,7 @@
 
 pub mod changes;
 pub mod graph;
+pub mod health;
 pub mod owners;
 pub mod renewal;
 pub mod watcher;
@@ -38,6 +39,7 @@ pub fn spawn(
         notify.journal.clone(),
         backend,
         settings.poll_every(),
+        notify.watches.clone(),
     );
     tokio::spawn(watcher.run());
 }

@@ -81,9 +81,7 @@ impl Owners {
             .ok()??;
         let id = Id::from_str(&session_id).ok()?;
         let mut record = self.sessions.load(&id).await.ok()??;
-        let info: auth::UserInfo =
-            serde_json::from_value(record.data.get(auth::USER_KEY)?.clone()).ok()?;
-        if info.oid != oid || info.tenant_id != tenant_id {
+        if !signed_in_as(&record, tenant_id, oid) {
             return None;
         }
         let tokens: Tokens =
@@ -100,6 +98,33 @@ impl Owners {
         }
         Some(fresh.access_token())
     }
+}
+
+impl Owners {
+    /// Whether browser session `session_id` still exists with this user signed in (not
+    /// signed out, not expired). A store that cannot answer right now counts as yes.
+    pub async fn session_alive(&self, session_id: &str, tenant_id: &str, oid: &str) -> bool {
+        let Ok(id) = Id::from_str(session_id) else {
+            return false;
+        };
+        match self.sessions.load(&id).await {
+            Ok(Some(record)) => signed_in_as(&record, tenant_id, oid),
+            Ok(None) => false,
+            Err(error) => {
+                tracing::warn!(%error, "could not check a session; its streams stay open");
+                true
+            }
+        }
+    }
+}
+
+/// Whether the session record holds this user's sign-in.
+fn signed_in_as(record: &Record, tenant_id: &str, oid: &str) -> bool {
+    record
+        .data
+        .get(auth::USER_KEY)
+        .and_then(|user| serde_json::from_value::<auth::UserInfo>(user.clone()).ok())
+        .is_some_and(|info| info.oid == oid && info.tenant_id == tenant_id)
 }
 
 /// Records the session the owner is using now, so background work can use its tokens.

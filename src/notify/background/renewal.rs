@@ -38,6 +38,10 @@ pub trait SubscriptionApi: Send + Sync + 'static {
 
     /// Whether the owner can still get a token (v2 watches renew without a Graph call).
     fn owner_can_act(&self, sub: &Subscription) -> impl Future<Output = bool> + Send;
+
+    /// Whether Graph still has the subscription (`GET /subscriptions/{id}`): `Ok(false)` only
+    /// when Graph answers that it does not.
+    fn exists(&self, sub: &Subscription) -> impl Future<Output = Result<bool, RenewError>> + Send;
 }
 
 pub struct RenewalTask<A, S> {
@@ -65,14 +69,24 @@ impl<A: SubscriptionApi, S: ChangeSource> RenewalTask<A, S> {
         }
     }
 
-    /// Acts on lifecycle events as they arrive and renews due subscriptions every `every`.
+    /// Acts on lifecycle work as it arrives, and every `every` (the first time at start) on
+    /// any left from before (a restart, a failed attempt) and on due renewals.
     pub async fn run(self, mut events: mpsc::Receiver<Verified>, every: std::time::Duration) {
         let mut ticker = tokio::time::interval(every);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             let outcome = tokio::select! {
-                Some(event) = events.recv() => self.handle(event).await,
-                _ = ticker.tick() => self.renew_due().await.map(drop),
+                Some(first) = events.recv() => {
+                    // A burst is acted on once per subscription: the stored work covers it all.
+                    let mut ids = vec![first.subscription.id];
+                    while let Ok(more) = events.try_recv() {
+                        ids.push(more.subscription.id);
+                    }
+                    ids.sort_unstable();
+                    ids.dedup();
+                    self.handle_each(&ids).await
+                }
+                _ = ticker.tick() => self.resume_pending().await.and(self.renew_due().await.map(drop)),
             };
             if let Err(error) = outcome {
                 tracing::error!(%error, "subscription upkeep failed");
@@ -80,20 +94,83 @@ impl<A: SubscriptionApi, S: ChangeSource> RenewalTask<A, S> {
         }
     }
 
-    /// Acts on one verified lifecycle event.
-    pub async fn handle(&self, verified: Verified) -> StoreResult<()> {
-        let sub = verified.subscription;
-        tracing::info!(subscription = %sub.id, event = verified.event.as_str(), "lifecycle event");
-        match verified.event {
-            LifecycleEvent::ReauthorizationRequired => self.renew(&sub).await.map(drop),
-            LifecycleEvent::SubscriptionRemoved | LifecycleEvent::Missed => {
-                match self.catch_up(&sub).await {
-                    Ok(n) => tracing::info!(subscription = %sub.id, n, "caught up"),
-                    Err(error) => tracing::warn!(subscription = %sub.id, %error, "catch-up failed"),
+    async fn handle_each(&self, ids: &[String]) -> StoreResult<()> {
+        for id in ids {
+            self.handle_pending(id).await?;
+        }
+        Ok(())
+    }
+
+    /// Acts on every subscription's pending lifecycle work.
+    pub async fn resume_pending(&self) -> StoreResult<()> {
+        let pending: Vec<String> = self
+            .registry
+            .all()
+            .await?
+            .into_iter()
+            .filter(|s| {
+                s.lifecycle_pending
+                    .as_deref()
+                    .is_some_and(|p| !p.is_empty())
+            })
+            .map(|s| s.id)
+            .collect();
+        self.handle_each(&pending).await
+    }
+
+    /// Takes the subscription's pending lifecycle work (read afresh, cleared only if nothing
+    /// arrived meanwhile) and acts on it: every event once, one catch-up for any number of
+    /// `missed`. Work that cannot be done now is put back for the next round.
+    pub async fn handle_pending(&self, id: &str) -> StoreResult<()> {
+        let (sub, events) = loop {
+            let Some(sub) = self.registry.get(id).await? else {
+                return Ok(());
+            };
+            let Some(pending) = sub.lifecycle_pending.clone().filter(|p| !p.is_empty()) else {
+                return Ok(());
+            };
+            if self.registry.clear_lifecycle(id, &pending).await? {
+                break (sub, parse_events(&pending));
+            }
+        };
+        tracing::info!(subscription = %sub.id, events = ?events, "lifecycle work");
+        let mut catch_up = events.contains(&LifecycleEvent::Missed);
+        if events.contains(&LifecycleEvent::SubscriptionRemoved) {
+            match self.api.exists(&sub).await {
+                Ok(false) => {
+                    self.registry
+                        .set_status(&sub.id, SubscriptionStatus::Removed)
+                        .await?;
+                    catch_up = true;
                 }
-                Ok(())
+                Ok(true) => tracing::warn!(
+                    subscription = %sub.id,
+                    "Graph still has a subscription reported removed; left as it is"
+                ),
+                Err(error) => {
+                    tracing::warn!(subscription = %sub.id, %error, "could not confirm a removal");
+                    self.put_back(&sub.id, LifecycleEvent::SubscriptionRemoved)
+                        .await?;
+                }
             }
         }
+        if events.contains(&LifecycleEvent::ReauthorizationRequired) {
+            self.renew(&sub).await?;
+        }
+        if catch_up {
+            match self.catch_up(&sub).await {
+                Ok(n) => tracing::info!(subscription = %sub.id, n, "caught up"),
+                Err(error) => {
+                    tracing::warn!(subscription = %sub.id, %error, "catch-up failed");
+                    self.put_back(&sub.id, LifecycleEvent::Missed).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn put_back(&self, id: &str, event: LifecycleEvent) -> StoreResult<()> {
+        self.registry.record_lifecycle(id, event.as_str()).await
     }
 
     /// Renews every subscription that expires within the renewal margin. Returns how
@@ -149,6 +226,16 @@ impl<A: SubscriptionApi, S: ChangeSource> RenewalTask<A, S> {
             .map_err(|e| PollError::Store(e.to_string()))?;
         Ok(batch.len())
     }
+}
+
+/// The distinct events of a pending list such as `missed,subscriptionRemoved`.
+fn parse_events(pending: &str) -> Vec<LifecycleEvent> {
+    let mut events: Vec<LifecycleEvent> = pending
+        .split(',')
+        .filter_map(LifecycleEvent::parse)
+        .collect();
+    events.dedup();
+    events
 }
 
 #[cfg(test)]

@@ -1,41 +1,51 @@
 //! The v2 watcher: alerts_v2 has no change notifications, so each v2 watch is polled for
 //! alerts updated since its cursor, and the changes enter the same journal as webhook
-//! notifications. A throttled watch waits out Graph's `Retry-After` before its next poll.
+//! notifications. Polls run through a bounded pool of workers; a throttled watch waits out
+//! Graph's `Retry-After`, a failing one backs off (see `health.rs`).
 
-use std::{collections::HashMap, time::Duration};
+use std::time::Duration;
 
+use futures::StreamExt;
 use time::OffsetDateTime;
-use tokio::time::Instant;
 
 use super::changes::{self, ChangeSource, PollError};
+use super::health::WatchHealth;
 use crate::notify::{
     feed::journal::Journal,
     model::Subscription,
     storage::{Registry, StorageError, StoreResult},
 };
 
+/// Polls in flight at once, all watches together.
+pub const WORKERS: usize = 8;
+
 pub struct Watcher<S> {
     registry: Registry,
     journal: Journal,
     source: S,
     interval: Duration,
-    /// Watches that may not be polled before the instant (throttled).
-    resting: HashMap<String, Instant>,
+    health: WatchHealth,
 }
 
 impl<S: ChangeSource> Watcher<S> {
-    pub fn new(registry: Registry, journal: Journal, source: S, interval: Duration) -> Self {
+    pub fn new(
+        registry: Registry,
+        journal: Journal,
+        source: S,
+        interval: Duration,
+        health: WatchHealth,
+    ) -> Self {
         Self {
             registry,
             journal,
             source,
             interval,
-            resting: HashMap::new(),
+            health,
         }
     }
 
     /// Polls every live watch forever, one round per interval.
-    pub async fn run(mut self) {
+    pub async fn run(self) {
         let mut ticker = tokio::time::interval(self.interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -46,24 +56,41 @@ impl<S: ChangeSource> Watcher<S> {
         }
     }
 
-    /// One round: every active, unexpired, unthrottled watch polled once. Returns how
-    /// many notifications were published.
-    pub async fn round(&mut self) -> StoreResult<usize> {
-        let now = Instant::now();
-        self.resting.retain(|_, until| *until > now);
+    /// One round: every active, unexpired watch that is not waiting polled once, at most
+    /// [`WORKERS`] at a time. Returns how many notifications were published.
+    pub async fn round(&self) -> StoreResult<usize> {
+        let now = OffsetDateTime::now_utc();
+        let due: Vec<Subscription> = self
+            .registry
+            .active_watches()
+            .await?
+            .into_iter()
+            .filter(|w| w.expires_at >= now && self.health.due(&w.id, now))
+            .collect();
+        let outcomes: Vec<(String, Result<usize, PollError>)> = futures::stream::iter(due)
+            .map(|watch| async move {
+                let outcome = self.poll(&watch).await;
+                (watch.id, outcome)
+            })
+            .buffer_unordered(WORKERS)
+            .collect()
+            .await;
         let mut published = 0;
-        for watch in self.registry.active_watches().await? {
-            if self.resting.contains_key(&watch.id) || watch.expires_at < OffsetDateTime::now_utc()
-            {
-                continue;
-            }
-            match self.poll(&watch).await {
-                Ok(n) => published += n,
-                Err(PollError::Throttled(wait)) => {
-                    tracing::info!(watch = %watch.id, ?wait, "v2 watch throttled");
-                    self.resting.insert(watch.id.clone(), now + wait);
+        let now = OffsetDateTime::now_utc();
+        for (id, outcome) in outcomes {
+            match outcome {
+                Ok(n) => {
+                    published += n;
+                    self.health.succeeded(&id);
                 }
-                Err(error) => tracing::warn!(watch = %watch.id, %error, "v2 watch poll failed"),
+                Err(PollError::Throttled(wait)) => {
+                    tracing::info!(watch = %id, ?wait, "v2 watch throttled");
+                    self.health.throttled(&id, now, wait);
+                }
+                Err(error) => {
+                    tracing::warn!(watch = %id, %error, "v2 watch poll failed");
+                    self.health.failed(&id, now, self.interval);
+                }
             }
         }
         Ok(published)
@@ -84,11 +111,9 @@ impl<S: ChangeSource> Watcher<S> {
         Ok(batch.len())
     }
 
-    /// Whether the watch is waiting out a throttling response.
+    /// Whether the watch is waiting (throttled or backing off).
     pub fn is_resting(&self, id: &str) -> bool {
-        self.resting
-            .get(id)
-            .is_some_and(|until| *until > Instant::now())
+        !self.health.due(id, OffsetDateTime::now_utc())
     }
 }
 

@@ -2,7 +2,7 @@
 //! notification, with its store id as the event id, so a reconnecting browser's
 //! `Last-Event-ID` resumes exactly where it stopped.
 
-use std::{convert::Infallible, time::Duration};
+use std::{convert::Infallible, future::Future, time::Duration};
 
 use axum::{
     body::Body,
@@ -75,11 +75,21 @@ fn parse_id(raw: &str) -> Option<i64> {
     raw.trim().parse::<i64>().ok().map(|id| id.max(0))
 }
 
+/// What a stream that reached back as far as it may tells the page.
+pub const GAP_NOTICE: &str = "Older notifications are on the history page.";
+
 /// The SSE response for `tenant_id`'s notifications from `resume`: a greeting (with the
-/// reconnect delay), then one frame per notification, with a comment line every
-/// [`KEEP_ALIVE`] so idle connections stay open through proxies. The keep-alive ticks on its
-/// own schedule rather than being reset by each event, which costs a timer change per event.
-pub fn events(notify: &Notify, tenant_id: String, resume: Resume) -> Response {
+/// reconnect delay), the gap notice when older ones were left out (`gap`), then one frame per
+/// notification, with a comment line every [`KEEP_ALIVE`] so idle connections stay open through
+/// proxies; it ends when `until` resolves. The keep-alive ticks on its own schedule rather than
+/// being reset by each event, which costs a timer change per event.
+pub fn events(
+    notify: &Notify,
+    tenant_id: String,
+    resume: Resume,
+    gap: bool,
+    until: impl Future<Output = ()> + Send + 'static,
+) -> Response {
     let log = notify.journal.log().clone();
     let notifications = tenant_stream(log, notify.journal.fanout().as_ref(), tenant_id, resume)
         .map(|n| Some(frame(&n)))
@@ -91,10 +101,13 @@ pub fn events(notify: &Notify, tenant_id: String, resume: Resume) -> Response {
     ))
     .map(|_| Some(Bytes::from_static(b":\n\n")));
     let greeting = format!(": live\nretry: {}\n\n", RETRY.as_millis());
+    let notice = gap.then(|| Some(Bytes::from(format!("event: gap\ndata: {GAP_NOTICE}\n\n"))));
     let body = stream::once(future::ready(Some(Bytes::from(greeting))))
+        .chain(stream::iter(notice))
         .chain(stream::select(notifications, keep_alive))
         .take_while(|frame| future::ready(frame.is_some()))
         .filter_map(future::ready)
+        .take_until(until)
         .map(Ok::<_, Infallible>);
     let headers = [
         (header::CONTENT_TYPE, "text/event-stream"),

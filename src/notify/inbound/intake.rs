@@ -1,9 +1,12 @@
 //! Deciding which notifications of a batch to trust, and storing those.
 //!
 //! A notification is accepted only when its subscription is known here, not removed,
-//! its `clientState` equals the one kept for the subscription (compared in constant time)
-//! and its tenant is the subscription's. Everything else is counted and logged, never
-//! stored or shown.
+//! its `clientState` equals the one kept for the subscription (compared in constant time),
+//! it names a tenant and that is the subscription's, its `changeType` is one the
+//! subscription asked for and its `resource` lies under the subscription's resource (both of
+//! bounded length). Everything else is counted and logged, never stored or shown. A change
+//! delivered again within a few minutes is stored once (`dedup.rs`), and the stored JSON
+//! keeps no `clientState`.
 
 use std::borrow::Cow;
 use std::sync::{
@@ -15,6 +18,7 @@ use serde::Deserialize;
 use serde_json::{Value, value::RawValue};
 use subtle::ConstantTimeEq;
 
+use super::dedup::RecentChanges;
 use super::item::ChangeItem;
 use crate::notify::{
     feed::journal::Journal,
@@ -25,6 +29,12 @@ use crate::notify::{
 /// Longest alert id kept from a notification; longer ones are not linked.
 const MAX_ALERT_ID: usize = 256;
 
+/// Longest `changeType` accepted (the longest list Graph allows is `created,updated,deleted`).
+const MAX_CHANGE_TYPE: usize = 32;
+
+/// Longest `resource` accepted: a collection path and one id.
+const MAX_RESOURCE: usize = 512;
+
 /// Why one notification of a batch was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rejection {
@@ -33,6 +43,9 @@ pub enum Rejection {
     SubscriptionRemoved,
     ClientStateMismatch,
     TenantMismatch,
+    MissingTenant,
+    ChangeTypeNotAsked,
+    ResourceOutside,
 }
 
 /// The fields every notification and lifecycle event carries for verification.
@@ -66,6 +79,7 @@ pub struct Intake {
     registry: Registry,
     journal: Journal,
     counters: Arc<Counters>,
+    recent: Arc<RecentChanges>,
 }
 
 impl Intake {
@@ -74,6 +88,7 @@ impl Intake {
             registry,
             journal,
             counters: Arc::default(),
+            recent: Arc::default(),
         }
     }
 
@@ -122,7 +137,10 @@ impl Intake {
                 tenant_id: change.tenant_id.as_deref().map(Cow::Borrowed),
             };
             match check(subscription, &envelope) {
-                Ok(sub) => accepted.push(to_new(sub, change)),
+                Ok(sub) => match to_new(sub, change) {
+                    Ok(new) => accepted.push(new),
+                    Err(why) => rejected.add(why),
+                },
                 Err(why) => rejected.add(why),
             }
         }
@@ -131,7 +149,17 @@ impl Intake {
             accepted: accepted.len(),
             rejected: rejected.total(),
         };
-        self.journal.append_owned(accepted).await?;
+        let claimed = self.recent.claim(accepted);
+        if claimed.duplicates > 0 {
+            tracing::debug!(
+                claimed.duplicates,
+                "repeated change notifications stored once"
+            );
+        }
+        if let Err(error) = self.journal.append_owned(claimed.fresh).await {
+            self.recent.release(claimed.keys);
+            return Err(error);
+        }
         self.count(report.accepted, report.rejected);
         Ok(report)
     }
@@ -149,7 +177,7 @@ impl Intake {
 
 /// Rejections of one batch by reason, logged once.
 #[derive(Debug, Default)]
-pub struct Rejections([usize; 5]);
+pub struct Rejections([usize; 8]);
 
 impl Rejections {
     pub fn add(&mut self, why: Rejection) {
@@ -165,7 +193,16 @@ impl Rejections {
         if self.total() == 0 {
             return;
         }
-        let [malformed, unknown, removed, client_state, tenant] = self.0;
+        let [
+            malformed,
+            unknown,
+            removed,
+            client_state,
+            tenant,
+            no_tenant,
+            change,
+            resource,
+        ] = self.0;
         tracing::warn!(
             rejected = self.total(),
             malformed,
@@ -173,6 +210,9 @@ impl Rejections {
             subscription_removed = removed,
             client_state_mismatch = client_state,
             tenant_mismatch = tenant,
+            missing_tenant = no_tenant,
+            change_type_not_asked = change,
+            resource_outside = resource,
             "{message}"
         );
     }
@@ -192,11 +232,11 @@ pub fn check<'s>(
     if !bool::from(presented.ct_eq(sub.client_state.as_bytes())) {
         return Err(Rejection::ClientStateMismatch);
     }
-    if envelope
+    let tenant = envelope
         .tenant_id
         .as_deref()
-        .is_some_and(|t| !t.eq_ignore_ascii_case(&sub.tenant_id))
-    {
+        .ok_or(Rejection::MissingTenant)?;
+    if !tenant.eq_ignore_ascii_case(&sub.tenant_id) {
         return Err(Rejection::TenantMismatch);
     }
     if sub.status == SubscriptionStatus::Removed {
@@ -205,16 +245,48 @@ pub fn check<'s>(
     Ok(sub)
 }
 
-fn to_new(sub: &Subscription, change: ChangeItem) -> NewNotification {
+/// The notification to store, once its change type and resource fit the subscription. The
+/// stored text is the item without `clientState` (the secret stays with the subscription).
+fn to_new(sub: &Subscription, change: ChangeItem) -> Result<NewNotification, Rejection> {
+    if change.change_type.len() > MAX_CHANGE_TYPE
+        || !sub
+            .change_type
+            .split(',')
+            .any(|asked| asked.trim() == change.change_type)
+    {
+        return Err(Rejection::ChangeTypeNotAsked);
+    }
+    if !under(&change.resource, &sub.resource) {
+        return Err(Rejection::ResourceOutside);
+    }
     let alert_id = alert_id(change.data_id().as_deref(), &change.resource);
-    NewNotification {
+    Ok(NewNotification {
         tenant_id: sub.tenant_id.clone(),
         subscription_id: sub.id.clone(),
         change_type: change.change_type.into_owned(),
         resource: change.resource.into_owned(),
         alert_id,
         raw: change.stored.into_owned(),
-    }
+    })
+}
+
+/// Whether `resource` is an item of the subscription's collection (Graph spells the path in
+/// its own case, e.g. `Security/Alerts/{id}` for `security/alerts`), with no way back out.
+fn under(resource: &str, subscribed: &str) -> bool {
+    let collection = subscribed.split('?').next().unwrap_or(subscribed);
+    resource.len() <= MAX_RESOURCE
+        && resource
+            .get(..collection.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(collection))
+        && resource[collection.len()..]
+            .strip_prefix('/')
+            .is_some_and(|item| {
+                !item.is_empty()
+                    && !item.contains(['?', '#'])
+                    && !item
+                        .split('/')
+                        .any(|segment| segment == ".." || segment == ".")
+            })
 }
 
 /// The alert id from `resourceData.id`, else the last segment of `resource`.

@@ -1,12 +1,13 @@
 //! Lifecycle notifications (`POST /lifecycle`): verified like change notifications, then
-//! recorded on the subscription. Acting on them (renewing, catching up) is the
-//! renewal task's job (`background/renewal.rs`), fed with the verified events this returns.
+//! recorded on the subscription as pending work, durably, before Graph gets its 202. Acting
+//! on them (confirming a removal, renewing, catching up) is the renewal task's job
+//! (`background/renewal.rs`), woken by the verified events this returns.
 
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::intake::{Intake, Report};
-use crate::notify::model::{Subscription, SubscriptionStatus};
+use crate::notify::model::Subscription;
 use crate::notify::storage::StoreResult;
 
 /// The documented lifecycle events.
@@ -29,6 +30,17 @@ impl LifecycleEvent {
             Self::Missed => "missed",
         }
     }
+
+    /// The event [`as_str`](Self::as_str) spells `name`.
+    pub fn parse(name: &str) -> Option<Self> {
+        [
+            Self::ReauthorizationRequired,
+            Self::SubscriptionRemoved,
+            Self::Missed,
+        ]
+        .into_iter()
+        .find(|e| e.as_str() == name.trim())
+    }
 }
 
 #[derive(Deserialize)]
@@ -45,14 +57,14 @@ pub struct Verified {
 }
 
 impl Intake {
-    /// Verifies a lifecycle batch and records each accepted event on its subscription
-    /// (`subscriptionRemoved` also marks it removed). Returns the events to act on.
+    /// Verifies a lifecycle batch and records each accepted event on its subscription as
+    /// pending work. Returns the events, to wake the renewal task.
     pub async fn lifecycle(&self, items: Vec<Value>) -> StoreResult<(Vec<Verified>, Report)> {
         let mut verified = Vec::new();
         let mut rejected = 0;
         for item in items {
             let event = EventItem::deserialize(&item).map(|e| e.lifecycle_event);
-            let mut subscription = match (self.verify(&item).await?, event) {
+            let subscription = match (self.verify(&item).await?, event) {
                 (Ok(sub), Ok(event)) => Verified {
                     subscription: sub,
                     event,
@@ -68,20 +80,9 @@ impl Intake {
                     continue;
                 }
             };
-            let id = &subscription.subscription.id.clone();
             self.registry()
-                .record_lifecycle(id, subscription.event.as_str())
+                .record_lifecycle(&subscription.subscription.id, subscription.event.as_str())
                 .await?;
-            if subscription.event == LifecycleEvent::SubscriptionRemoved {
-                self.registry()
-                    .set_status(id, SubscriptionStatus::Removed)
-                    .await?;
-            }
-            // Verification read a cached row; the renewal task needs the stored one (its
-            // `last_notification_at` says where a catch-up starts).
-            if let Some(fresh) = self.registry().get(id).await? {
-                subscription.subscription = fresh;
-            }
             verified.push(subscription);
         }
         self.count(verified.len(), rejected);
@@ -98,7 +99,11 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::notify::{feed::journal::Journal, model::NewSubscription, storage::sqlite};
+    use crate::notify::{
+        feed::journal::Journal,
+        model::{NewSubscription, SubscriptionStatus},
+        storage::sqlite,
+    };
 
     async fn intake() -> (Intake, Subscription) {
         let storage = sqlite::in_memory().await;
@@ -145,14 +150,23 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn subscription_removed_marks_the_subscription() {
+    async fn events_are_stored_as_pending_work_each_once_and_nothing_is_marked_yet() {
         let (intake, sub) = intake().await;
+        let burst = ["missed", "subscriptionRemoved", "missed", "missed"];
         let (events, _) = intake
-            .lifecycle(vec![event("g1", "cs", "subscriptionRemoved")])
+            .lifecycle(burst.iter().map(|e| event("g1", "cs", e)).collect())
             .await
             .unwrap();
-        assert_eq!(events.len(), 1);
+        assert_eq!(events.len(), 4);
         let stored = intake.registry().get(&sub.id).await.unwrap().unwrap();
-        assert_eq!(stored.status, SubscriptionStatus::Removed);
+        assert_eq!(
+            stored.lifecycle_pending.as_deref(),
+            Some("missed,subscriptionRemoved")
+        );
+        assert_eq!(
+            stored.status,
+            SubscriptionStatus::Active,
+            "removal is confirmed later"
+        );
     }
 }

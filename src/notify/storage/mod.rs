@@ -113,12 +113,21 @@ pub trait SubscriptionRegistry: Debug + Send + Sync {
         status: SubscriptionStatus,
     ) -> BoxFuture<'a, StoreResult<()>>;
 
-    /// Remembers the last lifecycle event Graph sent for the subscription.
+    /// Remembers the last lifecycle event Graph sent for the subscription, and adds it to the
+    /// subscription's pending lifecycle work (`lifecycle_pending`, each event once), durably.
     fn record_lifecycle<'a>(
         &'a self,
         id: &'a str,
         event: &'a str,
     ) -> BoxFuture<'a, StoreResult<()>>;
+
+    /// Clears the pending lifecycle work if it is still exactly `pending` (nothing arrived
+    /// since it was read); returns whether it did.
+    fn clear_lifecycle<'a>(
+        &'a self,
+        id: &'a str,
+        pending: &'a str,
+    ) -> BoxFuture<'a, StoreResult<bool>>;
 
     /// Advances a v2 watch past the changes already published.
     fn set_cursor<'a>(

@@ -5,7 +5,7 @@
 
 use time::OffsetDateTime;
 
-use super::plan;
+use super::{limits, plan};
 use crate::notify::{
     Notify,
     model::{ApiKind, NewSubscription, Subscription, SubscriptionStatus},
@@ -35,6 +35,8 @@ pub struct Context<'a> {
 pub enum Subscribed {
     Created(Subscription),
     Renewed(Subscription),
+    /// A colleague already watches these alerts for the tenant; nothing was changed.
+    Existing(Subscription),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +46,14 @@ pub enum SubscribeError {
     Invalid(String),
     #[error("There is no subscription with this id in your tenant.")]
     NotFound,
+    #[error(
+        "Only the subscription's owner or a tenant administrator (Security Administrator or \
+         Global Administrator) may renew or delete it."
+    )]
+    NotYours,
+    /// A cap on subscriptions was reached; the message says which.
+    #[error("{0}")]
+    Limit(String),
     #[error("Microsoft Graph refused: {}", .0.user_message())]
     Graph(#[from] GraphError),
     #[error(transparent)]
@@ -84,10 +94,16 @@ pub async fn subscribe(
         .by_resource(&user.tenant_id, kind, &resource)
         .await?
     {
+        if !may_manage(user, &existing) {
+            return Ok(Subscribed::Existing(existing));
+        }
         return renew_subscription(cx, notify, user, existing)
             .await
             .map(Subscribed::Renewed);
     }
+    let tenant = notify.registry.list_for_tenant(&user.tenant_id).await?;
+    limits::within_caps(&cx.settings.notify, &tenant, user).map_err(SubscribeError::Limit)?;
+    limits::probe(cx.graph, user, &resource).await?;
     let expires = plan::expiry(OffsetDateTime::now_utc(), notify_lifetime(cx));
     let client_state = plan::client_state();
     let graph_id = match kind {
@@ -111,26 +127,27 @@ pub async fn subscribe(
     Ok(Subscribed::Created(notify.registry.insert(&new).await?))
 }
 
-/// Renews one of the tenant's subscriptions with the user's token; the user becomes its
-/// owner. A subscription Graph no longer has is created again.
+/// Renews one of the tenant's subscriptions with the user's token (its owner or a tenant
+/// admin); the owner stays who it was. A subscription Graph no longer has is created again.
 pub async fn renew(
     cx: Context<'_>,
     notify: &Notify,
     user: &User,
     id: &str,
 ) -> Result<Subscription, SubscribeError> {
-    let sub = tenant_subscription(notify, user, id).await?;
+    let sub = manageable_subscription(notify, user, id).await?;
     renew_subscription(cx, notify, user, sub).await
 }
 
-/// Deletes one of the tenant's subscriptions, at Graph first (already gone is fine).
+/// Deletes one of the tenant's subscriptions (its owner or a tenant admin), at Graph first
+/// (already gone is fine).
 pub async fn delete(
     cx: Context<'_>,
     notify: &Notify,
     user: &User,
     id: &str,
 ) -> Result<(), SubscribeError> {
-    let sub = tenant_subscription(notify, user, id).await?;
+    let sub = manageable_subscription(notify, user, id).await?;
     if let (ApiKind::LegacyWebhook, Some(graph_id)) = (sub.api_kind, &sub.graph_id)
         && sub.status != SubscriptionStatus::Removed
     {
@@ -143,17 +160,27 @@ pub async fn delete(
     Ok(())
 }
 
-async fn tenant_subscription(
+/// Whether `user` may renew or delete `sub`: its owner, or an administrator of its tenant.
+pub fn may_manage(user: &User, sub: &Subscription) -> bool {
+    sub.tenant_id == user.tenant_id && (sub.owner_oid == user.oid || user.tenant_admin)
+}
+
+/// The tenant's subscription `id`, when the user may manage it (checked before any Graph call).
+async fn manageable_subscription(
     notify: &Notify,
     user: &User,
     id: &str,
 ) -> Result<Subscription, SubscribeError> {
-    notify
+    let sub = notify
         .registry
         .get(id)
         .await?
         .filter(|s| s.tenant_id == user.tenant_id)
-        .ok_or(SubscribeError::NotFound)
+        .ok_or(SubscribeError::NotFound)?;
+    if !may_manage(user, &sub) {
+        return Err(SubscribeError::NotYours);
+    }
+    Ok(sub)
 }
 
 async fn renew_subscription(
@@ -178,10 +205,7 @@ async fn renew_subscription(
         }
         (ApiKind::LegacyWebhook, _, _) => return recreate(cx, notify, user, sub, until).await,
     };
-    notify
-        .registry
-        .renewed_by(&sub.id, granted, &user.oid)
-        .await?;
+    notify.registry.renewed(&sub.id, granted).await?;
     Ok(notify.registry.get(&sub.id).await?.unwrap_or(sub))
 }
 
@@ -199,10 +223,6 @@ async fn recreate(
     notify
         .registry
         .recreated(&sub.id, &graph_id, &client_state, granted)
-        .await?;
-    notify
-        .registry
-        .renewed_by(&sub.id, granted, &user.oid)
         .await?;
     Ok(notify.registry.get(&sub.id).await?.unwrap_or(sub))
 }

@@ -2,5 +2,6 @@
 //! lifetimes) and creating, renewing and deleting them for the signed-in user (`manage`).
 //! They are kept in the registry of `crate::notify::storage`.
 
+mod limits;
 pub mod manage;
 pub mod plan;

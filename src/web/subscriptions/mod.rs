@@ -26,6 +26,7 @@ use crate::{
         },
     },
     web::layout::{Layout, flash},
+    web::security_permission,
     web::state::AppState,
 };
 
@@ -55,6 +56,7 @@ pub async fn list(
     session: Session,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
+    security_permission::require(&state, &user)?;
     remember(&state, &user, &session).await;
     // "Subscribe to this view" on the alert list arrives with its filters filled in.
     let form = AlertQuery::from_pairs(&pairs);
@@ -70,6 +72,7 @@ pub async fn create(
     session: Session,
     Form(form): Form<AlertQuery>,
 ) -> Result<Response, AppError> {
+    security_permission::require(&state, &user)?;
     remember(&state, &user, &session).await;
     match subscribe::subscribe(context(&state), &state.notify, &user, &form).await {
         Ok(Subscribed::Created(sub)) => {
@@ -84,6 +87,16 @@ pub async fn create(
         Ok(Subscribed::Renewed(sub)) => {
             let text = format!(
                 "You already had this subscription ({}); it was renewed until {}.",
+                describe(&sub),
+                when(sub.expires_at)
+            );
+            flash(&session, "info", text).await;
+            Ok(Redirect::to("/subscriptions").into_response())
+        }
+        Ok(Subscribed::Existing(sub)) => {
+            let text = format!(
+                "Your tenant already has this subscription ({}), made by a colleague; its \
+                 notifications already reach you. It expires {}.",
                 describe(&sub),
                 when(sub.expires_at)
             );
@@ -113,6 +126,7 @@ pub async fn renew(
     session: Session,
     Path(id): Path<String>,
 ) -> Result<Redirect, AppError> {
+    security_permission::require(&state, &user)?;
     remember(&state, &user, &session).await;
     let sub = subscribe::renew(context(&state), &state.notify, &user, &id)
         .await
@@ -128,6 +142,7 @@ pub async fn delete(
     session: Session,
     Path(id): Path<String>,
 ) -> Result<Redirect, AppError> {
+    security_permission::require(&state, &user)?;
     subscribe::delete(context(&state), &state.notify, &user, &id)
         .await
         .map_err(app_error)?;
@@ -162,7 +177,10 @@ async fn page(
     let now = OffsetDateTime::now_utc();
     Ok(SubscriptionsPage {
         layout: layout.active("subscriptions"),
-        rows: subs.iter().map(|s| row(s, &user.oid, now)).collect(),
+        rows: subs
+            .iter()
+            .map(|s| row(s, user, now, state.notify.watches.waiting(&s.id)))
+            .collect(),
         legacy: kind == ApiKind::LegacyWebhook,
         provider_as_text: kind == ApiKind::LegacyWebhook && providers.is_empty(),
         selects: selects(kind, &form, &providers),
@@ -187,6 +205,8 @@ fn status_of(error: &SubscribeError) -> StatusCode {
     match error {
         SubscribeError::Invalid(_) => StatusCode::BAD_REQUEST,
         SubscribeError::NotFound => StatusCode::NOT_FOUND,
+        SubscribeError::NotYours => StatusCode::FORBIDDEN,
+        SubscribeError::Limit(_) => StatusCode::CONFLICT,
         SubscribeError::Graph(e) => match e.kind {
             GraphErrorKind::BadRequest => StatusCode::BAD_REQUEST,
             GraphErrorKind::Forbidden => StatusCode::FORBIDDEN,
@@ -201,6 +221,8 @@ fn app_error(error: SubscribeError) -> AppError {
     match error {
         SubscribeError::Invalid(m) => AppError::BadRequest(m),
         SubscribeError::NotFound => AppError::NotFound(error.to_string()),
+        SubscribeError::NotYours => AppError::Forbidden(error.to_string()),
+        SubscribeError::Limit(m) => AppError::BadRequest(m),
         SubscribeError::Graph(e) => AppError::Graph(e),
         SubscribeError::Store(e) => AppError::Internal(e.into()),
     }

@@ -5,9 +5,11 @@ use time::OffsetDateTime;
 use crate::web::alerts::choices::{self, Choice};
 use crate::{
     alerts::query::AlertQuery,
+    auth::User,
     notify::{
-        background::changes::split_resource,
+        background::{changes::split_resource, health::Waiting},
         model::{ApiKind, Subscription},
+        subscriptions::manage,
     },
 };
 
@@ -25,6 +27,10 @@ pub struct Row {
     pub last_notification: String,
     pub last_lifecycle: String,
     pub yours: bool,
+    /// Whether the viewer may renew and delete it (its owner or a tenant admin).
+    pub manageable: bool,
+    /// A v2 watch that is not polled every round: "failing since …, next try …".
+    pub waiting: Option<String>,
 }
 
 /// A select of the create form, with its current choice.
@@ -34,7 +40,7 @@ pub struct Select {
     pub options: Vec<Choice>,
 }
 
-pub fn row(sub: &Subscription, me: &str, now: OffsetDateTime) -> Row {
+pub fn row(sub: &Subscription, me: &User, now: OffsetDateTime, waiting: Option<Waiting>) -> Row {
     Row {
         id: sub.id.clone(),
         kind: match sub.api_kind {
@@ -54,7 +60,16 @@ pub fn row(sub: &Subscription, me: &str, now: OffsetDateTime) -> Row {
             .map(when)
             .unwrap_or_else(|| "never".into()),
         last_lifecycle: sub.last_lifecycle_event.clone().unwrap_or_default(),
-        yours: sub.owner_oid == me,
+        yours: sub.owner_oid == me.oid,
+        manageable: manage::may_manage(me, sub),
+        waiting: waiting.map(|w| match w.failing_since {
+            Some(since) => format!(
+                "failing since {}, next try {}",
+                when(since),
+                when(w.next_try)
+            ),
+            None => format!("throttled by Graph, next try {}", when(w.next_try)),
+        }),
     }
 }
 

@@ -13,6 +13,8 @@ struct FakeApi {
     renew_reply: Arc<Mutex<Option<Result<(), RenewError>>>>,
     can_act: bool,
     renewed: Arc<Mutex<Vec<String>>>,
+    /// What `exists` answers (Graph lost it, unless set).
+    still_at_graph: Option<Result<bool, RenewError>>,
 }
 
 impl SubscriptionApi for FakeApi {
@@ -28,6 +30,10 @@ impl SubscriptionApi for FakeApi {
 
     async fn owner_can_act(&self, _sub: &Subscription) -> bool {
         self.can_act
+    }
+
+    async fn exists(&self, _sub: &Subscription) -> Result<bool, RenewError> {
+        self.still_at_graph.clone().unwrap_or(Ok(false))
     }
 }
 
@@ -142,14 +148,8 @@ async fn reauthorization_required_renews_the_subscription() {
     let api = FakeApi::default();
     let (manager, registry, _) = setup(api.clone(), FakeSource::default()).await;
     let sub = add(&registry, "l", ApiKind::LegacyWebhook, Duration::days(1)).await;
-    let event = LifecycleEvent::ReauthorizationRequired;
-    manager
-        .handle(Verified {
-            subscription: sub.clone(),
-            event,
-        })
-        .await
-        .unwrap();
+    pending(&registry, &sub, &[LifecycleEvent::ReauthorizationRequired]).await;
+    manager.handle_pending(&sub.id).await.unwrap();
     assert_eq!(*api.renewed.lock().unwrap(), vec![sub.id.clone()]);
     let renewed = registry.get(&sub.id).await.unwrap().unwrap();
     assert!(renewed.expires_at > sub.expires_at);
@@ -163,16 +163,70 @@ async fn missed_and_removed_trigger_a_catch_up_read() {
     let (manager, registry, journal) = setup(FakeApi::default(), FakeSource(vec![alert])).await;
     let sub = add(&registry, "l", ApiKind::LegacyWebhook, Duration::days(1)).await;
     for event in [LifecycleEvent::Missed, LifecycleEvent::SubscriptionRemoved] {
-        manager
-            .handle(Verified {
-                subscription: sub.clone(),
-                event,
-            })
-            .await
-            .unwrap();
+        pending(&registry, &sub, &[event]).await;
+        manager.handle_pending(&sub.id).await.unwrap();
     }
     let stored = journal.log().after("t", 0, 10).await.unwrap();
     assert_eq!(stored.len(), 2);
     assert_eq!(stored[0].alert_id.as_deref(), Some("caught"));
     assert_eq!(stored[0].resource, "security/alerts/caught");
+    let status = registry.get(&sub.id).await.unwrap().unwrap().status;
+    assert_eq!(status, SubscriptionStatus::Removed);
+}
+
+#[tokio::test]
+async fn a_burst_of_pending_events_is_one_catch_up_and_work_is_taken_once() {
+    let changed = OffsetDateTime::now_utc() + Duration::minutes(1);
+    let alert =
+        json!({"id": "caught", "lastModifiedDateTime": crate::graph::odata::datetime(changed)});
+    let (manager, registry, journal) = setup(FakeApi::default(), FakeSource(vec![alert])).await;
+    let sub = add(&registry, "l", ApiKind::LegacyWebhook, Duration::days(1)).await;
+    let missed = [LifecycleEvent::Missed; 5];
+    pending(&registry, &sub, &missed).await;
+    manager.resume_pending().await.unwrap();
+    manager.handle_pending(&sub.id).await.unwrap();
+    assert_eq!(journal.log().after("t", 0, 10).await.unwrap().len(), 1);
+    let stored = registry.get(&sub.id).await.unwrap().unwrap();
+    assert_eq!(stored.lifecycle_pending, None);
+}
+
+#[tokio::test]
+async fn a_removal_graph_denies_leaves_the_subscription_and_one_it_cannot_confirm_is_kept() {
+    let api = FakeApi {
+        still_at_graph: Some(Ok(true)),
+        ..FakeApi::default()
+    };
+    let (manager, registry, _) = setup(api, FakeSource::default()).await;
+    let sub = add(&registry, "l", ApiKind::LegacyWebhook, Duration::days(1)).await;
+    pending(&registry, &sub, &[LifecycleEvent::SubscriptionRemoved]).await;
+    manager.handle_pending(&sub.id).await.unwrap();
+    let stored = registry.get(&sub.id).await.unwrap().unwrap();
+    assert_eq!(stored.status, SubscriptionStatus::Active);
+    assert_eq!(stored.lifecycle_pending, None);
+
+    let unsure = FakeApi {
+        still_at_graph: Some(Err(RenewError::NoToken)),
+        ..FakeApi::default()
+    };
+    let (manager, registry, _) = setup(unsure, FakeSource::default()).await;
+    let sub = add(&registry, "l", ApiKind::LegacyWebhook, Duration::days(1)).await;
+    pending(&registry, &sub, &[LifecycleEvent::SubscriptionRemoved]).await;
+    manager.handle_pending(&sub.id).await.unwrap();
+    let stored = registry.get(&sub.id).await.unwrap().unwrap();
+    assert_eq!(stored.status, SubscriptionStatus::Active);
+    assert_eq!(
+        stored.lifecycle_pending.as_deref(),
+        Some("subscriptionRemoved"),
+        "kept for the next round"
+    );
+}
+
+/// Records lifecycle events on `sub` as `/lifecycle` does.
+async fn pending(registry: &Registry, sub: &Subscription, events: &[LifecycleEvent]) {
+    for event in events {
+        registry
+            .record_lifecycle(&sub.id, event.as_str())
+            .await
+            .unwrap();
+    }
 }

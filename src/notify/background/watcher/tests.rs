@@ -51,7 +51,13 @@ async fn setup(replies: Vec<Reply>) -> (Watcher<Scripted>, Scripted, Subscriptio
         .unwrap();
     let source = Scripted::default();
     *source.replies.lock().unwrap() = replies;
-    let watcher = Watcher::new(registry, journal, source.clone(), Duration::from_secs(1));
+    let watcher = Watcher::new(
+        registry,
+        journal,
+        source.clone(),
+        Duration::from_secs(1),
+        WatchHealth::default(),
+    );
     (watcher, source, watch)
 }
 
@@ -62,7 +68,7 @@ fn alert(id: &str, at: OffsetDateTime) -> Value {
 #[tokio::test]
 async fn a_changed_alert_is_published_once_and_the_cursor_advances() {
     let later = OffsetDateTime::now_utc() + TimeDuration::minutes(1);
-    let (mut watcher, source, watch) = setup(vec![
+    let (watcher, source, watch) = setup(vec![
         Ok(vec![alert("a1", later)]),
         Ok(vec![alert("a1", later)]),
     ])
@@ -86,7 +92,7 @@ async fn a_changed_alert_is_published_once_and_the_cursor_advances() {
 #[tokio::test]
 async fn a_throttled_watch_rests_for_retry_after() {
     let later = OffsetDateTime::now_utc() + TimeDuration::minutes(1);
-    let (mut watcher, source, watch) = setup(vec![
+    let (watcher, source, watch) = setup(vec![
         Err(PollError::Throttled(Duration::from_millis(300))),
         Ok(vec![alert("a1", later)]),
     ])
@@ -100,9 +106,17 @@ async fn a_throttled_watch_rests_for_retry_after() {
 }
 
 #[tokio::test]
-async fn a_failed_poll_keeps_the_cursor() {
-    let (mut watcher, source, _) = setup(vec![Err(PollError::NoToken), Ok(vec![])]).await;
+async fn a_failed_poll_keeps_the_cursor_and_backs_off() {
+    let (watcher, source, watch) = setup(vec![Err(PollError::NoToken), Ok(vec![])]).await;
     watcher.round().await.unwrap();
+    assert!(watcher.is_resting(&watch.id), "backing off after a failure");
+    watcher.round().await.unwrap();
+    assert_eq!(
+        source.asked.lock().unwrap().len(),
+        1,
+        "not polled while backing off"
+    );
+    tokio::time::sleep(Duration::from_millis(1100)).await;
     watcher.round().await.unwrap();
     let asked = source.asked.lock().unwrap().clone();
     assert_eq!(asked[0], asked[1]);

@@ -128,3 +128,66 @@ fn alert_id_comes_from_resource_data_or_the_path() {
     assert_eq!(alert_id(None, "security/alerts?$filter=a"), None);
     assert_eq!(alert_id(None, &"z".repeat(300)), None);
 }
+
+#[tokio::test]
+async fn a_notification_outside_what_was_subscribed_is_refused() {
+    let f = fixture().await;
+    let good = || item("graph-sub", "s3cret-state", "tenant-a", "a1");
+    let with = |key: &str, value: Value| {
+        let mut changed = good();
+        changed[key] = value;
+        changed
+    };
+    let mut no_tenant = good();
+    no_tenant.as_object_mut().unwrap().remove("tenantId");
+    let batch = vec![
+        no_tenant,
+        with("changeType", json!("deleted")),
+        with("changeType", json!("updated".repeat(10))),
+        with("resource", json!("Security/Incidents/a1")),
+        with("resource", json!("Security/Alerts/a1/../../users")),
+        with(
+            "resource",
+            json!(format!("Security/Alerts/{}", "x".repeat(600))),
+        ),
+    ];
+    let report = changes(&f.intake, &batch).await;
+    assert_eq!(
+        report,
+        Report {
+            accepted: 0,
+            rejected: 6
+        }
+    );
+    assert!(
+        f.journal
+            .log()
+            .after("tenant-a", 0, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn a_repeated_change_is_stored_once_and_without_its_client_state() {
+    let f = fixture().await;
+    let change = || item("graph-sub", "s3cret-state", "tenant-a", "a1");
+    changes(&f.intake, &[change(), change()]).await;
+    changes(&f.intake, &[change()]).await;
+    let stored = f.journal.log().after("tenant-a", 0, 10).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    let raw = f
+        .journal
+        .log()
+        .get(stored[0].id)
+        .await
+        .unwrap()
+        .unwrap()
+        .raw;
+    assert!(
+        !raw.contains("clientState") && !raw.contains("s3cret"),
+        "{raw}"
+    );
+    assert!(raw.contains("Security/Alerts/a1"));
+}

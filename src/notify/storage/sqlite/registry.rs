@@ -218,10 +218,33 @@ impl SubscriptionRegistry for SqliteRegistry {
         event: &'a str,
     ) -> BoxFuture<'a, StoreResult<()>> {
         self.update(
-            sqlx::query("UPDATE subscriptions SET last_lifecycle_event = ? WHERE id = ?")
-                .bind(event)
-                .bind(id),
+            sqlx::query(
+                "UPDATE subscriptions SET last_lifecycle_event = ?1, lifecycle_pending = CASE \
+                 WHEN lifecycle_pending IS NULL OR lifecycle_pending = '' THEN ?1 \
+                 WHEN instr(',' || lifecycle_pending || ',', ',' || ?1 || ',') > 0 \
+                 THEN lifecycle_pending ELSE lifecycle_pending || ',' || ?1 END WHERE id = ?2",
+            )
+            .bind(event)
+            .bind(id),
         )
+    }
+
+    fn clear_lifecycle<'a>(
+        &'a self,
+        id: &'a str,
+        pending: &'a str,
+    ) -> BoxFuture<'a, StoreResult<bool>> {
+        Box::pin(async move {
+            let done = sqlx::query(
+                "UPDATE subscriptions SET lifecycle_pending = NULL \
+                 WHERE id = ? AND lifecycle_pending = ?",
+            )
+            .bind(id)
+            .bind(pending)
+            .execute(&self.pool)
+            .await?;
+            Ok(done.rows_affected() > 0)
+        })
     }
 
     fn set_cursor<'a>(
