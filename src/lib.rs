@@ -15,4 +15,5 @@ pub mod redact;
 pub mod sessions;
 pub mod startup;
 pub mod telemetry;
+pub mod triage;
 pub mod web;

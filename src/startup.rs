@@ -17,6 +17,8 @@ use crate::notify::Notify;
 use crate::notify::background::{self, owners::Owners};
 use crate::notify::storage::sqlite;
 use crate::sessions::{self, SessionBackend};
+use crate::triage::audit::sqlite::SqliteAudit;
+use crate::triage::audit::{AuditLog, retention};
 use crate::web;
 use crate::web::state::AppState;
 
@@ -58,10 +60,12 @@ impl Application {
             graph: GraphClient::new(urls.graph.clone(), timeout),
             urls: Arc::new(urls),
             settings: Arc::new(settings),
-            db,
+            db: db.clone(),
             redis,
             notify: notifications,
+            audit: AuditLog::new(Arc::new(SqliteAudit::new(db.clone()))),
         };
+        retention::spawn(state.audit.clone(), state.settings.audit.retention_days);
         let owners = Owners::new(
             state.notify.registry.clone(),
             state.db.clone(),

@@ -8,6 +8,7 @@ mod ids;
 pub mod incidents;
 pub mod mail;
 pub mod me;
+pub mod observe;
 pub mod odata;
 mod paging;
 mod retry;

@@ -6,6 +6,7 @@
 pub mod admin_consent;
 pub mod alerts;
 pub mod assets;
+pub mod audit;
 mod canonical_host;
 pub mod error_pages;
 pub mod health;

@@ -17,7 +17,7 @@ use tower_http::trace::TraceLayer;
 use tower_sessions::{SessionManagerLayer, SessionStore};
 
 use super::{
-    admin_consent, alerts, canonical_host, error_pages, health, home, incidents, notify,
+    admin_consent, alerts, audit, canonical_host, error_pages, health, home, incidents, notify,
     request_id, secure_score, security_headers, sign_in, subscriptions, webhooks,
 };
 use crate::auth::csrf;
@@ -81,6 +81,10 @@ fn browser_pages() -> Router<AppState> {
         .route("/listen/events", get(notify::events))
         // Secure score
         .route("/secure-score", get(secure_score::show))
+        // Audit log
+        .route("/audit", get(audit::show))
+        .route("/audit/export.json", get(audit::export_json))
+        .route("/audit/export.csv", get(audit::export_csv))
         .fallback(error_pages::not_found)
         .layer(from_fn(csrf::require_csrf))
         .layer(from_fn(error_pages::render))

@@ -12,6 +12,7 @@ use crate::config::{Settings, Urls};
 use crate::graph::GraphClient;
 use crate::notify::Notify;
 use crate::oauth::OAuth;
+use crate::triage::audit::AuditLog;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -25,6 +26,8 @@ pub struct AppState {
     pub redis: Option<tower_sessions_redis_store::fred::prelude::Pool>,
     /// Subscriptions, notifications and their live fan-out.
     pub notify: Notify,
+    /// The record of every write made to Graph.
+    pub audit: AuditLog,
 }
 
 impl FromRef<AppState> for OAuth {
@@ -42,5 +45,11 @@ impl FromRef<AppState> for Notify {
 impl FromRef<AppState> for AlertsApi {
     fn from_ref(state: &AppState) -> Self {
         AlertsApi::new(state.settings.graph.alerts_api, state.graph.clone())
+    }
+}
+
+impl FromRef<AppState> for AuditLog {
+    fn from_ref(state: &AppState) -> Self {
+        state.audit.clone()
     }
 }

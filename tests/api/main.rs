@@ -12,6 +12,7 @@ mod alerts_queue;
 mod alerts_support;
 mod alerts_update;
 mod alerts_views;
+mod audit;
 mod auth;
 mod auth_checks;
 mod bad_input;
