@@ -2,6 +2,7 @@
 
 pub mod alerts_legacy;
 pub mod alerts_v2;
+pub mod batch;
 mod client;
 mod error;
 mod ids;

@@ -2,3 +2,4 @@
 //! incidents at once.
 
 pub mod audit;
+pub mod bulk;

@@ -97,6 +97,11 @@ impl IncidentPage {
     pub fn alert_href(&self, id: &str) -> String {
         crate::web::alerts::detail::alert_path(id)
     }
+
+    /// The incident's alerts are listed without bulk selection.
+    pub fn bulk_select(&self) -> bool {
+        false
+    }
 }
 
 pub async fn list(

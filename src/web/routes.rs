@@ -17,8 +17,8 @@ use tower_http::trace::TraceLayer;
 use tower_sessions::{SessionManagerLayer, SessionStore};
 
 use super::{
-    admin_consent, alerts, audit, canonical_host, error_pages, health, home, incidents, notify,
-    request_id, secure_score, security_headers, sign_in, subscriptions, webhooks,
+    admin_consent, alerts, audit, bulk, canonical_host, error_pages, health, home, incidents,
+    notify, request_id, secure_score, security_headers, sign_in, subscriptions, webhooks,
 };
 use crate::auth::csrf;
 use crate::notify::inbound::webhook::MAX_BODY_BYTES;
@@ -65,6 +65,7 @@ fn browser_pages() -> Router<AppState> {
             "/alerts/update",
             get(alerts::update::result).post(alerts::update::submit),
         )
+        .route("/alerts/bulk", get(bulk::result).post(bulk::alerts))
         .route("/alerts/{id}", get(alerts::detail::show))
         .route("/alerts/{id}/email", post(alerts::email::send))
         // Incidents

@@ -16,6 +16,7 @@ mod audit;
 mod auth;
 mod auth_checks;
 mod bad_input;
+mod bulk_alerts;
 mod cli;
 mod contract;
 mod contract_filters;
