@@ -116,7 +116,30 @@ fn the_sandbox_declares_exactly_the_csdl_members() {
     );
     same(names!(security::IncidentStatus), &sec("incidentStatus"));
     same(names!(security::ServiceSource), &sec("serviceSource"));
+    same(names!(security::DetectionSource), &sec("detectionSource"));
     same(names!(legacy::AlertStatus), "microsoft.graph.alertStatus");
+    macro_rules! evolvable {
+        ($ty:ty) => {
+            <$ty>::EVOLVABLE
+                .iter()
+                .map(|m| m.name())
+                .collect::<Vec<_>>()
+        };
+    }
+    for (declared, enum_name) in [
+        (evolvable!(security::IncidentStatus), "incidentStatus"),
+        (evolvable!(security::ServiceSource), "serviceSource"),
+        (evolvable!(security::DetectionSource), "detectionSource"),
+    ] {
+        let after: Vec<&str> = schema()
+            .all_members(&sec(enum_name))
+            .iter()
+            .skip_while(|m| *m != "unknownFutureValue")
+            .skip(1)
+            .map(String::as_str)
+            .collect();
+        assert_eq!(declared, after, "{enum_name}'s evolvable members");
+    }
     same(
         names!(legacy::AlertFeedback),
         "microsoft.graph.alertFeedback",
@@ -141,7 +164,7 @@ fn the_seed_renders_only_schema_spellings() {
         assert!(!seed.alerts.is_empty());
         for alert in &seed.alerts {
             let at = format!("{tenant} {}", alert.id);
-            schema.check_json(
+            schema.check_json_evolvable(
                 &sec("alert"),
                 &render::alert_v2(alert),
                 &format!("{at} v2"),
@@ -160,7 +183,7 @@ fn the_seed_renders_only_schema_spellings() {
                 .iter()
                 .filter(|a| incident.alert_ids.contains(&a.id))
                 .collect();
-            schema.check_json(
+            schema.check_json_evolvable(
                 &sec("incident"),
                 &render::incident(incident, Some(&members)),
                 &format!("{tenant} incident {}", incident.id),
@@ -171,45 +194,52 @@ fn the_seed_renders_only_schema_spellings() {
     assert!(errors.is_empty(), "{errors:#?}");
 }
 
-/// The sandbox's answers over HTTP (lists, expansions, secure score), read with an app token.
+/// The sandbox's answers over HTTP (lists, expansions, secure score), read with an app token,
+/// with and without `Prefer: include-unknown-enum-members`.
 #[tokio::test]
 async fn the_sandbox_serves_only_schema_spellings() {
     let cli = crate::cli::Cli::start().await;
     let token = cli.app_token("https://graph.microsoft.com/.default").await;
     let schema = schema();
     let mut errors = Vec::new();
-    for (path, ty) in [
-        ("security/alerts_v2?$top=2000", sec("alert")),
-        ("security/alerts?$top=1000", "microsoft.graph.alert".into()),
-        (
-            "security/incidents?$top=2000&$expand=alerts",
-            sec("incident"),
-        ),
-        (
-            "security/secureScores",
-            "microsoft.graph.secureScore".into(),
-        ),
-        (
-            "security/secureScoreControlProfiles",
-            "microsoft.graph.secureScoreControlProfile".into(),
-        ),
-    ] {
-        let response = reqwest::Client::new()
-            .get(format!("{}/v1.0/{path}", cli.base()))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200, "{path}");
-        let page: Value = response.json().await.unwrap();
-        let items = page["value"].as_array().expect("a collection");
-        assert!(!items.is_empty(), "{path} returned nothing to check");
-        schema.check_json(
-            &format!("Collection({ty})"),
-            &page["value"],
-            path,
-            &mut errors,
-        );
+    for prefer in [false, true] {
+        for (path, ty) in [
+            ("security/alerts_v2?$top=2000", sec("alert")),
+            ("security/alerts?$top=1000", "microsoft.graph.alert".into()),
+            (
+                "security/incidents?$top=2000&$expand=alerts",
+                sec("incident"),
+            ),
+            (
+                "security/secureScores",
+                "microsoft.graph.secureScore".into(),
+            ),
+            (
+                "security/secureScoreControlProfiles",
+                "microsoft.graph.secureScoreControlProfile".into(),
+            ),
+        ] {
+            let mut request = reqwest::Client::new()
+                .get(format!("{}/v1.0/{path}", cli.base()))
+                .bearer_auth(&token);
+            if prefer {
+                request = request.header("prefer", "include-unknown-enum-members");
+            }
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), 200, "{path}");
+            let page: Value = response.json().await.unwrap();
+            let items = page["value"].as_array().expect("a collection");
+            assert!(!items.is_empty(), "{path} returned nothing to check");
+            let (ty, at) = (
+                format!("Collection({ty})"),
+                format!("{path} prefer={prefer}"),
+            );
+            if prefer {
+                schema.check_json_evolvable(&ty, &page["value"], &at, &mut errors);
+            } else {
+                schema.check_json(&ty, &page["value"], &at, &mut errors);
+            }
+        }
     }
     assert!(errors.is_empty(), "{errors:#?}");
 }

@@ -246,17 +246,49 @@ impl Schema {
     /// Checks a JSON document against `type_name`: every member a property spelled exactly,
     /// every enumeration value a member, nested objects against their (or their `@odata.type`'s)
     /// type. Problems are pushed to `errors` with their JSON path.
+    /// Enumeration values are those Graph sends without `Prefer: include-unknown-enum-members`:
+    /// members declared before `unknownFutureValue`, or `unknownFutureValue` itself.
     pub fn check_json(&self, type_name: &str, value: &Value, at: &str, errors: &mut Vec<String>) {
+        self.check_value(type_name, value, at, false, errors);
+    }
+
+    /// As [`Schema::check_json`], for answers to requests that asked for evolvable members.
+    pub fn check_json_evolvable(
+        &self,
+        type_name: &str,
+        value: &Value,
+        at: &str,
+        errors: &mut Vec<String>,
+    ) {
+        self.check_value(type_name, value, at, true, errors);
+    }
+
+    fn allowed(&self, enum_name: &str, text: &str, evolvable: bool) -> bool {
+        if evolvable {
+            self.all_members(enum_name).iter().any(|m| m == text)
+        } else {
+            text == "unknownFutureValue" || self.members(enum_name).contains(&text)
+        }
+    }
+
+    fn check_value(
+        &self,
+        type_name: &str,
+        value: &Value,
+        at: &str,
+        evolvable: bool,
+        errors: &mut Vec<String>,
+    ) {
         let element = element_type(type_name);
         match value {
             Value::Null => {}
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    self.check_json(element, item, &format!("{at}[{i}]"), errors);
+                    self.check_value(element, item, &format!("{at}[{i}]"), evolvable, errors);
                 }
             }
             Value::String(text)
-                if self.is_enum(element) && !self.members(element).contains(&text.as_str()) =>
+                if self.is_enum(element) && !self.allowed(element, text, evolvable) =>
             {
                 errors.push(format!(
                     "{at}: '{text}' is not a member of {element} ({:?})",
@@ -281,7 +313,8 @@ impl Schema {
                     }
                     match self.property(&actual, key) {
                         Some(kind) => {
-                            self.check_json(kind, member, &format!("{at}.{key}"), errors);
+                            let at = format!("{at}.{key}");
+                            self.check_value(kind, member, &at, evolvable, errors);
                         }
                         None => errors.push(format!("{at}: {actual} has no property '{key}'")),
                     }

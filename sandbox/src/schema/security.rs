@@ -61,6 +61,9 @@ csdl_enum! {
         InProgress = "inProgress",
         Redirected = "redirected",
     }
+    evolvable {
+        AwaitingAction = "awaitingAction",
+    }
 }
 
 csdl_enum! {
@@ -75,6 +78,59 @@ csdl_enum! {
         AzureAdIdentityProtection = "azureAdIdentityProtection",
         MicrosoftAppGovernance = "microsoftAppGovernance",
         DataLossPrevention = "dataLossPrevention",
+    }
+    evolvable {
+        MicrosoftDefenderForCloud = "microsoftDefenderForCloud",
+        MicrosoftSentinel = "microsoftSentinel",
+        MicrosoftInsiderRiskManagement = "microsoftInsiderRiskManagement",
+        MicrosoftThreatIntelligence = "microsoftThreatIntelligence",
+        MicrosoftSecurityForAi = "microsoftSecurityForAI",
+    }
+}
+
+csdl_enum! {
+    /// `alert.detectionSource`: the detection technology behind the alert.
+    DetectionSource = "microsoft.graph.security.detectionSource" {
+        Unknown = "unknown",
+        MicrosoftDefenderForEndpoint = "microsoftDefenderForEndpoint",
+        Antivirus = "antivirus",
+        SmartScreen = "smartScreen",
+        CustomTi = "customTi",
+        MicrosoftDefenderForOffice365 = "microsoftDefenderForOffice365",
+        AutomatedInvestigation = "automatedInvestigation",
+        MicrosoftThreatExperts = "microsoftThreatExperts",
+        CustomDetection = "customDetection",
+        MicrosoftDefenderForIdentity = "microsoftDefenderForIdentity",
+        CloudAppSecurity = "cloudAppSecurity",
+        Microsoft365Defender = "microsoft365Defender",
+        AzureAdIdentityProtection = "azureAdIdentityProtection",
+        Manual = "manual",
+        MicrosoftDataLossPrevention = "microsoftDataLossPrevention",
+        AppGovernancePolicy = "appGovernancePolicy",
+        AppGovernanceDetection = "appGovernanceDetection",
+    }
+    evolvable {
+        MicrosoftDefenderForCloud = "microsoftDefenderForCloud",
+        MicrosoftDefenderForIoT = "microsoftDefenderForIoT",
+        MicrosoftDefenderForServers = "microsoftDefenderForServers",
+        MicrosoftDefenderForStorage = "microsoftDefenderForStorage",
+        MicrosoftDefenderForDns = "microsoftDefenderForDNS",
+        MicrosoftDefenderForDatabases = "microsoftDefenderForDatabases",
+        MicrosoftDefenderForContainers = "microsoftDefenderForContainers",
+        MicrosoftDefenderForNetwork = "microsoftDefenderForNetwork",
+        MicrosoftDefenderForAppService = "microsoftDefenderForAppService",
+        MicrosoftDefenderForKeyVault = "microsoftDefenderForKeyVault",
+        MicrosoftDefenderForResourceManager = "microsoftDefenderForResourceManager",
+        MicrosoftDefenderForApiManagement = "microsoftDefenderForApiManagement",
+        NrtAlerts = "nrtAlerts",
+        ScheduledAlerts = "scheduledAlerts",
+        MicrosoftDefenderThreatIntelligenceAnalytics = "microsoftDefenderThreatIntelligenceAnalytics",
+        BuiltInMl = "builtInMl",
+        MicrosoftInsiderRiskManagement = "microsoftInsiderRiskManagement",
+        MicrosoftThreatIntelligence = "microsoftThreatIntelligence",
+        MicrosoftDefenderForAiServices = "microsoftDefenderForAIServices",
+        SecurityCopilot = "securityCopilot",
+        MicrosoftSentinel = "microsoftSentinel",
     }
 }
 
@@ -121,3 +177,31 @@ pub const ALERT_PROPERTIES: &[&str] = &[
 
 /// The qualified name of the alerts_v2 alert type, as Graph names it in errors.
 pub const ALERT_TYPE: &str = "microsoft.graph.security.alert";
+
+/// The properties of `microsoft.graph.security.incident` (with `id`), as the CSDL spells them.
+pub const INCIDENT_PROPERTIES: &[&str] = &[
+    "alerts",
+    "assignedTo",
+    "classification",
+    "comments",
+    "createdDateTime",
+    "customTags",
+    "description",
+    "determination",
+    "displayName",
+    "id",
+    "incidentWebUrl",
+    "lastModifiedBy",
+    "lastUpdateDateTime",
+    "priorityScore",
+    "redirectIncidentId",
+    "resolvingComment",
+    "severity",
+    "status",
+    "summary",
+    "systemTags",
+    "tenantId",
+];
+
+/// The qualified name of the incident type, as Graph names it in errors.
+pub const INCIDENT_TYPE: &str = "microsoft.graph.security.incident";

@@ -14,11 +14,7 @@ fn names_for(collection: Collection, property: &str) -> Option<Names> {
         (Collection::AlertsV2, "status") => {
             |w| security::AlertStatus::MEMBERS.iter().any(|m| m.name() == w)
         }
-        (Collection::Incidents, "status") => |w| {
-            security::IncidentStatus::MEMBERS
-                .iter()
-                .any(|m| m.name() == w)
-        },
+        (Collection::Incidents, "status") => |w| security::IncidentStatus::from_name(w).is_some(),
         (Collection::LegacyAlerts, "status") => {
             |w| legacy::AlertStatus::MEMBERS.iter().any(|m| m.name() == w)
         }
@@ -40,11 +36,9 @@ fn names_for(collection: Collection, property: &str) -> Option<Names> {
                 .iter()
                 .any(|m| m.name() == w)
         },
-        (Collection::AlertsV2, "serviceSource") => |w| {
-            security::ServiceSource::MEMBERS
-                .iter()
-                .any(|m| m.name() == w)
-        },
+        (Collection::AlertsV2, "serviceSource") => {
+            |w| security::ServiceSource::from_name(w).is_some()
+        }
         _ => return None,
     };
     Some(names)
@@ -107,6 +101,8 @@ mod tests {
                 Collection::Incidents,
                 "status eq 'active' and severity ne 'low'",
             ),
+            (Collection::Incidents, "status eq 'awaitingAction'"),
+            (Collection::AlertsV2, "serviceSource eq 'microsoftSentinel'"),
             (
                 Collection::LegacyAlerts,
                 "status eq 'newAlert' and feedback eq 'benignPositive'",

@@ -15,13 +15,13 @@ use crate::seed::{AlertRecord, Comment};
 /// The longest comment accepted.
 pub const MAX_COMMENT_LEN: usize = 4000;
 
-fn object(body: &Value) -> Result<&Map<String, Value>, Failure> {
+pub(super) fn object(body: &Value) -> Result<&Map<String, Value>, Failure> {
     body.as_object()
         .ok_or_else(|| Failure::bad_request("The request body must be a JSON object."))
 }
 
 /// A member of an enumeration, named exactly as Graph spells it (names are case-sensitive).
-fn enum_value<T>(
+pub(super) fn enum_value<T>(
     field: &str,
     value: &Value,
     from_name: impl Fn(&str) -> Option<T>,
@@ -37,7 +37,7 @@ fn enum_value<T>(
     })
 }
 
-fn optional_string(field: &str, value: &Value) -> Result<Option<String>, Failure> {
+pub(super) fn optional_string(field: &str, value: &Value) -> Result<Option<String>, Failure> {
     match value {
         Value::Null => Ok(None),
         Value::String(s) => Ok(Some(s.clone())),
@@ -49,7 +49,7 @@ fn optional_string(field: &str, value: &Value) -> Result<Option<String>, Failure
 
 /// A member the PATCH may not set: one the type does not declare (names are case-sensitive, so
 /// `Status` is unknown), answered as Graph's OData layer does, or a declared read-only one.
-fn not_updatable(type_name: &str, declared: &[&str], field: &str) -> Failure {
+pub(super) fn not_updatable(type_name: &str, declared: &[&str], field: &str) -> Failure {
     if declared.contains(&field) {
         Failure::bad_request(format!(
             "Property '{}' is read-only and cannot be updated.",
@@ -123,6 +123,13 @@ pub fn add_comment(
     by: &str,
     now: OffsetDateTime,
 ) -> Result<(), Failure> {
+    alert.comments.push(new_comment(body, by, now)?);
+    alert.last_update = now;
+    Ok(())
+}
+
+/// The comment a comments POST (alert or incident) adds, checked.
+pub(super) fn new_comment(body: &Value, by: &str, now: OffsetDateTime) -> Result<Comment, Failure> {
     let fields = object(body)?;
     if let Some(kind) = fields.get("@odata.type") {
         let kind = kind.as_str().unwrap_or_default().trim_start_matches('#');
@@ -143,13 +150,11 @@ pub fn add_comment(
             "A comment can be at most {MAX_COMMENT_LEN} characters."
         )));
     }
-    alert.comments.push(Comment {
+    Ok(Comment {
         text: text.to_string(),
         by: by.to_string(),
         at: now,
-    });
-    alert.last_update = now;
-    Ok(())
+    })
 }
 
 /// `PATCH /security/alerts/{id}` (legacy): requires `vendorInformation` naming the alert's
@@ -225,7 +230,7 @@ fn closed(value: &Value) -> Result<Option<OffsetDateTime>, Failure> {
     }
 }
 
-fn strings(field: &str, value: &Value) -> Result<Vec<String>, Failure> {
+pub(super) fn strings(field: &str, value: &Value) -> Result<Vec<String>, Failure> {
     match value {
         Value::Null => Ok(Vec::new()),
         Value::Array(items) => items

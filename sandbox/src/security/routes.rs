@@ -28,14 +28,14 @@ const INCIDENTS_READ: &[&str] = &[
 
 type Answer = Result<Response, Response>;
 
-fn tenant(caller: &Caller) -> TenantRef<'static> {
+pub(super) fn tenant(caller: &Caller) -> TenantRef<'static> {
     TenantRef {
         key: caller.tenant_key(),
         id: caller.tenant_id(),
     }
 }
 
-fn author(caller: &Caller) -> String {
+pub(super) fn author(caller: &Caller) -> String {
     caller
         .user
         .map_or_else(|| caller.app_id.clone(), |u| u.display_name.to_string())
@@ -47,7 +47,7 @@ fn query_pairs(uri: &Uri) -> Vec<(String, String)> {
         .collect()
 }
 
-fn json_body(bytes: &Bytes) -> Result<Value, Response> {
+pub(super) fn json_body(bytes: &Bytes) -> Result<Value, Response> {
     serde_json::from_slice(bytes).map_err(|_| {
         Failure::bad_request("Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.")
             .into_response()
@@ -160,11 +160,16 @@ pub async fn comment_v2(
                 .collect::<Vec<_>>())
         })
         .map_err(IntoResponse::into_response)?;
+    Ok(comments_answer(&state, comments))
+}
+
+/// The answer to a comments POST: every comment of the alert or incident.
+pub(super) fn comments_answer(state: &SandboxState, comments: Vec<Value>) -> Response {
     let context = format!(
         "{}v1.0/$metadata#Collection(microsoft.graph.security.alertComment)",
         state.base_url()
     );
-    Ok(Json(json!({"@odata.context": context, "value": comments})).into_response())
+    Json(json!({"@odata.context": context, "value": comments})).into_response()
 }
 
 pub async fn list_legacy(caller: Caller, State(state): State<SandboxState>, uri: Uri) -> Answer {
@@ -266,11 +271,7 @@ pub async fn incident_alerts(
 }
 
 fn incident_not_found(id: &str) -> Response {
-    Failure::not_found(format!(
-        "No incident with id '{}' was found.",
-        super::failure::shown(id)
-    ))
-    .into_response()
+    super::store::incident_not_found(id).into_response()
 }
 
 /// `POST /me/sendMail` → 202, the message kept in the outbox.

@@ -171,6 +171,24 @@ impl SecurityStore {
         })
     }
 
+    /// Changes one incident with `f` (which validates before it changes anything); `f` also
+    /// gets the incident's answer ready, as the incident shape without its alerts.
+    pub fn update_incident<R>(
+        &self,
+        tenant: TenantRef<'_>,
+        id: &str,
+        f: impl FnOnce(&mut IncidentRecord) -> Result<R, Failure>,
+    ) -> Result<R, Failure> {
+        self.with_tenant(tenant, |seed| {
+            let incident = seed
+                .incidents
+                .iter_mut()
+                .find(|i| i.id == id)
+                .ok_or_else(|| incident_not_found(id))?;
+            f(incident)
+        })
+    }
+
     /// Keeps a sent message.
     pub fn send_mail(&self, mail: SentMail) {
         lock(&self.outbox).push(mail);
@@ -185,6 +203,11 @@ impl SecurityStore {
 /// The Graph 404 for an unknown alert id.
 pub fn alert_not_found(id: &str) -> Failure {
     Failure::not_found(format!("No alert with id '{}' was found.", shown(id)))
+}
+
+/// The Graph 404 for an unknown incident id.
+pub fn incident_not_found(id: &str) -> Failure {
+    Failure::not_found(format!("No incident with id '{}' was found.", shown(id)))
 }
 
 fn newest_first(alerts: &[AlertRecord]) -> Vec<&AlertRecord> {

@@ -5,11 +5,12 @@
 use time::{Duration, OffsetDateTime};
 
 use super::catalog::source;
+use super::evidence;
 use super::plan::Plan;
 use super::{AlertRecord, Comment, IncidentRecord, Seed};
 use crate::schema::security::{
     AlertClassification as Classification, AlertDetermination as Determination, AlertSeverity,
-    AlertStatus, IncidentStatus,
+    AlertStatus, DetectionSource, IncidentStatus, ServiceSource,
 };
 
 /// Severities from least to most severe; alert `i` gets `SEVERITIES[i % 5]`.
@@ -31,8 +32,11 @@ const STATUSES: [AlertStatus; 7] = [
     AlertStatus::New,
 ];
 
-/// Incident `n` (counted from 0) is resolved when `n % 7 == 6`.
+/// Incident `n` (counted from 0) is resolved when `n % 7 == 6`, awaiting action when
+/// `n % 7 == 2`; incident 4 was merged into incident 3 (redirected).
 const RESOLVED_INCIDENT_EVERY: usize = 7;
+const AWAITING_ACTION_AT: usize = 2;
+const REDIRECTED_INCIDENT: usize = 4;
 
 const VERDICTS: [(Classification, Determination); 4] = [
     (Classification::TruePositive, Determination::Malware),
@@ -61,7 +65,7 @@ pub(super) fn build(plan: &Plan, tenant_id: &str, now: OffsetDateTime) -> Seed {
     let incidents = alerts
         .chunks(plan.alerts_per_incident.max(1))
         .enumerate()
-        .map(|(n, group)| incident(plan.first_incident_id + n as u32, group, tenant_id))
+        .map(|(n, group)| incident(plan, n, group, tenant_id))
         .collect();
     Seed { alerts, incidents }
 }
@@ -95,6 +99,15 @@ fn alert(plan: &Plan, i: usize, tenant_id: &str, now: OffsetDateTime) -> AlertRe
         hosts.push(plan.hosts[(i + 3) % plan.hosts.len()].clone());
     }
     let accounts = vec![plan.accounts[(i * 3) % plan.accounts.len()].clone()];
+    let (service_source, detection_source) = if plan.sentinel_alert == Some(i) {
+        (
+            ServiceSource::MicrosoftSentinel,
+            DetectionSource::ScheduledAlerts,
+        )
+    } else {
+        (source.service_source, source.detection_source)
+    };
+    let evidence = evidence::for_alert(service_source, i, &hosts[0], &accounts[0], created);
     let comments = (0..i % 3)
         .map(|c| Comment {
             text: COMMENTS[(i + c) % COMMENTS.len()].to_string(),
@@ -114,6 +127,8 @@ fn alert(plan: &Plan, i: usize, tenant_id: &str, now: OffsetDateTime) -> AlertRe
         classification: verdict.map(|v| v.0),
         determination: verdict.map(|v| v.1),
         source,
+        service_source,
+        detection_source,
         assigned_to,
         created,
         first_activity: created - Duration::minutes(30),
@@ -122,6 +137,7 @@ fn alert(plan: &Plan, i: usize, tenant_id: &str, now: OffsetDateTime) -> AlertRe
         resolved,
         hosts,
         accounts,
+        evidence,
         comments,
         incident_id: (plan.first_incident_id as usize + i / plan.alerts_per_incident.max(1))
             .to_string(),
@@ -144,17 +160,31 @@ fn display_name(plan: &Plan, upn: &str) -> String {
         .map_or_else(|| upn.to_string(), |a| a.display_name.clone())
 }
 
-fn incident(id: u32, group: &[AlertRecord], tenant_id: &str) -> IncidentRecord {
+fn incident(plan: &Plan, n: usize, group: &[AlertRecord], tenant_id: &str) -> IncidentRecord {
+    let id = plan.first_incident_id + n as u32;
     let rank = |s: AlertSeverity| SEVERITIES.iter().position(|x| *x == s).unwrap_or(0);
     let severity = group.iter().map(|a| a.severity).max_by_key(|s| rank(*s));
+    let redirected = n == REDIRECTED_INCIDENT && plan.alert_count > 5 * plan.alerts_per_incident;
     let status = if group.iter().all(|a| a.status == AlertStatus::Resolved) {
         IncidentStatus::Resolved
+    } else if redirected {
+        IncidentStatus::Redirected
+    } else if n % RESOLVED_INCIDENT_EVERY == AWAITING_ACTION_AT {
+        IncidentStatus::AwaitingAction
     } else if group.iter().any(|a| a.status == AlertStatus::InProgress) {
         IncidentStatus::InProgress
     } else {
         IncidentStatus::Active
     };
     let first = &group[0];
+    let comments = match (n % 3, first.assigned_to.as_deref()) {
+        (1, Some(analyst)) => vec![Comment {
+            text: COMMENTS[n % COMMENTS.len()].to_string(),
+            by: display_name(plan, analyst),
+            at: first.last_update,
+        }],
+        _ => Vec::new(),
+    };
     IncidentRecord {
         id: id.to_string(),
         tenant_id: tenant_id.to_string(),
@@ -174,12 +204,17 @@ fn incident(id: u32, group: &[AlertRecord], tenant_id: &str) -> IncidentRecord {
             .map(|a| a.last_update)
             .max()
             .unwrap_or(first.last_update),
+        last_modified_by: "Microsoft 365 Defender-AlertCorrelation".to_string(),
         alert_ids: group.iter().map(|a| a.id.clone()).collect(),
-        comments: Vec::new(),
+        comments,
         custom_tags: if id.is_multiple_of(2) {
             vec!["Demo".to_string()]
         } else {
             Vec::new()
         },
+        description: Some(first.description.clone()),
+        summary: None,
+        resolving_comment: None,
+        redirect_incident_id: redirected.then(|| (id - 1).to_string()),
     }
 }

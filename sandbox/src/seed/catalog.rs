@@ -1,6 +1,6 @@
 //! The products that raise the seeded alerts, with their names in both APIs.
 
-use crate::schema::security::ServiceSource;
+use crate::schema::security::{DetectionSource as D, ServiceSource};
 
 /// A product that raises alerts.
 #[derive(Debug, PartialEq, Eq)]
@@ -14,7 +14,7 @@ pub struct Source {
     /// alerts_v2 `productName`.
     pub product_name: &'static str,
     /// alerts_v2 `detectionSource`.
-    pub detection_source: &'static str,
+    pub detection_source: D,
     /// How this product's alert ids start (as in Microsoft 365 Defender).
     pub id_prefix: &'static str,
 }
@@ -25,7 +25,7 @@ pub static SOURCES: [Source; 6] = [
         legacy_provider: "Microsoft Defender ATP",
         provider_version: "3.0",
         product_name: "Microsoft Defender for Endpoint",
-        detection_source: "microsoftDefenderForEndpoint",
+        detection_source: D::MicrosoftDefenderForEndpoint,
         id_prefix: "da",
     },
     Source {
@@ -33,7 +33,7 @@ pub static SOURCES: [Source; 6] = [
         legacy_provider: "Azure Advanced Threat Protection",
         provider_version: "2.1",
         product_name: "Microsoft Defender for Identity",
-        detection_source: "microsoftDefenderForIdentity",
+        detection_source: D::MicrosoftDefenderForIdentity,
         id_prefix: "aa",
     },
     Source {
@@ -41,7 +41,7 @@ pub static SOURCES: [Source; 6] = [
         legacy_provider: "MCAS",
         provider_version: "1.0",
         product_name: "Microsoft Defender for Cloud Apps",
-        detection_source: "cloudAppSecurity",
+        detection_source: D::CloudAppSecurity,
         id_prefix: "ca",
     },
     Source {
@@ -49,7 +49,7 @@ pub static SOURCES: [Source; 6] = [
         legacy_provider: "Office 365 Security and Compliance",
         provider_version: "1.0",
         product_name: "Microsoft Defender for Office 365",
-        detection_source: "microsoftDefenderForOffice365",
+        detection_source: D::MicrosoftDefenderForOffice365,
         id_prefix: "fa",
     },
     Source {
@@ -57,7 +57,7 @@ pub static SOURCES: [Source; 6] = [
         legacy_provider: "IPC",
         provider_version: "2.0",
         product_name: "Azure AD Identity Protection",
-        detection_source: "azureAdIdentityProtection",
+        detection_source: D::AzureAdIdentityProtection,
         id_prefix: "ad",
     },
     Source {
@@ -65,7 +65,7 @@ pub static SOURCES: [Source; 6] = [
         legacy_provider: "Microsoft 365 Defender",
         provider_version: "1.0",
         product_name: "Microsoft 365 Defender",
-        detection_source: "microsoft365Defender",
+        detection_source: D::Microsoft365Defender,
         id_prefix: "ra",
     },
 ];

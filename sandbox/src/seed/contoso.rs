@@ -102,6 +102,7 @@ pub(super) fn plan() -> Plan {
             "adele@contoso.example",
             "alex@contoso.example",
         ],
+        sentinel_alert: Some(10),
     }
 }
 

@@ -65,5 +65,6 @@ pub(super) fn plan() -> Plan {
             ),
         ],
         analysts: vec!["diego@fabrikam.example"],
+        sentinel_alert: None,
     }
 }

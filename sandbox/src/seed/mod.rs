@@ -13,12 +13,17 @@
 //!
 //! Contoso (tenant key `contoso`) has 44 alerts over six service sources (six legacy providers),
 //! every severity and status, eight devices and seven accounts (one with an apostrophe in its UPN,
-//! one alert with markup in its title), 15 incidents. Fabrikam has 6 alerts and 2 incidents.
+//! one alert with markup in its title), 15 incidents (active, in progress, awaiting action,
+//! redirected and resolved ones). Its alert 11 comes from Microsoft Sentinel (`serviceSource` and
+//! `detectionSource` members Graph hides from clients that do not ask for them). Every alert
+//! carries evidence of its product's kinds (files, processes, addresses, URLs, mail, cloud apps,
+//! registry keys). Fabrikam has 6 alerts and 2 incidents.
 //! Other tenants have no security data.
 
 mod build;
 mod catalog;
 mod contoso;
+mod evidence;
 mod fabrikam;
 mod plan;
 pub mod render;
@@ -28,11 +33,12 @@ mod tests;
 
 pub use catalog::{SOURCES, Source};
 
+use serde_json::Value;
 use time::OffsetDateTime;
 
 use crate::schema::security::{
-    AlertClassification, AlertDetermination, AlertSeverity, AlertStatus, IncidentStatus,
-    ServiceSource,
+    AlertClassification, AlertDetermination, AlertSeverity, AlertStatus, DetectionSource,
+    IncidentStatus, ServiceSource,
 };
 
 /// A device an alert involves (v2 `deviceEvidence`, legacy `hostStates`).
@@ -78,7 +84,12 @@ pub struct AlertRecord {
     pub status: AlertStatus,
     pub classification: Option<AlertClassification>,
     pub determination: Option<AlertDetermination>,
+    /// The product behind the legacy provider name; alerts_v2 shows `service_source`.
     pub source: &'static Source,
+    /// alerts_v2 `serviceSource`: the source's, or a newer (evolvable) member.
+    pub service_source: ServiceSource,
+    /// alerts_v2 `detectionSource`.
+    pub detection_source: DetectionSource,
     pub assigned_to: Option<String>,
     pub created: OffsetDateTime,
     pub first_activity: OffsetDateTime,
@@ -87,6 +98,8 @@ pub struct AlertRecord {
     pub resolved: Option<OffsetDateTime>,
     pub hosts: Vec<Host>,
     pub accounts: Vec<Account>,
+    /// Evidence beyond the devices and accounts: files, processes, addresses, mail, … (v2 JSON).
+    pub evidence: Vec<Value>,
     pub comments: Vec<Comment>,
     pub incident_id: String,
     pub mitre_techniques: Vec<String>,
@@ -110,9 +123,16 @@ pub struct IncidentRecord {
     pub assigned_to: Option<String>,
     pub created: OffsetDateTime,
     pub last_update: OffsetDateTime,
+    /// Who changed the incident last (`lastModifiedBy`).
+    pub last_modified_by: String,
     pub alert_ids: Vec<String>,
     pub comments: Vec<Comment>,
     pub custom_tags: Vec<String>,
+    pub description: Option<String>,
+    pub summary: Option<String>,
+    pub resolving_comment: Option<String>,
+    /// The incident this one was merged into (status `redirected`).
+    pub redirect_incident_id: Option<String>,
 }
 
 /// A tenant's security data.

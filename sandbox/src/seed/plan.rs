@@ -28,6 +28,8 @@ pub(super) struct Plan {
     pub accounts: Vec<Account>,
     /// Analysts alerts get assigned to (demo users' UPNs).
     pub analysts: Vec<&'static str>,
+    /// The index of the alert that comes from Microsoft Sentinel, a newer service source.
+    pub sentinel_alert: Option<usize>,
 }
 
 pub(super) fn host(fqdn: &str, os: &str, ip: &str, device_id: &str) -> Host {

@@ -45,6 +45,7 @@ pub fn alert_v2(alert: &AlertRecord) -> Value {
             },
         })
     }));
+    evidence.extend(alert.evidence.iter().cloned());
     json!({
         "@odata.type": "#microsoft.graph.security.alert",
         "id": alert.id,
@@ -54,8 +55,8 @@ pub fn alert_v2(alert: &AlertRecord) -> Value {
         "severity": alert.severity.name(),
         "classification": alert.classification.map(|c| c.name()),
         "determination": alert.determination.map(|d| d.name()),
-        "serviceSource": alert.source.service_source.name(),
-        "detectionSource": alert.source.detection_source,
+        "serviceSource": alert.service_source.name(),
+        "detectionSource": alert.detection_source.name(),
         "productName": alert.source.product_name,
         "detectorId": format!("{}-{}", alert.source.id_prefix, alert.category.to_lowercase()),
         "tenantId": alert.tenant_id,
@@ -200,7 +201,7 @@ pub fn incident(incident: &IncidentRecord, alerts: Option<&[&AlertRecord]>) -> V
         "tenantId": incident.tenant_id,
         "displayName": incident.display_name,
         "incidentWebUrl": format!("{PORTAL}/incidents/{}?tid={}", incident.id, incident.tenant_id),
-        "redirectIncidentId": null,
+        "redirectIncidentId": incident.redirect_incident_id,
         "status": incident.status.name(),
         "severity": incident.severity.name(),
         "classification": incident.classification.map(|c| c.name()),
@@ -208,10 +209,10 @@ pub fn incident(incident: &IncidentRecord, alerts: Option<&[&AlertRecord]>) -> V
         "assignedTo": incident.assigned_to,
         "createdDateTime": date(incident.created),
         "lastUpdateDateTime": date(incident.last_update),
-        "lastModifiedBy": "Microsoft 365 Defender-AlertCorrelation",
-        "description": null,
-        "summary": null,
-        "resolvingComment": null,
+        "lastModifiedBy": incident.last_modified_by,
+        "description": incident.description,
+        "summary": incident.summary,
+        "resolvingComment": incident.resolving_comment,
         "priorityScore": null,
         "comments": incident.comments.iter().map(comment_v2).collect::<Vec<_>>(),
         "customTags": incident.custom_tags,

@@ -151,3 +151,66 @@ fn incident_json_expands_alerts_when_asked() {
     assert_eq!(json["alerts"].as_array().unwrap().len(), 3);
     assert!(render::incident(incident, None).get("alerts").is_none());
 }
+
+#[test]
+fn contoso_incidents_take_every_status_an_analyst_meets() {
+    let statuses: BTreeSet<&str> = contoso()
+        .incidents
+        .iter()
+        .map(|i| i.status.name())
+        .collect();
+    for status in [
+        "active",
+        "inProgress",
+        "awaitingAction",
+        "redirected",
+        "resolved",
+    ] {
+        assert!(statuses.contains(status), "{status} missing: {statuses:?}");
+    }
+    let seed = contoso();
+    let redirected = seed
+        .incidents
+        .iter()
+        .find(|i| i.status == IncidentStatus::Redirected)
+        .unwrap();
+    let target = redirected.redirect_incident_id.as_deref().unwrap();
+    assert!(seed.incidents.iter().any(|i| i.id == target));
+    assert!(seed.incidents.iter().any(|i| !i.comments.is_empty()));
+    assert!(seed.incidents.iter().any(|i| !i.custom_tags.is_empty()));
+}
+
+#[test]
+fn contoso_alerts_carry_every_kind_of_evidence_and_one_newer_source() {
+    let seed = contoso();
+    let kinds: BTreeSet<String> = seed
+        .alerts
+        .iter()
+        .flat_map(|a| render::alert_v2(a)["evidence"].as_array().unwrap().clone())
+        .map(|e| e["@odata.type"].as_str().unwrap().to_string())
+        .collect();
+    for kind in [
+        "deviceEvidence",
+        "userEvidence",
+        "fileEvidence",
+        "processEvidence",
+        "ipEvidence",
+        "urlEvidence",
+        "mailboxEvidence",
+        "analyzedMessageEvidence",
+        "cloudApplicationEvidence",
+        "registryKeyEvidence",
+        "securityGroupEvidence",
+        "mailClusterEvidence",
+    ] {
+        let full = format!("#microsoft.graph.security.{kind}");
+        assert!(kinds.contains(&full), "{kind} missing");
+    }
+    let newer: Vec<_> = seed
+        .alerts
+        .iter()
+        .filter(|a| a.service_source.is_evolvable())
+        .collect();
+    assert_eq!(newer.len(), 1);
+    assert!(newer[0].detection_source.is_evolvable());
+}

@@ -3,6 +3,7 @@
 mod consent;
 mod graph;
 mod identity;
+mod incidents;
 
 use super::tokens::decode_unverified;
 use super::{Sandbox, SandboxHandle, SandboxOptions};
