@@ -177,7 +177,7 @@ impl Settings {
         .collect();
         scopes.push(self.graph.alerts_api.security_scope().to_string());
         if self.graph.alerts_api == AlertsApiKind::V2 {
-            scopes.push("SecurityIncident.Read.All".into());
+            scopes.push("SecurityIncident.ReadWrite.All".into());
         }
         scopes.push("SecurityEvents.Read.All".into());
         scopes.dedup();

@@ -1,6 +1,6 @@
-//! `POST /alerts/bulk`: one change applied to the selected alerts, then a redirect (303) to
-//! `GET /alerts/bulk?result=…`, which shows the per-item result kept in the session, so a
-//! refresh never sends the change again.
+//! `POST /alerts/bulk` and `POST /incidents/bulk`: one change applied to the selected items,
+//! then a redirect (303) to `GET /…/bulk?result=…`, which shows the per-item result kept in the
+//! session, so a refresh never sends the change again.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -18,9 +18,11 @@ use crate::auth::User;
 use crate::config::AlertsApiKind;
 use crate::error::AppError;
 use crate::triage::audit::{Actor, AuditLog};
-use crate::triage::bulk::run::Runner;
+use crate::triage::bulk::incident::IncidentChange;
+use crate::triage::bulk::run::{Runner, Target};
 use crate::triage::bulk::{BulkForm, ItemState, RunReport};
 use crate::web::layout::Layout;
+use crate::web::state::AppState;
 
 const RESULTS_KEY: &str = "bulk.results";
 /// Results one session keeps (one per recent run).
@@ -78,6 +80,35 @@ fn describe(change: &UpdateForm) -> String {
     parts.join("; ")
 }
 
+fn refused(layout: Layout, back_href: &'static str, problems: Vec<String>) -> Response {
+    let page = BulkPage {
+        layout: layout.active(back_href.trim_start_matches('/')),
+        back_href,
+        problems,
+        report: None,
+    };
+    (StatusCode::BAD_REQUEST, page).into_response()
+}
+
+/// Keeps `report` in the session and redirects to it.
+async fn show_later(session: &Session, report: RunReport) -> Result<Response, AppError> {
+    let href = format!("/{}/bulk?result={}", report.target, report.run_id);
+    let mut kept: Vec<RunReport> = session
+        .get(RESULTS_KEY)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    kept.push(report);
+    let excess = kept.len().saturating_sub(RESULTS_KEPT);
+    kept.drain(..excess);
+    session
+        .insert(RESULTS_KEY, kept)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    Ok(Redirect::to(&href).into_response())
+}
+
 pub async fn alerts(
     State(api): State<AlertsApi>,
     State(audit): State<AuditLog>,
@@ -93,50 +124,67 @@ pub async fn alerts(
     });
     let (ids, update) = match validated {
         Ok(valid) => valid,
-        Err(err) => {
-            let page = BulkPage {
-                layout: layout.active("alerts"),
-                back_href: "/alerts",
-                problems: err.0,
-                report: None,
-            };
-            return Ok((StatusCode::BAD_REQUEST, page).into_response());
-        }
+        Err(err) => return Ok(refused(layout, "/alerts", err.0)),
     };
     let runner = Runner {
-        api: &api,
+        graph: api.graph(),
         token: user.access_token(),
         audit: &audit,
         actor: &Actor::from(&user),
     };
     let report = runner
-        .alerts(&ids, &update, &describe(&form.change))
+        .alerts(&api, &ids, &update, &describe(&form.change))
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
-    let key = report.run_id.clone();
-    let mut kept: Vec<RunReport> = session
-        .get(RESULTS_KEY)
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or_default();
-    kept.push(report);
-    let excess = kept.len().saturating_sub(RESULTS_KEPT);
-    kept.drain(..excess);
-    session
-        .insert(RESULTS_KEY, kept)
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
-    Ok(Redirect::to(&format!("/alerts/bulk?result={key}")).into_response())
+    show_later(&session, report).await
 }
 
-/// `GET /alerts/bulk?result=…`: a run's result kept in the session; reading it sends nothing.
+pub async fn incidents(
+    State(state): State<AppState>,
+    user: User,
+    layout: Layout,
+    session: Session,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let form = BulkForm::from_pairs(&pairs);
+    let (ids, change) = match IncidentChange::validate(&form, &user.upn) {
+        Ok(valid) => valid,
+        Err(err) => return Ok(refused(layout, "/incidents", err.0)),
+    };
+    let runner = Runner {
+        graph: &state.graph,
+        token: user.access_token(),
+        audit: &state.audit,
+        actor: &Actor::from(&user),
+    };
+    let plan = |id: &str, original: &serde_json::Value| change.plan(id, original);
+    let report = runner
+        .run(
+            Target::incidents(),
+            &ids,
+            plan,
+            change.rest.comment.as_deref(),
+            &describe(&form.change),
+        )
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    show_later(&session, report).await
+}
+
+/// `GET /alerts/bulk?result=…` and `/incidents/bulk?result=…`: a run's result kept in the
+/// session; reading it sends nothing.
 pub async fn result(
     _user: User,
     layout: Layout,
     session: Session,
+    uri: axum::http::Uri,
     Query(query): Query<ResultQuery>,
 ) -> Result<BulkPage, AppError> {
+    let back_href = if uri.path().starts_with("/incidents") {
+        "/incidents"
+    } else {
+        "/alerts"
+    };
     let kept: Vec<RunReport> = session
         .get(RESULTS_KEY)
         .await
@@ -152,8 +200,8 @@ pub async fn result(
             )
         })?;
     Ok(BulkPage {
-        layout: layout.active("alerts"),
-        back_href: "/alerts",
+        layout: layout.active(back_href.trim_start_matches('/')),
+        back_href,
         problems: Vec::new(),
         report: Some(report),
     })

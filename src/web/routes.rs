@@ -70,6 +70,7 @@ fn browser_pages() -> Router<AppState> {
         .route("/alerts/{id}/email", post(alerts::email::send))
         // Incidents
         .route("/incidents", get(incidents::list))
+        .route("/incidents/bulk", get(bulk::result).post(bulk::incidents))
         .route("/incidents/{id}", get(incidents::show))
         // Subscriptions and live notifications
         .route(

@@ -17,6 +17,7 @@ mod auth;
 mod auth_checks;
 mod bad_input;
 mod bulk_alerts;
+mod bulk_incidents;
 mod cli;
 mod contract;
 mod contract_filters;

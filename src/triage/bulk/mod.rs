@@ -4,6 +4,7 @@
 //! record. A failure on some items never hides the others' results.
 
 pub mod form;
+pub mod incident;
 pub mod report;
 pub mod run;
 pub mod send;

@@ -1,5 +1,6 @@
-//! One bulk run over alerts (either API): read every selected alert, work out each one's writes
-//! (nothing when it already has the values asked for), send them, audit each write and the run.
+//! One bulk run over alerts (either API) or incidents: read every selected item, work out each
+//! one's writes (nothing when it already has the values asked for), send them, audit each write
+//! and the run.
 
 use std::collections::HashMap;
 
@@ -12,6 +13,7 @@ use super::send::{Sent, send_all};
 use crate::alerts::api::AlertsApi;
 use crate::alerts::row::{Shape, text};
 use crate::alerts::update::ValidUpdate;
+use crate::graph::GraphClient;
 use crate::graph::alerts_legacy::PREFER_REPRESENTATION;
 use crate::graph::batch::{BatchAnswer, BatchRequest, item_path};
 use crate::triage::audit::writes::{alert_fields, pick};
@@ -19,13 +21,65 @@ use crate::triage::audit::{Actor, AuditLog, AuditResult, Resource, Write, WriteO
 
 /// Who runs it and where it is recorded.
 pub struct Runner<'a> {
-    pub api: &'a AlertsApi,
+    pub graph: &'a GraphClient,
     pub token: &'a SecretString,
     pub audit: &'a AuditLog,
     pub actor: &'a Actor,
 }
 
-/// One write planned for one alert.
+/// What a run changes: alerts on one API, or incidents.
+#[derive(Debug, Clone, Copy)]
+pub struct Target {
+    /// "alerts" or "incidents" (also their list's path).
+    pub noun: &'static str,
+    pub resource: Resource,
+    pub collection: &'static str,
+    /// The fields the audit keeps before and after.
+    pub fields: &'static [&'static str],
+    /// Legacy alert PATCHes ask for the updated alert back.
+    pub prefer_representation: bool,
+}
+
+impl Target {
+    pub fn alerts(api: &AlertsApi) -> Self {
+        Self {
+            noun: "alerts",
+            resource: Resource::Alert,
+            collection: api.collection(),
+            fields: alert_fields(api.shape()),
+            prefer_representation: api.is_legacy(),
+        }
+    }
+
+    pub fn incidents() -> Self {
+        Self {
+            noun: "incidents",
+            resource: Resource::Incident,
+            collection: crate::graph::incidents::COLLECTION,
+            fields: INCIDENT_FIELDS,
+            prefer_representation: false,
+        }
+    }
+
+    fn singular(&self) -> &'static str {
+        match self.resource {
+            Resource::Incident => "incident",
+            _ => "alert",
+        }
+    }
+}
+
+/// The incident fields a triage change touches.
+const INCIDENT_FIELDS: &[&str] = &["status", "classification", "determination", "assignedTo"];
+
+/// The writes one item needs, given it as Graph sent it: a PATCH body (when anything would
+/// change) and a comment; or why the change cannot apply to it.
+pub struct ItemPlan {
+    pub patch: Option<Value>,
+    pub comment: Option<String>,
+}
+
+/// One write planned for one item.
 struct Planned {
     item: usize,
     comment: bool,
@@ -33,16 +87,53 @@ struct Planned {
 }
 
 impl Runner<'_> {
-    /// Applies `update` (its id is replaced per item) to every id in `ids`.
+    /// Applies `update` (its id is replaced per item) to every alert in `ids`.
     pub async fn alerts(
         &self,
+        api: &AlertsApi,
         ids: &[String],
         update: &ValidUpdate,
         change: &str,
     ) -> AuditResult<RunReport> {
+        let shape = api.shape();
+        let plan = |id: &str, original: &Value| {
+            let mut item = update.clone();
+            item.id = id.to_string();
+            item.check_pair_with(&text(original, "/classification"))
+                .map_err(|refused| refused.to_string())?;
+            let patch = match shape {
+                Shape::V2 => item.v2_patch_body(),
+                Shape::Legacy => Some(item.legacy_patch_body(original)),
+            };
+            let comment = match shape {
+                Shape::V2 => item.comment.clone(),
+                // The legacy API takes comments inside the PATCH body.
+                Shape::Legacy => None,
+            };
+            Ok(ItemPlan { patch, comment })
+        };
+        self.run(
+            Target::alerts(api),
+            ids,
+            plan,
+            update.comment.as_deref(),
+            change,
+        )
+        .await
+    }
+
+    /// Reads every item, plans its writes with `plan`, sends them and audits each write and the
+    /// run. `comment` is the run's comment text, kept in the audit records.
+    pub async fn run(
+        &self,
+        target: Target,
+        ids: &[String],
+        plan: impl Fn(&str, &Value) -> Result<ItemPlan, String>,
+        comment: Option<&str>,
+        change: &str,
+    ) -> AuditResult<RunReport> {
         let run_id = uuid::Uuid::new_v4().simple().to_string();
-        let shape = self.api.shape();
-        let collection = self.api.collection();
+        let collection = target.collection;
         let mut results: Vec<Option<ItemResult>> = vec![None; ids.len()];
 
         let reads = ids
@@ -57,7 +148,7 @@ impl Runner<'_> {
                 )
             })
             .collect();
-        let mut read = send_all(self.api.graph(), self.token, reads).await;
+        let mut read = send_all(self.graph, self.token, reads).await;
         let mut originals: HashMap<usize, Value> = HashMap::new();
         for (i, id) in ids.iter().enumerate() {
             match read.remove(&i.to_string()) {
@@ -71,21 +162,18 @@ impl Runner<'_> {
         let mut patches = Vec::new();
         let mut comments = Vec::new();
         for (&i, original) in &originals {
-            let mut item = update.clone();
-            item.id = ids[i].clone();
-            if let Err(refused) = item.check_pair_with(&text(original, "/classification")) {
-                results[i] = Some(ItemResult::failed(&ids[i], 0, refused.to_string(), ""));
-                continue;
-            }
-            let path = item_path(collection, &ids[i]);
-            let body = match shape {
-                Shape::V2 => item.v2_patch_body(),
-                Shape::Legacy => Some(item.legacy_patch_body(original)),
+            let item = match plan(&ids[i], original) {
+                Ok(item) => item,
+                Err(refused) => {
+                    results[i] = Some(ItemResult::failed(&ids[i], 0, refused, ""));
+                    continue;
+                }
             };
-            if let Some(body) = body.filter(|b| changes(b, original)) {
+            let path = item_path(collection, &ids[i]);
+            if let Some(body) = item.patch.filter(|b| changes(b, original)) {
                 let mut request =
                     BatchRequest::new(&i.to_string(), Method::PATCH, &path, Some(body));
-                if shape == Shape::Legacy {
+                if target.prefer_representation {
                     request = request.header(PREFER_REPRESENTATION.0, PREFER_REPRESENTATION.1);
                 }
                 patches.push(Planned {
@@ -94,8 +182,9 @@ impl Runner<'_> {
                     request,
                 });
             }
-            if let (Shape::V2, Some(text)) = (shape, &item.comment) {
-                let body = crate::graph::alerts_v2::comment_body(text);
+            if let Some(text) = item.comment {
+                // Incident comments take the same alertComment body as alert comments.
+                let body = crate::graph::alerts_v2::comment_body(&text);
                 let request = BatchRequest::new(
                     &i.to_string(),
                     Method::POST,
@@ -115,12 +204,18 @@ impl Runner<'_> {
         for phase in [patches, comments] {
             let phase: Vec<Planned> = phase.into_iter().filter(|p| !failed[p.item]).collect();
             let requests = phase.iter().map(|p| p.request.clone()).collect();
-            let mut sent = send_all(self.api.graph(), self.token, requests).await;
+            let mut sent = send_all(self.graph, self.token, requests).await;
             for planned in phase {
                 let i = planned.item;
                 let outcome = outcome_of(sent.remove(&planned.request.id));
-                let write =
-                    self.write_record(shape, &ids[i], &planned, &originals[&i], &outcome.1, update);
+                let write = write_record(
+                    &target,
+                    &ids[i],
+                    &planned,
+                    &originals[&i],
+                    &outcome.1,
+                    comment,
+                );
                 self.audit
                     .record(self.actor, write.in_run(&run_id), &outcome.0)
                     .await?;
@@ -160,44 +255,53 @@ impl Runner<'_> {
             .collect();
         let report = RunReport {
             run_id: run_id.clone(),
-            target: "alerts".into(),
+            target: target.noun.into(),
             change: change.to_string(),
             items,
         };
         self.record_run(&report).await?;
         Ok(report)
     }
+}
 
-    fn write_record(
-        &self,
-        shape: Shape,
-        id: &str,
-        planned: &Planned,
-        original: &Value,
-        answer: &Value,
-        update: &ValidUpdate,
-    ) -> Write {
-        let comment = update.comment.as_deref().unwrap_or_default();
-        if planned.comment {
-            return Write::new("alert comment", Resource::Alert, id).comment(comment);
-        }
-        let fields = alert_fields(shape);
-        let after = if answer.is_object() && answer.get("error").is_none() {
-            pick(answer, fields)
-        } else {
-            pick(
-                planned.request.body.as_ref().unwrap_or(&Value::Null),
-                fields,
-            )
-        };
-        let write =
-            Write::new("alert update", Resource::Alert, id).fields(pick(original, fields), after);
-        match shape {
-            Shape::Legacy if !comment.is_empty() => write.comment(comment),
-            _ => write,
-        }
+/// The audit record of one write.
+fn write_record(
+    target: &Target,
+    id: &str,
+    planned: &Planned,
+    original: &Value,
+    answer: &Value,
+    comment: Option<&str>,
+) -> Write {
+    let comment = comment.unwrap_or_default();
+    let noun = target.singular();
+    if planned.comment {
+        return Write::new(&format!("{noun} comment"), target.resource, id).comment(comment);
     }
+    let after = if answer.is_object() && answer.get("error").is_none() {
+        pick(answer, target.fields)
+    } else {
+        pick(
+            planned.request.body.as_ref().unwrap_or(&Value::Null),
+            target.fields,
+        )
+    };
+    let write = Write::new(&format!("{noun} update"), target.resource, id)
+        .fields(pick(original, target.fields), after);
+    // A legacy alert's comment travels inside its PATCH.
+    let in_body = planned
+        .request
+        .body
+        .as_ref()
+        .is_some_and(|b| b.get("comments").is_some());
+    if in_body {
+        write.comment(comment)
+    } else {
+        write
+    }
+}
 
+impl Runner<'_> {
     async fn record_run(&self, report: &RunReport) -> AuditResult<()> {
         let ids = |state| -> Vec<&str> {
             report

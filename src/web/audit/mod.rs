@@ -11,7 +11,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::alerts::csv::csv_line;
-use crate::auth::User;
+use crate::auth::{User, has_scope};
 use crate::error::AppError;
 use crate::triage::audit::filter::AuditQuery;
 use crate::triage::audit::{AuditFilter, AuditLog, AuditRecord};
@@ -49,11 +49,7 @@ impl AuditPage {
 /// Only users who may change security data may read what was changed.
 fn require_permission(state: &AppState, user: &User) -> Result<(), AppError> {
     let needed = state.settings.graph.alerts_api.security_scope();
-    if user
-        .granted_scopes
-        .iter()
-        .any(|s| s.eq_ignore_ascii_case(needed))
-    {
+    if has_scope(&user.granted_scopes, needed) {
         Ok(())
     } else {
         Err(AppError::Forbidden(format!(
