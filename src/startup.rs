@@ -78,6 +78,7 @@ impl Application {
             owners,
             &state.settings.notify,
             lifecycle,
+            state.audit.clone(),
         );
         let router = match backend {
             SessionBackend::Sqlite(store) => {

@@ -219,3 +219,28 @@ async fn the_audit_page_and_exports_honour_the_filters() {
     assert!(html.contains("Outcome must be succeeded or failed."));
     assert!(html.contains("value=\"yesterday\""), "what was typed stays");
 }
+
+#[tokio::test]
+async fn a_renewal_by_the_background_task_is_recorded_for_the_owner() {
+    let app = crate::helpers::spawn_app_with(graphsec_sandbox::SandboxOptions::default(), |s| {
+        s.graph.alerts_api = AlertsApiKind::Legacy;
+        s.notify.subscription_minutes = 60;
+        s.notify.renew_before_minutes = 120;
+        s.notify.renew_interval_secs = 1;
+    })
+    .await;
+    app.sign_in().await;
+    subscribe(&app, &[("severity", "high")]).await;
+    let renewed = crate::notify_support::eventually(std::time::Duration::from_secs(10), || async {
+        !all_audit_rows(&app, "who=automatic").await.is_empty()
+    })
+    .await;
+    assert!(renewed, "the background renewal left a record");
+    let rows = all_audit_rows(&app, "who=automatic").await;
+    assert!(
+        rows[0][1].contains("graphsec (automatic renewal)"),
+        "{rows:?}"
+    );
+    assert!(rows[0][2].contains("subscription renewed"));
+    assert!(rows[0][5].contains("Succeeded (200)"));
+}
