@@ -222,13 +222,7 @@ async fn the_audit_page_and_exports_honour_the_filters() {
 
 #[tokio::test]
 async fn a_renewal_by_the_background_task_is_recorded_for_the_owner() {
-    let app = crate::helpers::spawn_app_with(graphsec_sandbox::SandboxOptions::default(), |s| {
-        s.graph.alerts_api = AlertsApiKind::Legacy;
-        s.notify.subscription_minutes = 60;
-        s.notify.renew_before_minutes = 120;
-        s.notify.renew_interval_secs = 1;
-    })
-    .await;
+    let app = crate::notify_support::spawn_renewing_app().await;
     app.sign_in().await;
     subscribe(&app, &[("severity", "high")]).await;
     let renewed = crate::notify_support::eventually(std::time::Duration::from_secs(10), || async {
