@@ -52,6 +52,12 @@ pub enum Command {
         /// Generate alert activity so change notifications flow.
         #[arg(long)]
         activity: bool,
+        /// Graph's request-rate limit per app and tenant, `BURST/PER_SECOND` (e.g. `100/50`).
+        #[arg(long, default_value = "100/50")]
+        graph_rate_limit: String,
+        /// Serve every Graph request, however many arrive.
+        #[arg(long)]
+        no_graph_rate_limit: bool,
     },
     /// App-only: export incidents updated since a cutoff to `DIR/Latest Incidents <time>.json`.
     Incidents {

@@ -42,11 +42,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             port,
             token_lifetime,
             activity,
+            graph_rate_limit,
+            no_graph_rate_limit,
         } => {
             telemetry::init(log_json(None));
+            let graph_rate_limit: graphsec_sandbox::throttling::RateLimit =
+                graph_rate_limit.parse().map_err(anyhow::Error::msg)?;
             let options = graphsec_sandbox::SandboxOptions {
                 token_lifetime: std::time::Duration::from_secs(token_lifetime.max(1)),
                 activity,
+                graph_rate_limit: (!no_graph_rate_limit).then_some(graph_rate_limit),
                 ..Default::default()
             };
             graphsec_sandbox::run_cli(port, options).await

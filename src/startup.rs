@@ -18,6 +18,8 @@ use crate::notify::background::{self, owners::Owners};
 use crate::notify::feed::gate::StreamGate;
 use crate::notify::storage::sqlite;
 use crate::sessions::{self, SessionBackend};
+use crate::triage::audit::sqlite::SqliteAudit;
+use crate::triage::audit::{AuditLog, retention};
 use crate::web;
 use crate::web::state::AppState;
 
@@ -70,18 +72,21 @@ impl Application {
             graph: GraphClient::new(urls.graph.clone(), timeout),
             urls: Arc::new(urls),
             settings: Arc::new(settings),
-            db,
+            db: db.clone(),
             redis,
             notify: notifications,
             owners: owners.clone(),
             streams,
+            audit: AuditLog::new(Arc::new(SqliteAudit::new(db.clone()))),
         };
+        retention::spawn(state.audit.clone(), state.settings.audit.retention_days);
         background::spawn(
             &state.notify,
             state.graph.clone(),
             owners,
             &state.settings.notify,
             lifecycle,
+            state.audit.clone(),
         );
         let router = match backend {
             SessionBackend::Sqlite(store) => {

@@ -1,9 +1,10 @@
-//! Fault injection for tests: throttling, outages and latency on Graph routes, each applied once.
+//! Fault injection for tests: throttling, outages and latency on Graph routes, each applied once;
+//! and chosen resource ids that fail every time (a 404, 400 or 500 for those ids only).
 
 use super::SandboxState;
 use super::errors::{graph_error, graph_error_with};
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use serde_json::{Map, json};
@@ -21,10 +22,20 @@ pub enum Fault {
     Latency(Duration),
 }
 
-/// Pending faults, in the order they were pushed.
+/// Requests naming one id (a path segment) that fail with a status, until cleared.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FailingId {
+    pub id: String,
+    /// Only requests with this method fail; `None` fails every method.
+    pub method: Option<Method>,
+    pub status: StatusCode,
+}
+
+/// Pending faults, in the order they were pushed, and the ids that always fail.
 #[derive(Debug, Default)]
 pub struct Faults {
     pending: Mutex<Vec<(String, Fault)>>,
+    failing_ids: Mutex<Vec<FailingId>>,
 }
 
 impl Faults {
@@ -40,6 +51,31 @@ impl Faults {
 
     pub fn clear(&self) {
         self.lock().clear();
+        self.failing().clear();
+    }
+
+    /// Makes every request naming `id` in its path (with `method`, when given) fail with `status`.
+    pub fn fail_id(&self, id: &str, method: Option<Method>, status: StatusCode) {
+        self.failing().push(FailingId {
+            id: id.to_owned(),
+            method,
+            status,
+        });
+    }
+
+    fn failing_status(&self, method: &Method, path: &str) -> Option<StatusCode> {
+        let failing = self.failing();
+        path.split('/').find_map(|segment| {
+            let segment = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
+            failing
+                .iter()
+                .find(|f| f.id == segment && f.method.as_ref().is_none_or(|m| m == method))
+                .map(|f| f.status)
+        })
+    }
+
+    fn failing(&self) -> std::sync::MutexGuard<'_, Vec<FailingId>> {
+        self.failing_ids.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn take_for(&self, path: &str) -> Option<Fault> {
@@ -57,6 +93,10 @@ impl Faults {
 
 /// Middleware for Graph routes: applies the first pending fault matching the request path.
 pub async fn apply(State(state): State<SandboxState>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if let Some(status) = state.faults().failing_status(request.method(), path) {
+        return failing_id(status);
+    }
     match state.faults().take_for(request.uri().path()) {
         None => next.run(request).await,
         Some(Fault::Latency(delay)) => {
@@ -72,7 +112,19 @@ pub async fn apply(State(state): State<SandboxState>, request: Request, next: Ne
     }
 }
 
-fn too_many_requests(retry_after_secs: f64) -> Response {
+/// The answer for a failing id: Graph's error body with the code its status usually carries.
+fn failing_id(status: StatusCode) -> Response {
+    let (code, message) = match status {
+        StatusCode::NOT_FOUND => ("NotFound", "The requested resource was not found."),
+        StatusCode::BAD_REQUEST => ("BadRequest", "The request is not valid for this resource."),
+        StatusCode::FORBIDDEN => ("Forbidden", "Access to this resource is denied."),
+        _ => ("InternalServerError", "An internal server error occurred."),
+    };
+    graph_error(status, code, message)
+}
+
+/// Graph's 429: `Retry-After` and the documented TooManyRequests body.
+pub fn too_many_requests(retry_after_secs: f64) -> Response {
     let mut inner = Map::new();
     inner.insert("code".into(), json!("429"));
     inner.insert("message".into(), json!("Please retry after"));
@@ -126,6 +178,24 @@ mod tests {
         );
         assert_eq!(faults.take_for("/v1.0/security/incidents"), None);
         assert_eq!(faults.pending(), 1);
+    }
+
+    #[test]
+    fn failing_ids_match_a_whole_segment_and_the_method() {
+        let faults = Faults::default();
+        faults.fail_id("a 1", Some(Method::PATCH), StatusCode::NOT_FOUND);
+        let path = "/v1.0/security/alerts_v2/a%201";
+        assert_eq!(
+            faults.failing_status(&Method::PATCH, path),
+            Some(StatusCode::NOT_FOUND)
+        );
+        assert_eq!(faults.failing_status(&Method::GET, path), None);
+        assert_eq!(
+            faults.failing_status(&Method::PATCH, "/v1.0/security/alerts_v2/a%2011"),
+            None
+        );
+        faults.clear();
+        assert_eq!(faults.failing_status(&Method::PATCH, path), None);
     }
 
     #[test]

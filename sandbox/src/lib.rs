@@ -4,6 +4,7 @@
 // Handlers and extractors reject with a ready `Response`, axum's idiom; it is built once per request.
 #![allow(clippy::result_large_err)]
 
+pub mod batch;
 pub mod caller;
 mod cli;
 pub mod defender;
@@ -20,6 +21,7 @@ pub mod seed;
 mod shutdown;
 mod state;
 pub mod subscriptions;
+pub mod throttling;
 pub mod tokens;
 pub mod users;
 
@@ -61,6 +63,8 @@ pub struct SandboxOptions {
     /// reference implies: it lists eight filterable properties and `evidence` is not one. Off by
     /// default, because the migration guide shows such filters and the console sends them.
     pub refuse_evidence_filters: bool,
+    /// Graph's request-rate limit per app and tenant; `None` serves every request.
+    pub graph_rate_limit: Option<throttling::RateLimit>,
 }
 
 impl Default for SandboxOptions {
@@ -73,6 +77,7 @@ impl Default for SandboxOptions {
             redirect_uris: Vec::new(),
             activity: false,
             refuse_evidence_filters: false,
+            graph_rate_limit: Some(throttling::RateLimit::default()),
         }
     }
 }
@@ -180,6 +185,7 @@ pub fn router(state: SandboxState) -> Router {
 }
 
 /// Graph (`/v1.0`, `/beta`) and Defender (`/api`) routes; each feature merges its router here.
+/// Layers run outside in: request ids, the rate limit, then injected faults.
 fn graph_routes(state: &SandboxState) -> Router<SandboxState> {
     Router::new()
         .merge(me::router())
@@ -188,6 +194,9 @@ fn graph_routes(state: &SandboxState) -> Router<SandboxState> {
         .merge(security::router())
         .merge(subscriptions::router())
         .layer(from_fn_with_state(state.clone(), faults::apply))
+        .layer(from_fn_with_state(state.clone(), throttling::apply))
+        // The batch itself is not counted or faulted: each request in it is, when it is served.
+        .route("/v1.0/$batch", axum::routing::post(batch::run))
         .layer(from_fn(errors::request_ids))
 }
 

@@ -10,7 +10,8 @@ use std::collections::{BTreeMap, VecDeque};
 use std::sync::Mutex;
 use std::time::Instant;
 
-const MAX_ENTRIES: usize = 500;
+// Enough for a run over hundreds of items and the batches around it.
+const MAX_ENTRIES: usize = 2000;
 const MAX_LOGGED_BODY: usize = 64 * 1024;
 const MAX_BODY: usize = 4 * 1024 * 1024;
 /// Headers kept in the log.
@@ -70,7 +71,7 @@ struct LogInner {
 }
 
 impl RequestLog {
-    /// The most recent requests (at most 500), oldest first.
+    /// The most recent requests (at most 2,000), oldest first.
     pub fn snapshot(&self) -> Vec<RecordedRequest> {
         self.lock().entries.iter().map(|(_, e)| e.clone()).collect()
     }

@@ -7,6 +7,7 @@ use super::identity::store::IdentityStore;
 use super::requests::{RecordedRequest, RequestLog};
 use super::security::SecurityStore;
 use super::subscriptions::Subscriptions;
+use super::throttling::Buckets;
 use super::tokens::TokenSigner;
 use super::users::tenant_by_ref;
 use std::sync::Arc;
@@ -22,6 +23,7 @@ pub struct SandboxState {
     security: Arc<SecurityStore>,
     defender: Arc<DefenderState>,
     subscriptions: Arc<Subscriptions>,
+    throttling: Arc<Buckets>,
 }
 
 struct Config {
@@ -40,6 +42,7 @@ impl SandboxState {
             security: Arc::new(SecurityStore::default()),
             defender: Arc::new(DefenderState::default()),
             subscriptions: Arc::new(Subscriptions::default()),
+            throttling: Arc::new(Buckets::default()),
         }
     }
 
@@ -78,6 +81,11 @@ impl SandboxState {
     /// Change-notification subscriptions and their deliveries.
     pub fn subscriptions(&self) -> &Subscriptions {
         &self.subscriptions
+    }
+
+    /// Graph's rate-limit buckets, one per app and tenant.
+    pub fn throttling(&self) -> &Buckets {
+        &self.throttling
     }
 
     pub fn request_log(&self) -> &RequestLog {

@@ -39,6 +39,8 @@ pub struct Settings {
     pub redis: RedisSettings,
     #[serde(default)]
     pub notify: NotifySettings,
+    #[serde(default)]
+    pub audit: AuditSettings,
 }
 
 /// Whether the `GRAPHSEC__SECTION__KEY` variables of the process are a settings source.

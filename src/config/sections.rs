@@ -193,6 +193,22 @@ impl Default for DefenderSettings {
     }
 }
 
+/// `[audit]`: how long the record of writes made through graphsec is kept.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct AuditSettings {
+    /// Records older than this many days are removed by a background task (at least one).
+    pub retention_days: u32,
+}
+
+impl Default for AuditSettings {
+    fn default() -> Self {
+        Self {
+            retention_days: 365,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(default)]
 pub struct RedisSettings {

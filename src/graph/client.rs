@@ -177,11 +177,12 @@ impl GraphClient {
             if let Some(pacing) = &self.pacing {
                 pacing.acquire().await;
             }
+            let client_request_id = Uuid::new_v4().to_string();
             let mut request = self
                 .http
                 .request(method.clone(), url.clone())
                 .bearer_auth(token.expose_secret())
-                .header("client-request-id", Uuid::new_v4().to_string())
+                .header("client-request-id", client_request_id.as_str())
                 .header(header::ACCEPT, "application/json");
             let mut prefer = PREFER_EVOLVABLE.to_string();
             for (name, value) in headers {
@@ -219,6 +220,13 @@ impl GraphClient {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned);
             let bytes = response.bytes().await.map_err(transport_error)?;
+            super::observe::note(|| super::observe::Answered {
+                method: method.to_string(),
+                path: url.path().to_string(),
+                status,
+                request_id: request_id.clone(),
+                client_request_id,
+            });
             if (200..300).contains(&status) {
                 return Ok(GraphResponse {
                     status,

@@ -2,12 +2,14 @@
 
 pub mod alerts_legacy;
 pub mod alerts_v2;
+pub mod batch;
 mod client;
 mod error;
 mod ids;
 pub mod incidents;
 pub mod mail;
 pub mod me;
+pub mod observe;
 pub mod odata;
 mod paging;
 mod retry;

@@ -53,6 +53,11 @@ pub const NAV: &[NavItem] = &[
         href: "/listen",
     },
     NavItem {
+        key: "audit",
+        label: "Audit",
+        href: "/audit",
+    },
+    NavItem {
         key: "secure-score",
         label: "Secure Score",
         href: "/secure-score",

@@ -6,6 +6,8 @@
 pub mod admin_consent;
 pub mod alerts;
 pub mod assets;
+pub mod audit;
+pub mod bulk;
 mod canonical_host;
 pub mod error_pages;
 pub mod health;

@@ -17,8 +17,8 @@ use tower_http::trace::TraceLayer;
 use tower_sessions::{SessionManagerLayer, SessionStore};
 
 use super::{
-    admin_consent, alerts, canonical_host, error_pages, health, home, incidents, notify,
-    request_id, secure_score, security_headers, sign_in, subscriptions, webhooks,
+    admin_consent, alerts, audit, bulk, canonical_host, error_pages, health, home, incidents,
+    notify, request_id, secure_score, security_headers, sign_in, subscriptions, webhooks,
 };
 use crate::auth::csrf;
 use crate::notify::inbound::webhook::MAX_BODY_BYTES;
@@ -65,10 +65,12 @@ fn browser_pages() -> Router<AppState> {
             "/alerts/update",
             get(alerts::update::result).post(alerts::update::submit),
         )
+        .route("/alerts/bulk", get(bulk::result).post(bulk::alerts))
         .route("/alerts/{id}", get(alerts::detail::show))
         .route("/alerts/{id}/email", post(alerts::email::send))
         // Incidents
         .route("/incidents", get(incidents::list::show))
+        .route("/incidents/bulk", get(bulk::result).post(bulk::incidents))
         .route("/incidents/{id}", get(incidents::show::show))
         .route(
             "/incidents/{id}/update",
@@ -85,6 +87,10 @@ fn browser_pages() -> Router<AppState> {
         .route("/listen/events", get(notify::events))
         // Secure score
         .route("/secure-score", get(secure_score::show))
+        // Audit log
+        .route("/audit", get(audit::show))
+        .route("/audit/export.json", get(audit::export_json))
+        .route("/audit/export.csv", get(audit::export_csv))
         .fallback(error_pages::not_found)
         .layer(from_fn(csrf::require_csrf))
         .layer(from_fn(error_pages::render))

@@ -14,6 +14,7 @@ use crate::notify::Notify;
 use crate::notify::background::owners::Owners;
 use crate::notify::feed::gate::StreamGate;
 use crate::oauth::OAuth;
+use crate::triage::audit::AuditLog;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -31,6 +32,8 @@ pub struct AppState {
     pub owners: Owners,
     /// How many live notification streams are open, and ending them with their session.
     pub streams: StreamGate,
+    /// The record of every write made to Graph.
+    pub audit: AuditLog,
 }
 
 impl FromRef<AppState> for OAuth {
@@ -54,5 +57,11 @@ impl FromRef<AppState> for AlertsApi {
 impl FromRef<AppState> for StreamGate {
     fn from_ref(state: &AppState) -> Self {
         state.streams.clone()
+    }
+}
+
+impl FromRef<AppState> for AuditLog {
+    fn from_ref(state: &AppState) -> Self {
+        state.audit.clone()
     }
 }

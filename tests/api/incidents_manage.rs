@@ -188,6 +188,31 @@ async fn tags_are_added_and_removed_and_a_comment_is_posted() {
         .filter(|r| r.method == "POST" && r.path() == "/v1.0/security/incidents/102/comments")
         .count();
     assert_eq!(comment_posts, 1);
+
+    // Each write Graph was sent is in the audit log, with what it changed.
+    let records: serde_json::Value = app
+        .get(&format!("/audit/export.json?resource={id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let records = records.as_array().unwrap();
+    assert_eq!(
+        records.len(),
+        crate::audit::executed_writes(&app),
+        "{records:?}"
+    );
+    let actions: Vec<&str> = records
+        .iter()
+        .filter_map(|r| r["action"].as_str())
+        .collect();
+    assert!(actions.contains(&"incident update"), "{actions:?}");
+    assert!(actions.contains(&"incident comment"), "{actions:?}");
+    let comment = records
+        .iter()
+        .find(|r| r["action"] == "incident comment")
+        .unwrap();
+    assert_eq!(comment["comment"], "Isolated <the> device.", "{comment}");
 }
 
 #[tokio::test]

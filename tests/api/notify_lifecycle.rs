@@ -117,13 +117,7 @@ async fn subscription_removed_marks_it_and_catches_up_on_missed_changes() {
 
 #[tokio::test]
 async fn the_renewal_task_renews_and_marks_what_it_cannot_renew() {
-    let app = spawn_app_with(SandboxOptions::default(), |s| {
-        s.graph.alerts_api = AlertsApiKind::Legacy;
-        s.notify.subscription_minutes = 60;
-        s.notify.renew_before_minutes = 120;
-        s.notify.renew_interval_secs = 1;
-    })
-    .await;
+    let app = crate::notify_support::spawn_renewing_app().await;
     app.sign_in().await;
     subscribe(&app, &[("severity", "high")]).await;
     let sub = sandbox_subscriptions(&app, CONTOSO)[0].clone();

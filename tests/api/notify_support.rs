@@ -24,6 +24,18 @@ pub async fn spawn_notify_app(api: AlertsApiKind) -> TestApp {
     .await
 }
 
+/// A legacy-API app whose renewal task runs every second and renews every subscription (an
+/// hour's lifetime, renewed two hours before expiry).
+pub async fn spawn_renewing_app() -> TestApp {
+    spawn_app_with(SandboxOptions::default(), |s| {
+        s.graph.alerts_api = AlertsApiKind::Legacy;
+        s.notify.subscription_minutes = 60;
+        s.notify.renew_before_minutes = 120;
+        s.notify.renew_interval_secs = 1;
+    })
+    .await
+}
+
 /// Subscribes through the app's form; returns the response (a redirect on success).
 pub async fn subscribe(app: &TestApp, fields: &[(&str, &str)]) -> reqwest::Response {
     app.post_form("/subscriptions", fields).await

@@ -7,6 +7,7 @@ mod alerts_density;
 mod alerts_filter;
 mod alerts_manage;
 mod browser;
+mod bulk;
 mod checks;
 mod errors;
 mod incidents_manage;

@@ -1,6 +1,6 @@
 //! The Graph side of the background tasks: reading changed alerts and renewing
-//! subscriptions with the owner's token (see `owners.rs`). Given the Graph client and the
-//! owners, not the whole app state.
+//! subscriptions with the owner's token (see `owners.rs`), each renewal recorded in the audit
+//! log. Given the Graph client, the owners and the audit log, not the whole app state.
 
 use std::time::Duration;
 
@@ -13,8 +13,9 @@ use super::{
     renewal::{RenewError, SubscriptionApi},
 };
 use crate::{
-    graph::{GraphClient, GraphError, GraphErrorKind, subscriptions},
+    graph::{GraphClient, GraphError, GraphErrorKind, observe::observe, subscriptions},
     notify::model::Subscription,
+    triage::audit::{Actor, AuditLog, Resource, Write, writes::record_write},
 };
 
 /// At most this many pages are read per poll; the cursor catches up on the next one.
@@ -23,15 +24,46 @@ const MAX_PAGES: usize = 20;
 /// How long a throttled poll waits when Graph gives no `Retry-After`.
 const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(60);
 
+/// The name audit records give the renewal task (the owner's object id is kept beside it).
+const RENEWAL_ACTOR: &str = "graphsec (automatic renewal)";
+
 #[derive(Clone)]
 pub struct GraphBackend {
     graph: GraphClient,
     owners: Owners,
+    audit: AuditLog,
 }
 
 impl GraphBackend {
-    pub fn new(graph: GraphClient, owners: Owners) -> Self {
-        Self { graph, owners }
+    pub fn new(graph: GraphClient, owners: Owners, audit: AuditLog) -> Self {
+        Self {
+            graph,
+            owners,
+            audit,
+        }
+    }
+
+    /// Records a renewal sent to Graph; a failure to record is logged (no page waits on it).
+    async fn audit_renewal(
+        &self,
+        sub: &Subscription,
+        result: &Result<subscriptions::GraphSubscription, GraphError>,
+        answers: &[crate::graph::observe::Answered],
+    ) {
+        let actor = Actor {
+            name: RENEWAL_ACTOR.to_string(),
+            oid: sub.owner_oid.clone(),
+            tenant_id: sub.tenant_id.clone(),
+        };
+        let after = match result {
+            Ok(renewed) => serde_json::json!({"expires": renewed.expiration_date_time}),
+            Err(_) => serde_json::json!({}),
+        };
+        let write = Write::new("subscription renewed", Resource::Subscription, &sub.id)
+            .fields(serde_json::json!({}), after);
+        if let Err(error) = record_write(&self.audit, &actor, write, result, answers).await {
+            tracing::warn!(%error, "a background renewal could not be recorded in the audit log");
+        }
     }
 
     async fn token(&self, sub: &Subscription) -> Option<secrecy::SecretString> {
@@ -78,7 +110,10 @@ impl SubscriptionApi for GraphBackend {
     ) -> Result<OffsetDateTime, RenewError> {
         let graph_id = sub.graph_id.as_deref().ok_or(RenewError::Gone)?;
         let token = self.token(sub).await.ok_or(RenewError::NoToken)?;
-        match subscriptions::renew(&self.graph, &token, graph_id, until).await {
+        let (result, answers) =
+            observe(subscriptions::renew(&self.graph, &token, graph_id, until)).await;
+        self.audit_renewal(sub, &result, &answers).await;
+        match result {
             Ok(renewed) => Ok(renewed.expires_at().unwrap_or(until)),
             Err(e) if e.kind == GraphErrorKind::NotFound => Err(RenewError::Gone),
             Err(e) if e.kind == GraphErrorKind::Unauthorized => Err(RenewError::NoToken),

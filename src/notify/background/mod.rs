@@ -16,6 +16,7 @@ use self::{graph::GraphBackend, owners::Owners, renewal::RenewalTask, watcher::W
 use crate::config::NotifySettings;
 use crate::graph::GraphClient;
 use crate::notify::{Notify, inbound::lifecycle::Verified, subscriptions::plan};
+use crate::triage::audit::AuditLog;
 
 /// Spawns the renewal task (renewals, lifecycle actions) and the v2 watcher.
 pub fn spawn(
@@ -24,8 +25,9 @@ pub fn spawn(
     owners: Owners,
     settings: &NotifySettings,
     lifecycle: mpsc::Receiver<Verified>,
+    audit: AuditLog,
 ) {
-    let backend = GraphBackend::new(graph, owners);
+    let backend = GraphBackend::new(graph, owners, audit);
     let renewal = RenewalTask::new(
         notify.registry.clone(),
         notify.journal.clone(),

@@ -16,6 +16,8 @@ use crate::alerts::id::validate_alert_id;
 use crate::auth::User;
 use crate::error::AppError;
 use crate::graph::mail;
+use crate::graph::observe::observe;
+use crate::triage::audit::{Actor, Resource, Write, writes};
 use crate::web::alerts::notice::to_app_error;
 use crate::web::layout::{Layout, flash};
 use crate::web::state::AppState;
@@ -63,9 +65,15 @@ pub async fn send(
     .render()
     .map_err(|e| AppError::Internal(e.into()))?;
     let body = mail::html_message(&subject(&detail), &html, &recipients);
-    mail::send(&state.graph, user.access_token(), &body)
+    let (result, answers) = observe(mail::send(&state.graph, user.access_token(), &body)).await;
+    let write = Write::new("email sent", Resource::Mail, &id).fields(
+        serde_json::json!({}),
+        serde_json::json!({"subject": subject(&detail), "recipients": recipients}),
+    );
+    writes::record_write(&state.audit, &Actor::from(&user), write, &result, &answers)
         .await
-        .map_err(|err| to_app_error(err, "Mail.Send"))?;
+        .map_err(|e| AppError::Internal(e.into()))?;
+    result.map_err(|err| to_app_error(err, "Mail.Send"))?;
     flash(
         &session,
         "success",

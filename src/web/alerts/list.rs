@@ -91,6 +91,11 @@ pub struct AlertsPage {
 }
 
 impl AlertsPage {
+    /// Rows carry a checkbox for the bulk form.
+    pub fn bulk_select(&self) -> bool {
+        true
+    }
+
     /// The header link for a column (`severity`, `status`, `created`, `updated`).
     pub fn sort_link(&self, key: &str) -> Option<&SortLink> {
         self.sorts.iter().find(|s| s.key == key)

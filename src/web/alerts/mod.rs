@@ -9,7 +9,7 @@ mod filter_form;
 pub mod links;
 pub mod list;
 pub(crate) use list::legacy_providers;
-mod manage_form;
+pub mod manage_form;
 pub mod notice;
 pub mod paging;
 pub mod refused_filter;

@@ -23,6 +23,8 @@ use crate::alerts::update::{UpdateError, UpdateForm};
 use crate::auth::User;
 use crate::config::AlertsApiKind;
 use crate::error::AppError;
+use crate::graph::observe::observe;
+use crate::triage::audit::{Actor, AuditLog, writes};
 use crate::web::kept_results;
 use crate::web::layout::Layout;
 
@@ -61,6 +63,7 @@ pub struct ResultQuery {
 
 pub async fn submit(
     State(api): State<AlertsApi>,
+    State(audit): State<AuditLog>,
     user: Option<User>,
     layout: Layout,
     session: Session,
@@ -101,10 +104,19 @@ pub async fn submit(
     if let Err(err) = update.check_pair_with(&text(&original, "/classification")) {
         return Ok(alert_page(&api, layout, &original, &form, &err));
     }
-    let outcome = api
-        .update(user.access_token(), &update, &original)
-        .await
-        .map_err(|err| to_app_error(err, permission(&api)))?;
+    let (result, answers) = observe(api.update(user.access_token(), &update, &original)).await;
+    writes::record_alert_update(
+        &audit,
+        &Actor::from(&user),
+        api.shape(),
+        &update,
+        &original,
+        &result,
+        &answers,
+    )
+    .await
+    .map_err(|e| AppError::Internal(e.into()))?;
+    let outcome = result.map_err(|err| to_app_error(err, permission(&api)))?;
     let stored = StoredResult {
         alert_id: update.id.clone(),
         outcome,

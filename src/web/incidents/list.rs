@@ -54,6 +54,15 @@ fn since_choices(current: Option<&str>) -> Vec<Choice> {
 }
 
 impl IncidentsPage {
+    /// The statuses the bulk form can set (Graph sets "redirected" itself, when it merges).
+    pub fn bulk_statuses(&self) -> Vec<(String, &'static str)> {
+        IncidentStatus::ALL
+            .iter()
+            .filter(|s| **s != IncidentStatus::Redirected)
+            .map(|s| (s.form_value(), s.label()))
+            .collect()
+    }
+
     /// The filter form filled as typed (the query string), before it is checked.
     fn new(layout: Layout, query: &IncidentQuery) -> Self {
         let statuses = IncidentStatus::ALL

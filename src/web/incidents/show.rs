@@ -59,6 +59,11 @@ impl IncidentPage {
     pub fn alert_href(&self, id: &str) -> String {
         crate::web::alerts::detail::alert_path(id)
     }
+
+    /// The incident's alerts are listed without bulk selection.
+    pub fn bulk_select(&self) -> bool {
+        false
+    }
 }
 
 /// The incident with its alerts, or the page explaining why it cannot be read.

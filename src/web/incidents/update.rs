@@ -21,7 +21,10 @@ use crate::alerts::api::RestCall;
 use crate::alerts::update::UpdateError;
 use crate::auth::User;
 use crate::error::AppError;
+use crate::graph::observe::observe;
 use crate::graph::{GraphError, GraphErrorKind};
+use crate::triage::audit::Actor;
+use crate::triage::audit::incident::record_incident_update;
 use crate::triage::incident_update::IncidentForm;
 use crate::triage::incident_write::write_incident;
 use crate::web::alerts::notice::{explain, to_app_error};
@@ -72,11 +75,29 @@ pub async fn submit(
         Ok(update) => update,
         Err(err) => return Ok(form_again(layout, &original, &form, &err, None)),
     };
-    let written =
-        match write_incident(&state.graph, user.access_token(), &id, &original, &update).await {
-            Ok(written) => written,
-            Err(err) => return refused(layout, &original, &form, err),
-        };
+    let (result, answers) = observe(write_incident(
+        &state.graph,
+        user.access_token(),
+        &id,
+        &original,
+        &update,
+    ))
+    .await;
+    record_incident_update(
+        &state.audit,
+        &Actor::from(&user),
+        &id,
+        &original,
+        &update,
+        &result,
+        &answers,
+    )
+    .await
+    .map_err(|e| AppError::Internal(e.into()))?;
+    let written = match result {
+        Ok(written) => written,
+        Err(err) => return refused(layout, &original, &form, err),
+    };
     let comment_problem = written.comment_refused.as_ref().map(|err| {
         let text = update.comment.clone().unwrap_or_default();
         (explain(err, WRITE_PERMISSION).text, text)

@@ -17,6 +17,7 @@ use crate::{
     auth::User,
     error::AppError,
     graph::GraphErrorKind,
+    graph::observe::observe,
     notify::{
         background::owners,
         model::ApiKind,
@@ -30,6 +31,7 @@ use crate::{
     web::state::AppState,
 };
 
+mod audit;
 mod view;
 
 use view::{Row, Select, describe, row, selects, when};
@@ -74,7 +76,15 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     security_permission::require(&state, &user)?;
     remember(&state, &user, &session).await;
-    match subscribe::subscribe(context(&state), &state.notify, &user, &form).await {
+    let (result, answers) = observe(subscribe::subscribe(
+        context(&state),
+        &state.notify,
+        &user,
+        &form,
+    ))
+    .await;
+    audit::record_subscribe(&state.audit, &user, &result, &answers).await?;
+    match result {
         Ok(Subscribed::Created(sub)) => {
             let text = format!(
                 "Subscribed to {}; it expires {}.",
@@ -128,9 +138,10 @@ pub async fn renew(
 ) -> Result<Redirect, AppError> {
     security_permission::require(&state, &user)?;
     remember(&state, &user, &session).await;
-    let sub = subscribe::renew(context(&state), &state.notify, &user, &id)
-        .await
-        .map_err(app_error)?;
+    let (result, answers) =
+        observe(subscribe::renew(context(&state), &state.notify, &user, &id)).await;
+    audit::record_change(&state.audit, &user, "renewed", &id, &result, &answers).await?;
+    let sub = result.map_err(app_error)?;
     let text = format!("Renewed {} until {}.", describe(&sub), when(sub.expires_at));
     flash(&session, "success", text).await;
     Ok(Redirect::to("/subscriptions"))
@@ -143,9 +154,15 @@ pub async fn delete(
     Path(id): Path<String>,
 ) -> Result<Redirect, AppError> {
     security_permission::require(&state, &user)?;
-    subscribe::delete(context(&state), &state.notify, &user, &id)
-        .await
-        .map_err(app_error)?;
+    let (result, answers) = observe(subscribe::delete(
+        context(&state),
+        &state.notify,
+        &user,
+        &id,
+    ))
+    .await;
+    audit::record_change(&state.audit, &user, "deleted", &id, &result, &answers).await?;
+    result.map_err(app_error)?;
     flash(&session, "success", "The subscription was deleted.").await;
     Ok(Redirect::to("/subscriptions"))
 }

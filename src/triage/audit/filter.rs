@@ -1,0 +1,172 @@
+//! The audit page's filters (query string `who`, `resource`, `outcome`, `from`, `to`, `page`),
+//! checked into an [`AuditFilter`] with one readable message per bad field.
+
+use serde::Deserialize;
+use time::macros::format_description;
+use time::{Date, Duration, OffsetDateTime, Time};
+
+/// The longest text filter accepted.
+const MAX_TEXT: usize = 200;
+/// The highest page number accepted.
+const MAX_PAGE: u32 = 10_000;
+
+/// Raw query-string fields; empty means "any".
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct AuditQuery {
+    pub who: String,
+    pub resource: String,
+    pub outcome: String,
+    pub from: String,
+    pub to: String,
+    pub page: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Succeeded,
+    Failed,
+}
+
+/// Checked filters. Text filters match anywhere in the field, ignoring case.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// The actor's name or object id.
+    pub who: Option<String>,
+    /// The resource type or id.
+    pub resource: Option<String>,
+    pub outcome: Option<Outcome>,
+    /// From the start of this day (UTC).
+    pub from: Option<OffsetDateTime>,
+    /// Before the end of this day (UTC).
+    pub until: Option<OffsetDateTime>,
+}
+
+/// Everything wrong with the filters: (field, message).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", .problems.iter().map(|(_, m)| m.as_str()).collect::<Vec<_>>().join(" "))]
+pub struct FilterError {
+    pub problems: Vec<(&'static str, String)>,
+}
+
+impl AuditQuery {
+    /// The filter and the 1-based page number.
+    pub fn validate(&self) -> Result<(AuditFilter, u32), FilterError> {
+        let mut problems = Vec::new();
+        let mut text = |field: &'static str, value: &str| {
+            let value = value.trim();
+            if value.chars().count() > MAX_TEXT {
+                problems.push((field, format!("Keep {field} under {MAX_TEXT} characters.")));
+                return None;
+            }
+            (!value.is_empty()).then(|| value.to_string())
+        };
+        let who = text("who", &self.who);
+        let resource = text("resource", &self.resource);
+        let outcome = match self.outcome.trim() {
+            "" => None,
+            "succeeded" => Some(Outcome::Succeeded),
+            "failed" => Some(Outcome::Failed),
+            _ => {
+                problems.push(("outcome", "Outcome must be succeeded or failed.".into()));
+                None
+            }
+        };
+        let from = day(&self.from, "from", &mut problems);
+        let until = day(&self.to, "to", &mut problems).map(|d| d + Duration::days(1));
+        if let (Some(from), Some(until)) = (from, until)
+            && from >= until
+        {
+            problems.push(("to", "The from date must not be after the to date.".into()));
+        }
+        let page = match self.page.trim() {
+            "" => 1,
+            raw => match raw.parse::<u32>() {
+                Ok(n) if (1..=MAX_PAGE).contains(&n) => n,
+                _ => {
+                    problems.push((
+                        "page",
+                        format!("Page must be a number from 1 to {MAX_PAGE}."),
+                    ));
+                    1
+                }
+            },
+        };
+        if !problems.is_empty() {
+            return Err(FilterError { problems });
+        }
+        let filter = AuditFilter {
+            who,
+            resource,
+            outcome,
+            from,
+            until,
+        };
+        Ok((filter, page))
+    }
+}
+
+fn day(
+    raw: &str,
+    field: &'static str,
+    problems: &mut Vec<(&'static str, String)>,
+) -> Option<OffsetDateTime> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    match Date::parse(raw, format_description!("[year]-[month]-[day]")) {
+        Ok(date) => Some(date.with_time(Time::MIDNIGHT).assume_utc()),
+        Err(_) => {
+            problems.push((
+                field,
+                format!("The {field} date must look like 2026-11-30."),
+            ));
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(pairs: &[(&str, &str)]) -> AuditQuery {
+        let text = serde_urlencoded::to_string(pairs).unwrap();
+        serde_urlencoded::from_str(&text).unwrap()
+    }
+
+    #[test]
+    fn empty_fields_filter_nothing() {
+        let (filter, page) = query(&[("who", " "), ("page", "")]).validate().unwrap();
+        assert_eq!(filter, AuditFilter::default());
+        assert_eq!(page, 1);
+    }
+
+    #[test]
+    fn dates_cover_whole_days_and_outcomes_are_words() {
+        let (filter, page) = query(&[
+            ("from", "2026-11-01"),
+            ("to", "2026-11-01"),
+            ("outcome", "failed"),
+            ("page", "3"),
+        ])
+        .validate()
+        .unwrap();
+        assert_eq!(
+            filter.until.unwrap() - filter.from.unwrap(),
+            Duration::days(1)
+        );
+        assert_eq!(filter.outcome, Some(Outcome::Failed));
+        assert_eq!(page, 3);
+    }
+
+    #[test]
+    fn every_bad_field_gets_its_own_message() {
+        let err = query(&[("from", "yesterday"), ("outcome", "maybe"), ("page", "0")])
+            .validate()
+            .unwrap_err();
+        let fields: Vec<&str> = err.problems.iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields, ["outcome", "from", "page"]);
+    }
+}
