@@ -15,7 +15,7 @@ use crate::db;
 use crate::graph::GraphClient;
 use crate::notify::Notify;
 use crate::notify::background::{self, owners::Owners};
-use crate::notify::storage::sqlite;
+use crate::notify::storage::{redis, sqlite};
 use crate::sessions::{self, SessionBackend};
 use crate::web;
 use crate::web::state::AppState;
@@ -50,7 +50,14 @@ impl Application {
         db::migrate(&db)
             .await
             .context("cannot prepare the notification tables")?;
-        let (notifications, lifecycle) = Notify::new(sqlite::storage(db.clone()));
+        let storage = match &redis {
+            Some(pool) => {
+                redis::persistence::warn_if_weak(pool).await;
+                redis::storage(pool.clone(), settings.notify.retention()).await
+            }
+            None => sqlite::storage(db.clone()),
+        };
+        let (notifications, lifecycle) = Notify::new(storage);
 
         let timeout = Duration::from_secs(settings.graph.timeout_secs.max(1));
         let state = AppState {

@@ -17,6 +17,9 @@ pub struct NotifySettings {
     pub renew_interval_secs: u64,
     /// How often the v2 watcher polls alerts_v2, seconds.
     pub poll_interval_secs: u64,
+    /// With Redis: how many days accepted notifications stay in the log (older ones are
+    /// trimmed as new ones arrive).
+    pub retention_days: u64,
 }
 
 impl Default for NotifySettings {
@@ -26,6 +29,7 @@ impl Default for NotifySettings {
             renew_before_minutes: 1_440,
             renew_interval_secs: 300,
             poll_interval_secs: 30,
+            retention_days: 7,
         }
     }
 }
@@ -37,6 +41,10 @@ impl NotifySettings {
 
     pub fn poll_every(&self) -> std::time::Duration {
         std::time::Duration::from_secs(self.poll_interval_secs.max(1))
+    }
+
+    pub fn retention(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.retention_days.max(1).saturating_mul(86_400))
     }
 }
 

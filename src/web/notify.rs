@@ -14,14 +14,14 @@ use tower_sessions::Session;
 use crate::{
     auth::User,
     error::AppError,
-    notify::feed::sse,
+    notify::{feed::sse, model::EventId},
     web::state::AppState,
     web::{layout::Layout, subscriptions::remember},
 };
 
 /// One notification as the page lists it (all text, escaped by the template).
 pub struct Item {
-    pub id: i64,
+    pub id: EventId,
     pub received_at: String,
     pub change_type: String,
     pub resource: String,
@@ -51,7 +51,7 @@ pub async fn page(
         .recent(&user.tenant_id, sse::HISTORY)
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
-    let newest = history.last().map_or(0, |n| n.id);
+    let newest = history.last().map(|n| n.id).unwrap_or_default();
     let items = history
         .iter()
         .rev()

@@ -17,6 +17,7 @@
 pub mod cached;
 pub mod group;
 pub mod hub;
+pub mod redis;
 pub mod sqlite;
 
 use std::fmt::Debug;
@@ -27,7 +28,8 @@ use time::OffsetDateTime;
 use tokio::sync::broadcast;
 
 use super::model::{
-    ApiKind, NewNotification, NewSubscription, Notification, Subscription, SubscriptionStatus,
+    ApiKind, EventId, NewNotification, NewSubscription, Notification, Subscription,
+    SubscriptionStatus,
 };
 
 /// A storage backend failed; the request or task that needed it cannot go on.
@@ -160,7 +162,7 @@ pub trait NotificationLog: Debug + Send + Sync {
     fn after<'a>(
         &'a self,
         tenant_id: &'a str,
-        after_id: i64,
+        after_id: EventId,
         limit: u32,
     ) -> BoxFuture<'a, StoreResult<Vec<Notification>>>;
 
@@ -171,7 +173,7 @@ pub trait NotificationLog: Debug + Send + Sync {
         limit: u32,
     ) -> BoxFuture<'a, StoreResult<Vec<Notification>>>;
 
-    fn get(&self, id: i64) -> BoxFuture<'_, StoreResult<Option<Notification>>>;
+    fn get(&self, id: EventId) -> BoxFuture<'_, StoreResult<Option<Notification>>>;
 }
 
 /// Live fan-out of logged notifications. Every receiver gets every notification; streams

@@ -171,7 +171,11 @@ async fn missed_and_removed_trigger_a_catch_up_read() {
             .await
             .unwrap();
     }
-    let stored = journal.log().after("t", 0, 10).await.unwrap();
+    let stored = journal
+        .log()
+        .after("t", Default::default(), 10)
+        .await
+        .unwrap();
     assert_eq!(stored.len(), 2);
     assert_eq!(stored[0].alert_id.as_deref(), Some("caught"));
     assert_eq!(stored[0].resource, "security/alerts/caught");

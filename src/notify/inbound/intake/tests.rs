@@ -74,7 +74,12 @@ async fn only_verified_notifications_are_stored_and_published() {
     );
     assert_eq!(f.intake.counters().rejected.load(Ordering::Relaxed), 6);
 
-    let stored = f.journal.log().after("tenant-a", 0, 10).await.unwrap();
+    let stored = f
+        .journal
+        .log()
+        .after("tenant-a", Default::default(), 10)
+        .await
+        .unwrap();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].alert_id.as_deref(), Some("good"));
     assert_eq!(stored[0].subscription_id, f.sub.id);
