@@ -108,10 +108,12 @@ impl Application {
 
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         tracing::info!(url = %self.state.urls.public_url, "graphsec is listening");
-        axum::serve(self.listener, self.router)
+        let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown_signal())
             .await
-            .context("server error")
+            .context("server error");
+        self.state.notify.lease.release().await;
+        served
     }
 }
 

@@ -43,6 +43,7 @@ mod notify_subscriptions;
 mod notify_support;
 mod notify_webhook;
 mod pages;
+mod redis_background;
 mod redis_scale_out;
 mod redis_support;
 mod scale_out;

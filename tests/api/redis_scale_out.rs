@@ -5,65 +5,29 @@
 use std::time::Duration;
 
 use graphsec::config::AlertsApiKind;
-use graphsec_sandbox::SandboxOptions;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{TestApp, sandbox_settings, spawn_app_with, start};
+use crate::helpers::TestApp;
 use crate::notify_support::{
     CONTOSO, change, next_event, open_stream, open_stream_at, post_batch, post_batch_to,
     sandbox_subscriptions, subscribe, tenant_id,
 };
-use crate::redis_support::RedisServer;
+use crate::redis_support::{Instance, RedisServer, pair};
 
 const WAIT: Duration = Duration::from_secs(10);
 const QUIET: Duration = Duration::from_millis(800);
 
 /// Instance A (signed in, subscribed to high-severity alerts) and instance B on the same
 /// sandbox and Redis; `(a, b, subscription id, clientState)`. A's browser is signed in on both.
-pub async fn two_instances(redis: &RedisServer) -> (TestApp, Instance, String, String) {
-    let url = redis.url();
-    let a = spawn_app_with(SandboxOptions::default(), |s| {
-        s.redis.url = url.clone();
-        s.graph.alerts_api = AlertsApiKind::Legacy;
-    })
-    .await;
-    a.sign_in().await;
+async fn two_instances(redis: &RedisServer) -> (TestApp, Instance, String, String) {
+    let (a, b) = pair(redis, |s| s.graph.alerts_api = AlertsApiKind::Legacy).await;
     assert_eq!(
         subscribe(&a, &[("severity", "high")]).await.status(),
         StatusCode::SEE_OTHER
     );
     let sub = sandbox_subscriptions(&a, CONTOSO)[0].clone();
-    let b = second_instance(&a).await;
     (a, b, sub.id, sub.client_state.unwrap())
-}
-
-/// A further instance of the app, in this test process.
-pub struct Instance {
-    pub address: String,
-    _data_dir: tempfile::TempDir,
-    _server: tokio::task::JoinHandle<()>,
-}
-
-impl Instance {
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.address)
-    }
-}
-
-/// Another instance with A's settings (and A's sandbox), its own data directory.
-pub async fn second_instance(a: &TestApp) -> Instance {
-    let data_dir = tempfile::tempdir().unwrap();
-    let mut settings = sandbox_settings(&a.sandbox, data_dir.path());
-    settings.redis.url = a.settings.redis.url.clone();
-    settings.graph.alerts_api = a.settings.graph.alerts_api;
-    settings.notify = a.settings.notify.clone();
-    let (port, _, server) = start(settings).await;
-    Instance {
-        address: format!("http://localhost:{port}"),
-        _data_dir: data_dir,
-        _server: server,
-    }
 }
 
 fn alert(data: &Value) -> &str {

@@ -5,9 +5,13 @@
 use std::process::Stdio;
 use std::time::Duration;
 
+use graphsec::config::Settings;
+use graphsec_sandbox::SandboxOptions;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::process::{Child, Command};
+
+use crate::helpers::{TestApp, sandbox_settings, spawn_app_with, start};
 
 pub struct RedisServer {
     pub port: u16,
@@ -83,5 +87,41 @@ impl RedisServer {
             .ok()?
             .ok()?;
         Some(String::from_utf8_lossy(&answer[..n]).into_owned())
+    }
+}
+
+/// Instance A (signed in) and instance B of the app on `redis` and the same sandbox, both with
+/// settings adjusted by `configure`. A's browser is signed in on both (shared sessions).
+pub async fn pair(redis: &RedisServer, configure: impl Fn(&mut Settings)) -> (TestApp, Instance) {
+    let url = redis.url();
+    let a = spawn_app_with(SandboxOptions::default(), |s| {
+        s.redis.url = url.clone();
+        configure(s);
+    })
+    .await;
+    a.sign_in().await;
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut settings = sandbox_settings(&a.sandbox, data_dir.path());
+    settings.redis.url = url;
+    configure(&mut settings);
+    let (port, _, server) = start(settings).await;
+    let b = Instance {
+        address: format!("http://localhost:{port}"),
+        _data_dir: data_dir,
+        _server: server,
+    };
+    (a, b)
+}
+
+/// A further instance of the app, in this test process.
+pub struct Instance {
+    pub address: String,
+    _data_dir: tempfile::TempDir,
+    _server: tokio::task::JoinHandle<()>,
+}
+
+impl Instance {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
     }
 }

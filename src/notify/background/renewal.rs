@@ -3,6 +3,7 @@
 //! so that nothing is silently lost).
 
 use std::future::Future;
+use std::sync::Arc;
 
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
@@ -12,7 +13,7 @@ use crate::notify::{
     feed::journal::Journal,
     inbound::lifecycle::{LifecycleEvent, Verified},
     model::{ApiKind, Subscription, SubscriptionStatus},
-    storage::{Registry, StoreResult},
+    storage::{Registry, StoreResult, lease::Lease},
     subscriptions::plan::{self, Lifetimes},
 };
 
@@ -65,14 +66,24 @@ impl<A: SubscriptionApi, S: ChangeSource> RenewalTask<A, S> {
         }
     }
 
-    /// Acts on lifecycle events as they arrive and renews due subscriptions every `every`.
-    pub async fn run(self, mut events: mpsc::Receiver<Verified>, every: std::time::Duration) {
+    /// Acts on lifecycle events as they arrive and renews due subscriptions every `every`
+    /// while `lease` is held.
+    pub async fn run(
+        self,
+        mut events: mpsc::Receiver<Verified>,
+        every: std::time::Duration,
+        lease: Arc<dyn Lease>,
+    ) {
         let mut ticker = tokio::time::interval(every);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             let outcome = tokio::select! {
                 Some(event) = events.recv() => self.handle(event).await,
-                _ = ticker.tick() => self.renew_due().await.map(drop),
+                _ = ticker.tick() => if lease.held() {
+                    self.renew_due().await.map(drop)
+                } else {
+                    Ok(())
+                },
             };
             if let Err(error) = outcome {
                 tracing::error!(%error, "subscription upkeep failed");

@@ -2,7 +2,7 @@
 //! alerts updated since its cursor, and the changes enter the same journal as webhook
 //! notifications. A throttled watch waits out Graph's `Retry-After` before its next poll.
 
-use std::{collections::HashMap, time::Duration};
+use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use time::OffsetDateTime;
 use tokio::time::Instant;
@@ -11,7 +11,7 @@ use super::changes::{self, ChangeSource, PollError};
 use crate::notify::{
     feed::journal::Journal,
     model::Subscription,
-    storage::{Registry, StorageError, StoreResult},
+    storage::{Registry, StorageError, StoreResult, lease::Lease},
 };
 
 pub struct Watcher<S> {
@@ -34,12 +34,15 @@ impl<S: ChangeSource> Watcher<S> {
         }
     }
 
-    /// Polls every live watch forever, one round per interval.
-    pub async fn run(mut self) {
+    /// Polls every live watch forever, one round per interval while `lease` is held.
+    pub async fn run(mut self, lease: Arc<dyn Lease>) {
         let mut ticker = tokio::time::interval(self.interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticker.tick().await;
+            if !lease.held() {
+                continue;
+            }
             if let Err(error) = self.round().await {
                 tracing::error!(%error, "v2 watcher round failed");
             }

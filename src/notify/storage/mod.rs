@@ -7,8 +7,10 @@
 //!   SSE event id, so a browser resumes from it.
 //! - [`FanOut`]: live delivery of logged notifications to every open stream.
 //!
-//! [`Storage`] bundles one implementation of each; `sqlite` is the embedded one (with the
-//! in-process [`hub::Hub`] for fan-out). Nothing outside this folder names a backend type.
+//! [`Storage`] bundles one implementation of each, with the [`lease::Lease`] that lets one
+//! instance at a time run the background work; `sqlite` is the embedded one (with the
+//! in-process [`hub::Hub`] for fan-out), `redis` the one several instances share. Nothing
+//! outside this folder names a backend type.
 //!
 //! Two layers work over any backend: [`group::GroupCommit`], the single writer through which
 //! every append goes (concurrent deliveries share one commit, published in id order), and
@@ -17,6 +19,7 @@
 pub mod cached;
 pub mod group;
 pub mod hub;
+pub mod lease;
 pub mod redis;
 pub mod sqlite;
 
@@ -191,10 +194,11 @@ pub type Registry = Arc<dyn SubscriptionRegistry>;
 pub type Log = Arc<dyn NotificationLog>;
 pub type Fan = Arc<dyn FanOut>;
 
-/// One backend's registry, log and fan-out.
+/// One backend's registry, log and fan-out, and the lease on background work.
 #[derive(Clone, Debug)]
 pub struct Storage {
     pub registry: Registry,
     pub log: Log,
     pub fanout: Fan,
+    pub lease: Arc<dyn lease::Lease>,
 }

@@ -7,6 +7,7 @@ mod changes;
 mod fanout;
 mod fields;
 pub mod keys;
+mod lease;
 mod log;
 pub mod persistence;
 mod registry;
@@ -37,5 +38,6 @@ pub async fn storage(pool: Pool, retention: Duration) -> Storage {
         registry: cache,
         log: Arc::new(RedisLog::new(pool.clone(), retention)),
         fanout: Arc::new(fanout::StreamFanOut::start(&pool).await),
+        lease: lease::RedisLease::start(pool, "background"),
     }
 }

@@ -12,7 +12,7 @@ use sqlx::SqlitePool;
 pub use log::SqliteLog;
 pub use registry::SqliteRegistry;
 
-use super::{Storage, StorageError, cached::CachedRegistry, hub::Hub};
+use super::{Storage, StorageError, cached::CachedRegistry, hub::Hub, lease::AlwaysHeld};
 
 impl From<sqlx::Error> for StorageError {
     fn from(error: sqlx::Error) -> Self {
@@ -26,6 +26,7 @@ pub fn storage(pool: SqlitePool) -> Storage {
         registry: CachedRegistry::shared(Arc::new(SqliteRegistry::new(pool.clone()))),
         log: Arc::new(SqliteLog::new(pool)),
         fanout: Arc::new(Hub::new()),
+        lease: Arc::new(AlwaysHeld),
     }
 }
 
