@@ -49,8 +49,7 @@ pub async fn page(
         .journal
         .log()
         .recent(&user.tenant_id, sse::HISTORY)
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+        .await?;
     let newest = history.last().map(|n| n.id).unwrap_or_default();
     let items = history
         .iter()

@@ -109,6 +109,9 @@ async fn redis_stopped_and_restarted_loses_no_acknowledged_notification() {
     // Graph retries what is not answered 202; nothing is acknowledged while Redis is away.
     assert_eq!(deliver(100).await, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(deliver(101).await, StatusCode::SERVICE_UNAVAILABLE);
+    let health = reqwest::get(b.url("/healthz")).await.unwrap();
+    assert_eq!(health.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(health.text().await.unwrap().contains("redis unreachable"));
     redis.restart().await;
 
     // Graph retries until it gets a 202; every delivery ends accepted.
@@ -138,4 +141,23 @@ async fn redis_stopped_and_restarted_loses_no_acknowledged_notification() {
         }
         assert_eq!(got, acknowledged, "at {events}");
     }
+}
+
+#[tokio::test]
+async fn healthz_warns_while_redis_could_lose_an_acknowledged_notification() {
+    let redis = RedisServer::start().await;
+    let (a, _b, _, _) = two_instances(&redis).await;
+    let health = a.get("/healthz").await;
+    assert_eq!(health.status(), StatusCode::OK);
+    assert!(!health.text().await.unwrap().contains("warning"));
+
+    let set = redis.command("CONFIG SET appendfsync everysec").await;
+    assert_eq!(set.as_deref(), Some("+OK\r\n"));
+    let health = a.get("/healthz").await;
+    assert_eq!(health.status(), StatusCode::OK);
+    let body = health.text().await.unwrap();
+    assert!(
+        body.contains("warning") && body.contains("appendfsync everysec"),
+        "{body}"
+    );
 }

@@ -48,6 +48,18 @@ impl StorageError {
 
 pub type StoreResult<T> = Result<T, StorageError>;
 
+/// A page that needs the store answers 503 with a message to try again (the cause is logged).
+impl From<StorageError> for crate::error::AppError {
+    fn from(error: StorageError) -> Self {
+        tracing::error!(%error, "notification storage unavailable");
+        Self::Unavailable(
+            "Subscriptions and notifications cannot be read or saved right now; try again in a \
+             moment."
+                .into(),
+        )
+    }
+}
+
 /// The subscription registry.
 pub trait SubscriptionRegistry: Debug + Send + Sync {
     /// Records a new subscription and returns it as stored (status active).

@@ -90,7 +90,7 @@ pub async fn create(
             flash(&session, "info", text).await;
             Ok(Redirect::to("/subscriptions").into_response())
         }
-        Err(SubscribeError::Store(e)) => Err(AppError::Internal(e.into())),
+        Err(SubscribeError::Store(e)) => Err(e.into()),
         Err(error) => {
             let status = status_of(&error);
             let page = page(
@@ -147,8 +147,7 @@ async fn page(
         .notify
         .registry
         .list_for_tenant(&user.tenant_id)
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+        .await?;
     let kind = subscribe::api_kind(&state.settings);
     let providers = match kind {
         ApiKind::LegacyWebhook => {
@@ -202,7 +201,7 @@ fn app_error(error: SubscribeError) -> AppError {
         SubscribeError::Invalid(m) => AppError::BadRequest(m),
         SubscribeError::NotFound => AppError::NotFound(error.to_string()),
         SubscribeError::Graph(e) => AppError::Graph(e),
-        SubscribeError::Store(e) => AppError::Internal(e.into()),
+        SubscribeError::Store(e) => e.into(),
     }
 }
 
