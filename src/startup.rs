@@ -50,12 +50,23 @@ impl Application {
         db::migrate(&db)
             .await
             .context("cannot prepare the notification tables")?;
-        let storage = match &redis {
+        let (storage, left_behind) = match &redis {
             Some(pool) => {
                 redis::persistence::warn_if_weak(pool).await;
-                redis::storage(pool.clone(), settings.notify.retention()).await
+                let left_behind = sqlite::left_behind(&db).await.unwrap_or(0);
+                if left_behind > 0 {
+                    tracing::warn!(
+                        subscriptions = left_behind,
+                        "with redis.url set, subscriptions start empty: the ones in {}'s database \
+                         are not carried over; create them again on /subscriptions (the old ones \
+                         expire at Graph by themselves)",
+                        settings.server.data_dir.display()
+                    );
+                }
+                let storage = redis::storage(pool.clone(), settings.notify.retention()).await;
+                (storage, left_behind)
             }
-            None => sqlite::storage(db.clone()),
+            None => (sqlite::storage(db.clone()), 0),
         };
         let (notifications, lifecycle) = Notify::new(storage);
 
@@ -67,6 +78,7 @@ impl Application {
             settings: Arc::new(settings),
             db,
             redis,
+            subscriptions_left_behind: left_behind,
             notify: notifications,
         };
         let owners = Owners::new(

@@ -44,6 +44,7 @@ mod notify_support;
 mod notify_webhook;
 mod pages;
 mod redis_background;
+mod redis_migration;
 mod redis_scale_out;
 mod redis_support;
 mod scale_out;

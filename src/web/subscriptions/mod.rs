@@ -46,6 +46,8 @@ pub struct SubscriptionsPage {
     error: Option<String>,
     lifetime_hours: i64,
     notification_url: String,
+    /// Subscriptions made before the switch to Redis, not carried over.
+    left_behind: i64,
 }
 
 pub async fn list(
@@ -171,6 +173,7 @@ async fn page(
             .lifetime
             .whole_hours(),
         notification_url: state.urls.notification_url.to_string(),
+        left_behind: state.subscriptions_left_behind,
     })
 }
 
