@@ -84,3 +84,64 @@ async fn each_watch_is_polled_once_per_interval_by_two_instances() {
     // One poller: about six polls in six one-second intervals; two would make about twelve.
     assert!((4..=8).contains(&during), "{during} polls in 6 s");
 }
+
+/// Polls the sandbox received for alerts_v2.
+fn v2_polls(sandbox: &graphsec_sandbox::SandboxHandle) -> usize {
+    sandbox
+        .state()
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET" && r.path() == "/v1.0/security/alerts_v2")
+        .count()
+}
+
+#[tokio::test]
+async fn when_the_lease_holder_is_killed_the_other_instance_takes_over_the_polls() {
+    use crate::notify_crash::{Server, sign_in, write_config};
+    const HOLDING: &str = "this instance runs the background work now";
+
+    let redis = RedisServer::start().await;
+    let sandbox = graphsec_sandbox::Sandbox::start(graphsec_sandbox::SandboxOptions::default())
+        .await
+        .unwrap();
+    let extra = [
+        ("redis.url", redis.url()),
+        ("graph.alerts_api", "v2".to_string()),
+        ("notify.poll_interval_secs", "1".to_string()),
+    ];
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = Server::start(&write_config(&sandbox, dir_a.path(), &extra)).await;
+    let b = Server::start(&write_config(&sandbox, dir_b.path(), &extra)).await;
+
+    let browser = crate::helpers::new_client();
+    sign_in(&a, &browser).await;
+    let home = browser.get(a.url("/subscriptions")).send().await.unwrap();
+    let token = crate::helpers::select_attr(
+        &home.text().await.unwrap(),
+        "input[name=csrf_token]",
+        "value",
+    )
+    .expect("a CSRF token");
+    let created = browser
+        .post(a.url("/subscriptions"))
+        .form(&[("severity", "high"), ("csrf_token", &token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::SEE_OTHER);
+    assert!(eventually(WAIT, || async { v2_polls(&sandbox) > 0 }).await);
+
+    // Exactly one of them holds the lease; kill that one.
+    let (holder, other) = if a.has_logged(HOLDING) {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    assert!(holder.has_logged(HOLDING) && !other.has_logged(HOLDING));
+    holder.kill().await;
+    let after_kill = v2_polls(&sandbox);
+    let took_over = eventually(WAIT, || async { other.has_logged(HOLDING) }).await;
+    assert!(took_over, "the other instance takes the lease");
+    let polls_again = eventually(WAIT, || async { v2_polls(&sandbox) > after_kill }).await;
+    assert!(polls_again, "the watch is polled again");
+}
