@@ -8,7 +8,7 @@ use graphsec::config::AlertsApiKind;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, select_attr};
 use crate::notify_support::{
     CONTOSO, change, next_event, open_stream, open_stream_at, post_batch, post_batch_to,
     sandbox_subscriptions, subscribe, tenant_id,
@@ -159,5 +159,42 @@ async fn healthz_warns_while_redis_could_lose_an_acknowledged_notification() {
     assert!(
         body.contains("warning") && body.contains("appendfsync everysec"),
         "{body}"
+    );
+}
+
+#[tokio::test]
+async fn a_subscription_deleted_on_one_instance_is_refused_by_the_other() {
+    let redis = RedisServer::start().await;
+    let (a, b, sub, state) = two_instances(&redis).await;
+    let tenant = tenant_id(CONTOSO);
+    let mut on_a = open_stream(&a, &a.client, None).await;
+    // B has the subscription in its cache: it accepts a delivery for it.
+    let first = change(&sub, &state, tenant, "before-delete");
+    assert_eq!(
+        post_batch_to(&b.url("/listen"), vec![first]).await,
+        StatusCode::ACCEPTED
+    );
+    assert_eq!(
+        alert(&next_event(&mut on_a, WAIT).await.unwrap().1),
+        "before-delete"
+    );
+
+    let (_, html) = a.get_html("/subscriptions").await;
+    let id = select_attr(
+        &html,
+        "#subscriptions-table tbody tr",
+        "data-subscription-id",
+    )
+    .unwrap();
+    let deleted = a
+        .post_form(&format!("/subscriptions/{id}/delete"), &[])
+        .await;
+    assert_eq!(deleted.status(), StatusCode::SEE_OTHER);
+
+    let late = change(&sub, &state, tenant, "after-delete");
+    post_batch_to(&b.url("/listen"), vec![late]).await;
+    assert!(
+        next_event(&mut on_a, QUIET).await.is_none(),
+        "a deleted subscription's notification reached a viewer"
     );
 }

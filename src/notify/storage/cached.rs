@@ -92,12 +92,19 @@ impl CachedRegistry {
     pub async fn refresh(&self, id: &str) -> StoreResult<()> {
         if let Some(index) = self.index.get() {
             let _one_at_a_time = self.writes.lock().await;
-            let fresh = self.inner.get(id).await?;
-            let mut index = index.write().unwrap_or_else(|e| e.into_inner());
-            match fresh {
-                Some(sub) => index.upsert(sub),
-                None => index.remove(id),
-            }
+            self.reread(index, id).await?;
+        }
+        Ok(())
+    }
+
+    /// Puts the inner registry's subscription `id` (or its absence) into the index; the
+    /// caller holds `writes`.
+    async fn reread(&self, index: &RwLock<Index>, id: &str) -> StoreResult<()> {
+        let fresh = self.inner.get(id).await?;
+        let mut index = index.write().unwrap_or_else(|e| e.into_inner());
+        match fresh {
+            Some(sub) => index.upsert(sub),
+            None => index.remove(id),
         }
         Ok(())
     }
@@ -162,12 +169,7 @@ impl CachedRegistry {
         let _one_at_a_time = self.writes.lock().await;
         let out = change.await;
         // Re-read even after an error: the change may have been applied.
-        let fresh = self.inner.get(id).await?;
-        let mut index = index.write().unwrap_or_else(|e| e.into_inner());
-        match fresh {
-            Some(sub) => index.upsert(sub),
-            None => index.remove(id),
-        }
+        self.reread(index, id).await?;
         out
     }
 }
