@@ -81,8 +81,9 @@ async fn each_watch_is_polled_once_per_interval_by_two_instances() {
     let before = polls();
     tokio::time::sleep(Duration::from_secs(6)).await;
     let during = polls() - before;
-    // One poller: about six polls in six one-second intervals; two would make about twelve.
-    assert!((4..=8).contains(&during), "{during} polls in 6 s");
+    // One poller: at most about six polls in six one-second intervals (fewer on a busy
+    // machine, never more); two would make about twelve.
+    assert!((2..=8).contains(&during), "{during} polls in 6 s");
 }
 
 /// Polls the sandbox received for alerts_v2.
