@@ -20,6 +20,9 @@ pub enum AppError {
     /// A service we depend on failed; the message says which, without internals.
     #[error("{0}")]
     Upstream(String),
+    /// Our own storage cannot be reached right now (Redis away); worth retrying shortly.
+    #[error("{0}")]
+    Unavailable(String),
     #[error(transparent)]
     Graph(#[from] GraphError),
     #[error(transparent)]
@@ -45,6 +48,9 @@ impl AppError {
             Self::Forbidden(m) => ErrorPage::new(StatusCode::FORBIDDEN, "Forbidden", m.clone()),
             Self::NotFound(m) => ErrorPage::new(StatusCode::NOT_FOUND, "Not found", m.clone()),
             Self::Upstream(m) => ErrorPage::new(StatusCode::BAD_GATEWAY, "Service unavailable", m.clone()),
+            Self::Unavailable(m) => {
+                ErrorPage::new(StatusCode::SERVICE_UNAVAILABLE, "Service unavailable", m.clone())
+            }
             Self::Graph(err) => {
                 let status = match err.kind {
                     GraphErrorKind::NotFound => StatusCode::NOT_FOUND,

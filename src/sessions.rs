@@ -15,7 +15,9 @@ use tower_sessions::Session;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer, SessionStore};
 use tower_sessions_redis_store::RedisStore;
-use tower_sessions_redis_store::fred::prelude::{ClientLike, Config, Pool};
+use tower_sessions_redis_store::fred::prelude::{
+    ClientLike, Config, ConnectionConfig, PerformanceConfig, Pool, ReconnectPolicy,
+};
 use tower_sessions_sqlx_store::SqliteStore;
 
 pub const SESSION_COOKIE: &str = "graphsec_session";
@@ -25,18 +27,48 @@ pub enum SessionBackend {
     Redis(RedisStore<Pool>),
 }
 
-/// A connected Redis pool for `url`, or a message naming the key when it is wrong or unreachable.
-/// The URL appears in messages without its credentials.
+/// How long a Redis command may take before the request that needs it gets a 503.
+const REDIS_COMMAND_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A connected Redis pool for `url`, or a message naming the key when the URL is wrong. The
+/// pool reconnects by itself whenever Redis goes away; while Redis is unreachable at start,
+/// start-up waits for it, saying so every 10 s. The URL appears in messages without its
+/// credentials.
 pub async fn connect_redis(url: &str) -> anyhow::Result<Pool> {
     let shown = crate::redact::without_credentials(url);
-    let config = Config::from_url(url)
+    let mut config = Config::from_url(url)
         .map_err(|_| anyhow::anyhow!("redis.url is not a valid Redis URL ({shown})"))?;
-    let pool = Pool::new(config, None, None, None, 4).context("cannot create the Redis pool")?;
-    tokio::time::timeout(Duration::from_secs(10), pool.init())
-        .await
-        .map_err(|_| anyhow::anyhow!("Redis at redis.url ({shown}) did not answer within 10 s"))?
-        .with_context(|| format!("cannot connect to Redis at redis.url ({shown})"))?;
-    Ok(pool)
+    config.fail_fast = false;
+    let performance = PerformanceConfig {
+        default_command_timeout: REDIS_COMMAND_TIMEOUT,
+        ..PerformanceConfig::default()
+    };
+    let connection = ConnectionConfig {
+        connection_timeout: Duration::from_secs(2),
+        ..ConnectionConfig::default()
+    };
+    let reconnect = ReconnectPolicy::new_constant(0, 1_000);
+    let pool = Pool::new(
+        config,
+        Some(performance),
+        Some(connection),
+        Some(reconnect),
+        4,
+    )
+    .context("cannot create the Redis pool")?;
+    pool.connect();
+    loop {
+        match tokio::time::timeout(Duration::from_secs(10), pool.wait_for_connect()).await {
+            Ok(Ok(())) => return Ok(pool),
+            Ok(Err(error)) => {
+                tracing::warn!(redis = %shown, %error, "Redis at redis.url is not reachable; start-up waits for it");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            Err(_) => {
+                tracing::warn!(redis = %shown, "Redis at redis.url is not reachable; start-up waits for it")
+            }
+        }
+    }
 }
 
 pub async fn backend(

@@ -16,7 +16,7 @@ use crate::graph::GraphClient;
 use crate::notify::Notify;
 use crate::notify::background::{self, owners::Owners};
 use crate::notify::feed::gate::StreamGate;
-use crate::notify::storage::sqlite;
+use crate::notify::storage::{redis, sqlite};
 use crate::sessions::{self, SessionBackend};
 use crate::triage::audit::sqlite::SqliteAudit;
 use crate::triage::audit::{AuditLog, retention};
@@ -53,7 +53,25 @@ impl Application {
         db::migrate(&db)
             .await
             .context("cannot prepare the notification tables")?;
-        let (notifications, lifecycle) = Notify::new(sqlite::storage(db.clone()));
+        let (storage, left_behind) = match &redis {
+            Some(pool) => {
+                redis::persistence::warn_if_weak(pool).await;
+                let left_behind = sqlite::left_behind(&db).await.unwrap_or(0);
+                if left_behind > 0 {
+                    tracing::warn!(
+                        subscriptions = left_behind,
+                        "with redis.url set, subscriptions start empty: the ones in {}'s database \
+                         are not carried over; create them again on /subscriptions (the old ones \
+                         expire at Graph by themselves)",
+                        settings.server.data_dir.display()
+                    );
+                }
+                let storage = redis::storage(pool.clone(), settings.notify.retention()).await;
+                (storage, left_behind)
+            }
+            None => (sqlite::storage(db.clone()), 0),
+        };
+        let (notifications, lifecycle) = Notify::new(storage);
 
         let timeout = Duration::from_secs(settings.graph.timeout_secs.max(1));
         let oauth = oauth::build(&settings, &urls, timeout);
@@ -74,6 +92,7 @@ impl Application {
             settings: Arc::new(settings),
             db: db.clone(),
             redis,
+            subscriptions_left_behind: left_behind,
             notify: notifications,
             owners: owners.clone(),
             streams,
@@ -114,10 +133,12 @@ impl Application {
 
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         tracing::info!(url = %self.state.urls.public_url, "graphsec is listening");
-        axum::serve(self.listener, self.router)
+        let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown_signal())
             .await
-            .context("server error")
+            .context("server error");
+        self.state.notify.lease.release().await;
+        served
     }
 }
 

@@ -14,8 +14,10 @@
 //!    from memory by a canned Graph (`canned_graph.rs`) so only the app is measured.
 //!
 //! Run: `cargo bench --bench notify` (options after `--`: `--secs 5`, `--viewers 1000`,
-//! `--sessions 200`, `--sse-secs 30`, `--rates 100,200,400`, `--skip ingestion,sse,pages`);
-//! the data directory is under `target/tmp` unless `BENCH_DIR` names another.
+//! `--sessions 200`, `--sse-secs 30`, `--rates 100,200,400`, `--skip ingestion,sse,pages`,
+//! `--redis`); the data directory is under `target/tmp` unless `BENCH_DIR` names another.
+//! With `--redis` the app runs on its Redis backend: a `redis-server` of the bench's own on a
+//! free loopback port, its data in the bench directory, `appendonly yes`, `appendfsync always`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -43,6 +45,7 @@ struct Options {
     sse_secs: u64,
     rates: Vec<u64>,
     skip: Vec<String>,
+    redis: bool,
 }
 
 fn options() -> Options {
@@ -69,6 +72,7 @@ fn options() -> Options {
             .split(',')
             .map(str::to_owned)
             .collect(),
+        redis: args.iter().any(|a| a == "--redis"),
     }
 }
 
@@ -80,7 +84,12 @@ async fn main() -> anyhow::Result<()> {
     let dir = tempfile::tempdir_in(
         std::env::var("BENCH_DIR").unwrap_or_else(|_| env!("CARGO_TARGET_TMPDIR").into()),
     )?;
-    let config = write_config(&sandbox, dir.path())?;
+    let redis = if opts.redis {
+        Some(RedisServer::start(&dir.path().join("redis")).await?)
+    } else {
+        None
+    };
+    let config = write_config(&sandbox, dir.path(), redis.as_ref().map(|r| r.url.clone()))?;
 
     let started = Instant::now();
     let server = Server::start(&config).await?;
@@ -89,9 +98,13 @@ async fn main() -> anyhow::Result<()> {
     let first_answer = started.elapsed();
     let idle_rss = rss_kb(server.pid()).unwrap_or(0);
     println!(
-        "graphsec bench: {} CPUs, data on {}",
+        "graphsec bench: {} CPUs, data on {}, storage: {}",
         cores(),
-        dir.path().display()
+        dir.path().display(),
+        match &redis {
+            Some(_) => "Redis (appendonly yes, appendfsync always)",
+            None => "SQLite",
+        }
     );
     println!(
         "start to first answered request: {:.0} ms; idle resident memory: {:.1} MB",
@@ -184,7 +197,11 @@ impl Server {
     }
 }
 
-fn write_config(sandbox: &SandboxHandle, data_dir: &Path) -> anyhow::Result<PathBuf> {
+fn write_config(
+    sandbox: &SandboxHandle,
+    data_dir: &Path,
+    redis_url: Option<String>,
+) -> anyhow::Result<PathBuf> {
     let mut wiring = graphsec::demo::wiring(sandbox, 0, data_dir);
     let canned = canned_graph::start(sandbox.base_url().as_str())?;
     for (key, value) in &mut wiring {
@@ -193,6 +210,9 @@ fn write_config(sandbox: &SandboxHandle, data_dir: &Path) -> anyhow::Result<Path
         }
     }
     wiring.push(("graph.alerts_api", "legacy".into()));
+    if let Some(url) = redis_url {
+        wiring.push(("redis.url", url));
+    }
     let mut sections: BTreeMap<&str, Vec<(&str, String)>> = BTreeMap::new();
     for (key, value) in &wiring {
         let (section, name) = key.split_once('.').unwrap();
@@ -211,6 +231,49 @@ fn write_config(sandbox: &SandboxHandle, data_dir: &Path) -> anyhow::Result<Path
     let path = data_dir.join("config.toml");
     std::fs::write(&path, toml)?;
     Ok(path)
+}
+
+/// The bench's own `redis-server`, durable like a production one should be; killed on drop.
+struct RedisServer {
+    url: String,
+    _child: Child,
+}
+
+impl RedisServer {
+    async fn start(dir: &Path) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(dir)?;
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let child = Command::new("/usr/bin/redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+            .args([
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "always",
+                "--save",
+                "",
+            ])
+            .arg("--dir")
+            .arg(dir)
+            .stdout(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()?;
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                return Ok(Self {
+                    url: format!("redis://127.0.0.1:{port}"),
+                    _child: child,
+                });
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        anyhow::bail!("redis-server did not listen on port {port}")
+    }
 }
 
 async fn wait_healthy(http: &reqwest::Client, url: &str) -> anyhow::Result<()> {

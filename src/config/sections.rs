@@ -28,6 +28,9 @@ pub struct NotifySettings {
     pub max_watches_per_user: usize,
     /// Subscriptions one tenant may hold, all its users together.
     pub max_watches_per_tenant: usize,
+    /// With Redis: how many days accepted notifications stay in the log (older ones are
+    /// trimmed as new ones arrive).
+    pub retention_days: u64,
 }
 
 impl Default for NotifySettings {
@@ -42,6 +45,7 @@ impl Default for NotifySettings {
             resume_window: 1_000,
             max_watches_per_user: 20,
             max_watches_per_tenant: 200,
+            retention_days: 7,
         }
     }
 }
@@ -53,6 +57,10 @@ impl NotifySettings {
 
     pub fn poll_every(&self) -> std::time::Duration {
         std::time::Duration::from_secs(self.poll_interval_secs.max(1))
+    }
+
+    pub fn retention(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.retention_days.max(1).saturating_mul(86_400))
     }
 }
 

@@ -1,13 +1,15 @@
 //! The notification feature's shared handle: the registry, the journal and the intake over
 //! one storage backend, and the queue of lifecycle events for the renewal task.
 
+use std::sync::Arc;
+
 use tokio::sync::mpsc;
 
 use super::{
     background::health::WatchHealth,
     feed::journal::Journal,
     inbound::{intake::Intake, lifecycle::Verified},
-    storage::{Registry, Storage},
+    storage::{Registry, Storage, lease::Lease},
 };
 
 /// Lifecycle events waiting for the renewal task; beyond this they are dropped (and
@@ -17,6 +19,8 @@ const LIFECYCLE_QUEUE: usize = 256;
 #[derive(Clone, Debug)]
 pub struct Notify {
     pub registry: Registry,
+    /// Whether this instance runs the background work now.
+    pub lease: Arc<dyn Lease>,
     pub journal: Journal,
     pub intake: Intake,
     /// How the v2 watches are doing (waiting after failures or throttling).
@@ -28,11 +32,13 @@ impl Notify {
     /// The feature over `storage`, and the receiving end of the lifecycle queue.
     pub fn new(storage: Storage) -> (Self, mpsc::Receiver<Verified>) {
         let registry = storage.registry.clone();
+        let lease = storage.lease.clone();
         let journal = Journal::over(&storage);
         let intake = Intake::new(registry.clone(), journal.clone());
         let (lifecycle, rx) = mpsc::channel(LIFECYCLE_QUEUE);
         let notify = Self {
             registry,
+            lease,
             journal,
             intake,
             watches: WatchHealth::default(),

@@ -12,6 +12,7 @@
 //! fan-out); `model.rs` holds the rows; `handle.rs` the feature's shared handle, [`Notify`].
 
 pub mod background;
+mod event_id;
 pub mod feed;
 mod handle;
 pub mod inbound;

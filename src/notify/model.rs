@@ -5,6 +5,8 @@ use std::sync::OnceLock;
 
 use bytes::Bytes;
 
+pub use super::event_id::EventId;
+
 use serde::Serialize;
 use sqlx::FromRow;
 use time::OffsetDateTime;
@@ -118,7 +120,8 @@ impl NewSubscription {
 /// An accepted notification, as stored. `id` is the SSE event id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
 pub struct Notification {
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: EventId,
     pub tenant_id: String,
     pub subscription_id: String,
     pub change_type: String,

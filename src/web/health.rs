@@ -1,5 +1,28 @@
-//! `GET /healthz`: liveness, for load balancers and tests.
+//! `GET /healthz`: liveness, for load balancers and tests. With Redis configured it also says
+//! whether Redis answers (503 when it does not: this instance cannot take notifications) and
+//! whether Redis's persistence keeps what graphsec acknowledges.
 
-pub async fn healthz() -> &'static str {
-    "ok"
+use axum::extract::State;
+use axum::http::StatusCode;
+
+use crate::notify::storage::redis::persistence;
+use crate::web::state::AppState;
+
+pub async fn healthz(State(state): State<AppState>) -> (StatusCode, String) {
+    let Some(pool) = &state.redis else {
+        return (StatusCode::OK, "ok".into());
+    };
+    match persistence::read(pool).await {
+        Ok(settings) => match settings.weakness() {
+            Some(weakness) => (StatusCode::OK, format!("ok\nwarning: {weakness}")),
+            None => (
+                StatusCode::OK,
+                "ok\nredis: appendonly yes, appendfsync always".into(),
+            ),
+        },
+        Err(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "redis unreachable: notifications are refused (503) until it answers".into(),
+        ),
+    }
 }

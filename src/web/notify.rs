@@ -15,13 +15,14 @@ use crate::{
     auth::User,
     error::AppError,
     notify::feed::{sse, window},
+    notify::model::EventId,
     web::state::AppState,
     web::{layout::Layout, security_permission, subscriptions::remember},
 };
 
 /// One notification as the page lists it (all text, escaped by the template).
 pub struct Item {
-    pub id: i64,
+    pub id: EventId,
     pub received_at: String,
     pub change_type: String,
     pub resource: String,
@@ -50,9 +51,8 @@ pub async fn page(
         .journal
         .log()
         .recent(&user.tenant_id, sse::HISTORY)
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
-    let newest = history.last().map_or(0, |n| n.id);
+        .await?;
+    let newest = history.last().map(|n| n.id).unwrap_or_default();
     let items = history
         .iter()
         .rev()

@@ -26,6 +26,8 @@ pub struct AppState {
     pub db: SqlitePool,
     /// Set when `redis.url` is configured: sessions shared between instances.
     pub redis: Option<tower_sessions_redis_store::fred::prelude::Pool>,
+    /// With Redis: live subscriptions still in the SQLite file from before the switch.
+    pub subscriptions_left_behind: i64,
     /// Subscriptions, notifications and their live fan-out.
     pub notify: Notify,
     /// Owners' and viewers' sessions as the session store holds them.

@@ -61,9 +61,9 @@ async fn secrets_on_disk_are_the_owners_only_and_never_in_messages() {
 
     // A Redis URL with a password: the startup error names the server, not the password.
     let mut settings = sandbox_settings(&app.sandbox, &root.path().join("redis"));
-    settings.redis.url = "redis://graphsec:hunter2@127.0.0.1:1".into();
+    settings.redis.url = "redis://graphsec:hunter2@127.0.0.1:1/not-a-database".into();
     let err = match Application::build(settings).await {
-        Ok(_) => panic!("nothing listens on port 1"),
+        Ok(_) => panic!("the database part is not a number"),
         Err(err) => format!("{err:#}"),
     };
     assert!(!err.contains("hunter2"), "{err}");

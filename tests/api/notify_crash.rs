@@ -22,13 +22,15 @@ use crate::notify_support::{CONTOSO, change, tenant_id};
 const SENDERS: usize = 8;
 
 /// `graphsec serve` with `config`, its URL read from its log; killed on drop.
-struct Server {
-    url: String,
+pub struct Server {
+    pub url: String,
     child: Child,
+    /// The messages it has logged since it listened.
+    messages: Arc<Mutex<Vec<String>>>,
 }
 
 impl Server {
-    async fn start(config: &Path) -> Self {
+    pub async fn start(config: &Path) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_graphsec"))
             .arg("--config")
             .arg(config)
@@ -57,25 +59,53 @@ impl Server {
         })
         .await
         .expect("graphsec listens within a minute");
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Self { url, child }
+        let messages = Arc::new(Mutex::new(Vec::new()));
+        let logged = Arc::clone(&messages);
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = lines.next_line().await {
+                if let Ok(entry) = serde_json::from_str::<Value>(&line)
+                    && let Some(message) = entry["message"].as_str()
+                {
+                    logged.lock().unwrap().push(message.to_string());
+                }
+            }
+        });
+        Self {
+            url,
+            child,
+            messages,
+        }
     }
 
-    fn url(&self, path: &str) -> String {
+    pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.url)
     }
 
-    async fn kill(mut self) {
+    /// Whether it has logged `message` since it listened.
+    pub fn has_logged(&self, message: &str) -> bool {
+        self.messages.lock().unwrap().iter().any(|m| m == message)
+    }
+
+    pub async fn kill(mut self) {
         self.child.start_kill().expect("SIGKILL sent");
         self.child.wait().await.unwrap();
     }
 }
 
-/// A config file wiring the binary to `sandbox`, with its data in `data_dir`.
-fn write_config(sandbox: &graphsec_sandbox::SandboxHandle, data_dir: &Path) -> std::path::PathBuf {
+/// A config file wiring the binary to `sandbox`, with its data in `data_dir`, on the legacy API
+/// unless `extra` says otherwise.
+pub fn write_config(
+    sandbox: &graphsec_sandbox::SandboxHandle,
+    data_dir: &Path,
+    extra: &[(&'static str, String)],
+) -> std::path::PathBuf {
     let mut wiring = graphsec::demo::wiring(sandbox, 0, data_dir);
     wiring.push(("graph.alerts_api", "legacy".into()));
     wiring.push(("graph.timeout_secs", "10".into()));
+    for (key, value) in extra {
+        wiring.retain(|(k, _)| k != key);
+        wiring.push((key, value.clone()));
+    }
     let mut sections: BTreeMap<&str, Vec<(&str, String)>> = BTreeMap::new();
     for (key, value) in &wiring {
         let (section, name) = key.split_once('.').unwrap();
@@ -96,7 +126,7 @@ fn write_config(sandbox: &graphsec_sandbox::SandboxHandle, data_dir: &Path) -> s
     path
 }
 
-async fn sign_in(server: &Server, client: &reqwest::Client) {
+pub async fn sign_in(server: &Server, client: &reqwest::Client) {
     let login = client.get(server.url("/login")).send().await.unwrap();
     let approved = client
         .post(location(&login))
@@ -124,7 +154,7 @@ async fn notifications_acknowledged_before_a_sigkill_survive_it_exactly_once() {
         .await
         .expect("sandbox starts");
     let data_dir = tempfile::tempdir().unwrap();
-    let config = write_config(&sandbox, data_dir.path());
+    let config = write_config(&sandbox, data_dir.path(), &[]);
     let server = Server::start(&config).await;
 
     // A signed-in browser with a subscription.

@@ -243,9 +243,10 @@ async fn the_v2_watcher_publishes_a_changed_alert() {
 
 #[tokio::test]
 async fn with_redis_sessions_the_renewal_task_still_finds_the_owner_token() {
+    let redis = crate::redis_support::RedisServer::start().await;
     let app = spawn_app_with(SandboxOptions::default(), |s| {
         s.graph.alerts_api = AlertsApiKind::Legacy;
-        s.redis.url = "redis://127.0.0.1:6379".into();
+        s.redis.url = redis.url();
         s.notify.subscription_minutes = 60;
         s.notify.renew_before_minutes = 120;
         s.notify.renew_interval_secs = 1;

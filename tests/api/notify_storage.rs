@@ -157,7 +157,7 @@ async fn parallel_deliveries_while_a_stream_resumes_arrive_once_each_in_order() 
     });
     let posts: Vec<_> = posts.collect();
     // The stream resumes while the deliveries are still arriving.
-    let mut resumed = open_stream(&app, &app.client, Some(last_seen)).await;
+    let mut resumed = open_stream(&app, &app.client, Some(&last_seen)).await;
     for post in posts {
         assert_eq!(post.await.unwrap(), StatusCode::ACCEPTED);
     }
@@ -174,7 +174,10 @@ async fn parallel_deliveries_while_a_stream_resumes_arrive_once_each_in_order() 
         next_event(&mut resumed, QUIET).await.is_none(),
         "no repeats"
     );
-    let expected: Vec<i64> = (last_seen + 1..=last_seen + N as i64).collect();
+    let last_seen: u64 = last_seen.parse().expect("a row id");
+    let expected: Vec<String> = (last_seen + 1..=last_seen + N as u64)
+        .map(|id| id.to_string())
+        .collect();
     assert_eq!(ids, expected, "contiguous ids after the resume point");
     let mut unique = alerts.clone();
     unique.sort();

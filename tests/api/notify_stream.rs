@@ -34,7 +34,7 @@ async fn updating_an_alert_reaches_an_sse_client_of_the_same_tenant() {
     let (id, data) = next_event(&mut stream, WAIT)
         .await
         .expect("a notification arrives");
-    assert!(id > 0);
+    assert!(id.parse::<u64>().is_ok_and(|id| id > 0), "{id}");
     assert_eq!(data["alertId"], changed);
     assert_eq!(data["alertUrl"], format!("/alerts/{changed}"));
     let delivered = app.sandbox.state().subscriptions().deliveries();
@@ -155,7 +155,7 @@ async fn last_event_id_resume_loses_nothing_and_repeats_nothing() {
     post("a2").await;
     post("a3").await;
 
-    let mut resumed = open_stream(&app, &app.client, Some(a1)).await;
+    let mut resumed = open_stream(&app, &app.client, Some(&a1)).await;
     post("a4").await;
     let mut seen = Vec::new();
     while let Some((_, data)) = next_event(&mut resumed, QUIET).await {

@@ -57,11 +57,23 @@ pub fn tenant_id(key: &str) -> &'static str {
 pub async fn open_stream(
     app: &TestApp,
     client: &reqwest::Client,
-    last_event_id: Option<i64>,
-) -> impl Stream<Item = Event> + Unpin {
-    let mut request = client.get(app.url("/listen/events"));
+    last_event_id: Option<&str>,
+) -> EventStream {
+    open_stream_at(&app.url("/listen/events"), client, last_event_id).await
+}
+
+/// An open `/listen/events`, its notification events only.
+pub type EventStream = std::pin::Pin<Box<dyn Stream<Item = Event> + Send>>;
+
+/// [`open_stream`] on the instance at `url`.
+pub async fn open_stream_at(
+    url: &str,
+    client: &reqwest::Client,
+    last_event_id: Option<&str>,
+) -> EventStream {
+    let mut request = client.get(url);
     if let Some(id) = last_event_id {
-        request = request.header("Last-Event-ID", id.to_string());
+        request = request.header("Last-Event-ID", id);
     }
     let response = request.send().await.expect("stream opens");
     assert_eq!(response.status(), StatusCode::OK);
@@ -81,14 +93,19 @@ pub async fn open_stream(
     )
 }
 
-/// The next notification event within `wait`, if any.
+/// The next notification event within `wait`, if any: its event id and data.
 pub async fn next_event(
     stream: &mut (impl Stream<Item = Event> + Unpin),
     wait: Duration,
-) -> Option<(i64, Value)> {
+) -> Option<(String, Value)> {
     let event = tokio::time::timeout(wait, stream.next()).await.ok()??;
     let data: Value = serde_json::from_str(&event.data).expect("event data is JSON");
-    Some((event.id.parse().expect("numeric event id"), data))
+    assert_eq!(
+        data["id"].as_str(),
+        Some(event.id.as_str()),
+        "data names the event id"
+    );
+    Some((event.id, data))
 }
 
 /// A change notification as Graph sends it.
@@ -105,8 +122,13 @@ pub fn change(subscription_id: &str, client_state: &str, tenant_id: &str, alert_
 
 /// POSTs a batch to the app's `/listen` as Graph does.
 pub async fn post_batch(app: &TestApp, items: Vec<Value>) -> StatusCode {
+    post_batch_to(&app.url("/listen"), items).await
+}
+
+/// [`post_batch`] to the `/listen` at `url`.
+pub async fn post_batch_to(url: &str, items: Vec<Value>) -> StatusCode {
     reqwest::Client::new()
-        .post(app.url("/listen"))
+        .post(url)
         .json(&json!({ "value": items }))
         .send()
         .await

@@ -1,7 +1,9 @@
 //! The work done while no browser waits: the renewal task (`renewal`: renewals and acting
 //! on lifecycle events), the v2 poll watcher (`watcher`), the changed-alerts read both use
 //! (`changes`), their Graph calls (`graph`) and the owner tokens those calls use (`owners`).
-//! `spawn` starts them with the app, given the parts they need.
+//! `spawn` starts them with the app, given the parts they need. Renewals and polls run only
+//! while this instance holds the storage's lease (always, with one instance); lifecycle
+//! events are acted on by the instance Graph sent them to.
 
 pub mod changes;
 pub mod graph;
@@ -35,7 +37,7 @@ pub fn spawn(
         backend.clone(),
         plan::lifetimes(settings),
     );
-    tokio::spawn(renewal.run(lifecycle, settings.renew_every()));
+    tokio::spawn(renewal.run(lifecycle, settings.renew_every(), notify.lease.clone()));
     let watcher = Watcher::new(
         notify.registry.clone(),
         notify.journal.clone(),
@@ -43,5 +45,5 @@ pub fn spawn(
         settings.poll_every(),
         notify.watches.clone(),
     );
-    tokio::spawn(watcher.run());
+    tokio::spawn(watcher.run(notify.lease.clone()));
 }

@@ -3,6 +3,7 @@
 //! so that nothing is silently lost).
 
 use std::future::Future;
+use std::sync::Arc;
 
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
@@ -12,7 +13,7 @@ use crate::notify::{
     feed::journal::Journal,
     inbound::lifecycle::{LifecycleEvent, Verified},
     model::{ApiKind, Subscription, SubscriptionStatus},
-    storage::{Registry, StoreResult},
+    storage::{Registry, StoreResult, lease::Lease},
     subscriptions::plan::{self, Lifetimes},
 };
 
@@ -69,9 +70,14 @@ impl<A: SubscriptionApi, S: ChangeSource> RenewalTask<A, S> {
         }
     }
 
-    /// Acts on lifecycle work as it arrives, and every `every` (the first time at start) on
-    /// any left from before (a restart, a failed attempt) and on due renewals.
-    pub async fn run(self, mut events: mpsc::Receiver<Verified>, every: std::time::Duration) {
+    /// Acts on lifecycle work as it arrives, and every `every` (the first time at start), while
+    /// `lease` is held, on any left from before (a restart, a failed attempt) and on due renewals.
+    pub async fn run(
+        self,
+        mut events: mpsc::Receiver<Verified>,
+        every: std::time::Duration,
+        lease: Arc<dyn Lease>,
+    ) {
         let mut ticker = tokio::time::interval(every);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -86,7 +92,11 @@ impl<A: SubscriptionApi, S: ChangeSource> RenewalTask<A, S> {
                     ids.dedup();
                     self.handle_each(&ids).await
                 }
-                _ = ticker.tick() => self.resume_pending().await.and(self.renew_due().await.map(drop)),
+                _ = ticker.tick() => if lease.held() {
+                    self.resume_pending().await.and(self.renew_due().await.map(drop))
+                } else {
+                    Ok(())
+                },
             };
             if let Err(error) = outcome {
                 tracing::error!(%error, "subscription upkeep failed");

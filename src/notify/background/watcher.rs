@@ -3,7 +3,7 @@
 //! notifications. Polls run through a bounded pool of workers; a throttled watch waits out
 //! Graph's `Retry-After`, a failing one backs off (see `health.rs`).
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use futures::StreamExt;
 use time::OffsetDateTime;
@@ -13,7 +13,7 @@ use super::health::WatchHealth;
 use crate::notify::{
     feed::journal::Journal,
     model::Subscription,
-    storage::{Registry, StorageError, StoreResult},
+    storage::{Registry, StorageError, StoreResult, lease::Lease},
 };
 
 /// Polls in flight at once, all watches together.
@@ -44,12 +44,15 @@ impl<S: ChangeSource> Watcher<S> {
         }
     }
 
-    /// Polls every live watch forever, one round per interval.
-    pub async fn run(self) {
+    /// Polls every live watch forever, one round per interval while `lease` is held.
+    pub async fn run(self, lease: Arc<dyn Lease>) {
         let mut ticker = tokio::time::interval(self.interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticker.tick().await;
+            if !lease.held() {
+                continue;
+            }
             if let Err(error) = self.round().await {
                 tracing::error!(%error, "v2 watcher round failed");
             }

@@ -16,7 +16,10 @@ use tokio::time;
 use tokio_stream::wrappers::IntervalStream;
 
 use super::stream::{Resume, tenant_stream};
-use crate::notify::{Notify, model::Notification};
+use crate::notify::{
+    Notify,
+    model::{EventId, Notification},
+};
 
 /// How many past notifications a fresh page shows.
 pub const HISTORY: u32 = 50;
@@ -31,7 +34,7 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
 #[derive(Debug, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct EventData<'a> {
-    pub id: i64,
+    pub id: EventId,
     pub received_at: String,
     pub change_type: &'a str,
     pub resource: &'a str,
@@ -71,8 +74,8 @@ pub fn resume_point(headers: &HeaderMap, after: Option<&str>) -> Resume {
     }
 }
 
-fn parse_id(raw: &str) -> Option<i64> {
-    raw.trim().parse::<i64>().ok().map(|id| id.max(0))
+fn parse_id(raw: &str) -> Option<EventId> {
+    raw.parse().ok()
 }
 
 /// What a stream that reached back as far as it may tells the page.
@@ -140,18 +143,29 @@ mod tests {
     fn last_event_id_wins_over_the_query_and_bad_values_mean_history() {
         let mut headers = HeaderMap::new();
         assert_eq!(resume_point(&headers, None), Resume::Recent(HISTORY));
-        assert_eq!(resume_point(&headers, Some("7")), Resume::After(7));
+        assert_eq!(
+            resume_point(&headers, Some("7")),
+            Resume::After(EventId::row(7))
+        );
         assert_eq!(resume_point(&headers, Some("x")), Resume::Recent(HISTORY));
         headers.insert("last-event-id", HeaderValue::from_static("12"));
-        assert_eq!(resume_point(&headers, Some("7")), Resume::After(12));
+        assert_eq!(
+            resume_point(&headers, Some("7")),
+            Resume::After(EventId::row(12))
+        );
         headers.insert("last-event-id", HeaderValue::from_static("-3"));
-        assert_eq!(resume_point(&headers, None), Resume::After(0));
+        assert_eq!(resume_point(&headers, None), Resume::After(EventId::row(0)));
+        headers.insert("last-event-id", HeaderValue::from_static("1700000000000-2"));
+        assert_eq!(
+            resume_point(&headers, None),
+            Resume::After(EventId::stream(1_700_000_000_000, 2))
+        );
     }
 
     #[test]
     fn a_frame_is_one_event_with_the_store_id_and_is_rendered_once() {
         let n = Notification {
-            id: 42,
+            id: 42.into(),
             tenant_id: "t".into(),
             subscription_id: "s".into(),
             change_type: "updated".into(),

@@ -11,7 +11,7 @@ use std::{collections::VecDeque, sync::Arc};
 use futures::Stream;
 use tokio::sync::broadcast::{self, error::RecvError};
 
-use crate::notify::model::Notification;
+use crate::notify::model::{EventId, Notification};
 use crate::notify::storage::{FanOut, Log, StorageError};
 
 /// Rows read from the log per query while catching up.
@@ -21,7 +21,7 @@ const PAGE: u32 = 200;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Resume {
     /// Everything after this id (a reconnect with `Last-Event-ID`).
-    After(i64),
+    After(EventId),
     /// The newest `n` stored notifications first (a fresh page load).
     Recent(u32),
 }
@@ -31,7 +31,7 @@ struct State {
     rx: broadcast::Receiver<Arc<Notification>>,
     tenant_id: String,
     start: Option<Resume>,
-    last_id: i64,
+    last_id: EventId,
     catching_up: bool,
     pending: VecDeque<Arc<Notification>>,
 }
@@ -49,7 +49,7 @@ pub fn tenant_stream(
         store,
         tenant_id,
         start: Some(from),
-        last_id: 0,
+        last_id: EventId::default(),
         catching_up: false,
         pending: VecDeque::new(),
     };
@@ -188,7 +188,7 @@ mod tests {
             j.log().clone(),
             j.fanout().as_ref(),
             "a".into(),
-            Resume::After(0),
+            Resume::After(EventId::default()),
         );
         let batch: Vec<_> = (0..1500).map(|i| note("a", &i.to_string())).collect();
         j.append(&batch).await.unwrap();

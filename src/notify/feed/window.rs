@@ -46,26 +46,27 @@ mod tests {
             .await
             .unwrap();
         let log = journal.log();
-        let first = stored[0].id;
+        let first = stored[0].id.head;
+        let row = crate::notify::model::EventId::row;
         assert_eq!(
-            bounded(log, "a", Resume::After(first - 1), 3)
+            bounded(log, "a", Resume::After(row(first - 1)), 3)
                 .await
                 .unwrap(),
             (Resume::Recent(3), true)
         );
         assert_eq!(
-            bounded(log, "a", Resume::After(first + 1), 3)
+            bounded(log, "a", Resume::After(row(first + 1)), 3)
                 .await
                 .unwrap(),
-            (Resume::After(first + 1), false)
+            (Resume::After(row(first + 1)), false)
         );
         assert_eq!(
             bounded(log, "a", Resume::Recent(50), 3).await.unwrap(),
             (Resume::Recent(3), false)
         );
         assert_eq!(
-            bounded(log, "b", Resume::After(0), 3).await.unwrap(),
-            (Resume::After(0), false)
+            bounded(log, "b", Resume::After(row(0)), 3).await.unwrap(),
+            (Resume::After(row(0)), false)
         );
     }
 }

@@ -8,8 +8,10 @@
 //! The cached rows' `last_notification_at` is not kept current (the log stamps it in the
 //! database); readers that need it use `get`. A subscription made by another process on the
 //! same database is found by a reload on a miss, at most one a second (so a flood of forged
-//! ids costs at most one query a second); a backend shared by several instances would add
-//! change notices between them for changes to known subscriptions.
+//! ids costs at most one query a second). A backend shared by several instances
+//! ([`shared_across_instances`](CachedRegistry::shared_across_instances)) instead asks it on
+//! every miss, and tells the cache of every change through [`refresh`](CachedRegistry::refresh)
+//! and [`reload`](CachedRegistry::reload).
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -56,6 +58,8 @@ pub struct CachedRegistry {
     writes: Mutex<()>,
     /// When the whole index was last read from the inner registry.
     loaded_at: std::sync::Mutex<Option<Instant>>,
+    /// Other instances change the inner registry too: a miss asks it before answering.
+    shared: bool,
 }
 
 /// Shortest time between two reloads caused by unknown ids.
@@ -68,11 +72,50 @@ impl CachedRegistry {
             index: OnceCell::new(),
             writes: Mutex::new(()),
             loaded_at: std::sync::Mutex::new(None),
+            shared: false,
         }
     }
 
     pub fn shared(inner: Registry) -> Registry {
         Arc::new(Self::new(inner))
+    }
+
+    /// The cache of a registry that other instances change too.
+    pub fn shared_across_instances(inner: Registry) -> Arc<Self> {
+        Arc::new(Self {
+            shared: true,
+            ..Self::new(inner)
+        })
+    }
+
+    /// Re-reads subscription `id` (another instance changed it).
+    pub async fn refresh(&self, id: &str) -> StoreResult<()> {
+        if let Some(index) = self.index.get() {
+            let _one_at_a_time = self.writes.lock().await;
+            self.reread(index, id).await?;
+        }
+        Ok(())
+    }
+
+    /// Puts the inner registry's subscription `id` (or its absence) into the index; the
+    /// caller holds `writes`.
+    async fn reread(&self, index: &RwLock<Index>, id: &str) -> StoreResult<()> {
+        let fresh = self.inner.get(id).await?;
+        let mut index = index.write().unwrap_or_else(|e| e.into_inner());
+        match fresh {
+            Some(sub) => index.upsert(sub),
+            None => index.remove(id),
+        }
+        Ok(())
+    }
+
+    /// Reads every subscription again (changes may have been missed).
+    pub async fn reload(&self) -> StoreResult<()> {
+        if let Some(index) = self.index.get() {
+            *self.loaded_at.lock().unwrap_or_else(|e| e.into_inner()) = None;
+            self.reload_if_due(index).await?;
+        }
+        Ok(())
     }
 
     async fn index(&self) -> StoreResult<&RwLock<Index>> {
@@ -126,12 +169,7 @@ impl CachedRegistry {
         let _one_at_a_time = self.writes.lock().await;
         let out = change.await;
         // Re-read even after an error: the change may have been applied.
-        let fresh = self.inner.get(id).await?;
-        let mut index = index.write().unwrap_or_else(|e| e.into_inner());
-        match fresh {
-            Some(sub) => index.upsert(sub),
-            None => index.remove(id),
-        }
+        self.reread(index, id).await?;
         out
     }
 }
@@ -166,6 +204,17 @@ impl SubscriptionRegistry for CachedRegistry {
             let index = self.index().await?;
             if let Some(sub) = Self::lookup(index, graph_id) {
                 return Ok(Some(sub));
+            }
+            if self.shared {
+                let found = self.inner.by_graph_id(graph_id).await?;
+                if let Some(sub) = &found {
+                    let _one_at_a_time = self.writes.lock().await;
+                    index
+                        .write()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .upsert(sub.clone());
+                }
+                return Ok(found);
             }
             if self.reload_if_due(index).await? {
                 return Ok(Self::lookup(index, graph_id));

@@ -145,7 +145,7 @@ async fn commit(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::notify::model::note;
+    use crate::notify::model::{EventId, note};
     use crate::notify::storage::sqlite;
 
     #[tokio::test]
@@ -172,16 +172,24 @@ mod tests {
             assert_eq!(mine.len(), 2);
             assert_eq!(
                 mine[1].id,
-                mine[0].id + 1,
+                EventId::row(mine[0].id.head + 1),
                 "a request's items stay together"
             );
         }
-        let mut last = 0;
+        let mut last = EventId::default();
         for _ in 0..100 {
             let n = rx.recv().await.unwrap();
             assert!(n.id > last, "published in id order");
             last = n.id;
         }
-        assert_eq!(storage.log.after("a", 0, 1000).await.unwrap().len(), 100);
+        assert_eq!(
+            storage
+                .log
+                .after("a", EventId::default(), 1000)
+                .await
+                .unwrap()
+                .len(),
+            100
+        );
     }
 }

@@ -7,8 +7,10 @@
 //!   SSE event id, so a browser resumes from it.
 //! - [`FanOut`]: live delivery of logged notifications to every open stream.
 //!
-//! [`Storage`] bundles one implementation of each; `sqlite` is the embedded one (with the
-//! in-process [`hub::Hub`] for fan-out). Nothing outside this folder names a backend type.
+//! [`Storage`] bundles one implementation of each, with the [`lease::Lease`] that lets one
+//! instance at a time run the background work; `sqlite` is the embedded one (with the
+//! in-process [`hub::Hub`] for fan-out), `redis` the one several instances share. Nothing
+//! outside this folder names a backend type.
 //!
 //! Two layers work over any backend: [`group::GroupCommit`], the single writer through which
 //! every append goes (concurrent deliveries share one commit, published in id order), and
@@ -17,6 +19,8 @@
 pub mod cached;
 pub mod group;
 pub mod hub;
+pub mod lease;
+pub mod redis;
 pub mod sqlite;
 
 use std::fmt::Debug;
@@ -27,7 +31,8 @@ use time::OffsetDateTime;
 use tokio::sync::broadcast;
 
 use super::model::{
-    ApiKind, NewNotification, NewSubscription, Notification, Subscription, SubscriptionStatus,
+    ApiKind, EventId, NewNotification, NewSubscription, Notification, Subscription,
+    SubscriptionStatus,
 };
 
 /// A storage backend failed; the request or task that needed it cannot go on.
@@ -42,6 +47,18 @@ impl StorageError {
 }
 
 pub type StoreResult<T> = Result<T, StorageError>;
+
+/// A page that needs the store answers 503 with a message to try again (the cause is logged).
+impl From<StorageError> for crate::error::AppError {
+    fn from(error: StorageError) -> Self {
+        tracing::error!(%error, "notification storage unavailable");
+        Self::Unavailable(
+            "Subscriptions and notifications cannot be read or saved right now; try again in a \
+             moment."
+                .into(),
+        )
+    }
+}
 
 /// The subscription registry.
 pub trait SubscriptionRegistry: Debug + Send + Sync {
@@ -169,7 +186,7 @@ pub trait NotificationLog: Debug + Send + Sync {
     fn after<'a>(
         &'a self,
         tenant_id: &'a str,
-        after_id: i64,
+        after_id: EventId,
         limit: u32,
     ) -> BoxFuture<'a, StoreResult<Vec<Notification>>>;
 
@@ -180,7 +197,7 @@ pub trait NotificationLog: Debug + Send + Sync {
         limit: u32,
     ) -> BoxFuture<'a, StoreResult<Vec<Notification>>>;
 
-    fn get(&self, id: i64) -> BoxFuture<'_, StoreResult<Option<Notification>>>;
+    fn get(&self, id: EventId) -> BoxFuture<'_, StoreResult<Option<Notification>>>;
 }
 
 /// Live fan-out of logged notifications. Every receiver gets every notification; streams
@@ -198,10 +215,11 @@ pub type Registry = Arc<dyn SubscriptionRegistry>;
 pub type Log = Arc<dyn NotificationLog>;
 pub type Fan = Arc<dyn FanOut>;
 
-/// One backend's registry, log and fan-out.
+/// One backend's registry, log and fan-out, and the lease on background work.
 #[derive(Clone, Debug)]
 pub struct Storage {
     pub registry: Registry,
     pub log: Log,
     pub fanout: Fan,
+    pub lease: Arc<dyn lease::Lease>,
 }

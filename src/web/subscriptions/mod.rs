@@ -49,6 +49,8 @@ pub struct SubscriptionsPage {
     error: Option<String>,
     lifetime_hours: i64,
     notification_url: String,
+    /// Subscriptions made before the switch to Redis, not carried over.
+    left_behind: i64,
 }
 
 pub async fn list(
@@ -113,7 +115,7 @@ pub async fn create(
             flash(&session, "info", text).await;
             Ok(Redirect::to("/subscriptions").into_response())
         }
-        Err(SubscribeError::Store(e)) => Err(AppError::Internal(e.into())),
+        Err(SubscribeError::Store(e)) => Err(e.into()),
         Err(error) => {
             let status = status_of(&error);
             let page = page(
@@ -179,8 +181,7 @@ async fn page(
         .notify
         .registry
         .list_for_tenant(&user.tenant_id)
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+        .await?;
     let kind = subscribe::api_kind(&state.settings);
     let providers = match kind {
         ApiKind::LegacyWebhook => {
@@ -207,6 +208,7 @@ async fn page(
             .lifetime
             .whole_hours(),
         notification_url: state.urls.notification_url.to_string(),
+        left_behind: state.subscriptions_left_behind,
     })
 }
 
@@ -241,7 +243,7 @@ fn app_error(error: SubscribeError) -> AppError {
         SubscribeError::NotYours => AppError::Forbidden(error.to_string()),
         SubscribeError::Limit(m) => AppError::BadRequest(m),
         SubscribeError::Graph(e) => AppError::Graph(e),
-        SubscribeError::Store(e) => AppError::Internal(e.into()),
+        SubscribeError::Store(e) => e.into(),
     }
 }
 

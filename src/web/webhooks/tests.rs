@@ -65,7 +65,12 @@ async fn a_verified_batch_is_stored_before_the_202() {
     ]});
     let (status, _, _) = send(&router, "/listen", "application/json", batch.to_string()).await;
     assert_eq!(status, StatusCode::ACCEPTED);
-    let stored = notify.journal.log().after("t", 0, 10).await.unwrap();
+    let stored = notify
+        .journal
+        .log()
+        .after("t", Default::default(), 10)
+        .await
+        .unwrap();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].alert_id.as_deref(), Some("A1"));
 }
@@ -125,7 +130,7 @@ async fn an_unwritable_database_gets_503_and_publishes_nothing() {
         notify
             .journal
             .log()
-            .after("t", 0, 10)
+            .after("t", Default::default(), 10)
             .await
             .unwrap()
             .is_empty()

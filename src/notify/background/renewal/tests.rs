@@ -166,7 +166,11 @@ async fn missed_and_removed_trigger_a_catch_up_read() {
         pending(&registry, &sub, &[event]).await;
         manager.handle_pending(&sub.id).await.unwrap();
     }
-    let stored = journal.log().after("t", 0, 10).await.unwrap();
+    let stored = journal
+        .log()
+        .after("t", Default::default(), 10)
+        .await
+        .unwrap();
     assert_eq!(stored.len(), 2);
     assert_eq!(stored[0].alert_id.as_deref(), Some("caught"));
     assert_eq!(stored[0].resource, "security/alerts/caught");
@@ -185,7 +189,15 @@ async fn a_burst_of_pending_events_is_one_catch_up_and_work_is_taken_once() {
     pending(&registry, &sub, &missed).await;
     manager.resume_pending().await.unwrap();
     manager.handle_pending(&sub.id).await.unwrap();
-    assert_eq!(journal.log().after("t", 0, 10).await.unwrap().len(), 1);
+    assert_eq!(
+        journal
+            .log()
+            .after("t", Default::default(), 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     let stored = registry.get(&sub.id).await.unwrap().unwrap();
     assert_eq!(stored.lifecycle_pending, None);
 }

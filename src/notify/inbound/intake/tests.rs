@@ -84,7 +84,12 @@ async fn only_verified_notifications_are_stored_and_published() {
     );
     assert_eq!(f.intake.counters().rejected.load(Ordering::Relaxed), 6);
 
-    let stored = f.journal.log().after("tenant-a", 0, 10).await.unwrap();
+    let stored = f
+        .journal
+        .log()
+        .after("tenant-a", Default::default(), 10)
+        .await
+        .unwrap();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].alert_id.as_deref(), Some("good"));
     assert_eq!(stored[0].subscription_id, f.sub.id);
@@ -162,7 +167,7 @@ async fn a_notification_outside_what_was_subscribed_is_refused() {
     assert!(
         f.journal
             .log()
-            .after("tenant-a", 0, 10)
+            .after("tenant-a", Default::default(), 10)
             .await
             .unwrap()
             .is_empty()
@@ -175,7 +180,12 @@ async fn a_repeated_change_is_stored_once_and_without_its_client_state() {
     let change = || item("graph-sub", "s3cret-state", "tenant-a", "a1");
     changes(&f.intake, &[change(), change()]).await;
     changes(&f.intake, &[change()]).await;
-    let stored = f.journal.log().after("tenant-a", 0, 10).await.unwrap();
+    let stored = f
+        .journal
+        .log()
+        .after("tenant-a", Default::default(), 10)
+        .await
+        .unwrap();
     assert_eq!(stored.len(), 1);
     let raw = f
         .journal

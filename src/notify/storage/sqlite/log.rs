@@ -7,7 +7,7 @@ use futures::future::BoxFuture;
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 use time::OffsetDateTime;
 
-use crate::notify::model::{NewNotification, Notification};
+use crate::notify::model::{EventId, NewNotification, Notification};
 use crate::notify::storage::{NotificationLog, StoreResult};
 
 /// Largest number of rows per INSERT statement (7 bound values each, well under SQLite's
@@ -61,7 +61,7 @@ impl SqliteLog {
             // VALUES order (each the largest id so far plus one), ending at the last one.
             let first = done.last_insert_rowid() - chunk.len() as i64 + 1;
             stored.extend(chunk.iter().zip(first..).map(|(new, id)| Notification {
-                id,
+                id: id.into(),
                 tenant_id: new.tenant_id.clone(),
                 subscription_id: new.subscription_id.clone(),
                 change_type: new.change_type.clone(),
@@ -97,7 +97,7 @@ impl NotificationLog for SqliteLog {
     fn after<'a>(
         &'a self,
         tenant_id: &'a str,
-        after_id: i64,
+        after_id: EventId,
         limit: u32,
     ) -> BoxFuture<'a, StoreResult<Vec<Notification>>> {
         Box::pin(async move {
@@ -106,7 +106,7 @@ impl NotificationLog for SqliteLog {
                  '' AS raw FROM notifications WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?",
             )
             .bind(tenant_id)
-            .bind(after_id)
+            .bind(row_id(after_id))
             .bind(limit)
             .fetch_all(&self.pool)
             .await?)
@@ -132,14 +132,22 @@ impl NotificationLog for SqliteLog {
         })
     }
 
-    fn get(&self, id: i64) -> BoxFuture<'_, StoreResult<Option<Notification>>> {
+    fn get(&self, id: EventId) -> BoxFuture<'_, StoreResult<Option<Notification>>> {
         Box::pin(async move {
+            if id.seq.is_some() {
+                return Ok(None);
+            }
             Ok(sqlx::query_as("SELECT * FROM notifications WHERE id = ?")
-                .bind(id)
+                .bind(row_id(id))
                 .fetch_optional(&self.pool)
                 .await?)
         })
     }
+}
+
+/// The row id an event id names (a stream id, from another backend, by its first number).
+fn row_id(id: EventId) -> i64 {
+    i64::try_from(id.head).unwrap_or(i64::MAX)
 }
 
 #[cfg(test)]
@@ -159,7 +167,7 @@ mod tests {
         assert!(first.windows(2).all(|w| w[0].id < w[1].id));
         assert!(second[0].id > first[2].id);
 
-        let a_all = store.after("a", 0, 100).await.unwrap();
+        let a_all = store.after("a", EventId::default(), 100).await.unwrap();
         let alerts: Vec<_> = a_all.iter().filter_map(|n| n.alert_id.as_deref()).collect();
         assert_eq!(alerts, ["1", "3", "4"]);
         let a_after = store.after("a", first[2].id, 100).await.unwrap();

@@ -12,7 +12,9 @@ use sqlx::SqlitePool;
 pub use log::SqliteLog;
 pub use registry::SqliteRegistry;
 
-use super::{Storage, StorageError, cached::CachedRegistry, hub::Hub};
+use super::{
+    Storage, StorageError, StoreResult, cached::CachedRegistry, hub::Hub, lease::AlwaysHeld,
+};
 
 impl From<sqlx::Error> for StorageError {
     fn from(error: sqlx::Error) -> Self {
@@ -26,7 +28,18 @@ pub fn storage(pool: SqlitePool) -> Storage {
         registry: CachedRegistry::shared(Arc::new(SqliteRegistry::new(pool.clone()))),
         log: Arc::new(SqliteLog::new(pool)),
         fanout: Arc::new(Hub::new()),
+        lease: Arc::new(AlwaysHeld),
     }
+}
+
+/// How many live subscriptions the file holds: after a switch to Redis they are not used
+/// (Redis starts clean), and the user is told to create them again.
+pub async fn left_behind(pool: &SqlitePool) -> StoreResult<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM subscriptions WHERE status != 'removed'")
+            .fetch_one(pool)
+            .await?,
+    )
 }
 
 /// A fresh in-memory storage (unit tests).
