@@ -45,11 +45,13 @@ async fn rows_selected_on_the_alert_list_change_together_and_the_audit_page_show
         assert_eq!(alert.assigned_to.as_deref(), Some(MEGAN));
     }
     session.assert_clean_page().await;
+    session.screenshot("bulk-result").await;
 
     session.goto("/audit").await;
     let table = session.text("#audit-table").await;
     assert!(table.contains("bulk run on alerts"), "{table}");
     assert!(table.contains("alert update"));
+    session.screenshot("audit").await;
     session.fill("#audit_resource", &ids[0]).await;
     session
         .click_and_wait("#audit-filter button[type=submit]")

@@ -14,6 +14,7 @@ async fn an_incident_is_managed_from_its_page_and_the_updated_side_shows_it() {
     assert_ne!(before.status.name(), "awaitingAction");
     session.goto(&format!("/incidents/{id}")).await;
     session.assert_clean_page().await;
+    session.screenshot("incident").await;
     session.choose("#incident_status", "awaiting_action").await;
     let tags = session
         .attr("#incident_tags", "value")
@@ -55,6 +56,7 @@ async fn an_incident_is_managed_from_its_page_and_the_updated_side_shows_it() {
             .contains("Escalated")
     );
     session.assert_clean_page().await;
+    session.screenshot("incident-update").await;
 
     let stored = sandbox_data::incident(&session, id);
     assert_eq!(stored.status.name(), "awaitingAction");
