@@ -18,8 +18,9 @@ use crate::notify::background::{self, owners::Owners};
 use crate::notify::feed::gate::StreamGate;
 use crate::notify::storage::{redis, sqlite};
 use crate::sessions::{self, SessionBackend};
+use crate::triage::audit::redis::RedisAudit;
 use crate::triage::audit::sqlite::SqliteAudit;
-use crate::triage::audit::{AuditLog, retention};
+use crate::triage::audit::{AuditLog, AuditStore, retention};
 use crate::web;
 use crate::web::state::AppState;
 
@@ -81,6 +82,11 @@ impl Application {
             redis.as_ref(),
             oauth.clone(),
         );
+        // The audit log lives where everything else does: Redis when it is shared.
+        let audit_store: Arc<dyn AuditStore> = match &redis {
+            Some(pool) => Arc::new(RedisAudit::new(pool.clone())),
+            None => Arc::new(SqliteAudit::new(db.clone())),
+        };
         let streams = StreamGate::new(
             settings.notify.max_streams_per_session,
             settings.notify.max_streams,
@@ -96,7 +102,7 @@ impl Application {
             notify: notifications,
             owners: owners.clone(),
             streams,
-            audit: AuditLog::new(Arc::new(SqliteAudit::new(db.clone()))),
+            audit: AuditLog::new(audit_store),
         };
         retention::spawn(state.audit.clone(), state.settings.audit.retention_days);
         background::spawn(

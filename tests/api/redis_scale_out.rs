@@ -198,3 +198,25 @@ async fn a_subscription_deleted_on_one_instance_is_refused_by_the_other() {
         "a deleted subscription's notification reached a viewer"
     );
 }
+
+#[tokio::test]
+async fn a_write_made_on_one_instance_is_in_the_audit_log_read_on_the_other() {
+    let redis = RedisServer::start().await;
+    let (a, b, _, _) = two_instances(&redis).await;
+    let records: Value = a
+        .client
+        .get(b.url("/audit/export.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let records = records.as_array().expect("a list of records");
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert_eq!(records[0]["action"], "subscription created");
+    assert_eq!(records[0]["status"], 201, "{}", records[0]);
+    // B keeps its own data directory, so it read the record from Redis; A reads the same.
+    let (_, html) = a.get_html("/audit").await;
+    assert!(html.contains("subscription created"), "{html}");
+}

@@ -49,6 +49,27 @@ pub struct FilterError {
     pub problems: Vec<(&'static str, String)>,
 }
 
+impl AuditFilter {
+    /// Whether `record` passes: text filters are case-insensitive "contains", dates are UTC
+    /// days. The SQLite store says the same in SQL; backends without a query language use this.
+    pub fn matches(&self, record: &super::AuditRecord) -> bool {
+        let contains =
+            |haystack: &str, needle: &str| haystack.to_lowercase().contains(&needle.to_lowercase());
+        self.who
+            .as_deref()
+            .is_none_or(|who| contains(&record.actor.name, who) || contains(&record.actor.oid, who))
+            && self.resource.as_deref().is_none_or(|resource| {
+                contains(&record.resource_type, resource) || contains(&record.resource_id, resource)
+            })
+            && self.outcome.is_none_or(|outcome| match outcome {
+                Outcome::Succeeded => record.succeeded(),
+                Outcome::Failed => !record.succeeded(),
+            })
+            && self.from.is_none_or(|from| record.at >= from)
+            && self.until.is_none_or(|until| record.at < until)
+    }
+}
+
 impl AuditQuery {
     /// The filter and the 1-based page number.
     pub fn validate(&self) -> Result<(AuditFilter, u32), FilterError> {

@@ -10,6 +10,7 @@
 pub mod filter;
 pub mod incident;
 pub mod outcome;
+pub mod redis;
 pub mod retention;
 pub mod sqlite;
 pub mod writes;
@@ -18,7 +19,7 @@ use std::fmt::Debug;
 use std::sync::Arc;
 
 use futures::future::BoxFuture;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::OffsetDateTime;
 
@@ -41,7 +42,7 @@ impl AuditError {
 pub type AuditResult<T> = Result<T, AuditError>;
 
 /// Who made a write: the signed-in user.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Actor {
     pub name: String,
     pub oid: String,
@@ -127,7 +128,7 @@ impl Write {
 }
 
 /// A stored record.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditRecord {
     pub id: i64,
     #[serde(with = "time::serde::rfc3339")]
