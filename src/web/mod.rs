@@ -23,6 +23,7 @@ mod security_headers;
 mod security_permission;
 pub mod sign_in;
 pub mod state;
+mod store_guard;
 pub mod subscriptions;
 pub mod time;
 pub mod webhooks;

@@ -18,7 +18,8 @@ use tower_sessions::{SessionManagerLayer, SessionStore};
 
 use super::{
     admin_consent, alerts, audit, bulk, canonical_host, error_pages, health, home, incidents,
-    notify, request_id, secure_score, security_headers, sign_in, subscriptions, webhooks,
+    notify, request_id, secure_score, security_headers, sign_in, store_guard, subscriptions,
+    webhooks,
 };
 use crate::auth::csrf;
 use crate::notify::inbound::webhook::MAX_BODY_BYTES;
@@ -37,6 +38,12 @@ pub fn router<S: SessionStore + Clone>(
             browser_pages()
                 .layer(from_fn(crate::sessions::touch))
                 .layer(sessions)
+                .layer(from_fn_with_state(
+                    state.redis.clone(),
+                    store_guard::require_store,
+                ))
+                // The guard answers before any session exists: its page is rendered here.
+                .layer(from_fn(error_pages::render))
                 .layer(from_fn_with_state(public_origin, canonical_host::redirect)),
         )
         .merge(graph_webhooks())

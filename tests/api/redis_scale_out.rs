@@ -112,6 +112,11 @@ async fn redis_stopped_and_restarted_loses_no_acknowledged_notification() {
     let health = reqwest::get(b.url("/healthz")).await.unwrap();
     assert_eq!(health.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(health.text().await.unwrap().contains("redis unreachable"));
+    // Pages need the session store: a readable 503, not a bare error.
+    let page = a.client.get(b.url("/alerts")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let text = page.text().await.unwrap();
+    assert!(text.contains("cannot reach its session store"), "{text}");
     redis.restart().await;
 
     // Graph retries until it gets a 202; every delivery ends accepted.
@@ -126,6 +131,9 @@ async fn redis_stopped_and_restarted_loses_no_acknowledged_notification() {
         }
         acknowledged.push(format!("kept-{i}"));
     }
+    // The same browser session works again without signing in anew.
+    let (status, _) = a.get_html("/alerts").await;
+    assert_eq!(status, StatusCode::OK);
 
     // Every acknowledged notification is in the log, in order, on both instances. A refused
     // attempt may have reached Redis all the same (its answer was lost), so a retried one may
