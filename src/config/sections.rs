@@ -17,6 +17,9 @@ pub struct NotifySettings {
     pub renew_interval_secs: u64,
     /// How often the v2 watcher polls alerts_v2, seconds.
     pub poll_interval_secs: u64,
+    /// How far before its cursor each v2 poll reaches back, seconds: Graph may index a change
+    /// late, with an update time before changes already read.
+    pub poll_overlap_secs: u64,
     /// Live notification streams (`/listen/events`) one browser session may hold open.
     pub max_streams_per_session: usize,
     /// Live notification streams this instance holds open at most, all sessions together.
@@ -40,6 +43,7 @@ impl Default for NotifySettings {
             renew_before_minutes: 1_440,
             renew_interval_secs: 300,
             poll_interval_secs: 30,
+            poll_overlap_secs: 300,
             max_streams_per_session: 5,
             max_streams: 2_000,
             resume_window: 1_000,
@@ -57,6 +61,10 @@ impl NotifySettings {
 
     pub fn poll_every(&self) -> std::time::Duration {
         std::time::Duration::from_secs(self.poll_interval_secs.max(1))
+    }
+
+    pub fn poll_overlap(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.poll_overlap_secs)
     }
 
     pub fn retention(&self) -> std::time::Duration {

@@ -65,6 +65,10 @@ pub struct Subscription {
     pub filters: String,
     /// v2 watches: the newest `lastUpdateDateTime` already published.
     pub watch_cursor: Option<OffsetDateTime>,
+    /// v2 watches: the changes published within the poll overlap before the cursor, as
+    /// stored by the watcher (`None` until it first publishes).
+    #[sqlx(default)]
+    pub watch_published: Option<String>,
     pub created_at: OffsetDateTime,
     /// Lifecycle events received and not yet acted on, comma-separated.
     #[sqlx(default)]

@@ -41,6 +41,7 @@ mod isolation;
 mod layout;
 mod notify_access;
 mod notify_crash;
+mod notify_late_changes;
 mod notify_lifecycle;
 mod notify_renewal;
 mod notify_replay;

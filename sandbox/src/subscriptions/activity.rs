@@ -40,7 +40,7 @@ pub fn step(state: &SandboxState, tenant_key: &str, round: usize) -> Option<Stri
         seed.alerts.iter().map(|a| a.id.clone()).collect::<Vec<_>>()
     });
     let id = ids.get(round % ids.len().max(1))?.clone();
-    advance(state, tenant_ref, &id).then_some(id)
+    advance(state, tenant_ref, &id, OffsetDateTime::now_utc()).then_some(id)
 }
 
 /// Moves the first alert of the tenant whose legacy JSON satisfies `pick` to its next
@@ -49,6 +49,18 @@ pub fn step_matching(
     state: &SandboxState,
     tenant_key: &str,
     pick: impl Fn(&Value) -> bool,
+) -> Option<String> {
+    step_matching_dated(state, tenant_key, pick, OffsetDateTime::now_utc())
+}
+
+/// [`step_matching`], with the change dated `changed_at` rather than now: a change that
+/// reaches the listings late, showing the earlier time it was made (as a search index
+/// that catches up does).
+pub fn step_matching_dated(
+    state: &SandboxState,
+    tenant_key: &str,
+    pick: impl Fn(&Value) -> bool,
+    changed_at: OffsetDateTime,
 ) -> Option<String> {
     let tenant = tenant_by_key(tenant_key)?;
     let tenant_ref = TenantRef {
@@ -61,15 +73,20 @@ pub fn step_matching(
             .find(|a| pick(&render::alert_legacy(a)))
             .map(|a| a.id.clone())
     })?;
-    advance(state, tenant_ref, &id).then_some(id)
+    advance(state, tenant_ref, &id, changed_at).then_some(id)
 }
 
-fn advance(state: &SandboxState, tenant_ref: TenantRef<'_>, id: &str) -> bool {
+fn advance(
+    state: &SandboxState,
+    tenant_ref: TenantRef<'_>,
+    id: &str,
+    changed_at: OffsetDateTime,
+) -> bool {
     state
         .security()
         .update_alert(tenant_ref, id, |alert| {
             alert.status = next(alert.status);
-            alert.last_update = OffsetDateTime::now_utc();
+            alert.last_update = changed_at;
             alert.resolved = (alert.status == AlertStatus::Resolved).then_some(alert.last_update);
             Ok(())
         })

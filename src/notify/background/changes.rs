@@ -70,16 +70,27 @@ pub fn split_resource(resource: &str) -> (&str, Option<String>) {
     (path, filter)
 }
 
-/// The alerts changed strictly after `since`, as notifications of `sub`, and the newest
-/// change time among them (the next cursor).
+/// The alerts changed strictly after `since`, as notifications of `sub`.
 pub fn to_notifications(
     sub: &Subscription,
     alerts: &[Value],
     since: OffsetDateTime,
-) -> (Vec<NewNotification>, Option<OffsetDateTime>) {
+) -> Vec<NewNotification> {
+    changed_alerts(sub, alerts, |_, changed| changed > since)
+        .into_iter()
+        .map(|(note, _)| note)
+        .collect()
+}
+
+/// Each alert with an id and a change time that `keep(id, time)` accepts, as a notification
+/// of `sub`, with its change time.
+pub fn changed_alerts(
+    sub: &Subscription,
+    alerts: &[Value],
+    mut keep: impl FnMut(&str, OffsetDateTime) -> bool,
+) -> Vec<(NewNotification, OffsetDateTime)> {
     let field = time_field(sub.api_kind);
     let (path, _) = split_resource(&sub.resource);
-    let mut newest: Option<OffsetDateTime> = None;
     let mut out = Vec::new();
     for alert in alerts {
         let Some(id) = alert.get("id").and_then(Value::as_str) else {
@@ -89,20 +100,20 @@ pub fn to_notifications(
             .get(field)
             .and_then(Value::as_str)
             .and_then(odata::parse_datetime);
-        let Some(changed) = changed.filter(|c| *c > since) else {
+        let Some(changed) = changed.filter(|c| keep(id, *c)) else {
             continue;
         };
-        newest = newest.max(Some(changed));
-        out.push(NewNotification {
+        let note = NewNotification {
             tenant_id: sub.tenant_id.clone(),
             subscription_id: sub.id.clone(),
             change_type: "updated".into(),
             resource: format!("{path}/{id}"),
             alert_id: Some(id.to_owned()),
             raw: alert.to_string(),
-        });
+        };
+        out.push((note, changed));
     }
-    (out, newest)
+    out
 }
 
 #[cfg(test)]
@@ -128,6 +139,7 @@ mod tests {
             api_kind: kind,
             filters: "{}".into(),
             watch_cursor: None,
+            watch_published: None,
             lifecycle_pending: None,
             created_at: datetime!(2026-01-01 0:00 UTC),
         }
@@ -165,13 +177,12 @@ mod tests {
             json!({"id": "no-time"}),
             json!({"lastUpdateDateTime": "2026-11-24T12:05:00Z"}),
         ];
-        let (notes, newest) = to_notifications(&s, &alerts, since);
+        let notes = to_notifications(&s, &alerts, since);
         let ids: Vec<_> = notes
             .iter()
             .map(|n| n.alert_id.as_deref().unwrap())
             .collect();
         assert_eq!(ids, ["new", "newer"]);
         assert_eq!(notes[0].resource, "security/alerts_v2/new");
-        assert_eq!(newest, Some(datetime!(2026-11-24 12:05 UTC)));
     }
 }

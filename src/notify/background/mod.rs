@@ -9,6 +9,7 @@ pub mod changes;
 pub mod graph;
 pub mod health;
 pub mod owners;
+pub mod published;
 pub mod renewal;
 pub mod watcher;
 
@@ -43,6 +44,7 @@ pub fn spawn(
         notify.journal.clone(),
         backend,
         settings.poll_every(),
+        settings.poll_overlap(),
         notify.watches.clone(),
     );
     tokio::spawn(watcher.run(notify.lease.clone()));

@@ -229,7 +229,7 @@ impl<A: SubscriptionApi, S: ChangeSource> RenewalTask<A, S> {
     pub async fn catch_up(&self, sub: &Subscription) -> Result<usize, PollError> {
         let since = sub.last_notification_at.unwrap_or(sub.created_at);
         let alerts = self.source.changed_since(sub, since).await?;
-        let (batch, _) = changes::to_notifications(sub, &alerts, since);
+        let batch = changes::to_notifications(sub, &alerts, since);
         self.journal
             .append(&batch)
             .await

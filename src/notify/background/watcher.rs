@@ -1,7 +1,9 @@
 //! The v2 watcher: alerts_v2 has no change notifications, so each v2 watch is polled for
 //! alerts updated since its cursor, and the changes enter the same journal as webhook
-//! notifications. Polls run through a bounded pool of workers; a throttled watch waits out
-//! Graph's `Retry-After`, a failing one backs off (see `health.rs`).
+//! notifications. Each poll reaches `overlap` back before the cursor for changes Graph
+//! indexes late, and skips the changes it already published there (see `published.rs`).
+//! Polls run through a bounded pool of workers; a throttled watch waits out Graph's
+//! `Retry-After`, a failing one backs off (see `health.rs`).
 
 use std::{sync::Arc, time::Duration};
 
@@ -10,6 +12,7 @@ use time::OffsetDateTime;
 
 use super::changes::{self, ChangeSource, PollError};
 use super::health::WatchHealth;
+use super::published::Published;
 use crate::notify::{
     feed::journal::Journal,
     model::Subscription,
@@ -24,6 +27,7 @@ pub struct Watcher<S> {
     journal: Journal,
     source: S,
     interval: Duration,
+    overlap: Duration,
     health: WatchHealth,
 }
 
@@ -33,6 +37,7 @@ impl<S: ChangeSource> Watcher<S> {
         journal: Journal,
         source: S,
         interval: Duration,
+        overlap: Duration,
         health: WatchHealth,
     ) -> Self {
         Self {
@@ -40,6 +45,7 @@ impl<S: ChangeSource> Watcher<S> {
             journal,
             source,
             interval,
+            overlap,
             health,
         }
     }
@@ -99,19 +105,40 @@ impl<S: ChangeSource> Watcher<S> {
         Ok(published)
     }
 
-    /// Polls one watch, publishes its changes and advances its cursor.
+    /// Polls one watch, publishes the changes it had not published and advances its cursor.
     pub async fn poll(&self, watch: &Subscription) -> Result<usize, PollError> {
-        let since = watch.watch_cursor.unwrap_or(watch.created_at);
+        let cursor = watch.watch_cursor.unwrap_or(watch.created_at);
+        let since = self.window_start(watch, cursor);
+        let mut published = Published::read(watch.watch_published.as_deref(), cursor);
         let alerts = self.source.changed_since(watch, since).await?;
-        let (batch, newest) = changes::to_notifications(watch, &alerts, since);
+        // The query's time is cut to the second, so it may return changes just before
+        // `since`: those lie outside the window `published` remembers, so they are left out.
+        let changed = changes::changed_alerts(watch, &alerts, |id, at| {
+            at >= since && published.first_time(id, at)
+        });
+        let Some(newest) = changed.iter().map(|(_, at)| *at).max() else {
+            return Ok(0);
+        };
+        let batch: Vec<_> = changed.into_iter().map(|(note, _)| note).collect();
         self.journal.append(&batch).await.map_err(store_error)?;
-        if let Some(newest) = newest {
-            self.registry
-                .set_cursor(&watch.id, newest)
-                .await
-                .map_err(store_error)?;
-        }
+        // A late change leaves the cursor where it is.
+        let cursor = cursor.max(newest);
+        published.forget_before(self.window_start(watch, cursor));
+        self.registry
+            .set_cursor(&watch.id, cursor, &published.to_stored())
+            .await
+            .map_err(store_error)?;
         Ok(batch.len())
+    }
+
+    /// Where a poll from `cursor` starts reading: `overlap` before it, but never before
+    /// the watch existed (changes from before then are not the watch's). An overlap too
+    /// large to subtract reaches back to that start.
+    fn window_start(&self, watch: &Subscription, cursor: OffsetDateTime) -> OffsetDateTime {
+        let overlap = time::Duration::try_from(self.overlap).unwrap_or(time::Duration::MAX);
+        cursor
+            .checked_sub(overlap)
+            .map_or(watch.created_at, |start| start.max(watch.created_at))
     }
 
     /// Whether the watch is waiting (throttled or backing off).

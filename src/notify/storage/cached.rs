@@ -310,9 +310,10 @@ impl SubscriptionRegistry for CachedRegistry {
         &'a self,
         id: &'a str,
         cursor: OffsetDateTime,
+        published: &'a str,
     ) -> BoxFuture<'a, StoreResult<()>> {
         // The cursor is not part of verification; no need to re-read.
-        self.inner.set_cursor(id, cursor)
+        self.inner.set_cursor(id, cursor, published)
     }
 
     fn delete<'a>(&'a self, id: &'a str) -> BoxFuture<'a, StoreResult<bool>> {

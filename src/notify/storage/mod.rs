@@ -146,11 +146,13 @@ pub trait SubscriptionRegistry: Debug + Send + Sync {
         pending: &'a str,
     ) -> BoxFuture<'a, StoreResult<bool>>;
 
-    /// Advances a v2 watch past the changes already published.
+    /// Advances a v2 watch past the changes already published, and stores the changes it
+    /// published within its poll overlap (`published`, the watcher's own form), in one write.
     fn set_cursor<'a>(
         &'a self,
         id: &'a str,
         cursor: OffsetDateTime,
+        published: &'a str,
     ) -> BoxFuture<'a, StoreResult<()>>;
 
     /// Forgets a subscription; returns whether it existed.

@@ -13,6 +13,8 @@ use crate::notify::{
 
 type Reply = Result<Vec<Value>, PollError>;
 
+const OVERLAP: Duration = Duration::from_secs(30);
+
 /// Answers each call with the next scripted reply and records the `since` asked for.
 #[derive(Clone, Default)]
 struct Scripted {
@@ -56,6 +58,7 @@ async fn setup(replies: Vec<Reply>) -> (Watcher<Scripted>, Scripted, Subscriptio
         journal,
         source.clone(),
         Duration::from_secs(1),
+        OVERLAP,
         WatchHealth::default(),
     );
     (watcher, source, watch)
@@ -85,8 +88,26 @@ async fn a_changed_alert_is_published_once_and_the_cursor_advances() {
     assert_eq!(asked[0], watch.watch_cursor.unwrap());
     assert_eq!(
         crate::graph::odata::datetime(asked[1]),
+        crate::graph::odata::datetime(later - OVERLAP),
+        "the next poll reaches back the overlap before the newest change"
+    );
+}
+
+#[tokio::test]
+async fn a_late_change_within_the_overlap_is_published_once_and_keeps_the_cursor() {
+    let later = OffsetDateTime::now_utc() + TimeDuration::minutes(1);
+    let late = later - TimeDuration::seconds(10);
+    let both = || Ok(vec![alert("a1", later), alert("a2", late)]);
+    let (watcher, _, watch) = setup(vec![Ok(vec![alert("a1", later)]), both(), both()]).await;
+    assert_eq!(watcher.round().await.unwrap(), 1);
+    assert_eq!(watcher.round().await.unwrap(), 1, "the late change is read");
+    assert_eq!(watcher.round().await.unwrap(), 0, "and not read twice");
+    let stored = watcher.registry.get(&watch.id).await.unwrap().unwrap();
+    assert_eq!(
+        crate::graph::odata::datetime(stored.watch_cursor.unwrap()),
         crate::graph::odata::datetime(later)
     );
+    assert!(stored.watch_published.unwrap().contains("a2"));
 }
 
 #[tokio::test]

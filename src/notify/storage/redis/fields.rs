@@ -98,6 +98,7 @@ pub fn read(mut hash: HashMap<String, String>) -> Result<Option<Subscription>, B
             .ok()
             .map(|raw| at("watch_cursor", raw))
             .transpose()?,
+        watch_published: take("watch_published").ok(),
         created_at: at("created_at", take("created_at")?)?,
     };
     Ok(Some(sub))

@@ -281,10 +281,14 @@ impl SubscriptionRegistry for RedisRegistry {
         &'a self,
         id: &'a str,
         cursor: OffsetDateTime,
+        published: &'a str,
     ) -> BoxFuture<'a, StoreResult<()>> {
         Box::pin(async move {
             // Not part of verification: no cache needs telling.
-            let set = vec![("watch_cursor", fields::time(cursor))];
+            let set = vec![
+                ("watch_cursor", fields::time(cursor)),
+                ("watch_published", published.to_owned()),
+            ];
             update(self.pool.next(), id, set, &[], false).await?;
             Ok(())
         })

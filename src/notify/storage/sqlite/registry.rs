@@ -251,11 +251,15 @@ impl SubscriptionRegistry for SqliteRegistry {
         &'a self,
         id: &'a str,
         cursor: OffsetDateTime,
+        published: &'a str,
     ) -> BoxFuture<'a, StoreResult<()>> {
         self.update(
-            sqlx::query("UPDATE subscriptions SET watch_cursor = ? WHERE id = ?")
-                .bind(utc(cursor))
-                .bind(id),
+            sqlx::query(
+                "UPDATE subscriptions SET watch_cursor = ?, watch_published = ? WHERE id = ?",
+            )
+            .bind(utc(cursor))
+            .bind(published)
+            .bind(id),
         )
     }
 

@@ -104,8 +104,9 @@ async fn watches_start_with_a_cursor_and_can_be_advanced() {
     assert!(watch.watch_cursor.is_some());
     assert!(watch.graph_id.is_none());
     let later = OffsetDateTime::now_utc() + Duration::minutes(1);
-    reg.set_cursor(&watch.id, later).await.unwrap();
+    reg.set_cursor(&watch.id, later, "[]").await.unwrap();
     let watches = reg.active_watches().await.unwrap();
     assert_eq!(watches.len(), 1);
     assert_eq!(watches[0].watch_cursor, Some(later));
+    assert_eq!(watches[0].watch_published.as_deref(), Some("[]"));
 }
