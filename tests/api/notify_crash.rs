@@ -42,11 +42,16 @@ impl Server {
             .spawn()
             .expect("graphsec starts");
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        // Every message counts, also those logged while it starts (a lease taken at once).
+        let messages = Arc::new(Mutex::new(Vec::new()));
         let url = tokio::time::timeout(Duration::from_secs(60), async {
             while let Some(line) = lines.next_line().await.unwrap() {
                 let Ok(entry) = serde_json::from_str::<Value>(&line) else {
                     continue;
                 };
+                if let Some(message) = entry["message"].as_str() {
+                    messages.lock().unwrap().push(message.to_string());
+                }
                 if entry["message"] == "graphsec is listening" {
                     return entry["url"]
                         .as_str()
@@ -59,7 +64,6 @@ impl Server {
         })
         .await
         .expect("graphsec listens within a minute");
-        let messages = Arc::new(Mutex::new(Vec::new()));
         let logged = Arc::clone(&messages);
         tokio::spawn(async move {
             while let Ok(Some(line)) = lines.next_line().await {
@@ -81,7 +85,7 @@ impl Server {
         format!("{}{path}", self.url)
     }
 
-    /// Whether it has logged `message` since it listened.
+    /// Whether it has logged `message` since it started.
     pub fn has_logged(&self, message: &str) -> bool {
         self.messages.lock().unwrap().iter().any(|m| m == message)
     }
