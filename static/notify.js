@@ -62,7 +62,31 @@
     } else {
       item.appendChild(textSpan("font-monospace", String(n.resource)));
     }
+    if (n.summary) {
+      item.appendChild(renderSummary(n.summary));
+    }
     return item;
+  }
+
+  // The alert's severity, status, title and what changed, as the server renders history.
+  function renderSummary(s) {
+    var box = document.createElement("div");
+    box.className = "notification-summary mt-1";
+    box.appendChild(textSpan("badge " + String(s.severityClass) + " me-2", String(s.severity)));
+    box.appendChild(textSpan("notification-status badge text-bg-light me-2", String(s.status)));
+    box.appendChild(textSpan("notification-title", String(s.title)));
+    var changes = Array.isArray(s.changes) ? s.changes : [];
+    if (changes.length) {
+      var list = document.createElement("ul");
+      list.className = "notification-changes small mb-0";
+      changes.forEach(function (change) {
+        var line = document.createElement("li");
+        line.textContent = String(change);
+        list.appendChild(line);
+      });
+      box.appendChild(list);
+    }
+    return box;
   }
 
   function onNotification(event) {

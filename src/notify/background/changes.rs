@@ -100,6 +100,7 @@ pub fn to_notifications(
             resource: format!("{path}/{id}"),
             alert_id: Some(id.to_owned()),
             raw: alert.to_string(),
+            summary: None,
         });
     }
     (out, newest)

@@ -10,6 +10,7 @@ pub mod graph;
 pub mod health;
 pub mod owners;
 pub mod renewal;
+mod seen;
 pub mod watcher;
 
 use tokio::sync::mpsc;

@@ -10,6 +10,7 @@ use time::OffsetDateTime;
 
 use super::changes::{self, ChangeSource, PollError};
 use super::health::WatchHealth;
+use super::seen::Seen;
 use crate::notify::{
     feed::journal::Journal,
     model::Subscription,
@@ -25,6 +26,7 @@ pub struct Watcher<S> {
     source: S,
     interval: Duration,
     health: WatchHealth,
+    seen: Seen,
 }
 
 impl<S: ChangeSource> Watcher<S> {
@@ -41,6 +43,7 @@ impl<S: ChangeSource> Watcher<S> {
             source,
             interval,
             health,
+            seen: Seen::default(),
         }
     }
 
@@ -103,8 +106,10 @@ impl<S: ChangeSource> Watcher<S> {
     pub async fn poll(&self, watch: &Subscription) -> Result<usize, PollError> {
         let since = watch.watch_cursor.unwrap_or(watch.created_at);
         let alerts = self.source.changed_since(watch, since).await?;
-        let (batch, newest) = changes::to_notifications(watch, &alerts, since);
+        let (mut batch, newest) = changes::to_notifications(watch, &alerts, since);
+        let states = self.seen.summarize(&watch.id, &mut batch);
         self.journal.append(&batch).await.map_err(store_error)?;
+        self.seen.remember(&watch.id, states);
         if let Some(newest) = newest {
             self.registry
                 .set_cursor(&watch.id, newest)

@@ -19,6 +19,7 @@ use super::stream::{Resume, tenant_stream};
 use crate::notify::{
     Notify,
     model::{EventId, Notification},
+    summary::{Summary, SummaryView},
 };
 
 /// How many past notifications a fresh page shows.
@@ -41,6 +42,8 @@ pub struct EventData<'a> {
     pub alert_id: Option<&'a str>,
     /// The app's page for the alert, with the id percent-encoded.
     pub alert_url: Option<String>,
+    /// The alert's title, severity, status and what changed, in words (when it was read).
+    pub summary: Option<SummaryView>,
 }
 
 impl<'a> From<&'a Notification> for EventData<'a> {
@@ -52,6 +55,11 @@ impl<'a> From<&'a Notification> for EventData<'a> {
             resource: &n.resource,
             alert_id: n.alert_id.as_deref(),
             alert_url: n.alert_id.as_deref().map(alert_url),
+            summary: n
+                .summary
+                .as_deref()
+                .and_then(Summary::from_json)
+                .map(|s| SummaryView::from(&s)),
         }
     }
 }
@@ -173,6 +181,7 @@ mod tests {
             alert_id: Some("a\nb".into()),
             received_at: ::time::OffsetDateTime::UNIX_EPOCH,
             raw: String::new(),
+            summary: None,
             frame: Default::default(),
         };
         let text = frame(&n);

@@ -70,6 +70,9 @@ impl RedisLog {
             if let Some(alert) = &new.alert_id {
                 entry.push(("alert_id", alert.clone()));
             }
+            if let Some(summary) = &new.summary {
+                entry.push(("summary", summary.clone()));
+            }
             let () = tx
                 .with_options(&once)
                 .xadd(
@@ -106,6 +109,7 @@ impl RedisLog {
                 alert_id: new.alert_id.clone(),
                 received_at: now,
                 raw: new.raw.clone(),
+                summary: new.summary.clone(),
             });
         }
         Ok(stored)
@@ -179,6 +183,7 @@ pub fn read((id, mut fields): Entry, tenant: Option<&str>) -> StoreResult<Option
         change_type: take("change_type")?,
         resource: take("resource")?,
         alert_id: take("alert_id").ok(),
+        summary: take("summary").ok(),
         received_at: OffsetDateTime::parse(
             &received_at,
             &time::format_description::well_known::Rfc3339,
