@@ -72,21 +72,45 @@
   function renderSummary(s) {
     var box = document.createElement("div");
     box.className = "notification-summary mt-1";
+    if (s.unreadable) {
+      box.className += " notification-unreadable text-body-secondary";
+      box.textContent = "The alert's details could not be read.";
+      return box;
+    }
     box.appendChild(textSpan("badge " + String(s.severityClass) + " me-2", String(s.severity)));
     box.appendChild(textSpan("notification-status badge text-bg-light me-2", String(s.status)));
     box.appendChild(textSpan("notification-title", String(s.title)));
     var changes = Array.isArray(s.changes) ? s.changes : [];
     if (changes.length) {
-      var list = document.createElement("ul");
-      list.className = "notification-changes small mb-0";
+      var lines = document.createElement("ul");
+      lines.className = "notification-changes small mb-0";
       changes.forEach(function (change) {
         var line = document.createElement("li");
         line.textContent = String(change);
-        list.appendChild(line);
+        lines.appendChild(line);
       });
-      box.appendChild(list);
+      box.appendChild(lines);
     }
     return box;
+  }
+
+  // A summary read after its notification was shown: replaces the row's, if any.
+  function onSummary(event) {
+    var update;
+    try {
+      update = JSON.parse(event.data);
+    } catch (e) {
+      return;
+    }
+    var item = list.querySelector('[data-notification-id="' + CSS.escape(String(update.id)) + '"]');
+    if (!item || !update.summary) {
+      return;
+    }
+    var old = item.querySelector(".notification-summary");
+    if (old) {
+      old.remove();
+    }
+    item.appendChild(renderSummary(update.summary));
   }
 
   function onNotification(event) {
@@ -165,4 +189,5 @@
     showNotice(event.data);
   });
   source.addEventListener("notification", onNotification);
+  source.addEventListener("summary", onSummary);
 })();

@@ -35,6 +35,9 @@ pub struct Summary {
     pub alert: AlertFields,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<Change>,
+    /// Graph refused the read of the alert: the page says so beside the id.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unreadable: bool,
 }
 
 impl AlertFields {
@@ -87,7 +90,19 @@ impl Summary {
                 })
                 .collect()
         });
-        Self { alert, changes }
+        Self {
+            alert,
+            changes,
+            unreadable: false,
+        }
+    }
+
+    /// The summary of an alert Graph would not let us read.
+    pub fn unreadable() -> Self {
+        Self {
+            unreadable: true,
+            ..Self::default()
+        }
     }
 
     pub fn to_json(&self) -> String {

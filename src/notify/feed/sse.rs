@@ -102,10 +102,12 @@ pub fn events(
     until: impl Future<Output = ()> + Send + 'static,
 ) -> Response {
     let log = notify.journal.log().clone();
+    let tenant_id_for_summaries = tenant_id.clone();
     let notifications = tenant_stream(log, notify.journal.fanout().as_ref(), tenant_id, resume)
         .map(|n| Some(frame(&n)))
         // The end of the notifications ends the response (the browser then resumes).
         .chain(stream::once(future::ready(None)));
+    let summaries = summary_updates(notify, tenant_id_for_summaries);
     let keep_alive = IntervalStream::new(time::interval_at(
         time::Instant::now() + KEEP_ALIVE,
         KEEP_ALIVE,
@@ -115,7 +117,10 @@ pub fn events(
     let notice = gap.then(|| Some(Bytes::from(format!("event: gap\ndata: {GAP_NOTICE}\n\n"))));
     let body = stream::once(future::ready(Some(Bytes::from(greeting))))
         .chain(stream::iter(notice))
-        .chain(stream::select(notifications, keep_alive))
+        .chain(stream::select(
+            notifications,
+            stream::select(summaries, keep_alive),
+        ))
         .take_while(|frame| future::ready(frame.is_some()))
         .filter_map(future::ready)
         .take_until(until)
@@ -125,6 +130,31 @@ pub fn events(
         (header::CACHE_CONTROL, "no-cache"),
     ];
     (headers, Body::from_stream(body)).into_response()
+}
+
+/// A `summary` event for each of the tenant's notifications whose summary was read after it
+/// was sent: its id and the summary in words (the page updates the row it shows).
+fn summary_updates(
+    notify: &Notify,
+    tenant_id: String,
+) -> impl futures::Stream<Item = Option<Bytes>> + Send + 'static {
+    stream::unfold(notify.journal.summaries(), |mut rx| async move {
+        loop {
+            match rx.recv().await {
+                Ok(n) => return Some((n, rx)),
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
+                    tracing::debug!(missed, "a stream missed summary updates");
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    })
+    .filter(move |n| future::ready(n.tenant_id == tenant_id))
+    .map(|n| {
+        let data = EventData::from(n.as_ref());
+        let update = serde_json::json!({"id": data.id, "summary": data.summary});
+        Some(Bytes::from(format!("event: summary\ndata: {update}\n\n")))
+    })
 }
 
 /// The notification's `notification` event, rendered once and shared by every stream.

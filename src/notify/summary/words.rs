@@ -17,6 +17,8 @@ pub struct SummaryView {
     pub status: String,
     /// "status New → In progress", one per changed field.
     pub changes: Vec<String>,
+    /// The alert could not be read: only its id is known.
+    pub unreadable: bool,
 }
 
 impl From<&Summary> for SummaryView {
@@ -29,6 +31,7 @@ impl From<&Summary> for SummaryView {
             severity_class: severity_class(severity),
             status: label_of(alert.status.as_deref().unwrap_or_default()),
             changes: summary.changes.iter().map(line).collect(),
+            unreadable: summary.unreadable,
         }
     }
 }

@@ -145,6 +145,21 @@ impl NotificationLog for SqliteLog {
                 .await?)
         })
     }
+
+    fn set_summary<'a>(&'a self, id: EventId, summary: &'a str) -> BoxFuture<'a, StoreResult<()>> {
+        Box::pin(self.update_summary(id, summary))
+    }
+}
+
+impl SqliteLog {
+    async fn update_summary(&self, id: EventId, summary: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE notifications SET summary = ? WHERE id = ?")
+            .bind(summary)
+            .bind(row_id(id))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
 }
 
 /// The row id an event id names (a stream id, from another backend, by its first number).
@@ -194,6 +209,15 @@ mod tests {
             let row = store.get(n.id).await.unwrap().unwrap();
             assert_eq!(row.alert_id, n.alert_id);
         }
+    }
+
+    #[tokio::test]
+    async fn a_summary_set_later_is_read_with_the_row() {
+        let store = SqliteLog::new(db::in_memory().await.unwrap());
+        let stored = store.append(&[note("a", "x")]).await.unwrap();
+        store.set_summary(stored[0].id, "{}").await.unwrap();
+        let read = store.recent("a", 1).await.unwrap();
+        assert_eq!(read[0].summary.as_deref(), Some("{}"));
     }
 
     #[tokio::test]
