@@ -62,7 +62,55 @@
     } else {
       item.appendChild(textSpan("font-monospace", String(n.resource)));
     }
+    if (n.summary) {
+      item.appendChild(renderSummary(n.summary));
+    }
     return item;
+  }
+
+  // The alert's severity, status, title and what changed, as the server renders history.
+  function renderSummary(s) {
+    var box = document.createElement("div");
+    box.className = "notification-summary mt-1";
+    if (s.unreadable) {
+      box.className += " notification-unreadable text-body-secondary";
+      box.textContent = "The alert's details could not be read.";
+      return box;
+    }
+    box.appendChild(textSpan("badge " + String(s.severityClass) + " me-2", String(s.severity)));
+    box.appendChild(textSpan("notification-status badge text-bg-light me-2", String(s.status)));
+    box.appendChild(textSpan("notification-title", String(s.title)));
+    var changes = Array.isArray(s.changes) ? s.changes : [];
+    if (changes.length) {
+      var lines = document.createElement("ul");
+      lines.className = "notification-changes small mb-0";
+      changes.forEach(function (change) {
+        var line = document.createElement("li");
+        line.textContent = String(change);
+        lines.appendChild(line);
+      });
+      box.appendChild(lines);
+    }
+    return box;
+  }
+
+  // A summary read after its notification was shown: replaces the row's, if any.
+  function onSummary(event) {
+    var update;
+    try {
+      update = JSON.parse(event.data);
+    } catch (e) {
+      return;
+    }
+    var item = list.querySelector('[data-notification-id="' + CSS.escape(String(update.id)) + '"]');
+    if (!item || !update.summary) {
+      return;
+    }
+    var old = item.querySelector(".notification-summary");
+    if (old) {
+      old.remove();
+    }
+    item.appendChild(renderSummary(update.summary));
   }
 
   function onNotification(event) {
@@ -141,4 +189,5 @@
     showNotice(event.data);
   });
   source.addEventListener("notification", onNotification);
+  source.addEventListener("summary", onSummary);
 })();

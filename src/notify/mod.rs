@@ -19,5 +19,6 @@ pub mod inbound;
 pub mod model;
 pub mod storage;
 pub mod subscriptions;
+pub mod summary;
 
 pub use handle::Notify;

@@ -135,6 +135,11 @@ pub struct Notification {
     pub received_at: OffsetDateTime,
     #[serde(skip)]
     pub raw: String,
+    /// What the notification says about its alert, as `summary::Summary` JSON (`None` until
+    /// the alert was read).
+    #[serde(skip)]
+    #[sqlx(default)]
+    pub summary: Option<String>,
     /// The notification's live-stream frame, rendered by the first stream that sends it and
     /// shared by every other (see `feed/sse.rs`), so a thousand viewers cost one rendering.
     #[serde(skip)]
@@ -151,6 +156,8 @@ pub struct NewNotification {
     pub resource: String,
     pub alert_id: Option<String>,
     pub raw: String,
+    /// `summary::Summary` JSON, when the alert was read before storing.
+    pub summary: Option<String>,
 }
 
 /// A notification of tenant `tenant` about alert `alert` (unit tests).
@@ -163,5 +170,6 @@ pub fn note(tenant: &str, alert: &str) -> NewNotification {
         resource: format!("security/alerts/{alert}"),
         alert_id: Some(alert.into()),
         raw: "{}".into(),
+        summary: None,
     }
 }

@@ -16,6 +16,7 @@ use crate::{
     error::AppError,
     notify::feed::{sse, window},
     notify::model::EventId,
+    notify::summary::SummaryView,
     web::state::AppState,
     web::{layout::Layout, security_permission, subscriptions::remember},
 };
@@ -28,6 +29,7 @@ pub struct Item {
     pub resource: String,
     pub alert_id: Option<String>,
     pub alert_url: Option<String>,
+    pub summary: Option<SummaryView>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -65,6 +67,7 @@ pub async fn page(
                 resource: n.resource.clone(),
                 alert_id: n.alert_id.clone(),
                 alert_url: data.alert_url,
+                summary: data.summary,
             }
         })
         .collect();

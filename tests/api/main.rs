@@ -50,6 +50,7 @@ mod notify_storage;
 mod notify_stream;
 mod notify_stream_limits;
 mod notify_subscriptions;
+mod notify_summaries;
 mod notify_support;
 mod notify_watch_limits;
 mod notify_webhook;

@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 
 use crate::graph::odata;
 use crate::notify::model::{ApiKind, NewNotification, Subscription};
+use crate::notify::summary::{AlertFields, Summary};
 
 /// A read of changed alerts failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -110,6 +111,8 @@ pub fn changed_alerts(
             resource: format!("{path}/{id}"),
             alert_id: Some(id.to_owned()),
             raw: alert.to_string(),
+            // The alert was just read: its current values need no second read.
+            summary: Some(Summary::between(None, AlertFields::of(alert)).to_json()),
         };
         out.push((note, changed));
     }

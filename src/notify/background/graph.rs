@@ -13,7 +13,9 @@ use super::{
     renewal::{RenewError, SubscriptionApi},
 };
 use crate::{
-    graph::{GraphClient, GraphError, GraphErrorKind, observe::observe, subscriptions},
+    graph::{
+        GraphClient, GraphError, GraphErrorKind, alerts_legacy, observe::observe, subscriptions,
+    },
     notify::model::Subscription,
     triage::audit::{Actor, AuditLog, Resource, Write, writes::record_write},
 };
@@ -64,6 +66,14 @@ impl GraphBackend {
         if let Err(error) = record_write(&self.audit, &actor, write, result, answers).await {
             tracing::warn!(%error, "a background renewal could not be recorded in the audit log");
         }
+    }
+
+    /// One legacy alert, read with the owner's token (for a notification's summary).
+    pub async fn read_alert(&self, sub: &Subscription, id: &str) -> Result<Value, PollError> {
+        let token = self.token(sub).await.ok_or(PollError::NoToken)?;
+        alerts_legacy::get(&self.graph, &token, id)
+            .await
+            .map_err(poll_error)
     }
 
     async fn token(&self, sub: &Subscription) -> Option<secrecy::SecretString> {

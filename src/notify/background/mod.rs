@@ -1,27 +1,32 @@
 //! The work done while no browser waits: the renewal task (`renewal`: renewals and acting
 //! on lifecycle events), the v2 poll watcher (`watcher`), the changed-alerts read both use
-//! (`changes`), their Graph calls (`graph`) and the owner tokens those calls use (`owners`).
+//! (`changes`), the summaries of webhook notifications (`enrich`), their Graph calls (`graph`) and the owner tokens those calls use (`owners`).
 //! `spawn` starts them with the app, given the parts they need. Renewals and polls run only
 //! while this instance holds the storage's lease (always, with one instance); lifecycle
 //! events are acted on by the instance Graph sent them to.
 
 pub mod changes;
+mod enrich;
 pub mod graph;
 pub mod health;
 pub mod owners;
 pub mod published;
 pub mod renewal;
+mod seen;
 pub mod watcher;
 
 use tokio::sync::mpsc;
 
-use self::{graph::GraphBackend, owners::Owners, renewal::RenewalTask, watcher::Watcher};
+use self::{
+    enrich::Enricher, graph::GraphBackend, owners::Owners, renewal::RenewalTask, watcher::Watcher,
+};
 use crate::config::NotifySettings;
 use crate::graph::GraphClient;
 use crate::notify::{Notify, inbound::lifecycle::Verified, subscriptions::plan};
 use crate::triage::audit::AuditLog;
 
-/// Spawns the renewal task (renewals, lifecycle actions) and the v2 watcher.
+/// Spawns the renewal task (renewals, lifecycle actions), the v2 watcher and the task that
+/// reads webhook notifications' alerts for their summaries.
 pub fn spawn(
     notify: &Notify,
     graph: GraphClient,
@@ -39,6 +44,12 @@ pub fn spawn(
         plan::lifetimes(settings),
     );
     tokio::spawn(renewal.run(lifecycle, settings.renew_every(), notify.lease.clone()));
+    let enricher = Enricher::new(
+        notify.registry.clone(),
+        notify.journal.clone(),
+        backend.clone(),
+    );
+    tokio::spawn(enricher.run(notify.lease.clone()));
     let watcher = Watcher::new(
         notify.registry.clone(),
         notify.journal.clone(),

@@ -13,6 +13,7 @@ use time::OffsetDateTime;
 use super::changes::{self, ChangeSource, PollError};
 use super::health::WatchHealth;
 use super::published::Published;
+use super::seen::Seen;
 use crate::notify::{
     feed::journal::Journal,
     model::Subscription,
@@ -29,6 +30,7 @@ pub struct Watcher<S> {
     interval: Duration,
     overlap: Duration,
     health: WatchHealth,
+    seen: Seen,
 }
 
 impl<S: ChangeSource> Watcher<S> {
@@ -47,6 +49,7 @@ impl<S: ChangeSource> Watcher<S> {
             interval,
             overlap,
             health,
+            seen: Seen::default(),
         }
     }
 
@@ -119,8 +122,10 @@ impl<S: ChangeSource> Watcher<S> {
         let Some(newest) = changed.iter().map(|(_, at)| *at).max() else {
             return Ok(0);
         };
-        let batch: Vec<_> = changed.into_iter().map(|(note, _)| note).collect();
+        let mut batch: Vec<_> = changed.into_iter().map(|(note, _)| note).collect();
+        let states = self.seen.summarize(&watch.id, &mut batch);
         self.journal.append(&batch).await.map_err(store_error)?;
+        self.seen.remember(&watch.id, states);
         // A late change leaves the cursor where it is.
         let cursor = cursor.max(newest);
         published.forget_before(self.window_start(watch, cursor));

@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+use tokio::sync::broadcast;
+
 use crate::notify::model::{NewNotification, Notification};
 use crate::notify::storage::{Fan, Log, Storage, StoreResult, group::GroupCommit};
 
@@ -13,12 +15,19 @@ use crate::notify::storage::{Fan, Log, Storage, StoreResult, group::GroupCommit}
 #[derive(Clone, Debug)]
 pub struct Journal {
     group: GroupCommit,
+    /// Notifications whose summary was stored after they were published, for open streams
+    /// of this instance (another instance's page shows the summary when reloaded).
+    summaries: broadcast::Sender<Arc<Notification>>,
 }
+
+/// Summary updates a slow stream may fall behind by before it misses some.
+const SUMMARY_QUEUE: usize = 1024;
 
 impl Journal {
     pub fn new(log: Log, fanout: Fan) -> Self {
         Self {
             group: GroupCommit::new(log, fanout),
+            summaries: broadcast::channel(SUMMARY_QUEUE).0,
         }
     }
 
@@ -47,5 +56,19 @@ impl Journal {
         batch: Vec<NewNotification>,
     ) -> StoreResult<Vec<Arc<Notification>>> {
         self.group.append(batch).await
+    }
+
+    /// Stores the summary of logged notification `n` and tells open streams.
+    pub async fn add_summary(&self, mut n: Notification, summary: String) -> StoreResult<()> {
+        self.log().set_summary(n.id, &summary).await?;
+        n.summary = Some(summary);
+        n.frame = Default::default();
+        // No stream open is no error: the page reads the summary with the row.
+        let _ = self.summaries.send(Arc::new(n));
+        Ok(())
+    }
+
+    pub fn summaries(&self) -> broadcast::Receiver<Arc<Notification>> {
+        self.summaries.subscribe()
     }
 }

@@ -19,6 +19,7 @@ use super::stream::{Resume, tenant_stream};
 use crate::notify::{
     Notify,
     model::{EventId, Notification},
+    summary::{Summary, SummaryView},
 };
 
 /// How many past notifications a fresh page shows.
@@ -41,6 +42,8 @@ pub struct EventData<'a> {
     pub alert_id: Option<&'a str>,
     /// The app's page for the alert, with the id percent-encoded.
     pub alert_url: Option<String>,
+    /// The alert's title, severity, status and what changed, in words (when it was read).
+    pub summary: Option<SummaryView>,
 }
 
 impl<'a> From<&'a Notification> for EventData<'a> {
@@ -52,6 +55,11 @@ impl<'a> From<&'a Notification> for EventData<'a> {
             resource: &n.resource,
             alert_id: n.alert_id.as_deref(),
             alert_url: n.alert_id.as_deref().map(alert_url),
+            summary: n
+                .summary
+                .as_deref()
+                .and_then(Summary::from_json)
+                .map(|s| SummaryView::from(&s)),
         }
     }
 }
@@ -94,10 +102,12 @@ pub fn events(
     until: impl Future<Output = ()> + Send + 'static,
 ) -> Response {
     let log = notify.journal.log().clone();
+    let tenant_id_for_summaries = tenant_id.clone();
     let notifications = tenant_stream(log, notify.journal.fanout().as_ref(), tenant_id, resume)
         .map(|n| Some(frame(&n)))
         // The end of the notifications ends the response (the browser then resumes).
         .chain(stream::once(future::ready(None)));
+    let summaries = summary_updates(notify, tenant_id_for_summaries);
     let keep_alive = IntervalStream::new(time::interval_at(
         time::Instant::now() + KEEP_ALIVE,
         KEEP_ALIVE,
@@ -107,7 +117,10 @@ pub fn events(
     let notice = gap.then(|| Some(Bytes::from(format!("event: gap\ndata: {GAP_NOTICE}\n\n"))));
     let body = stream::once(future::ready(Some(Bytes::from(greeting))))
         .chain(stream::iter(notice))
-        .chain(stream::select(notifications, keep_alive))
+        .chain(stream::select(
+            notifications,
+            stream::select(summaries, keep_alive),
+        ))
         .take_while(|frame| future::ready(frame.is_some()))
         .filter_map(future::ready)
         .take_until(until)
@@ -117,6 +130,31 @@ pub fn events(
         (header::CACHE_CONTROL, "no-cache"),
     ];
     (headers, Body::from_stream(body)).into_response()
+}
+
+/// A `summary` event for each of the tenant's notifications whose summary was read after it
+/// was sent: its id and the summary in words (the page updates the row it shows).
+fn summary_updates(
+    notify: &Notify,
+    tenant_id: String,
+) -> impl futures::Stream<Item = Option<Bytes>> + Send + 'static {
+    stream::unfold(notify.journal.summaries(), |mut rx| async move {
+        loop {
+            match rx.recv().await {
+                Ok(n) => return Some((n, rx)),
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
+                    tracing::debug!(missed, "a stream missed summary updates");
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    })
+    .filter(move |n| future::ready(n.tenant_id == tenant_id))
+    .map(|n| {
+        let data = EventData::from(n.as_ref());
+        let update = serde_json::json!({"id": data.id, "summary": data.summary});
+        Some(Bytes::from(format!("event: summary\ndata: {update}\n\n")))
+    })
 }
 
 /// The notification's `notification` event, rendered once and shared by every stream.
@@ -173,6 +211,7 @@ mod tests {
             alert_id: Some("a\nb".into()),
             received_at: ::time::OffsetDateTime::UNIX_EPOCH,
             raw: String::new(),
+            summary: None,
             frame: Default::default(),
         };
         let text = frame(&n);

@@ -267,6 +267,7 @@ fn to_new(sub: &Subscription, change: ChangeItem) -> Result<NewNotification, Rej
         resource: change.resource.into_owned(),
         alert_id,
         raw: change.stored.into_owned(),
+        summary: None,
     })
 }
 

@@ -200,6 +200,10 @@ pub trait NotificationLog: Debug + Send + Sync {
     ) -> BoxFuture<'a, StoreResult<Vec<Notification>>>;
 
     fn get(&self, id: EventId) -> BoxFuture<'_, StoreResult<Option<Notification>>>;
+
+    /// Stores the summary of a notification already logged (read after it was stored, so the
+    /// webhook is answered without waiting on Graph). Reads then return it with the row.
+    fn set_summary<'a>(&'a self, id: EventId, summary: &'a str) -> BoxFuture<'a, StoreResult<()>>;
 }
 
 /// Live fan-out of logged notifications. Every receiver gets every notification; streams

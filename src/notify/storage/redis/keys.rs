@@ -11,6 +11,9 @@ pub const OWNERS: &str = "graphsec:subscription-owners";
 pub const CHANGED: &str = "graphsec:subscriptions:changed";
 /// Stream: every accepted notification, each with its tenant (the one notification log).
 pub const NOTIFICATIONS: &str = "graphsec:notifications";
+/// Hash: stream id → summary of a notification read after it was stored (the stream's
+/// entries cannot change); expires with the stream.
+pub const SUMMARIES: &str = "graphsec:notification-summaries";
 
 /// Hash: one subscription.
 pub fn subscription(id: &str) -> String {

@@ -70,6 +70,9 @@ impl RedisLog {
             if let Some(alert) = &new.alert_id {
                 entry.push(("alert_id", alert.clone()));
             }
+            if let Some(summary) = &new.summary {
+                entry.push(("summary", summary.clone()));
+            }
             let () = tx
                 .with_options(&once)
                 .xadd(
@@ -106,6 +109,7 @@ impl RedisLog {
                 alert_id: new.alert_id.clone(),
                 received_at: now,
                 raw: new.raw.clone(),
+                summary: new.summary.clone(),
             });
         }
         Ok(stored)
@@ -143,7 +147,7 @@ impl RedisLog {
                 if let Some(n) = read(entry, Some(tenant_id))? {
                     found.push(n);
                     if found.len() as u32 >= limit {
-                        return Ok(found);
+                        return self.with_summaries(found).await;
                     }
                 }
             }
@@ -151,7 +155,34 @@ impl RedisLog {
                 break;
             }
         }
+        self.with_summaries(found).await
+    }
+
+    /// Fills in the summaries stored beside the stream for notifications whose entry has none.
+    async fn with_summaries(&self, mut found: Vec<Notification>) -> StoreResult<Vec<Notification>> {
+        let missing: Vec<String> = found
+            .iter()
+            .filter(|n| n.summary.is_none())
+            .map(|n| stream_id(n.id))
+            .collect();
+        if missing.is_empty() {
+            return Ok(found);
+        }
+        let summaries: Vec<Option<String>> = self.pool.hmget(keys::SUMMARIES, missing).await?;
+        let mut summaries = summaries.into_iter();
+        for n in found.iter_mut().filter(|n| n.summary.is_none()) {
+            n.summary = summaries.next().flatten();
+        }
         Ok(found)
+    }
+
+    async fn add_summary(&self, id: EventId, summary: &str) -> StoreResult<()> {
+        let expire = i64::try_from(self.retention.as_secs()).unwrap_or(i64::MAX);
+        let tx = self.pool.next().multi();
+        let () = tx.hset(keys::SUMMARIES, (stream_id(id), summary)).await?;
+        let () = tx.expire(keys::SUMMARIES, expire, None).await?;
+        let _: Vec<Value> = tx.exec(true).await?;
+        Ok(())
     }
 }
 
@@ -179,6 +210,7 @@ pub fn read((id, mut fields): Entry, tenant: Option<&str>) -> StoreResult<Option
         change_type: take("change_type")?,
         resource: take("resource")?,
         alert_id: take("alert_id").ok(),
+        summary: take("summary").ok(),
         received_at: OffsetDateTime::parse(
             &received_at,
             &time::format_description::well_known::Rfc3339,
@@ -230,9 +262,16 @@ impl NotificationLog for RedisLog {
                 .xrange_values(keys::NOTIFICATIONS, id.as_str(), id.as_str(), Some(1))
                 .await?;
             match entries.into_iter().next() {
-                Some(entry) => read(entry, None),
+                Some(entry) => Ok(self
+                    .with_summaries(read(entry, None)?.into_iter().collect())
+                    .await?
+                    .pop()),
                 None => Ok(None),
             }
         })
+    }
+
+    fn set_summary<'a>(&'a self, id: EventId, summary: &'a str) -> BoxFuture<'a, StoreResult<()>> {
+        Box::pin(self.add_summary(id, summary))
     }
 }

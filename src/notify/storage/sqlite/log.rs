@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use crate::notify::model::{EventId, NewNotification, Notification};
 use crate::notify::storage::{NotificationLog, StoreResult};
 
-/// Largest number of rows per INSERT statement (7 bound values each, well under SQLite's
+/// Largest number of rows per INSERT statement (8 bound values each, well under SQLite's
 /// variable limit). A batch is stored in statements of power-of-two sizes up to this, so only
 /// a handful of distinct statements exist and each stays in the connection's statement cache
 /// instead of being prepared again for every batch size.
@@ -42,7 +42,7 @@ impl SqliteLog {
             rest = after;
             let mut insert = QueryBuilder::<Sqlite>::new(
                 "INSERT INTO notifications (tenant_id, subscription_id, change_type, resource, \
-                 alert_id, received_at, raw) ",
+                 alert_id, received_at, raw, summary) ",
             );
             insert.push_values(chunk, |mut row, new| {
                 row.push_bind(&new.tenant_id)
@@ -51,7 +51,8 @@ impl SqliteLog {
                     .push_bind(&new.resource)
                     .push_bind(&new.alert_id)
                     .push_bind(now)
-                    .push_bind(&new.raw);
+                    .push_bind(&new.raw)
+                    .push_bind(&new.summary);
             });
             let done = insert.build().execute(&mut *tx).await?;
             if done.rows_affected() != chunk.len() as u64 {
@@ -69,6 +70,7 @@ impl SqliteLog {
                 alert_id: new.alert_id.clone(),
                 received_at: now,
                 raw: new.raw.clone(),
+                summary: new.summary.clone(),
                 frame: Default::default(),
             }));
         }
@@ -103,7 +105,7 @@ impl NotificationLog for SqliteLog {
         Box::pin(async move {
             Ok(sqlx::query_as(
                 "SELECT id, tenant_id, subscription_id, change_type, resource, alert_id, received_at, \
-                 '' AS raw FROM notifications WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?",
+                 '' AS raw, summary FROM notifications WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?",
             )
             .bind(tenant_id)
             .bind(row_id(after_id))
@@ -121,7 +123,7 @@ impl NotificationLog for SqliteLog {
         Box::pin(async move {
             let mut rows: Vec<Notification> = sqlx::query_as(
                 "SELECT id, tenant_id, subscription_id, change_type, resource, alert_id, received_at, \
-                 '' AS raw FROM notifications WHERE tenant_id = ? ORDER BY id DESC LIMIT ?",
+                 '' AS raw, summary FROM notifications WHERE tenant_id = ? ORDER BY id DESC LIMIT ?",
             )
             .bind(tenant_id)
             .bind(limit)
@@ -142,6 +144,21 @@ impl NotificationLog for SqliteLog {
                 .fetch_optional(&self.pool)
                 .await?)
         })
+    }
+
+    fn set_summary<'a>(&'a self, id: EventId, summary: &'a str) -> BoxFuture<'a, StoreResult<()>> {
+        Box::pin(self.update_summary(id, summary))
+    }
+}
+
+impl SqliteLog {
+    async fn update_summary(&self, id: EventId, summary: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE notifications SET summary = ? WHERE id = ?")
+            .bind(summary)
+            .bind(row_id(id))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 }
 
@@ -192,6 +209,15 @@ mod tests {
             let row = store.get(n.id).await.unwrap().unwrap();
             assert_eq!(row.alert_id, n.alert_id);
         }
+    }
+
+    #[tokio::test]
+    async fn a_summary_set_later_is_read_with_the_row() {
+        let store = SqliteLog::new(db::in_memory().await.unwrap());
+        let stored = store.append(&[note("a", "x")]).await.unwrap();
+        store.set_summary(stored[0].id, "{}").await.unwrap();
+        let read = store.recent("a", 1).await.unwrap();
+        assert_eq!(read[0].summary.as_deref(), Some("{}"));
     }
 
     #[tokio::test]
