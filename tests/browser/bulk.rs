@@ -1,4 +1,5 @@
-//! Bulk triage in the browser: select rows on the alert list (one by one, then all on the page),
+//! Bulk triage in the browser: select rows on the alert list (one by one, then all on the page)
+//! and on the incident list,
 //! apply one change, read the per-item result; then find the run on the audit page.
 
 use graphsec::config::AlertsApiKind;
@@ -57,6 +58,35 @@ async fn rows_selected_on_the_alert_list_change_together_and_the_audit_page_show
         .click_and_wait("#audit-filter button[type=submit]")
         .await;
     assert_eq!(session.elements("#audit-table tbody tr").await.len(), 1);
+    session.assert_clean_page().await;
+    session.close().await;
+}
+
+#[tokio::test]
+async fn rows_selected_on_the_incident_list_change_together() {
+    let session = browser::start(AlertsApiKind::V2).await;
+    session.sign_in(MEGAN).await;
+    session.goto("/incidents").await;
+    let boxes = session.elements("#incidents-table input.bulk-select").await;
+    assert!(boxes.len() >= 2);
+    let mut ids = Vec::new();
+    for b in &boxes[..2] {
+        b.click().await.unwrap();
+        ids.push(b.attr("value").await.unwrap().unwrap());
+    }
+    assert_eq!(session.text("#bulk-count").await, "2 selected");
+    session.choose("#bulk_status", "in_progress").await;
+    session.click("#bulk_assign_to_me").await;
+    session.click_and_wait("#bulk-apply").await;
+
+    let summary = session.text("#bulk-summary").await;
+    assert!(summary.contains("on 2 selected"), "{summary}");
+    assert_eq!(session.elements("#bulk-result tbody tr").await.len(), 2);
+    for id in &ids {
+        let incident = sandbox_data::incident(&session, id);
+        assert_eq!(incident.status.name(), "inProgress", "{id}");
+        assert_eq!(incident.assigned_to.as_deref(), Some(MEGAN), "{id}");
+    }
     session.assert_clean_page().await;
     session.close().await;
 }
