@@ -1,6 +1,6 @@
 //! Bulk triage in the browser: select rows on the alert list (one by one, then all on the page)
-//! and on the incident list,
-//! apply one change, read the per-item result; then find the run on the audit page.
+//! and on the incident list, apply one change, read the per-item result; then find the run on
+//! the audit page.
 
 use graphsec::config::AlertsApiKind;
 use graphsec_sandbox::schema::security::AlertStatus;
