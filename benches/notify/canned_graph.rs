@@ -20,6 +20,8 @@ type Answer = (StatusCode, Option<header::HeaderValue>, Bytes);
 #[derive(Clone)]
 struct Canned {
     sandbox: String,
+    /// This server's own base URL: links in answers point here, as Graph's point to Graph.
+    own: String,
     http: reqwest::Client,
     alerts: Arc<RwLock<HashMap<String, Answer>>>,
 }
@@ -32,6 +34,7 @@ pub fn start(sandbox: &str) -> anyhow::Result<String> {
     let url = format!("http://{}", listener.local_addr()?);
     let canned = Canned {
         sandbox: sandbox.trim_end_matches('/').to_string(),
+        own: url.clone(),
         http: reqwest::Client::new(),
         alerts: Arc::default(),
     };
@@ -84,6 +87,13 @@ async fn answer(State(canned): State<Canned>, request: Request) -> Response {
     let status = response.status();
     let content_type = response.headers().get(header::CONTENT_TYPE).cloned();
     let bytes = response.bytes().await.unwrap_or_default();
+    // Next links name the sandbox's host; the app follows links to its Graph host only.
+    let bytes = match std::str::from_utf8(&bytes) {
+        Ok(text) if text.contains(&canned.sandbox) => {
+            Bytes::from(text.replace(&canned.sandbox, &canned.own))
+        }
+        _ => bytes,
+    };
     let answer = (status, content_type, bytes);
     if is_alert_list && status == StatusCode::OK {
         canned

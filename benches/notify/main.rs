@@ -332,11 +332,12 @@ async fn subscribe(
         .form(&[("severity", "high"), ("csrf_token", &token)])
         .send()
         .await?;
-    anyhow::ensure!(
-        created.status() == 303,
-        "subscribe answered {}",
-        created.status()
-    );
+    let status = created.status();
+    if status != 303 {
+        let page = created.text().await.unwrap_or_default();
+        let said = graphsec_text(&page);
+        anyhow::bail!("subscribe answered {status}: {said}");
+    }
     let tenant = graphsec_sandbox::users::tenant_by_key("contoso").unwrap();
     let sub = sandbox
         .state()
@@ -742,4 +743,21 @@ async fn pages(opts: &Options, url: &str) -> anyhow::Result<()> {
         percentile(&all, 0.99).as_secs_f64() * 1e3,
     );
     Ok(())
+}
+
+/// The readable text of a page's alerts (what the app said), for error messages.
+fn graphsec_text(page: &str) -> String {
+    page.split("<div class=\"alert")
+        .skip(1)
+        .map(|part| {
+            let inner = part.split_once('>').map_or("", |(_, rest)| rest);
+            let text = inner.split("</div>").next().unwrap_or_default();
+            text.split('<')
+                .map(|piece| piece.split_once('>').map_or(piece, |(_, t)| t))
+                .collect::<String>()
+                .trim()
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join(" | ")
 }
