@@ -160,6 +160,24 @@ pub struct NewNotification {
     pub summary: Option<String>,
 }
 
+impl NewNotification {
+    /// The notification as a log stored it, under `id` at `received_at`.
+    pub fn stored(&self, id: EventId, received_at: OffsetDateTime) -> Notification {
+        Notification {
+            id,
+            tenant_id: self.tenant_id.clone(),
+            subscription_id: self.subscription_id.clone(),
+            change_type: self.change_type.clone(),
+            resource: self.resource.clone(),
+            alert_id: self.alert_id.clone(),
+            received_at,
+            raw: self.raw.clone(),
+            summary: self.summary.clone(),
+            frame: Default::default(),
+        }
+    }
+}
+
 /// A notification of tenant `tenant` about alert `alert` (unit tests).
 #[cfg(test)]
 pub fn note(tenant: &str, alert: &str) -> NewNotification {

@@ -99,18 +99,7 @@ impl RedisLog {
             let id = raw_id
                 .parse()
                 .map_err(|_| StorageError::new(BadEntry(raw_id)))?;
-            stored.push(Notification {
-                frame: Default::default(),
-                id,
-                tenant_id: new.tenant_id.clone(),
-                subscription_id: new.subscription_id.clone(),
-                change_type: new.change_type.clone(),
-                resource: new.resource.clone(),
-                alert_id: new.alert_id.clone(),
-                received_at: now,
-                raw: new.raw.clone(),
-                summary: new.summary.clone(),
-            });
+            stored.push(new.stored(id, now));
         }
         Ok(stored)
     }

@@ -61,18 +61,12 @@ impl SqliteLog {
             // One statement inside the write transaction gives its rows consecutive ids in
             // VALUES order (each the largest id so far plus one), ending at the last one.
             let first = done.last_insert_rowid() - chunk.len() as i64 + 1;
-            stored.extend(chunk.iter().zip(first..).map(|(new, id)| Notification {
-                id: id.into(),
-                tenant_id: new.tenant_id.clone(),
-                subscription_id: new.subscription_id.clone(),
-                change_type: new.change_type.clone(),
-                resource: new.resource.clone(),
-                alert_id: new.alert_id.clone(),
-                received_at: now,
-                raw: new.raw.clone(),
-                summary: new.summary.clone(),
-                frame: Default::default(),
-            }));
+            stored.extend(
+                chunk
+                    .iter()
+                    .zip(first..)
+                    .map(|(new, id)| new.stored(id.into(), now)),
+            );
         }
         let subscriptions: BTreeSet<&str> =
             batch.iter().map(|n| n.subscription_id.as_str()).collect();
