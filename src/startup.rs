@@ -22,7 +22,7 @@ use crate::triage::audit::redis::RedisAudit;
 use crate::triage::audit::sqlite::SqliteAudit;
 use crate::triage::audit::{AuditLog, AuditStore, retention};
 use crate::web;
-use crate::web::state::AppState;
+use crate::web::state::{AppState, Services};
 
 pub struct Application {
     port: u16,
@@ -91,7 +91,7 @@ impl Application {
             settings.notify.max_streams_per_session,
             settings.notify.max_streams,
         );
-        let state = AppState {
+        let state = AppState::new(Services {
             oauth,
             graph: GraphClient::new(urls.graph.clone(), timeout),
             urls: Arc::new(urls),
@@ -103,7 +103,7 @@ impl Application {
             owners: owners.clone(),
             streams,
             audit: AuditLog::new(audit_store),
-        };
+        });
         retention::spawn(state.audit.clone(), state.settings.audit.retention_days);
         background::spawn(
             &state.notify,

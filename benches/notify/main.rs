@@ -15,7 +15,8 @@
 //!
 //! Run: `cargo bench --bench notify` (options after `--`: `--secs 5`, `--viewers 1000`,
 //! `--sessions 200`, `--sse-secs 30`, `--rates 100,200,400`, `--skip ingestion,sse,pages`,
-//! `--redis`); the data directory is under `target/tmp` unless `BENCH_DIR` names another.
+//! `--redis`, `--cells 20x1,128x10` for some ingestion cells only, `--repeat 3` to measure
+//! each cell several times and print the median ratio); the data directory is under `target/tmp` unless `BENCH_DIR` names another.
 //! With `--redis` the app runs on its Redis backend: a `redis-server` of the bench's own on a
 //! free loopback port, its data in the bench directory, `appendonly yes`, `appendfsync always`.
 
@@ -46,6 +47,10 @@ struct Options {
     rates: Vec<u64>,
     skip: Vec<String>,
     redis: bool,
+    /// Ingestion cells as (senders, batch); all four unless `--cells 20x1,128x10`.
+    cells: Vec<(usize, usize)>,
+    /// How many times each ingestion cell is measured (the median ratio is printed too).
+    repeat: usize,
 }
 
 fn options() -> Options {
@@ -73,6 +78,15 @@ fn options() -> Options {
             .map(str::to_owned)
             .collect(),
         redis: args.iter().any(|a| a == "--redis"),
+        cells: arg("--cells")
+            .unwrap_or_else(|| "20x1,20x10,128x1,128x10".into())
+            .split(',')
+            .filter_map(|c| {
+                let (senders, batch) = c.trim().split_once('x')?;
+                Some((senders.parse().ok()?, batch.parse().ok()?))
+            })
+            .collect(),
+        repeat: num("--repeat", 1).max(1) as usize,
     }
 }
 
@@ -454,15 +468,25 @@ async fn ingestion(
         "senders", "batch", "graphsec", "reference (append+fdatasync)", "ratio"
     );
     let seq = Arc::new(AtomicU64::new(0));
-    for senders in [20, 128] {
-        for batch in [1, 10] {
+    for &(senders, batch) in &opts.cells {
+        let mut ratios = Vec::new();
+        for _ in 0..opts.repeat {
             let ours = load(graphsec, target, senders, batch, opts.secs, &seq).await;
             let theirs = load(reference, target, senders, batch, opts.secs, &seq).await;
+            ratios.push(ours.per_sec / theirs.per_sec);
             println!(
                 "{senders:>7} {batch:>5} | {} | {} | {:>5.2}",
                 cell(&ours),
                 cell(&theirs),
                 ours.per_sec / theirs.per_sec
+            );
+        }
+        if ratios.len() > 1 {
+            ratios.sort_by(f64::total_cmp);
+            println!(
+                "{senders:>7} {batch:>5} | median ratio of {} runs: {:.2}",
+                ratios.len(),
+                ratios[ratios.len() / 2]
             );
         }
     }

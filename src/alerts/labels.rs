@@ -22,14 +22,14 @@ pub fn words_of(value: &str) -> String {
 
 fn known_label(value: &str) -> Option<&'static str> {
     let known = [
-        AlertStatus::parse(value).map(AlertStatus::label),
-        LegacyStatus::parse(value).map(LegacyStatus::label),
-        Severity::parse(value).map(Severity::label),
-        ServiceSource::parse(value).map(ServiceSource::label),
-        Classification::parse(value).map(Classification::label),
-        Determination::parse(value).map(Determination::label),
-        LegacyFeedback::parse(value).map(LegacyFeedback::label),
-        IncidentStatus::parse(value).map(IncidentStatus::label),
+        AlertStatus::find(value).map(AlertStatus::label),
+        LegacyStatus::find(value).map(LegacyStatus::label),
+        Severity::find(value).map(Severity::label),
+        ServiceSource::find(value).map(ServiceSource::label),
+        Classification::find(value).map(Classification::label),
+        Determination::find(value).map(Determination::label),
+        LegacyFeedback::find(value).map(LegacyFeedback::label),
+        IncidentStatus::find(value).map(IncidentStatus::label),
     ];
     known.into_iter().flatten().next()
 }

@@ -16,8 +16,21 @@ use super::{
 /// logged), which the next renewal round makes good.
 const LIFECYCLE_QUEUE: usize = 256;
 
+/// Cheap to clone (one `Arc`): axum hands a clone to every webhook request.
 #[derive(Clone, Debug)]
-pub struct Notify {
+pub struct Notify(Arc<Parts>);
+
+impl std::ops::Deref for Notify {
+    type Target = Parts;
+
+    fn deref(&self) -> &Parts {
+        &self.0
+    }
+}
+
+/// What a [`Notify`] holds.
+#[derive(Debug)]
+pub struct Parts {
     pub registry: Registry,
     /// Whether this instance runs the background work now.
     pub lease: Arc<dyn Lease>,
@@ -36,14 +49,14 @@ impl Notify {
         let journal = Journal::over(&storage);
         let intake = Intake::new(registry.clone(), journal.clone());
         let (lifecycle, rx) = mpsc::channel(LIFECYCLE_QUEUE);
-        let notify = Self {
+        let notify = Self(Arc::new(Parts {
             registry,
             lease,
             journal,
             intake,
             watches: WatchHealth::default(),
             lifecycle,
-        };
+        }));
         (notify, rx)
     }
 

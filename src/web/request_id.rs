@@ -5,7 +5,8 @@ use axum::extract::Request;
 use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
-use uuid::Uuid;
+use std::sync::LazyLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 pub const HEADER: &str = "x-request-id";
 
@@ -19,13 +20,25 @@ pub async fn assign(mut request: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .filter(|v| is_sane(v))
         .map(str::to_string)
-        .unwrap_or_else(|| Uuid::new_v4().to_string());
+        .unwrap_or_else(fresh);
     request.extensions_mut().insert(RequestId(id.clone()));
     let mut response = next.run(request).await;
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(HEADER, value);
     }
     response
+}
+
+/// A random per-process prefix and a counter: unique across instances and restarts without
+/// asking the kernel for randomness on every request.
+fn fresh() -> String {
+    static PREFIX: LazyLock<u64> = LazyLock::new(rand::random);
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    format!(
+        "{:016x}-{:08x}",
+        *PREFIX,
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 fn is_sane(value: &str) -> bool {

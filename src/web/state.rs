@@ -1,4 +1,5 @@
-//! The state every handler shares (cloned per request), and every `FromRef` that hands a
+//! The state every handler shares (one `Arc`, so the clone axum makes per request is one
+//! counter increment), and every `FromRef` that hands a
 //! handler or extractor one part of it. It lives with the handlers because only they (and
 //! `startup`, which builds it) use it: feature modules take the parts they need.
 
@@ -17,7 +18,24 @@ use crate::oauth::OAuth;
 use crate::triage::audit::AuditLog;
 
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Services>);
+
+impl AppState {
+    pub fn new(services: Services) -> Self {
+        Self(Arc::new(services))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}
+
+/// What [`AppState`] holds.
+pub struct Services {
     pub settings: Arc<Settings>,
     pub urls: Arc<Urls>,
     /// The OAuth client and the HTTP client for its token calls (redirects off).

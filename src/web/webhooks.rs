@@ -82,12 +82,15 @@ impl Received {
 /// Reads the request. A body whose declared length is over the limit is
 /// refused before any of it is read; one that turns out longer is refused at the limit.
 async fn receive(request: Request) -> Result<Received, WebhookError> {
-    let query = request.uri().query().map(str::to_owned);
-    let headers: HeaderMap = request.headers().clone();
+    let (mut parts, body) = request.into_parts();
+    let query = parts.uri.query().map(str::to_owned);
     let validating = webhook::validation_token(query.as_deref()).is_some();
-    if !validating && webhook::declared_too_large(&headers) {
+    if !validating && webhook::declared_too_large(&parts.headers) {
         return Err(WebhookError::TooLarge);
     }
+    // Reading the body needs only the extensions (the body limit), not the headers.
+    let headers = std::mem::take(&mut parts.headers);
+    let request = Request::from_parts(parts, body);
     let body = match Bytes::from_request(request, &()).await {
         Ok(body) => body,
         Err(_) if validating => Bytes::new(),

@@ -35,14 +35,17 @@ impl UnknownValue {
     }
 }
 
-/// Lower-cases and drops `_`, `-` and spaces, so `in_progress`, `In Progress` and `inProgress`
-/// compare equal.
-fn normalize(value: &str) -> String {
-    value
-        .chars()
-        .filter(|c| !matches!(c, '_' | '-' | ' '))
-        .flat_map(char::to_lowercase)
-        .collect()
+/// Whether two spellings name the same value: ASCII case-insensitive, ignoring `_`, `-` and
+/// spaces, so `in_progress`, `In Progress` and `inProgress` compare equal. Compares bytes as it
+/// goes (no allocation): labels are looked up for every cell of every page.
+fn same_value(a: &str, b: &str) -> bool {
+    fn folded(value: &str) -> impl Iterator<Item = u8> + '_ {
+        value
+            .bytes()
+            .filter(|b| !matches!(b, b'_' | b'-' | b' '))
+            .map(|b| b.to_ascii_lowercase())
+    }
+    folded(a).eq(folded(b))
 }
 
 macro_rules! odata_enum {
@@ -87,13 +90,18 @@ macro_rules! odata_enum {
                 out
             }
 
-            /// Parses snake_case or camelCase, ignoring case.
-            pub fn parse(input: &str) -> Result<Self, UnknownValue> {
-                let wanted = normalize(input.trim());
+            /// The value `input` names (snake_case or camelCase, ignoring case), if any.
+            pub fn find(input: &str) -> Option<Self> {
+                let wanted = input.trim();
                 Self::ALL
                     .iter()
                     .copied()
-                    .find(|v| normalize(v.as_str()) == wanted)
+                    .find(|v| same_value(v.as_str(), wanted))
+            }
+
+            /// Parses snake_case or camelCase, ignoring case.
+            pub fn parse(input: &str) -> Result<Self, UnknownValue> {
+                Self::find(input)
                     .ok_or_else(|| {
                         let allowed: Vec<&'static str> =
                             Self::ALL.iter().map(|v| v.as_str()).collect();

@@ -3,7 +3,8 @@
 //! lock, so the hot path runs no query for it. A key is claimed before its batch commits and
 //! released if the commit fails, so Graph's retry of a refused delivery is still stored.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -12,32 +13,61 @@ use crate::notify::model::NewNotification;
 /// How long a change counts as already stored.
 pub const WINDOW: Duration = Duration::from_secs(300);
 
-/// Past this many keys, expired ones are pruned (at most every [`PRUNE_EVERY`]).
-const PRUNE_ABOVE: usize = 50_000;
-const PRUNE_EVERY: Duration = Duration::from_secs(10);
-/// Memory bound: past this many live keys, they are all forgotten (repeats are then stored).
-const MAX_KEYS: usize = 500_000;
+/// Memory bound (about 40 bytes a key): past this many keys within the window, the oldest are
+/// forgotten (a repeat of one of those is then stored again).
+const MAX_KEYS: usize = 250_000;
 
-type Key = (String, String, String);
+/// A change's (subscription, alert, change type), hashed with this process's random key: no
+/// allocation per notification, and nobody outside can make two changes collide on purpose.
+type Key = u64;
 
 #[derive(Debug, Default)]
 struct Seen {
-    keys: HashMap<Key, Instant>,
-    pruned_at: Option<Instant>,
+    hasher: RandomState,
+    /// When each key was last claimed.
+    keys: HashMap<Key, Instant, BuildHasherDefault<AlreadyHashed>>,
+    /// Keys in the order they were claimed, so expiry is a walk from the front.
+    order: VecDeque<(Instant, Key)>,
 }
 
 impl Seen {
-    fn prune(&mut self, now: Instant) {
-        let due = self
-            .pruned_at
-            .is_none_or(|at| now.duration_since(at) >= PRUNE_EVERY);
-        if self.keys.len() > PRUNE_ABOVE && due {
-            self.keys.retain(|_, at| now.duration_since(*at) < WINDOW);
-            self.pruned_at = Some(now);
+    fn key(&self, note: &NewNotification, alert_id: &str) -> Key {
+        self.hasher
+            .hash_one((&note.subscription_id, alert_id, &note.change_type))
+    }
+
+    /// Forgets keys older than the window, and the oldest beyond [`MAX_KEYS`].
+    fn expire(&mut self, now: Instant) {
+        while let Some(&(at, key)) = self.order.front() {
+            if now.duration_since(at) < WINDOW && self.order.len() <= MAX_KEYS {
+                break;
+            }
+            self.order.pop_front();
+            // A key claimed again later has a newer entry further back: keep it.
+            if self.keys.get(&key) == Some(&at) {
+                self.keys.remove(&key);
+            }
         }
-        if self.keys.len() > MAX_KEYS {
-            self.keys.clear();
+    }
+}
+
+/// The keys are already random hashes: the map uses them as they are.
+#[derive(Debug, Default)]
+struct AlreadyHashed(u64);
+
+impl Hasher for AlreadyHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
         }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
     }
 }
 
@@ -57,29 +87,28 @@ impl RecentChanges {
     /// Drops the batch's repeats of changes stored (or being stored) within the window.
     /// Notifications without an alert id are always kept.
     pub fn claim(&self, batch: Vec<NewNotification>) -> Claimed {
-        let now = Instant::now();
+        self.claim_at(batch, Instant::now())
+    }
+
+    fn claim_at(&self, batch: Vec<NewNotification>, now: Instant) -> Claimed {
         let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
-        seen.prune(now);
-        let seen = &mut seen.keys;
+        seen.expire(now);
         let mut claimed = Claimed {
             fresh: Vec::with_capacity(batch.len()),
-            keys: Vec::new(),
+            keys: Vec::with_capacity(batch.len()),
             duplicates: 0,
         };
         for note in batch {
-            let Some(alert_id) = note.alert_id.clone() else {
+            let Some(alert_id) = note.alert_id.as_deref() else {
                 claimed.fresh.push(note);
                 continue;
             };
-            let key = (
-                note.subscription_id.clone(),
-                alert_id,
-                note.change_type.clone(),
-            );
-            match seen.get(&key) {
+            let key = seen.key(&note, alert_id);
+            match seen.keys.get(&key) {
                 Some(at) if now.duration_since(*at) < WINDOW => claimed.duplicates += 1,
                 _ => {
-                    seen.insert(key.clone(), now);
+                    seen.keys.insert(key, now);
+                    seen.order.push_back((now, key));
                     claimed.keys.push(key);
                     claimed.fresh.push(note);
                 }
@@ -114,5 +143,26 @@ mod tests {
         let mut other_change = note("t", "b");
         other_change.change_type = "deleted".into();
         assert_eq!(recent.claim(vec![other_change]).fresh.len(), 1);
+    }
+
+    #[test]
+    fn a_change_counts_again_after_the_window_and_the_oldest_go_first_past_the_bound() {
+        let recent = RecentChanges::default();
+        let start = Instant::now();
+        assert_eq!(recent.claim_at(vec![note("t", "a")], start).fresh.len(), 1);
+        let later = start + WINDOW / 2;
+        assert_eq!(recent.claim_at(vec![note("t", "a")], later).duplicates, 1);
+        let after = start + WINDOW;
+        assert_eq!(recent.claim_at(vec![note("t", "a")], after).fresh.len(), 1);
+
+        let many: Vec<_> = (0..MAX_KEYS).map(|i| note("t", &format!("m{i}"))).collect();
+        assert_eq!(recent.claim_at(many, after).fresh.len(), MAX_KEYS);
+        // The bound is kept by forgetting the oldest key ("a"), not the newest.
+        let seen = recent.seen.lock().unwrap();
+        assert!(seen.order.len() <= MAX_KEYS + 1);
+        drop(seen);
+        let newest = note("t", &format!("m{}", MAX_KEYS - 1));
+        assert_eq!(recent.claim_at(vec![newest], after).duplicates, 1);
+        assert_eq!(recent.claim_at(vec![note("t", "a")], after).fresh.len(), 1);
     }
 }

@@ -91,7 +91,10 @@ impl<'de> Visitor<'de> for Members {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut fields = Fields::default();
+        let mut fields = Fields {
+            members: Vec::with_capacity(map.size_hint().unwrap_or(8)),
+            ..Fields::default()
+        };
         while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
             let value: &'de RawValue = map.next_value()?;
             let slot = match key.as_ref() {
@@ -141,8 +144,16 @@ fn without(members: &[(Cow<'_, str>, &RawValue)], skip: &[usize], capacity: usiz
         if n > 0 {
             out.push(',');
         }
-        // A key is a JSON string; writing one to a String cannot fail.
-        out.push_str(&serde_json::to_string(key.as_ref()).unwrap_or_default());
+        match key {
+            // Borrowed means the key held no escape, so its text is already valid JSON.
+            Cow::Borrowed(text) => {
+                out.push('"');
+                out.push_str(text);
+                out.push('"');
+            }
+            // A key is a JSON string; writing one to a String cannot fail.
+            Cow::Owned(text) => out.push_str(&serde_json::to_string(text).unwrap_or_default()),
+        }
         out.push(':');
         out.push_str(value.get());
     }

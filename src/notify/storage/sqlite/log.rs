@@ -1,19 +1,21 @@
 //! The notification log in SQLite: the `notifications` table. An accepted notification is
 //! committed here before Graph is answered; its row id is the event id of the live stream.
 
-use std::collections::BTreeSet;
-
 use futures::future::BoxFuture;
-use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use sqlx::{Executor, QueryBuilder, Sqlite, SqlitePool};
 use time::OffsetDateTime;
 
 use crate::notify::model::{EventId, NewNotification, Notification};
 use crate::notify::storage::{NotificationLog, StoreResult};
 
+/// Largest batch stored by one INSERT on its own (its own transaction: one round trip to
+/// SQLite's thread, one sync). Each size up to this is one cached statement.
+const ONE_STATEMENT: usize = 32;
+
 /// Largest number of rows per INSERT statement (8 bound values each, well under SQLite's
-/// variable limit). A batch is stored in statements of power-of-two sizes up to this, so only
-/// a handful of distinct statements exist and each stays in the connection's statement cache
-/// instead of being prepared again for every batch size.
+/// variable limit). A larger batch is stored in one transaction of statements of power-of-two
+/// sizes up to this, so only a handful of distinct statements exist and each stays in the
+/// connection's statement cache instead of being prepared again for every batch size.
 const ROWS_PER_INSERT: usize = 256;
 
 #[derive(Clone, Debug)]
@@ -26,60 +28,66 @@ impl SqliteLog {
         Self { pool }
     }
 
-    /// One transaction (so one sync): multi-row INSERTs, then one UPDATE per distinct
-    /// subscription for `last_notification_at`.
+    /// The batch in one transaction (so one sync). The `notifications_stamp_subscription`
+    /// trigger stamps each subscription's `last_notification_at` inside it.
     async fn insert_batch(&self, batch: &[NewNotification]) -> StoreResult<Vec<Notification>> {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
         let now = OffsetDateTime::now_utc();
-        let mut tx = self.pool.begin().await?;
         let mut stored = Vec::with_capacity(batch.len());
+        if batch.len() <= ONE_STATEMENT {
+            insert(&self.pool, batch, now, &mut stored).await?;
+            return Ok(stored);
+        }
+        let mut tx = self.pool.begin().await?;
         let mut rest = batch;
         while !rest.is_empty() {
             let size = ROWS_PER_INSERT.min(1 << rest.len().ilog2());
             let (chunk, after) = rest.split_at(size);
             rest = after;
-            let mut insert = QueryBuilder::<Sqlite>::new(
-                "INSERT INTO notifications (tenant_id, subscription_id, change_type, resource, \
-                 alert_id, received_at, raw, summary) ",
-            );
-            insert.push_values(chunk, |mut row, new| {
-                row.push_bind(&new.tenant_id)
-                    .push_bind(&new.subscription_id)
-                    .push_bind(&new.change_type)
-                    .push_bind(&new.resource)
-                    .push_bind(&new.alert_id)
-                    .push_bind(now)
-                    .push_bind(&new.raw)
-                    .push_bind(&new.summary);
-            });
-            let done = insert.build().execute(&mut *tx).await?;
-            if done.rows_affected() != chunk.len() as u64 {
-                return Err(sqlx::Error::RowNotFound.into());
-            }
-            // One statement inside the write transaction gives its rows consecutive ids in
-            // VALUES order (each the largest id so far plus one), ending at the last one.
-            let first = done.last_insert_rowid() - chunk.len() as i64 + 1;
-            stored.extend(
-                chunk
-                    .iter()
-                    .zip(first..)
-                    .map(|(new, id)| new.stored(id.into(), now)),
-            );
-        }
-        let subscriptions: BTreeSet<&str> =
-            batch.iter().map(|n| n.subscription_id.as_str()).collect();
-        for subscription in subscriptions {
-            sqlx::query("UPDATE subscriptions SET last_notification_at = ? WHERE id = ?")
-                .bind(now)
-                .bind(subscription)
-                .execute(&mut *tx)
-                .await?;
+            insert(&mut *tx, chunk, now, &mut stored).await?;
         }
         tx.commit().await?;
         Ok(stored)
     }
+}
+
+/// One multi-row INSERT of `chunk`; the stored rows are pushed onto `stored`.
+async fn insert<'c>(
+    db: impl Executor<'c, Database = Sqlite>,
+    chunk: &[NewNotification],
+    now: OffsetDateTime,
+    stored: &mut Vec<Notification>,
+) -> StoreResult<()> {
+    let mut insert = QueryBuilder::<Sqlite>::new(
+        "INSERT INTO notifications (tenant_id, subscription_id, change_type, resource, \
+         alert_id, received_at, raw, summary) ",
+    );
+    insert.push_values(chunk, |mut row, new| {
+        row.push_bind(&new.tenant_id)
+            .push_bind(&new.subscription_id)
+            .push_bind(&new.change_type)
+            .push_bind(&new.resource)
+            .push_bind(&new.alert_id)
+            .push_bind(now)
+            .push_bind(&new.raw)
+            .push_bind(&new.summary);
+    });
+    let done = insert.build().execute(db).await?;
+    if done.rows_affected() != chunk.len() as u64 {
+        return Err(sqlx::Error::RowNotFound.into());
+    }
+    // One statement inside a write transaction gives its rows consecutive ids in VALUES
+    // order (each the largest id so far plus one), ending at the last one.
+    let first = done.last_insert_rowid() - chunk.len() as i64 + 1;
+    stored.extend(
+        chunk
+            .iter()
+            .zip(first..)
+            .map(|(new, id)| new.stored(id.into(), now)),
+    );
+    Ok(())
 }
 
 impl NotificationLog for SqliteLog {
