@@ -17,22 +17,41 @@ pub async fn connect(data_dir: &Path) -> anyhow::Result<SqlitePool> {
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
     let file = data_dir.join("graphsec.db");
-    let options = SqliteConnectOptions::from_str("sqlite:")?
-        .filename(&file)
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options(&file)?)
+        .await
+        .with_context(|| format!("cannot open the database {}", file.display()))?;
+    tokio::spawn(checkpoints(pool.clone()));
+    Ok(pool)
+}
+
+/// One connection of its own for appending notifications (call after [`connect`] and
+/// [`migrate`]). Only it writes the log, so its page cache stays valid from one commit to the
+/// next: with a connection shared with other writers, every commit first re-read the pages
+/// they had changed.
+pub async fn log_writer(data_dir: &Path) -> anyhow::Result<SqlitePool> {
+    let file = data_dir.join("graphsec.db");
+    SqlitePoolOptions::new()
+        .max_connections(1)
+        .min_connections(1)
+        .idle_timeout(None)
+        .max_lifetime(None)
+        .connect_with(options(&file)?)
+        .await
+        .with_context(|| format!("cannot open the database {}", file.display()))
+}
+
+fn options(file: &Path) -> anyhow::Result<SqliteConnectOptions> {
+    Ok(SqliteConnectOptions::from_str("sqlite:")?
+        .filename(file)
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         // FULL: a row is on disk when the insert returns (webhook deliveries are acknowledged after it).
         .synchronous(SqliteSynchronous::Full)
         // Checkpoints run in the background (below), not inside a webhook's commit.
         .pragma("wal_autocheckpoint", "0")
-        .busy_timeout(Duration::from_secs(5));
-    let pool = SqlitePoolOptions::new()
-        .max_connections(8)
-        .connect_with(options)
-        .await
-        .with_context(|| format!("cannot open the database {}", file.display()))?;
-    tokio::spawn(checkpoints(pool.clone()));
-    Ok(pool)
+        .busy_timeout(Duration::from_secs(5)))
 }
 
 /// Copies the WAL back into the database file every [`CHECKPOINT_EVERY`], without blocking

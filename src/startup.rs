@@ -70,7 +70,10 @@ impl Application {
                 let storage = redis::storage(pool.clone(), settings.notify.retention()).await;
                 (storage, left_behind)
             }
-            None => (sqlite::storage(db.clone()), 0),
+            None => {
+                let writer = db::log_writer(&settings.server.data_dir).await?;
+                (sqlite::storage_with_log_writer(db.clone(), writer), 0)
+            }
         };
         let (notifications, lifecycle) = Notify::new(storage);
 

@@ -13,9 +13,10 @@ use crate::notify::model::NewNotification;
 /// How long a change counts as already stored.
 pub const WINDOW: Duration = Duration::from_secs(300);
 
-/// Memory bound (about 40 bytes a key): past this many keys within the window, the oldest are
-/// forgotten (a repeat of one of those is then stored again).
-const MAX_KEYS: usize = 250_000;
+/// Memory bound (about 60 bytes a key, some 6 MB): past this many keys within the window, the
+/// oldest are forgotten (a repeat of one of those is then stored again). Graph repeats a
+/// delivery within minutes; up to 333 notifications a second that is the whole window.
+const MAX_KEYS: usize = 100_000;
 
 /// A change's (subscription, alert, change type), hashed with this process's random key: no
 /// allocation per notification, and nobody outside can make two changes collide on purpose.

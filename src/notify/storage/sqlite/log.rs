@@ -21,11 +21,13 @@ const ROWS_PER_INSERT: usize = 256;
 #[derive(Clone, Debug)]
 pub struct SqliteLog {
     pool: SqlitePool,
+    /// Appends go through here (one connection of their own in the app; see `db::log_writer`).
+    writer: SqlitePool,
 }
 
 impl SqliteLog {
-    pub fn new(pool: SqlitePool) -> Self {
-        Self { pool }
+    pub fn new(pool: SqlitePool, writer: SqlitePool) -> Self {
+        Self { pool, writer }
     }
 
     /// The batch in one transaction (so one sync). The `notifications_stamp_subscription`
@@ -37,10 +39,10 @@ impl SqliteLog {
         let now = OffsetDateTime::now_utc();
         let mut stored = Vec::with_capacity(batch.len());
         if batch.len() <= ONE_STATEMENT {
-            insert(&self.pool, batch, now, &mut stored).await?;
+            insert(&self.writer, batch, now, &mut stored).await?;
             return Ok(stored);
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         let mut rest = batch;
         while !rest.is_empty() {
             let size = ROWS_PER_INSERT.min(1 << rest.len().ilog2());
@@ -175,9 +177,14 @@ mod tests {
     use crate::db;
     use crate::notify::model::note;
 
+    async fn in_memory() -> SqliteLog {
+        let pool = db::in_memory().await.unwrap();
+        SqliteLog::new(pool.clone(), pool)
+    }
+
     #[tokio::test]
     async fn ids_are_monotonic_and_reads_are_per_tenant() {
-        let store = SqliteLog::new(db::in_memory().await.unwrap());
+        let store = in_memory().await;
         let first = store
             .append(&[note("a", "1"), note("b", "2"), note("a", "3")])
             .await
@@ -202,7 +209,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_batch_of_any_size_gets_the_ids_its_rows_were_stored_under() {
-        let store = SqliteLog::new(db::in_memory().await.unwrap());
+        let store = in_memory().await;
         store.append(&[note("a", "first")]).await.unwrap();
         let batch: Vec<_> = (0..300).map(|i| note("a", &i.to_string())).collect();
         let stored = store.append(&batch).await.unwrap();
@@ -215,7 +222,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_summary_set_later_is_read_with_the_row() {
-        let store = SqliteLog::new(db::in_memory().await.unwrap());
+        let store = in_memory().await;
         let stored = store.append(&[note("a", "x")]).await.unwrap();
         store.set_summary(stored[0].id, "{}").await.unwrap();
         let read = store.recent("a", 1).await.unwrap();
@@ -224,7 +231,7 @@ mod tests {
 
     #[tokio::test]
     async fn stored_rows_read_back_identical() {
-        let store = SqliteLog::new(db::in_memory().await.unwrap());
+        let store = in_memory().await;
         let stored = store.append(&[note("a", "x")]).await.unwrap();
         assert_eq!(
             store.get(stored[0].id).await.unwrap().as_ref(),

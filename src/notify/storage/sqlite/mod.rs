@@ -24,9 +24,15 @@ impl From<sqlx::Error> for StorageError {
 
 /// The storage over `pool` (migrated), for one instance.
 pub fn storage(pool: SqlitePool) -> Storage {
+    storage_with_log_writer(pool.clone(), pool)
+}
+
+/// The storage over `pool`, with notifications appended through `writer` (see
+/// `db::log_writer`).
+pub fn storage_with_log_writer(pool: SqlitePool, writer: SqlitePool) -> Storage {
     Storage {
         registry: CachedRegistry::shared(Arc::new(SqliteRegistry::new(pool.clone()))),
-        log: Arc::new(SqliteLog::new(pool)),
+        log: Arc::new(SqliteLog::new(pool, writer)),
         fanout: Arc::new(Hub::new()),
         lease: Arc::new(AlwaysHeld),
     }
