@@ -3,10 +3,12 @@
 
 use secrecy::SecretString;
 use serde_json::Value;
+use serde_json::value::RawValue;
 use url::Url;
 
 use super::query::{AlertQuery, QueryError, ValidQuery};
 use super::row::{AlertRow, Shape};
+use super::row_reader;
 use super::update::ValidUpdate;
 use crate::config::AlertsApiKind;
 use crate::graph::{GraphClient, GraphError, GraphErrorKind, Page, alerts_legacy, alerts_v2};
@@ -35,7 +37,8 @@ impl RestCall {
 /// One page of results.
 #[derive(Debug, Clone)]
 pub struct AlertsPage {
-    pub alerts: Vec<Value>,
+    /// Each alert's JSON as Graph sent it (exports write it out as it is).
+    pub alerts: Vec<Box<RawValue>>,
     pub rows: Vec<AlertRow>,
     pub next_link: Option<String>,
     /// `@odata.count`: how many alerts match, when asked with `$count=true`.
@@ -45,8 +48,9 @@ pub struct AlertsPage {
 /// A collection page as Graph sends it, with its count when asked for.
 #[derive(Debug, serde::Deserialize)]
 struct CountedPage {
+    /// Kept raw: a page's rows need a few members of each alert, not a JSON tree of all.
     #[serde(default)]
-    value: Vec<Value>,
+    value: Vec<Box<RawValue>>,
     #[serde(rename = "@odata.nextLink", default)]
     next_link: Option<String>,
     #[serde(rename = "@odata.count", default)]
@@ -155,16 +159,18 @@ impl AlertsApi {
     ) -> Result<AlertsPage, GraphError> {
         let page: CountedPage = self.graph.get_json(token, url).await?;
         let shape = self.shape();
-        let mut alerts = page.value;
+        let mut read: Vec<(AlertRow, Box<RawValue>)> = page
+            .value
+            .into_iter()
+            .map(|raw| (row_reader::row(shape, &raw), raw))
+            .collect();
         if self.kind == AlertsApiKind::Legacy {
             // The legacy API applies `$top` per provider and answers provider by provider.
-            newest_first(&mut alerts);
+            newest_first(&mut read);
         }
+        let (rows, alerts) = read.into_iter().unzip();
         Ok(AlertsPage {
-            rows: alerts
-                .iter()
-                .map(|a| AlertRow::from_json(shape, a))
-                .collect(),
+            rows,
             alerts,
             next_link: page.next_link,
             count: page.count,
@@ -259,16 +265,12 @@ impl AlertsApi {
 }
 
 /// Sorts alerts by `createdDateTime`, newest first; alerts without a readable time go last.
-fn newest_first(alerts: &mut [Value]) {
-    let created = |alert: &Value| {
-        alert
-            .get("createdDateTime")
-            .and_then(Value::as_str)
-            .and_then(|t| {
-                time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
-            })
+fn newest_first<T>(alerts: &mut [(AlertRow, T)]) {
+    let created = |row: &AlertRow| {
+        time::OffsetDateTime::parse(&row.created, &time::format_description::well_known::Rfc3339)
+            .ok()
     };
-    alerts.sort_by_key(|a| std::cmp::Reverse(created(a)));
+    alerts.sort_by_cached_key(|(row, _)| std::cmp::Reverse(created(row)));
 }
 
 #[cfg(test)]
@@ -277,14 +279,17 @@ mod tests {
 
     #[test]
     fn newest_first_orders_by_created_time_across_providers() {
-        let mut alerts = vec![
+        let mut alerts: Vec<_> = [
             json!({"id": "ipc-old", "createdDateTime": "2026-11-20T08:00:00Z"}),
             json!({"id": "ipc-new", "createdDateTime": "2026-11-24T08:00:00.1234567Z"}),
             json!({"id": "mcas-mid", "createdDateTime": "2026-11-22T08:00:00+01:00"}),
             json!({"id": "no-time"}),
-        ];
+        ]
+        .iter()
+        .map(|a| (super::AlertRow::from_json(super::Shape::Legacy, a), ()))
+        .collect();
         super::newest_first(&mut alerts);
-        let ids: Vec<&str> = alerts.iter().map(|a| a["id"].as_str().unwrap()).collect();
+        let ids: Vec<&str> = alerts.iter().map(|(row, ())| row.id.as_str()).collect();
         assert_eq!(ids, ["ipc-new", "mcas-mid", "ipc-old", "no-time"]);
     }
 }

@@ -12,5 +12,6 @@ pub mod id;
 pub mod labels;
 pub mod query;
 pub mod row;
+pub mod row_reader;
 pub mod update;
 pub mod verdict;

@@ -7,7 +7,6 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use futures::stream::{self, Stream, StreamExt};
 use secrecy::SecretString;
-use serde_json::Value;
 use url::Url;
 
 use super::notice::to_app_error;
@@ -150,9 +149,8 @@ async fn next_chunk(mut cursor: Cursor) -> Option<(Result<Bytes, std::io::Error>
                 if cursor.written > 0 {
                     text.push_str(",\n");
                 }
-                text.push_str(
-                    &serde_json::to_string(alert).unwrap_or_else(|_| Value::Null.to_string()),
-                );
+                // Graph's own JSON for the alert, as it came (it was parsed once as JSON).
+                text.push_str(alert.get());
             }
             Format::Csv => text.push_str(&csv_line(&row.cells())),
         }
