@@ -162,17 +162,17 @@ pub struct NewNotification {
 
 impl NewNotification {
     /// The notification as a log stored it, under `id` at `received_at`.
-    pub fn stored(&self, id: EventId, received_at: OffsetDateTime) -> Notification {
+    pub fn stored(self, id: EventId, received_at: OffsetDateTime) -> Notification {
         Notification {
             id,
-            tenant_id: self.tenant_id.clone(),
-            subscription_id: self.subscription_id.clone(),
-            change_type: self.change_type.clone(),
-            resource: self.resource.clone(),
-            alert_id: self.alert_id.clone(),
+            tenant_id: self.tenant_id,
+            subscription_id: self.subscription_id,
+            change_type: self.change_type,
+            resource: self.resource,
+            alert_id: self.alert_id,
             received_at,
-            raw: self.raw.clone(),
-            summary: self.summary.clone(),
+            raw: self.raw,
+            summary: self.summary,
             frame: Default::default(),
         }
     }

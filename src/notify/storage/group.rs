@@ -119,7 +119,7 @@ async fn commit(
         replies.push(pending.reply);
         all.extend(pending.batch);
     }
-    match log.append(&all).await {
+    match log.append(all).await {
         Ok(stored) => {
             debug_assert_eq!(stored.len(), total);
             let mut stored = stored.into_iter().map(Arc::new);

@@ -43,7 +43,7 @@ impl RedisLog {
 
     /// One MULTI: every XADD, then `last_notification_at` of each subscription named.
     /// With `appendfsync always` Redis answers EXEC only after the AOF is synced.
-    async fn add(&self, batch: &[NewNotification]) -> StoreResult<Vec<Notification>> {
+    async fn add(&self, batch: Vec<NewNotification>) -> StoreResult<Vec<Notification>> {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
@@ -58,7 +58,7 @@ impl RedisLog {
             max_attempts: Some(1),
             ..Options::default()
         };
-        for new in batch {
+        for new in &batch {
             let mut entry = vec![
                 ("tenant", new.tenant_id.clone()),
                 ("subscription", new.subscription_id.clone()),
@@ -223,10 +223,7 @@ pub fn read((id, mut fields): Entry, tenant: Option<&str>) -> StoreResult<Option
 }
 
 impl NotificationLog for RedisLog {
-    fn append<'a>(
-        &'a self,
-        batch: &'a [NewNotification],
-    ) -> BoxFuture<'a, StoreResult<Vec<Notification>>> {
+    fn append(&self, batch: Vec<NewNotification>) -> BoxFuture<'_, StoreResult<Vec<Notification>>> {
         Box::pin(self.add(batch))
     }
 

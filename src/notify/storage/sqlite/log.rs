@@ -32,35 +32,39 @@ impl SqliteLog {
 
     /// The batch in one transaction (so one sync). The `notifications_stamp_subscription`
     /// trigger stamps each subscription's `last_notification_at` inside it.
-    async fn insert_batch(&self, batch: &[NewNotification]) -> StoreResult<Vec<Notification>> {
+    async fn insert_batch(&self, batch: Vec<NewNotification>) -> StoreResult<Vec<Notification>> {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
         let now = OffsetDateTime::now_utc();
-        let mut stored = Vec::with_capacity(batch.len());
+        let mut ids = Vec::with_capacity(batch.len());
         if batch.len() <= ONE_STATEMENT {
-            insert(&self.writer, batch, now, &mut stored).await?;
-            return Ok(stored);
+            insert(&self.writer, &batch, now, &mut ids).await?;
+        } else {
+            let mut tx = self.writer.begin().await?;
+            let mut rest = &batch[..];
+            while !rest.is_empty() {
+                let size = ROWS_PER_INSERT.min(1 << rest.len().ilog2());
+                let (chunk, after) = rest.split_at(size);
+                rest = after;
+                insert(&mut *tx, chunk, now, &mut ids).await?;
+            }
+            tx.commit().await?;
         }
-        let mut tx = self.writer.begin().await?;
-        let mut rest = batch;
-        while !rest.is_empty() {
-            let size = ROWS_PER_INSERT.min(1 << rest.len().ilog2());
-            let (chunk, after) = rest.split_at(size);
-            rest = after;
-            insert(&mut *tx, chunk, now, &mut stored).await?;
-        }
-        tx.commit().await?;
-        Ok(stored)
+        Ok(batch
+            .into_iter()
+            .zip(ids)
+            .map(|(new, id)| new.stored(id, now))
+            .collect())
     }
 }
 
-/// One multi-row INSERT of `chunk`; the stored rows are pushed onto `stored`.
+/// One multi-row INSERT of `chunk`; the rows' ids are pushed onto `ids`.
 async fn insert<'c>(
     db: impl Executor<'c, Database = Sqlite>,
     chunk: &[NewNotification],
     now: OffsetDateTime,
-    stored: &mut Vec<Notification>,
+    ids: &mut Vec<EventId>,
 ) -> StoreResult<()> {
     let mut insert = QueryBuilder::<Sqlite>::new(
         "INSERT INTO notifications (tenant_id, subscription_id, change_type, resource, \
@@ -83,20 +87,12 @@ async fn insert<'c>(
     // One statement inside a write transaction gives its rows consecutive ids in VALUES
     // order (each the largest id so far plus one), ending at the last one.
     let first = done.last_insert_rowid() - chunk.len() as i64 + 1;
-    stored.extend(
-        chunk
-            .iter()
-            .zip(first..)
-            .map(|(new, id)| new.stored(id.into(), now)),
-    );
+    ids.extend((first..).take(chunk.len()).map(EventId::from));
     Ok(())
 }
 
 impl NotificationLog for SqliteLog {
-    fn append<'a>(
-        &'a self,
-        batch: &'a [NewNotification],
-    ) -> BoxFuture<'a, StoreResult<Vec<Notification>>> {
+    fn append(&self, batch: Vec<NewNotification>) -> BoxFuture<'_, StoreResult<Vec<Notification>>> {
         Box::pin(self.insert_batch(batch))
     }
 
@@ -198,10 +194,10 @@ mod tests {
     async fn ids_are_monotonic_and_reads_are_per_tenant() {
         let store = in_memory().await;
         let first = store
-            .append(&[note("a", "1"), note("b", "2"), note("a", "3")])
+            .append(vec![note("a", "1"), note("b", "2"), note("a", "3")])
             .await
             .unwrap();
-        let second = store.append(&[note("a", "4")]).await.unwrap();
+        let second = store.append(vec![note("a", "4")]).await.unwrap();
         assert!(first.windows(2).all(|w| w[0].id < w[1].id));
         assert!(second[0].id > first[2].id);
 
@@ -222,9 +218,9 @@ mod tests {
     #[tokio::test]
     async fn a_batch_of_any_size_gets_the_ids_its_rows_were_stored_under() {
         let store = in_memory().await;
-        store.append(&[note("a", "first")]).await.unwrap();
+        store.append(vec![note("a", "first")]).await.unwrap();
         let batch: Vec<_> = (0..300).map(|i| note("a", &i.to_string())).collect();
-        let stored = store.append(&batch).await.unwrap();
+        let stored = store.append(batch).await.unwrap();
         assert_eq!(stored.len(), 300);
         for n in [&stored[0], &stored[255], &stored[256], &stored[299]] {
             let row = store.get(n.id).await.unwrap().unwrap();
@@ -235,7 +231,7 @@ mod tests {
     #[tokio::test]
     async fn a_summary_set_later_is_read_with_the_row() {
         let store = in_memory().await;
-        let stored = store.append(&[note("a", "x")]).await.unwrap();
+        let stored = store.append(vec![note("a", "x")]).await.unwrap();
         store
             .set_summaries(&[(stored[0].id, "{}".to_string())])
             .await
@@ -247,7 +243,7 @@ mod tests {
     #[tokio::test]
     async fn stored_rows_read_back_identical() {
         let store = in_memory().await;
-        let stored = store.append(&[note("a", "x")]).await.unwrap();
+        let stored = store.append(vec![note("a", "x")]).await.unwrap();
         assert_eq!(
             store.get(stored[0].id).await.unwrap().as_ref(),
             Some(&stored[0])
