@@ -16,9 +16,6 @@ use crate::notify::{
     summary::{AlertFields, Summary},
 };
 
-/// Most summaries stored by one write.
-const BATCH: usize = 64;
-
 pub struct Enricher {
     registry: Registry,
     journal: Journal,
@@ -34,19 +31,12 @@ impl Enricher {
         }
     }
 
-    /// Follows every published notification for as long as the app runs. Summaries are
-    /// stored together: as soon as no notification is waiting, or every [`BATCH`] (so a
-    /// burst costs the database one write per batch rather than one per notification).
+    /// Follows every published notification for as long as the app runs.
     pub async fn run(self, lease: Arc<dyn Lease>) {
         let mut published = self.journal.fanout().subscribe();
-        let mut read = Vec::new();
         loop {
             match published.recv().await {
-                Ok(n) if lease.held() => {
-                    if let Some(summary) = self.summary(&n).await {
-                        read.push((n.as_ref().clone(), summary));
-                    }
-                }
+                Ok(n) if lease.held() => self.enrich(&n).await,
                 Ok(_) => {}
                 // Those missed keep showing the id only: a summary is a help, not the record.
                 Err(RecvError::Lagged(missed)) => {
@@ -54,34 +44,20 @@ impl Enricher {
                 }
                 Err(RecvError::Closed) => return,
             }
-            if !read.is_empty() && (published.is_empty() || read.len() >= BATCH) {
-                self.store(std::mem::take(&mut read)).await;
-            }
         }
     }
 
-    async fn store(&self, read: Vec<(Notification, String)>) {
-        let read = read
-            .into_iter()
-            .map(|(mut n, summary)| {
-                n.raw = String::new();
-                (n, summary)
-            })
-            .collect();
-        if let Err(error) = self.journal.add_summaries(read).await {
-            tracing::warn!(%error, "notification summaries could not be stored");
-        }
-    }
-
-    /// Reads the alert of a webhook notification that has no summary yet: its summary.
-    async fn summary(&self, n: &Notification) -> Option<String> {
-        let alert_id = n.alert_id.as_deref().filter(|_| n.summary.is_none())?;
+    /// Reads the alert of a webhook notification that has no summary yet and stores one.
+    async fn enrich(&self, n: &Notification) {
+        let Some(alert_id) = n.alert_id.as_deref().filter(|_| n.summary.is_none()) else {
+            return;
+        };
         let sub = match self.registry.get(&n.subscription_id).await {
             Ok(Some(sub)) if sub.api_kind == ApiKind::LegacyWebhook => sub,
-            Ok(_) => return None,
+            Ok(_) => return,
             Err(error) => {
                 tracing::warn!(%error, "no summary: the subscription could not be read");
-                return None;
+                return;
             }
         };
         let summary = match self.graph.read_alert(&sub, alert_id).await {
@@ -91,6 +67,10 @@ impl Enricher {
                 Summary::unreadable()
             }
         };
-        Some(summary.to_json())
+        let mut stored = n.clone();
+        stored.raw = String::new();
+        if let Err(error) = self.journal.add_summary(stored, summary.to_json()).await {
+            tracing::warn!(%error, "a notification's summary could not be stored");
+        }
     }
 }

@@ -58,19 +58,13 @@ impl Journal {
         self.group.append(batch).await
     }
 
-    /// Stores the summaries of logged notifications (one write for all) and tells open streams.
-    pub async fn add_summaries(&self, summaries: Vec<(Notification, String)>) -> StoreResult<()> {
-        let rows: Vec<_> = summaries
-            .iter()
-            .map(|(n, summary)| (n.id, summary.clone()))
-            .collect();
-        self.log().set_summaries(&rows).await?;
-        for (mut n, summary) in summaries {
-            n.summary = Some(summary);
-            n.frame = Default::default();
-            // No stream open is no error: the page reads the summary with the row.
-            let _ = self.summaries.send(Arc::new(n));
-        }
+    /// Stores the summary of logged notification `n` and tells open streams.
+    pub async fn add_summary(&self, mut n: Notification, summary: String) -> StoreResult<()> {
+        self.log().set_summary(n.id, &summary).await?;
+        n.summary = Some(summary);
+        n.frame = Default::default();
+        // No stream open is no error: the page reads the summary with the row.
+        let _ = self.summaries.send(Arc::new(n));
         Ok(())
     }
 

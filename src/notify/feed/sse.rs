@@ -151,9 +151,14 @@ fn summary_updates(
     })
     .filter(move |n| future::ready(n.tenant_id == tenant_id))
     .map(|n| {
-        let data = EventData::from(n.as_ref());
-        let update = serde_json::json!({"id": data.id, "summary": data.summary});
-        Some(Bytes::from(format!("event: summary\ndata: {update}\n\n")))
+        // A summary update travels as its own notification value, so its `frame` holds the
+        // `summary` event: rendered by the first stream, shared by the others.
+        let frame = n.frame.get_or_init(|| {
+            let data = EventData::from(n.as_ref());
+            let update = serde_json::json!({"id": data.id, "summary": data.summary});
+            Bytes::from(format!("event: summary\ndata: {update}\n\n"))
+        });
+        Some(frame.clone())
     })
 }
 

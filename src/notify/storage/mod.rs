@@ -199,13 +199,9 @@ pub trait NotificationLog: Debug + Send + Sync {
 
     fn get(&self, id: EventId) -> BoxFuture<'_, StoreResult<Option<Notification>>>;
 
-    /// Stores the summaries of notifications already logged (read after they were stored, so
-    /// the webhook is answered without waiting on Graph), all at once. Reads then return each
-    /// with its row.
-    fn set_summaries<'a>(
-        &'a self,
-        summaries: &'a [(EventId, String)],
-    ) -> BoxFuture<'a, StoreResult<()>>;
+    /// Stores the summary of a notification already logged (read after it was stored, so the
+    /// webhook is answered without waiting on Graph). Reads then return it with the row.
+    fn set_summary<'a>(&'a self, id: EventId, summary: &'a str) -> BoxFuture<'a, StoreResult<()>>;
 }
 
 /// Live fan-out of logged notifications. Every receiver gets every notification; streams

@@ -165,18 +165,10 @@ impl RedisLog {
         Ok(found)
     }
 
-    /// One MULTI: every summary, then the hash's expiry.
-    async fn add_summaries(&self, summaries: &[(EventId, String)]) -> StoreResult<()> {
-        if summaries.is_empty() {
-            return Ok(());
-        }
+    async fn add_summary(&self, id: EventId, summary: &str) -> StoreResult<()> {
         let expire = i64::try_from(self.retention.as_secs()).unwrap_or(i64::MAX);
         let tx = self.pool.next().multi();
-        let fields: Vec<(String, &str)> = summaries
-            .iter()
-            .map(|(id, summary)| (stream_id(*id), summary.as_str()))
-            .collect();
-        let () = tx.hset(keys::SUMMARIES, fields).await?;
+        let () = tx.hset(keys::SUMMARIES, (stream_id(id), summary)).await?;
         let () = tx.expire(keys::SUMMARIES, expire, None).await?;
         let _: Vec<Value> = tx.exec(true).await?;
         Ok(())
@@ -265,10 +257,7 @@ impl NotificationLog for RedisLog {
         })
     }
 
-    fn set_summaries<'a>(
-        &'a self,
-        summaries: &'a [(EventId, String)],
-    ) -> BoxFuture<'a, StoreResult<()>> {
-        Box::pin(self.add_summaries(summaries))
+    fn set_summary<'a>(&'a self, id: EventId, summary: &'a str) -> BoxFuture<'a, StoreResult<()>> {
+        Box::pin(self.add_summary(id, summary))
     }
 }

@@ -146,30 +146,18 @@ impl NotificationLog for SqliteLog {
         })
     }
 
-    fn set_summaries<'a>(
-        &'a self,
-        summaries: &'a [(EventId, String)],
-    ) -> BoxFuture<'a, StoreResult<()>> {
-        Box::pin(self.update_summaries(summaries))
+    fn set_summary<'a>(&'a self, id: EventId, summary: &'a str) -> BoxFuture<'a, StoreResult<()>> {
+        Box::pin(self.update_summary(id, summary))
     }
 }
 
 impl SqliteLog {
-    /// One transaction (one sync) on the writer's connection, whose page cache this keeps
-    /// valid, queued behind the appends rather than contending with them for the lock.
-    async fn update_summaries(&self, summaries: &[(EventId, String)]) -> StoreResult<()> {
-        if summaries.is_empty() {
-            return Ok(());
-        }
-        let mut tx = self.writer.begin().await?;
-        for (id, summary) in summaries {
-            sqlx::query("UPDATE notifications SET summary = ? WHERE id = ?")
-                .bind(summary)
-                .bind(row_id(*id))
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
+    async fn update_summary(&self, id: EventId, summary: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE notifications SET summary = ? WHERE id = ?")
+            .bind(summary)
+            .bind(row_id(id))
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 }
@@ -232,10 +220,7 @@ mod tests {
     async fn a_summary_set_later_is_read_with_the_row() {
         let store = in_memory().await;
         let stored = store.append(vec![note("a", "x")]).await.unwrap();
-        store
-            .set_summaries(&[(stored[0].id, "{}".to_string())])
-            .await
-            .unwrap();
+        store.set_summary(stored[0].id, "{}").await.unwrap();
         let read = store.recent("a", 1).await.unwrap();
         assert_eq!(read[0].summary.as_deref(), Some("{}"));
     }
