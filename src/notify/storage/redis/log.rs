@@ -14,7 +14,9 @@ use super::{fields, keys, registry};
 use crate::notify::model::{EventId, NewNotification, Notification};
 use crate::notify::storage::{NotificationLog, StorageError, StoreResult};
 
-/// Entries read per XRANGE while looking for one tenant's.
+/// Most entries read per XRANGE while looking for one tenant's. A scan starts with a page of
+/// the size it was asked for (enough when one tenant's entries are all there is) and doubles
+/// it up to this, so a thousand streams opening at once do not each hold this many entries.
 const PAGE: u64 = 500;
 
 #[derive(Clone)]
@@ -105,15 +107,15 @@ impl RedisLog {
     }
 
     /// Entries from `start` up to the newest (or down to the oldest when `reverse`), at most
-    /// [`PAGE`].
-    async fn page(&self, start: String, reverse: bool) -> StoreResult<Vec<Entry>> {
+    /// `count`.
+    async fn page(&self, start: String, reverse: bool, count: u64) -> StoreResult<Vec<Entry>> {
         Ok(if reverse {
             self.pool
-                .xrevrange_values(keys::NOTIFICATIONS, start, "-", Some(PAGE))
+                .xrevrange_values(keys::NOTIFICATIONS, start, "-", Some(count))
                 .await?
         } else {
             self.pool
-                .xrange_values(keys::NOTIFICATIONS, start, "+", Some(PAGE))
+                .xrange_values(keys::NOTIFICATIONS, start, "+", Some(count))
                 .await?
         })
     }
@@ -127,9 +129,11 @@ impl RedisLog {
         limit: u32,
     ) -> StoreResult<Vec<Notification>> {
         let mut found = Vec::new();
+        let mut count = u64::from(limit).clamp(1, PAGE);
         loop {
-            let page = self.page(start, reverse).await?;
-            let full = page.len() as u64 == PAGE;
+            let page = self.page(start, reverse, count).await?;
+            let full = page.len() as u64 == count;
+            count = (count * 2).min(PAGE);
             let Some((last, _)) = page.last() else { break };
             start = format!("({last}");
             for entry in page {
