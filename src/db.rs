@@ -26,10 +26,12 @@ pub async fn connect(data_dir: &Path) -> anyhow::Result<SqlitePool> {
     Ok(pool)
 }
 
-/// One connection of its own for appending notifications (call after [`connect`] and
-/// [`migrate`]). Only it writes the log, so its page cache stays valid from one commit to the
-/// next: with a connection shared with other writers, every commit first re-read the pages
-/// they had changed.
+/// One connection of its own for putting notifications into the log (call after [`connect`]
+/// and [`migrate`]). Only it writes the log, so its page cache stays valid from one commit to
+/// the next: with a connection shared with other writers, every commit first re-read the
+/// pages they had changed. Its commits are not synced (`synchronous=NORMAL`): the spool
+/// holds those rows durably until the writer makes a commit durable on purpose
+/// (`SqliteLog::apply`).
 pub async fn log_writer(data_dir: &Path) -> anyhow::Result<SqlitePool> {
     let file = data_dir.join("graphsec.db");
     SqlitePoolOptions::new()
@@ -37,7 +39,7 @@ pub async fn log_writer(data_dir: &Path) -> anyhow::Result<SqlitePool> {
         .min_connections(1)
         .idle_timeout(None)
         .max_lifetime(None)
-        .connect_with(options(&file)?)
+        .connect_with(options(&file)?.synchronous(SqliteSynchronous::Normal))
         .await
         .with_context(|| format!("cannot open the database {}", file.display()))
 }

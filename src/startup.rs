@@ -72,7 +72,11 @@ impl Application {
             }
             None => {
                 let writer = db::log_writer(&settings.server.data_dir).await?;
-                (sqlite::storage_with_log_writer(db.clone(), writer), 0)
+                let spool = settings.server.data_dir.join("spool");
+                (
+                    sqlite::spooled_storage(db.clone(), writer, &spool).await?,
+                    0,
+                )
             }
         };
         let (notifications, lifecycle) = Notify::new(storage);

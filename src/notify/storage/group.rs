@@ -1,6 +1,8 @@
 //! Group commit: the one way notifications enter a log. Concurrent appends are queued; a single
-//! writer task takes everything queued, stores it with one `append` (one transaction and one
-//! sync in the SQLite log), publishes it in id order, then answers every waiting caller.
+//! writer thread takes everything queued, stores it with one `append` (one write and one sync
+//! in the spooled SQLite log), publishes it in id order, then answers every waiting caller.
+//! The writer is a thread of its own, not a task, so a log may block it while the disk syncs
+//! (the spool does) and a delivery crosses one thread on its way to the disk and back.
 //!
 //! Because only the writer commits and publishes, event ids are published in commit order, so
 //! a stream that has seen id N may ignore anything at or below N (see `feed/stream.rs`). The
@@ -29,7 +31,7 @@ struct Pending {
     reply: Reply,
 }
 
-/// The handle callers append through; cheap to clone. The writer task starts on first use
+/// The handle callers append through; cheap to clone. The writer thread starts on first use
 /// (so building one needs no runtime) and stops when the last handle is dropped.
 #[derive(Clone, Debug)]
 pub struct GroupCommit {
@@ -74,7 +76,12 @@ impl GroupCommit {
         }
         let queue = self.queue.get_or_init(|| {
             let (tx, rx) = mpsc::channel(QUEUE);
-            tokio::spawn(writer(self.log.clone(), self.fanout.clone(), rx));
+            let (log, fanout) = (self.log.clone(), self.fanout.clone());
+            let runtime = tokio::runtime::Handle::current();
+            std::thread::Builder::new()
+                .name("notification-writer".into())
+                .spawn(move || writer(&runtime, log, fanout, rx))
+                .expect("a thread for the notification writer");
             tx
         });
         let (reply, answer) = oneshot::channel();
@@ -87,9 +94,14 @@ impl GroupCommit {
 }
 
 /// Takes everything queued (up to [`MAX_GROUP`] notifications), commits it at once, publishes
-/// it, answers. Runs until every sender is gone.
-async fn writer(log: Log, fanout: Fan, mut rx: mpsc::Receiver<Pending>) {
-    while let Some(first) = rx.recv().await {
+/// it, answers. Runs until every sender is gone; a log that awaits I/O is driven by `runtime`.
+fn writer(
+    runtime: &tokio::runtime::Handle,
+    log: Log,
+    fanout: Fan,
+    mut rx: mpsc::Receiver<Pending>,
+) {
+    while let Some(first) = rx.blocking_recv() {
         let mut total = first.batch.len();
         let mut group = vec![first];
         while total < MAX_GROUP {
@@ -101,7 +113,7 @@ async fn writer(log: Log, fanout: Fan, mut rx: mpsc::Receiver<Pending>) {
                 Err(_) => break,
             }
         }
-        commit(log.as_ref(), fanout.as_ref(), group, total).await;
+        runtime.block_on(commit(log.as_ref(), fanout.as_ref(), group, total));
     }
 }
 
@@ -122,7 +134,7 @@ async fn commit(
     match log.append(all).await {
         Ok(stored) => {
             debug_assert_eq!(stored.len(), total);
-            let mut stored = stored.into_iter().map(Arc::new);
+            let mut stored = stored.into_iter();
             for (size, reply) in sizes.into_iter().zip(replies) {
                 let mine: Vec<_> = stored.by_ref().take(size).collect();
                 for notification in &mine {

@@ -179,7 +179,10 @@ pub trait NotificationLog: Debug + Send + Sync {
     /// Stores a batch atomically (stamping each subscription's `last_notification_at`) and
     /// returns the stored notifications in id order. When this returns `Ok`, all are durable.
     /// Takes the batch by value, so the stored notifications are made of its strings.
-    fn append(&self, batch: Vec<NewNotification>) -> BoxFuture<'_, StoreResult<Vec<Notification>>>;
+    fn append(
+        &self,
+        batch: Vec<NewNotification>,
+    ) -> BoxFuture<'_, StoreResult<Vec<Arc<Notification>>>>;
 
     /// The tenant's notifications with an id above `after_id`, oldest first, at most `limit`.
     /// Streams read these: `raw` may be left empty (it is never shown).

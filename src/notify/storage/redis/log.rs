@@ -4,6 +4,7 @@
 //! (`XADD … MINID ~`), and the stream expires whole after that period without appends.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures::future::BoxFuture;
@@ -219,8 +220,11 @@ pub fn read((id, mut fields): Entry, tenant: Option<&str>) -> StoreResult<Option
 }
 
 impl NotificationLog for RedisLog {
-    fn append(&self, batch: Vec<NewNotification>) -> BoxFuture<'_, StoreResult<Vec<Notification>>> {
-        Box::pin(self.add(batch))
+    fn append(
+        &self,
+        batch: Vec<NewNotification>,
+    ) -> BoxFuture<'_, StoreResult<Vec<Arc<Notification>>>> {
+        Box::pin(async move { Ok(self.add(batch).await?.into_iter().map(Arc::new).collect()) })
     }
 
     fn after<'a>(

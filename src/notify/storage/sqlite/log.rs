@@ -1,16 +1,14 @@
 //! The notification log in SQLite: the `notifications` table. An accepted notification is
 //! committed here before Graph is answered; its row id is the event id of the live stream.
 
+use std::sync::Arc;
+
 use futures::future::BoxFuture;
 use sqlx::{Executor, QueryBuilder, Sqlite, SqlitePool};
 use time::OffsetDateTime;
 
 use crate::notify::model::{EventId, NewNotification, Notification};
 use crate::notify::storage::{NotificationLog, StoreResult};
-
-/// Largest batch stored by one INSERT on its own (its own transaction: one round trip to
-/// SQLite's thread, one sync). Each size up to this is one cached statement.
-const ONE_STATEMENT: usize = 32;
 
 /// Largest number of rows per INSERT statement (8 bound values each, well under SQLite's
 /// variable limit). A larger batch is stored in one transaction of statements of power-of-two
@@ -30,27 +28,28 @@ impl SqliteLog {
         Self { pool, writer }
     }
 
-    /// The batch in one transaction (so one sync). The `notifications_stamp_subscription`
-    /// trigger stamps each subscription's `last_notification_at` inside it.
+    /// The batch in one transaction (so one sync), stamping each subscription's
+    /// `last_notification_at` inside it.
     async fn insert_batch(&self, batch: Vec<NewNotification>) -> StoreResult<Vec<Notification>> {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
         let now = OffsetDateTime::now_utc();
         let mut ids = Vec::with_capacity(batch.len());
-        if batch.len() <= ONE_STATEMENT {
-            insert(&self.writer, &batch, now, &mut ids).await?;
-        } else {
-            let mut tx = self.writer.begin().await?;
-            let mut rest = &batch[..];
-            while !rest.is_empty() {
-                let size = ROWS_PER_INSERT.min(1 << rest.len().ilog2());
-                let (chunk, after) = rest.split_at(size);
-                rest = after;
-                insert(&mut *tx, chunk, now, &mut ids).await?;
-            }
-            tx.commit().await?;
+        let mut tx = self.writer.begin().await?;
+        let mut rest = &batch[..];
+        while !rest.is_empty() {
+            let size = ROWS_PER_INSERT.min(1 << rest.len().ilog2());
+            let (chunk, after) = rest.split_at(size);
+            rest = after;
+            insert(&mut *tx, chunk, now, &mut ids).await?;
         }
+        stamp(
+            &mut tx,
+            batch.iter().map(|n| (n.subscription_id.as_str(), now)),
+        )
+        .await?;
+        tx.commit().await?;
         Ok(batch
             .into_iter()
             .zip(ids)
@@ -91,9 +90,144 @@ async fn insert<'c>(
     Ok(())
 }
 
+/// One multi-row INSERT of rows that already have their ids (from the spool). A row SQLite
+/// already holds (put there before a crash that kept its spool file) is left as it is.
+async fn insert_with_ids<'c>(
+    db: impl Executor<'c, Database = Sqlite>,
+    chunk: &[Arc<Notification>],
+) -> StoreResult<()> {
+    let mut insert = QueryBuilder::<Sqlite>::new(
+        "INSERT OR IGNORE INTO notifications (id, tenant_id, subscription_id, change_type, \
+         resource, alert_id, received_at, raw, summary) ",
+    );
+    insert.push_values(chunk, |mut row, n| {
+        row.push_bind(row_id(n.id))
+            .push_bind(&n.tenant_id)
+            .push_bind(&n.subscription_id)
+            .push_bind(&n.change_type)
+            .push_bind(&n.resource)
+            .push_bind(&n.alert_id)
+            .push_bind(n.received_at)
+            .push_bind(&n.raw)
+            .push_bind(&n.summary);
+    });
+    insert.build().execute(db).await?;
+    Ok(())
+}
+
+/// Sets each subscription's `last_notification_at` to the newest of its `stamps`, one UPDATE
+/// per subscription.
+async fn stamp<'s>(
+    tx: &mut sqlx::Transaction<'_, Sqlite>,
+    stamps: impl Iterator<Item = (&'s str, OffsetDateTime)>,
+) -> StoreResult<()> {
+    let mut newest: Vec<(&str, OffsetDateTime)> = Vec::new();
+    for (id, at) in stamps {
+        match newest.iter_mut().find(|(known, _)| *known == id) {
+            Some((_, seen)) => *seen = (*seen).max(at),
+            None => newest.push((id, at)),
+        }
+    }
+    for (id, at) in newest {
+        sqlx::query("UPDATE subscriptions SET last_notification_at = ? WHERE id = ?")
+            .bind(at)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Work for SQLite from the spooled log, in the order it must be done.
+#[derive(Debug)]
+pub enum Apply {
+    /// Rows made durable in the spool, in id order.
+    Rows(Vec<Arc<Notification>>),
+    /// A summary for a row (queued after the row itself).
+    Summary(EventId, String),
+}
+
+impl SqliteLog {
+    /// Does `work` in one transaction through the log's writer: every row (stamping their
+    /// subscriptions), then every summary, in the order queued. The writer's commits are not
+    /// synced unless `durable`: then this one is, and with it every commit before it (the
+    /// sync covers the whole write-ahead log).
+    pub async fn apply(&self, work: &[Apply], durable: bool) -> StoreResult<()> {
+        if durable {
+            sqlx::query("PRAGMA synchronous = FULL")
+                .execute(&self.writer)
+                .await?;
+        }
+        let applied = self.apply_in_one_transaction(work).await;
+        if durable {
+            sqlx::query("PRAGMA synchronous = NORMAL")
+                .execute(&self.writer)
+                .await?;
+        }
+        applied
+    }
+
+    async fn apply_in_one_transaction(&self, work: &[Apply]) -> StoreResult<()> {
+        let mut tx = self.writer.begin().await?;
+        let rows = work.iter().flat_map(|item| match item {
+            Apply::Rows(rows) => rows.as_slice(),
+            Apply::Summary(..) => &[],
+        });
+        for item in work {
+            let Apply::Rows(rows) = item else { continue };
+            let mut rest = &rows[..];
+            while !rest.is_empty() {
+                let size = ROWS_PER_INSERT.min(1 << rest.len().ilog2());
+                let (chunk, after) = rest.split_at(size);
+                rest = after;
+                insert_with_ids(&mut *tx, chunk).await?;
+            }
+        }
+        stamp(
+            &mut tx,
+            rows.map(|n| (n.subscription_id.as_str(), n.received_at)),
+        )
+        .await?;
+        for item in work {
+            let Apply::Summary(id, summary) = item else {
+                continue;
+            };
+            sqlx::query("UPDATE notifications SET summary = ? WHERE id = ?")
+                .bind(summary)
+                .bind(row_id(*id))
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The largest id ever given to a notification here (0 for none), so new ones are above
+    /// it even when the newest rows were deleted.
+    pub async fn largest_id(&self) -> StoreResult<u64> {
+        let largest: i64 = sqlx::query_scalar(
+            "SELECT MAX(COALESCE((SELECT MAX(id) FROM notifications), 0), \
+             COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'notifications'), 0))",
+        )
+        .fetch_one(&self.writer)
+        .await?;
+        Ok(largest.max(0).unsigned_abs())
+    }
+}
+
 impl NotificationLog for SqliteLog {
-    fn append(&self, batch: Vec<NewNotification>) -> BoxFuture<'_, StoreResult<Vec<Notification>>> {
-        Box::pin(self.insert_batch(batch))
+    fn append(
+        &self,
+        batch: Vec<NewNotification>,
+    ) -> BoxFuture<'_, StoreResult<Vec<Arc<Notification>>>> {
+        Box::pin(async move {
+            Ok(self
+                .insert_batch(batch)
+                .await?
+                .into_iter()
+                .map(Arc::new)
+                .collect())
+        })
     }
 
     fn after<'a>(
@@ -194,7 +328,10 @@ mod tests {
         assert_eq!(alerts, ["1", "3", "4"]);
         let a_after = store.after("a", first[2].id, 100).await.unwrap();
         let ids = |rows: &[Notification]| rows.iter().map(|n| n.id).collect::<Vec<_>>();
-        assert_eq!(ids(&a_after), ids(&second));
+        assert_eq!(
+            ids(&a_after),
+            second.iter().map(|n| n.id).collect::<Vec<_>>()
+        );
         let recent = store.recent("a", 2).await.unwrap();
         assert_eq!(
             recent.iter().map(|n| n.id).collect::<Vec<_>>(),
@@ -231,7 +368,7 @@ mod tests {
         let stored = store.append(vec![note("a", "x")]).await.unwrap();
         assert_eq!(
             store.get(stored[0].id).await.unwrap().as_ref(),
-            Some(&stored[0])
+            Some(&*stored[0])
         );
     }
 }

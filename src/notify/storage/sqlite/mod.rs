@@ -4,13 +4,17 @@
 
 mod log;
 mod registry;
+mod spool;
+mod spooled;
 
+use std::path::Path;
 use std::sync::Arc;
 
 use sqlx::SqlitePool;
 
 pub use log::SqliteLog;
 pub use registry::SqliteRegistry;
+pub use spooled::SpooledLog;
 
 use super::{
     Storage, StorageError, StoreResult, cached::CachedRegistry, hub::Hub, lease::AlwaysHeld,
@@ -27,12 +31,28 @@ pub fn storage(pool: SqlitePool) -> Storage {
     storage_with_log_writer(pool.clone(), pool)
 }
 
-/// The storage over `pool`, with notifications appended through `writer` (see
-/// `db::log_writer`).
+/// The storage over `pool`, with notifications appended straight to SQLite through `writer`
+/// (unit tests).
 pub fn storage_with_log_writer(pool: SqlitePool, writer: SqlitePool) -> Storage {
+    over_log(pool.clone(), Arc::new(SqliteLog::new(pool, writer)))
+}
+
+/// The app's storage over `pool`: notifications made durable in the spool under `spool_dir`,
+/// then put into SQLite through `writer` (see `db::log_writer`) behind the acknowledgement.
+/// Whatever an earlier run left in the spool is in SQLite when this returns.
+pub async fn spooled_storage(
+    pool: SqlitePool,
+    writer: SqlitePool,
+    spool_dir: &Path,
+) -> anyhow::Result<Storage> {
+    let log = SpooledLog::open(SqliteLog::new(pool.clone(), writer), spool_dir).await?;
+    Ok(over_log(pool, Arc::new(log)))
+}
+
+fn over_log(pool: SqlitePool, log: super::Log) -> Storage {
     Storage {
-        registry: CachedRegistry::shared(Arc::new(SqliteRegistry::new(pool.clone()))),
-        log: Arc::new(SqliteLog::new(pool, writer)),
+        registry: CachedRegistry::shared(Arc::new(SqliteRegistry::new(pool))),
+        log,
         fanout: Arc::new(Hub::new()),
         lease: Arc::new(AlwaysHeld),
     }

@@ -1,0 +1,270 @@
+//! The spool: append-only files in `<data_dir>/spool/` where accepted notifications become
+//! durable before SQLite holds them. A group of notifications costs one write and one
+//! `fdatasync`, so the webhook is answered at the disk's pace; SQLite takes the same rows
+//! behind the answer, in large transactions (`spooled.rs`). A file is deleted once SQLite
+//! holds everything in it durably, and what a crash left here is put into SQLite at the next
+//! start, before anything is served.
+
+mod record;
+
+use std::collections::VecDeque;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::notify::model::Notification;
+
+/// A file past this size is closed and the next group starts a new one, so a file can be
+/// deleted soon after SQLite has its rows.
+const FILE_BYTES: u64 = 8 << 20;
+
+const SUFFIX: &str = ".spool";
+
+#[derive(Debug)]
+pub struct Spool {
+    dir: PathBuf,
+    file: File,
+    /// Bytes in `file`, all synced.
+    len: u64,
+    /// The number in the current file's name.
+    number: u64,
+    /// The newest id in the current file.
+    last_id: Option<u64>,
+    /// Files no longer written, with the newest id in each, oldest first.
+    closed: VecDeque<(PathBuf, u64)>,
+    buffer: Vec<u8>,
+}
+
+impl Spool {
+    /// Opens the spool in `dir` (created if missing), with what earlier runs left in it in the
+    /// order written. Those files stay until [`release_through`](Self::release_through) says
+    /// SQLite holds their rows.
+    pub fn open(dir: &Path) -> io::Result<(Self, Vec<Notification>)> {
+        create_private_dir(dir)?;
+        let mut files: Vec<(u64, PathBuf)> = fs::read_dir(dir)?
+            .filter_map(|entry| {
+                let path = entry.ok()?.path();
+                let number = path
+                    .file_name()?
+                    .to_str()?
+                    .strip_suffix(SUFFIX)?
+                    .parse()
+                    .ok()?;
+                Some((number, path))
+            })
+            .collect();
+        files.sort();
+        let mut left = Vec::new();
+        let mut closed = VecDeque::new();
+        for (_, path) in &files {
+            let found = read_file(path)?;
+            let last = found.last().map_or(0, |n| n.id.head);
+            left.extend(found);
+            closed.push_back((path.clone(), last));
+        }
+        let number = files.last().map_or(1, |(n, _)| n + 1);
+        let mut spool = Self {
+            dir: dir.to_owned(),
+            file: create(&dir.join(name(number)))?,
+            len: 0,
+            number,
+            last_id: None,
+            closed,
+            buffer: Vec::new(),
+        };
+        sync_dir(&spool.dir)?;
+        spool.buffer.reserve(64 << 10);
+        Ok((spool, left))
+    }
+
+    /// Writes `batch` and syncs it: when this returns `Ok`, it survives a crash. On `Err`
+    /// nothing of it will be read back.
+    pub fn write(&mut self, batch: &[Arc<Notification>]) -> io::Result<()> {
+        let Some(last) = batch.last() else {
+            return Ok(());
+        };
+        self.buffer.clear();
+        for n in batch {
+            record::encode(n, &mut self.buffer);
+        }
+        let written = self
+            .file
+            .write_all(&self.buffer)
+            .and_then(|()| self.file.sync_data());
+        if let Err(error) = written {
+            // Cut off whatever part reached the file, so nothing unacknowledged is read back.
+            let _ = self.file.set_len(self.len);
+            return Err(error);
+        }
+        self.len += self.buffer.len() as u64;
+        self.last_id = Some(last.id.head);
+        if self.len >= FILE_BYTES {
+            self.next_file()?;
+        }
+        Ok(())
+    }
+
+    /// Deletes the closed files whose every row SQLite holds durably (ids up to `applied`).
+    pub fn release_through(&mut self, applied: u64) {
+        while let Some((path, last)) = self.closed.front() {
+            if *last > applied {
+                return;
+            }
+            if let Err(error) = fs::remove_file(path) {
+                tracing::warn!(%error, file = %path.display(), "a spool file could not be deleted");
+            }
+            self.closed.pop_front();
+        }
+    }
+
+    /// The newest id of the oldest file no longer written, if any.
+    pub fn oldest_closed(&self) -> Option<u64> {
+        self.closed.front().map(|(_, last)| *last)
+    }
+
+    fn next_file(&mut self) -> io::Result<()> {
+        let number = self.number + 1;
+        let file = create(&self.dir.join(name(number)))?;
+        sync_dir(&self.dir)?;
+        let old = self.dir.join(name(self.number));
+        self.closed
+            .push_back((old, self.last_id.take().unwrap_or_default()));
+        self.file = file;
+        self.number = number;
+        self.len = 0;
+        Ok(())
+    }
+}
+
+fn name(number: u64) -> String {
+    format!("{number:012}{SUFFIX}")
+}
+
+/// The directory, the owner's only (like the data directory around it).
+fn create_private_dir(dir: &Path) -> io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// A new file, the owner's only.
+fn create(path: &Path) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.create_new(true).append(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
+/// Makes a file's creation durable (its name is in the directory, not only its bytes).
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+/// Every whole record of the file, up to the first one a crash cut short.
+fn read_file(path: &Path) -> io::Result<Vec<Notification>> {
+    let bytes = fs::read(path)?;
+    let mut rest = &bytes[..];
+    let mut found = Vec::new();
+    while let record::Read::Record(n, used) = record::decode(rest) {
+        found.push(*n);
+        rest = &rest[used..];
+    }
+    if !rest.is_empty() {
+        tracing::warn!(
+            file = %path.display(),
+            bytes = rest.len(),
+            "the end of a spool file was cut short by a crash; it was never acknowledged"
+        );
+    }
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use time::OffsetDateTime;
+
+    use super::*;
+    use crate::notify::model::{EventId, note};
+
+    fn batch(ids: std::ops::Range<u64>) -> Vec<Arc<Notification>> {
+        ids.map(|id| {
+            Arc::new(note("t", &id.to_string()).stored(EventId::row(id), OffsetDateTime::now_utc()))
+        })
+        .collect()
+    }
+
+    fn ids(found: &[Notification]) -> Vec<u64> {
+        found.iter().map(|n| n.id.head).collect()
+    }
+
+    #[test]
+    fn what_was_written_is_found_again_until_released() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut spool, left) = Spool::open(dir.path()).unwrap();
+        assert!(left.is_empty());
+        spool.write(&batch(1..4)).unwrap();
+        spool.write(&batch(4..6)).unwrap();
+        drop(spool);
+
+        let (mut spool, left) = Spool::open(dir.path()).unwrap();
+        assert_eq!(ids(&left), [1, 2, 3, 4, 5]);
+        spool.write(&batch(6..7)).unwrap();
+        spool.release_through(4);
+        drop(spool);
+        let (mut spool, left) = Spool::open(dir.path()).unwrap();
+        assert_eq!(
+            ids(&left),
+            [1, 2, 3, 4, 5, 6],
+            "a file goes only when all of it is held"
+        );
+
+        spool.release_through(6);
+        drop(spool);
+        let (_, left) = Spool::open(dir.path()).unwrap();
+        assert!(left.is_empty());
+    }
+
+    #[test]
+    fn a_record_torn_by_a_crash_is_dropped_and_the_rest_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut spool, _) = Spool::open(dir.path()).unwrap();
+        spool.write(&batch(1..3)).unwrap();
+        let file = dir.path().join(name(1));
+        drop(spool);
+        let whole = fs::metadata(&file).unwrap().len();
+        let mut torn = OpenOptions::new().append(true).open(&file).unwrap();
+        torn.write_all(&[9, 0, 0, 0, 1, 2]).unwrap();
+        drop(torn);
+        assert!(fs::metadata(&file).unwrap().len() > whole);
+
+        let (_, left) = Spool::open(dir.path()).unwrap();
+        assert_eq!(ids(&left), [1, 2]);
+    }
+
+    #[test]
+    fn a_full_file_is_closed_and_deleted_once_held() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut spool, _) = Spool::open(dir.path()).unwrap();
+        let mut big = batch(1..2);
+        Arc::get_mut(&mut big[0]).unwrap().raw = "x".repeat(FILE_BYTES as usize);
+        spool.write(&big).unwrap();
+        spool.write(&batch(2..3)).unwrap();
+        let files = || fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(files(), 2);
+        spool.release_through(1);
+        assert_eq!(files(), 1);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_failed_write_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut spool, _) = Spool::open(dir.path()).unwrap();
+        spool.file = OpenOptions::new().write(true).open("/dev/full").unwrap();
+        assert!(spool.write(&batch(1..2)).is_err());
+    }
+}

@@ -1,0 +1,177 @@
+//! One notification as the spool writes it: `length` and `crc32` of the payload (both
+//! little-endian `u32`), then the payload: the id, the time received (Unix nanoseconds) and
+//! each text as a length and its bytes (an absent optional text has length `u32::MAX`).
+//!
+//! The checksum tells a whole record from one a crash cut short: a write that was not synced
+//! may reach the disk in part, and was never acknowledged.
+
+use time::OffsetDateTime;
+
+use crate::notify::model::{EventId, Notification};
+
+const HEADER: usize = 8;
+const ABSENT: u32 = u32::MAX;
+
+/// Appends `n`'s record to `out`.
+pub fn encode(n: &Notification, out: &mut Vec<u8>) {
+    let start = out.len();
+    out.extend_from_slice(&[0; HEADER]);
+    out.extend_from_slice(&n.id.head.to_le_bytes());
+    out.extend_from_slice(&n.received_at.unix_timestamp_nanos().to_le_bytes());
+    for text in [
+        Some(&n.tenant_id),
+        Some(&n.subscription_id),
+        Some(&n.change_type),
+        Some(&n.resource),
+        n.alert_id.as_ref(),
+        Some(&n.raw),
+        n.summary.as_ref(),
+    ] {
+        match text {
+            Some(text) => {
+                out.extend_from_slice(&text_len(text).to_le_bytes());
+                out.extend_from_slice(text.as_bytes());
+            }
+            None => out.extend_from_slice(&ABSENT.to_le_bytes()),
+        }
+    }
+    let payload = &out[start + HEADER..];
+    let len = u32::try_from(payload.len()).expect("a record under 4 GiB");
+    let crc = crc32fast::hash(payload);
+    out[start..start + 4].copy_from_slice(&len.to_le_bytes());
+    out[start + 4..start + HEADER].copy_from_slice(&crc.to_le_bytes());
+}
+
+fn text_len(text: &str) -> u32 {
+    // A webhook body is at most a few MiB (see `inbound::webhook`).
+    u32::try_from(text.len()).expect("a text under 4 GiB")
+}
+
+/// What the start of `bytes` holds.
+#[derive(Debug)]
+pub enum Read {
+    /// A whole record, and the bytes it took.
+    Record(Box<Notification>, usize),
+    /// Nothing more: the end, or a record a crash cut short or scrambled.
+    End,
+}
+
+/// Reads the record at the start of `bytes`.
+pub fn decode(bytes: &[u8]) -> Read {
+    let Some((header, rest)) = bytes.split_first_chunk::<HEADER>() else {
+        return Read::End;
+    };
+    let len = u32::from_le_bytes([header[0], header[1], header[2], header[3]]) as usize;
+    let crc = u32::from_le_bytes([header[4], header[5], header[6], header[7]]);
+    let Some(payload) = rest.get(..len) else {
+        return Read::End;
+    };
+    if crc32fast::hash(payload) != crc {
+        return Read::End;
+    }
+    match payload_of(payload) {
+        Some(n) => Read::Record(Box::new(n), HEADER + len),
+        None => Read::End,
+    }
+}
+
+fn payload_of(payload: &[u8]) -> Option<Notification> {
+    let mut cursor = Cursor(payload);
+    let id = u64::from_le_bytes(cursor.take_array()?);
+    let nanos = i128::from_le_bytes(cursor.take_array()?);
+    let received_at = OffsetDateTime::from_unix_timestamp_nanos(nanos).ok()?;
+    let tenant_id = cursor.text()??;
+    let subscription_id = cursor.text()??;
+    let change_type = cursor.text()??;
+    let resource = cursor.text()??;
+    let alert_id = cursor.text()?;
+    let raw = cursor.text()??;
+    let summary = cursor.text()?;
+    cursor.0.is_empty().then(|| Notification {
+        id: EventId::row(id),
+        tenant_id,
+        subscription_id,
+        change_type,
+        resource,
+        alert_id,
+        received_at,
+        raw,
+        summary,
+        frame: Default::default(),
+    })
+}
+
+struct Cursor<'a>(&'a [u8]);
+
+impl Cursor<'_> {
+    fn take(&mut self, n: usize) -> Option<&[u8]> {
+        let (head, rest) = self.0.split_at_checked(n)?;
+        self.0 = rest;
+        Some(head)
+    }
+
+    fn take_array<const N: usize>(&mut self) -> Option<[u8; N]> {
+        self.take(N)?.try_into().ok()
+    }
+
+    /// `Some(None)` for an absent text; `None` when the bytes are not a text.
+    fn text(&mut self) -> Option<Option<String>> {
+        let len = u32::from_le_bytes(self.take_array()?);
+        if len == ABSENT {
+            return Some(None);
+        }
+        let bytes = self.take(len as usize)?;
+        Some(Some(std::str::from_utf8(bytes).ok()?.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notify::model::note;
+
+    fn stored(alert: &str, id: u64) -> Notification {
+        let mut n = note("t", alert).stored(EventId::row(id), OffsetDateTime::now_utc());
+        n.raw = format!(r#"{{"id":"{alert}","é":"ü"}}"#);
+        n
+    }
+
+    fn all(mut bytes: &[u8]) -> Vec<Notification> {
+        let mut found = Vec::new();
+        while let Read::Record(n, used) = decode(bytes) {
+            found.push(*n);
+            bytes = &bytes[used..];
+        }
+        found
+    }
+
+    #[test]
+    fn records_read_back_as_written() {
+        let mut with_summary = stored("b", 8);
+        with_summary.summary = Some("{}".into());
+        with_summary.alert_id = None;
+        let written = [stored("a", 7), with_summary];
+        let mut bytes = Vec::new();
+        for n in &written {
+            encode(n, &mut bytes);
+        }
+        assert_eq!(all(&bytes), written);
+    }
+
+    #[test]
+    fn a_record_cut_short_or_scrambled_ends_the_reading() {
+        let mut bytes = Vec::new();
+        encode(&stored("a", 1), &mut bytes);
+        let whole = bytes.len();
+        encode(&stored("b", 2), &mut bytes);
+        for cut in [whole + 3, whole + 10, bytes.len() - 1] {
+            assert_eq!(all(&bytes[..cut]).len(), 1, "cut at {cut}");
+        }
+        let mut scrambled = bytes.clone();
+        let last = scrambled.len() - 2;
+        scrambled[last] ^= 0x40;
+        assert_eq!(all(&scrambled).len(), 1);
+        assert!(all(&[]).is_empty());
+        assert!(all(&[0; 64]).is_empty(), "zeros are no record");
+    }
+}

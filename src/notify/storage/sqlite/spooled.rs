@@ -1,0 +1,501 @@
+//! The notification log of a running app: a notification is durable once the spool has it
+//! (one write and one `fdatasync` per group, `spool.rs`), and is answered then; a task puts
+//! the same rows into SQLite behind the answer, many groups per transaction. Until SQLite
+//! holds them, the rows are kept in memory (`pending`) and every read merges them in, so a
+//! reader never sees a gap: SQLite takes rows in id order, and a row leaves `pending` only
+//! after SQLite holds it.
+//!
+//! When SQLite refuses work, new deliveries are refused (503, so Graph retries) until it
+//! takes work again; what was acknowledged stays in the spool and in memory meanwhile.
+
+use std::collections::{HashMap, VecDeque};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use futures::future::BoxFuture;
+use time::OffsetDateTime;
+use tokio::sync::{mpsc, oneshot};
+
+use super::log::{Apply, SqliteLog};
+use super::spool::Spool;
+use crate::notify::model::{EventId, NewNotification, Notification};
+use crate::notify::storage::{NotificationLog, StorageError, StoreResult};
+
+/// Rows acknowledged and not yet in SQLite, past which a new group waits for SQLite.
+const MAX_PENDING: usize = 50_000;
+
+/// How long a group waits for SQLite to catch up before it is refused.
+const CATCH_UP: Duration = Duration::from_secs(5);
+
+/// Most work items SQLite takes in one transaction.
+const MAX_APPLY: usize = 256;
+
+/// How long work gathers before SQLite takes it: a few large transactions cost far less
+/// than one per group, and nobody waits for them (reads merge what is pending).
+const GATHER: Duration = Duration::from_millis(20);
+
+#[derive(Debug)]
+pub struct SpooledLog {
+    rows: SqliteLog,
+    shared: Arc<Shared>,
+    work: mpsc::UnboundedSender<Work>,
+}
+
+#[derive(Debug)]
+struct Shared {
+    spool: Mutex<Writer>,
+    /// Acknowledged rows SQLite does not hold yet, in id order.
+    pending: Mutex<VecDeque<Arc<Notification>>>,
+    /// Signalled when rows leave `pending`.
+    drained: Condvar,
+    /// Summaries queued for SQLite and not yet there, laid over what reads return.
+    summaries: Mutex<HashMap<EventId, String>>,
+    /// The newest id SQLite holds durably (its commits are synced only now and then).
+    durable: AtomicU64,
+    /// The newest id of the oldest spool file no longer written (`u64::MAX`: none): once
+    /// SQLite holds that id, its next commit is made durable so the file can go.
+    release_at: AtomicU64,
+    /// SQLite refused the last work it was given.
+    failing: AtomicBool,
+}
+
+#[derive(Debug)]
+struct Writer {
+    spool: Spool,
+    next_id: u64,
+}
+
+#[derive(Debug)]
+enum Work {
+    Apply(Apply),
+    /// Answered once SQLite holds everything queued before it.
+    Done(oneshot::Sender<()>),
+}
+
+#[derive(Debug, thiserror::Error)]
+enum Refused {
+    #[error("the database is refusing writes; the delivery was not accepted")]
+    Failing,
+    #[error("the database is {0} notifications behind; the delivery was not accepted")]
+    Behind(usize),
+    #[error("the database writer has stopped")]
+    Stopped,
+}
+
+impl SpooledLog {
+    /// Opens the spool in `dir`, puts into SQLite whatever an earlier run acknowledged that
+    /// SQLite does not hold, then starts the task that feeds SQLite. Needs a runtime.
+    pub async fn open(rows: SqliteLog, dir: &Path) -> anyhow::Result<Self> {
+        let (mut spool, left) = Spool::open(dir)?;
+        let mut largest = rows.largest_id().await?;
+        let unapplied: Vec<Arc<Notification>> = left
+            .into_iter()
+            .filter(|n| n.id.head > largest)
+            .map(Arc::new)
+            .collect();
+        if let Some(last) = unapplied.last() {
+            tracing::info!(
+                notifications = unapplied.len(),
+                "acknowledged notifications from before a stop were put into the database"
+            );
+            rows.apply(&[Apply::Rows(unapplied.clone())], true).await?;
+            largest = last.id.head;
+        }
+        spool.release_through(largest);
+        let release_at = spool.oldest_closed().unwrap_or(u64::MAX);
+        let shared = Arc::new(Shared {
+            spool: Mutex::new(Writer {
+                spool,
+                next_id: largest + 1,
+            }),
+            pending: Mutex::new(VecDeque::new()),
+            drained: Condvar::new(),
+            summaries: Mutex::new(HashMap::new()),
+            durable: AtomicU64::new(largest),
+            release_at: AtomicU64::new(release_at),
+            failing: AtomicBool::new(false),
+        });
+        let (work, queue) = mpsc::unbounded_channel();
+        tokio::spawn(feed_sqlite(rows.clone(), Arc::clone(&shared), queue));
+        Ok(Self { rows, shared, work })
+    }
+
+    /// Spools `batch` (blocking: one write and one sync) and queues it for SQLite.
+    fn spool(&self, batch: Vec<NewNotification>) -> StoreResult<Vec<Arc<Notification>>> {
+        if batch.is_empty() {
+            return Ok(Vec::new());
+        }
+        if self.shared.failing.load(Ordering::Acquire) {
+            return Err(StorageError::new(Refused::Failing));
+        }
+        self.wait_for_room()?;
+        let mut writer = lock(&self.shared.spool);
+        let now = OffsetDateTime::now_utc();
+        let first = writer.next_id;
+        let stored: Vec<Arc<Notification>> = batch
+            .into_iter()
+            .zip(first..)
+            .map(|(new, id)| Arc::new(new.stored(EventId::row(id), now)))
+            .collect();
+        writer.spool.write(&stored).map_err(StorageError::new)?;
+        writer.next_id += stored.len() as u64;
+        writer
+            .spool
+            .release_through(self.shared.durable.load(Ordering::Acquire));
+        let release_at = writer.spool.oldest_closed().unwrap_or(u64::MAX);
+        self.shared.release_at.store(release_at, Ordering::Release);
+        // Under the spool's lock, so `pending` and the queue stay in id order.
+        lock(&self.shared.pending).extend(stored.iter().cloned());
+        self.work
+            .send(Work::Apply(Apply::Rows(stored.clone())))
+            .map_err(|_| StorageError::new(Refused::Stopped))?;
+        Ok(stored)
+    }
+
+    fn wait_for_room(&self) -> StoreResult<()> {
+        let pending = lock(&self.shared.pending);
+        let (pending, waited) = self
+            .shared
+            .drained
+            .wait_timeout_while(pending, CATCH_UP, |p| p.len() >= MAX_PENDING)
+            .unwrap_or_else(PoisonError::into_inner);
+        if waited.timed_out() {
+            return Err(StorageError::new(Refused::Behind(pending.len())));
+        }
+        Ok(())
+    }
+
+    /// The tenant's rows still waiting for SQLite, oldest first (`raw` left out).
+    fn pending_of(&self, tenant_id: &str) -> Vec<Notification> {
+        lock(&self.shared.pending)
+            .iter()
+            .filter(|n| n.tenant_id == tenant_id)
+            .map(|n| without_raw(n))
+            .collect()
+    }
+
+    /// Resolves once SQLite holds everything acknowledged so far (tests and shutdown).
+    pub async fn flushed(&self) -> StoreResult<()> {
+        let (done, answer) = oneshot::channel();
+        self.work
+            .send(Work::Done(done))
+            .map_err(|_| StorageError::new(Refused::Stopped))?;
+        answer
+            .await
+            .map_err(|_| StorageError::new(Refused::Stopped))
+    }
+}
+
+impl SpooledLog {
+    /// The summaries not yet in SQLite; taken before reading, so one applied meanwhile is
+    /// found in SQLite instead.
+    fn queued_summaries(&self) -> HashMap<EventId, String> {
+        let queued = lock(&self.shared.summaries);
+        if queued.is_empty() {
+            HashMap::new()
+        } else {
+            queued.clone()
+        }
+    }
+}
+
+/// Gives each row the summary queued for it, if any.
+fn overlay(mut rows: Vec<Notification>, queued: &HashMap<EventId, String>) -> Vec<Notification> {
+    if !queued.is_empty() {
+        for n in &mut rows {
+            if let Some(summary) = queued.get(&n.id) {
+                n.summary = Some(summary.clone());
+            }
+        }
+    }
+    rows
+}
+
+fn without_raw(n: &Notification) -> Notification {
+    Notification {
+        id: n.id,
+        tenant_id: n.tenant_id.clone(),
+        subscription_id: n.subscription_id.clone(),
+        change_type: n.change_type.clone(),
+        resource: n.resource.clone(),
+        alert_id: n.alert_id.clone(),
+        received_at: n.received_at,
+        raw: String::new(),
+        summary: n.summary.clone(),
+        frame: Default::default(),
+    }
+}
+
+/// Both lists in id order, each id once.
+fn merge(mut stored: Vec<Notification>, pending: Vec<Notification>) -> Vec<Notification> {
+    let newest = stored.last().map(|n| n.id);
+    stored.extend(pending.into_iter().filter(|n| Some(n.id) > newest));
+    stored
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl NotificationLog for SpooledLog {
+    /// Blocks while the spool writes and syncs: the group commit calls it on its own thread.
+    fn append(
+        &self,
+        batch: Vec<NewNotification>,
+    ) -> BoxFuture<'_, StoreResult<Vec<Arc<Notification>>>> {
+        let stored = self.spool(batch);
+        Box::pin(std::future::ready(stored))
+    }
+
+    fn after<'a>(
+        &'a self,
+        tenant_id: &'a str,
+        after_id: EventId,
+        limit: u32,
+    ) -> BoxFuture<'a, StoreResult<Vec<Notification>>> {
+        Box::pin(async move {
+            let queued = self.queued_summaries();
+            // Pending first: a row that leaves it meanwhile is then in SQLite.
+            let pending: Vec<_> = self
+                .pending_of(tenant_id)
+                .into_iter()
+                .filter(|n| n.id > after_id)
+                .collect();
+            let stored = self.rows.after(tenant_id, after_id, limit).await?;
+            let mut all = if stored.len() < limit as usize {
+                merge(stored, pending)
+            } else {
+                stored
+            };
+            all.truncate(limit as usize);
+            Ok(overlay(all, &queued))
+        })
+    }
+
+    fn recent<'a>(
+        &'a self,
+        tenant_id: &'a str,
+        limit: u32,
+    ) -> BoxFuture<'a, StoreResult<Vec<Notification>>> {
+        Box::pin(async move {
+            let queued = self.queued_summaries();
+            let pending = self.pending_of(tenant_id);
+            let stored = self.rows.recent(tenant_id, limit).await?;
+            let all = merge(stored, pending);
+            let skip = all.len().saturating_sub(limit as usize);
+            Ok(overlay(all.into_iter().skip(skip).collect(), &queued))
+        })
+    }
+
+    fn get(&self, id: EventId) -> BoxFuture<'_, StoreResult<Option<Notification>>> {
+        Box::pin(async move {
+            let queued = self.queued_summaries();
+            let waiting = lock(&self.shared.pending)
+                .iter()
+                .find(|n| n.id == id)
+                .map(|n| Notification::clone(n));
+            let found = match waiting {
+                Some(n) => Some(n),
+                None => self.rows.get(id).await?,
+            };
+            Ok(overlay(found.into_iter().collect(), &queued).pop())
+        })
+    }
+
+    /// Queued behind the row itself, and read from memory until SQLite holds it: the
+    /// summary is a help, not the record, so nobody waits for it to reach the disk.
+    fn set_summary<'a>(&'a self, id: EventId, summary: &'a str) -> BoxFuture<'a, StoreResult<()>> {
+        let queued = {
+            let mut summaries = lock(&self.shared.summaries);
+            summaries.insert(id, summary.to_owned());
+            self.work
+                .send(Work::Apply(Apply::Summary(id, summary.to_owned())))
+                .map_err(|_| StorageError::new(Refused::Stopped))
+        };
+        Box::pin(std::future::ready(queued))
+    }
+}
+
+/// Puts spooled work into SQLite, everything queued at once, in order; on failure it waits
+/// and tries the same work again (refusing new deliveries meanwhile). Ends when the log is
+/// dropped and the queue is empty.
+async fn feed_sqlite(
+    rows: SqliteLog,
+    shared: Arc<Shared>,
+    mut queue: mpsc::UnboundedReceiver<Work>,
+) {
+    let mut work: Vec<Apply> = Vec::new();
+    let mut waiting: Vec<oneshot::Sender<()>> = Vec::new();
+    let mut backoff = Duration::from_millis(50);
+    loop {
+        if work.is_empty() && waiting.is_empty() {
+            match queue.recv().await {
+                Some(first) => take(first, &mut work, &mut waiting),
+                None => return,
+            }
+            tokio::time::sleep(GATHER).await;
+        }
+        while work.len() < MAX_APPLY {
+            match queue.try_recv() {
+                Ok(next) => take(next, &mut work, &mut waiting),
+                Err(_) => break,
+            }
+        }
+        let newest = work.iter().rev().find_map(|w| match w {
+            Apply::Rows(rows) => rows.last().map(|n| n.id.head),
+            Apply::Summary(..) => None,
+        });
+        let durable = newest >= Some(shared.release_at.load(Ordering::Acquire));
+        let result = if work.is_empty() {
+            Ok(())
+        } else {
+            rows.apply(&work, durable).await
+        };
+        match result {
+            Ok(()) => {
+                if let Some(newest) = newest {
+                    if durable {
+                        shared.durable.store(newest, Ordering::Release);
+                    }
+                    let mut pending = lock(&shared.pending);
+                    while pending.front().is_some_and(|n| n.id.head <= newest) {
+                        pending.pop_front();
+                    }
+                    shared.drained.notify_all();
+                }
+                forget_applied_summaries(&shared, &work);
+                if shared.failing.swap(false, Ordering::AcqRel) {
+                    tracing::info!("the database takes notifications again");
+                }
+                work.clear();
+                for done in waiting.drain(..) {
+                    let _ = done.send(());
+                }
+                backoff = Duration::from_millis(50);
+            }
+            Err(error) => {
+                if !shared.failing.swap(true, Ordering::AcqRel) {
+                    tracing::error!(
+                        %error,
+                        "the database refused notifications already acknowledged; they are kept \
+                         in the spool, and new deliveries are refused until it takes them"
+                    );
+                }
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(2));
+            }
+        }
+    }
+}
+
+/// SQLite holds these summaries now (unless a newer one for the same row is queued).
+fn forget_applied_summaries(shared: &Shared, work: &[Apply]) {
+    let mut queued = lock(&shared.summaries);
+    if queued.is_empty() {
+        return;
+    }
+    for item in work {
+        if let Apply::Summary(id, summary) = item
+            && queued.get(id) == Some(summary)
+        {
+            queued.remove(id);
+        }
+    }
+}
+
+fn take(item: Work, work: &mut Vec<Apply>, waiting: &mut Vec<oneshot::Sender<()>>) {
+    match item {
+        Work::Apply(apply) => work.push(apply),
+        Work::Done(done) => waiting.push(done),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db;
+    use crate::notify::model::note;
+
+    async fn open(dir: &Path) -> SpooledLog {
+        let pool = db::connect(dir).await.unwrap();
+        db::migrate(&pool).await.unwrap();
+        let writer = db::log_writer(dir).await.unwrap();
+        SpooledLog::open(SqliteLog::new(pool, writer), &dir.join("spool"))
+            .await
+            .unwrap()
+    }
+
+    fn alerts(rows: &[Notification]) -> Vec<&str> {
+        rows.iter().filter_map(|n| n.alert_id.as_deref()).collect()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn rows_read_the_same_before_and_after_sqlite_holds_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = open(dir.path()).await;
+        let first = log
+            .append(vec![note("a", "1"), note("b", "2"), note("a", "3")])
+            .await
+            .unwrap();
+        assert_eq!(first[0].id, EventId::row(1));
+        let all = log.after("a", EventId::default(), 10).await.unwrap();
+        assert_eq!(alerts(&all), ["1", "3"], "read while pending or stored");
+        log.flushed().await.unwrap();
+        assert!(lock(&log.shared.pending).is_empty());
+        log.append(vec![note("a", "4")]).await.unwrap();
+        let after = log.after("a", first[0].id, 10).await.unwrap();
+        assert_eq!(alerts(&after), ["3", "4"], "stored and pending merged");
+        assert_eq!(alerts(&log.recent("a", 2).await.unwrap()), ["3", "4"]);
+        assert_eq!(
+            alerts(&log.after("a", first[0].id, 1).await.unwrap()),
+            ["3"]
+        );
+        let got = log.get(first[1].id).await.unwrap().unwrap();
+        assert_eq!(got.alert_id.as_deref(), Some("2"));
+
+        log.set_summary(first[2].id, "{}").await.unwrap();
+        let read = log.get(first[2].id).await.unwrap().unwrap();
+        assert_eq!(
+            read.summary.as_deref(),
+            Some("{}"),
+            "read before SQLite has it"
+        );
+        let recent = log.recent("a", 2).await.unwrap();
+        assert_eq!(recent[0].summary.as_deref(), Some("{}"));
+        log.flushed().await.unwrap();
+        assert!(lock(&log.shared.summaries).is_empty());
+        let stored = log.rows.get(first[2].id).await.unwrap().unwrap();
+        assert_eq!(stored.summary.as_deref(), Some("{}"), "then SQLite has it");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn what_the_spool_holds_at_start_is_put_into_sqlite_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = open(dir.path()).await;
+        log.append(vec![note("a", "stored")]).await.unwrap();
+        log.flushed().await.unwrap();
+        drop(log);
+        // Acknowledged before a crash, never put into SQLite: only the spool has them.
+        {
+            let (mut spool, _) = Spool::open(&dir.path().join("spool")).unwrap();
+            let now = OffsetDateTime::now_utc();
+            let left: Vec<_> = ["x", "y"]
+                .iter()
+                .zip(2..)
+                .map(|(a, id)| Arc::new(note("a", a).stored(EventId::row(id), now)))
+                .collect();
+            spool.write(&left).unwrap();
+        }
+        let log = open(dir.path()).await;
+        let all = log.rows.after("a", EventId::default(), 10).await.unwrap();
+        assert_eq!(alerts(&all), ["stored", "x", "y"]);
+        let next = log.append(vec![note("a", "z")]).await.unwrap();
+        assert_eq!(next[0].id, EventId::row(4), "ids go on above them");
+        drop(log);
+        let log = open(dir.path()).await;
+        let all = log.rows.after("a", EventId::default(), 10).await.unwrap();
+        assert_eq!(alerts(&all), ["stored", "x", "y", "z"], "each once");
+    }
+}
