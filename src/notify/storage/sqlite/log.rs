@@ -202,6 +202,16 @@ impl SqliteLog {
         Ok(())
     }
 
+    /// Copies the write-ahead log into the database through the log's writer, between two of
+    /// its commits: nothing is appended meanwhile, so the checkpoint completes and the next
+    /// commit starts the log file over instead of growing it.
+    pub async fn checkpoint(&self) -> StoreResult<()> {
+        sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
     /// The largest id ever given to a notification here (0 for none), so new ones are above
     /// it even when the newest rows were deleted.
     pub async fn largest_id(&self) -> StoreResult<u64> {

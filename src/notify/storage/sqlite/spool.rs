@@ -17,7 +17,7 @@ use crate::notify::model::Notification;
 
 /// A file past this size is closed and the next group starts a new one, so a file can be
 /// deleted soon after SQLite has its rows.
-const FILE_BYTES: u64 = 8 << 20;
+const FILE_BYTES: u64 = 64 << 20;
 
 const SUFFIX: &str = ".spool";
 

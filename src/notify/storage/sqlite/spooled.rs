@@ -32,6 +32,9 @@ const CATCH_UP: Duration = Duration::from_secs(5);
 /// Most work items SQLite takes in one transaction.
 const MAX_APPLY: usize = 256;
 
+/// How often the writer checkpoints the database between its own commits.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+
 /// How long work gathers before SQLite takes it: a few large transactions cost far less
 /// than one per group, and nobody waits for them (reads merge what is pending).
 const GATHER: Duration = Duration::from_millis(20);
@@ -329,6 +332,7 @@ async fn feed_sqlite(
     let mut work: Vec<Apply> = Vec::new();
     let mut waiting: Vec<oneshot::Sender<()>> = Vec::new();
     let mut backoff = Duration::from_millis(50);
+    let mut checkpointed = tokio::time::Instant::now();
     loop {
         if work.is_empty() && waiting.is_empty() {
             match queue.recv().await {
@@ -374,6 +378,12 @@ async fn feed_sqlite(
                     let _ = done.send(());
                 }
                 backoff = Duration::from_millis(50);
+                if checkpointed.elapsed() >= CHECKPOINT_EVERY {
+                    checkpointed = tokio::time::Instant::now();
+                    if let Err(error) = rows.checkpoint().await {
+                        tracing::warn!(%error, "WAL checkpoint failed");
+                    }
+                }
             }
             Err(error) => {
                 if !shared.failing.swap(true, Ordering::AcqRel) {
