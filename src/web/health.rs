@@ -1,4 +1,5 @@
-//! `GET /healthz`: liveness, for load balancers and tests. With Redis configured it also says
+//! `GET /healthz`: liveness, for load balancers and tests. 503 while the notification log
+//! refuses deliveries (the database refuses writes). With Redis configured it also says
 //! whether Redis answers (503 when it does not: this instance cannot take notifications) and
 //! whether Redis's persistence keeps what graphsec acknowledges.
 
@@ -9,6 +10,9 @@ use crate::notify::storage::redis::persistence;
 use crate::web::state::AppState;
 
 pub async fn healthz(State(state): State<AppState>) -> (StatusCode, String) {
+    if let Some(why) = state.notify.journal.log().refusing() {
+        return (StatusCode::SERVICE_UNAVAILABLE, why.into());
+    }
     let Some(pool) = &state.redis else {
         return (StatusCode::OK, "ok".into());
     };

@@ -98,6 +98,16 @@ async fn a_delivery_the_database_refuses_is_kept_and_later_ones_are_refused_unti
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
 
+    let health = app.client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        health
+            .text()
+            .await
+            .unwrap()
+            .contains("the database refuses writes")
+    );
+
     // Storage is back: everything acknowledged reaches the database once, and deliveries are
     // taken again; the refused one was never stored nor shown.
     sqlx::query("DROP TRIGGER refuse_notifications")

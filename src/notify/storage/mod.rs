@@ -202,6 +202,11 @@ pub trait NotificationLog: Debug + Send + Sync {
 
     fn get(&self, id: EventId) -> BoxFuture<'_, StoreResult<Option<Notification>>>;
 
+    /// Why new deliveries are refused right now, if they are (`/healthz` says it).
+    fn refusing(&self) -> Option<&'static str> {
+        None
+    }
+
     /// Stores the summary of a notification already logged (read after it was stored, so the
     /// webhook is answered without waiting on Graph). Reads then return it with the row.
     fn set_summary<'a>(&'a self, id: EventId, summary: &'a str) -> BoxFuture<'a, StoreResult<()>>;

@@ -307,6 +307,12 @@ impl NotificationLog for SpooledLog {
         })
     }
 
+    fn refusing(&self) -> Option<&'static str> {
+        self.shared.failing.load(Ordering::Acquire).then_some(
+            "the database refuses writes: notifications are refused (503) until it takes them",
+        )
+    }
+
     /// Queued behind the row itself, and read from memory until SQLite holds it: the
     /// summary is a help, not the record, so nobody waits for it to reach the disk.
     fn set_summary<'a>(&'a self, id: EventId, summary: &'a str) -> BoxFuture<'a, StoreResult<()>> {
