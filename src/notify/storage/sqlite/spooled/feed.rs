@@ -1,0 +1,112 @@
+//! The task that puts spooled work into SQLite, behind the answers: it gathers what is queued,
+//! does it in one transaction, then lets go of the rows SQLite now holds.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot};
+
+use super::{CHECKPOINT_EVERY, GATHER, MAX_APPLY, Shared, Work, lock};
+use crate::notify::storage::sqlite::log::{Apply, SqliteLog};
+
+/// Puts spooled work into SQLite, everything queued at once, in order; on failure it waits
+/// and tries the same work again (refusing new deliveries meanwhile). Ends when the log is
+/// dropped and the queue is empty.
+pub(super) async fn feed_sqlite(
+    rows: SqliteLog,
+    shared: Arc<Shared>,
+    mut queue: mpsc::UnboundedReceiver<Work>,
+) {
+    let mut work: Vec<Apply> = Vec::new();
+    let mut waiting: Vec<oneshot::Sender<()>> = Vec::new();
+    let mut backoff = Duration::from_millis(50);
+    let mut checkpointed = tokio::time::Instant::now();
+    loop {
+        if work.is_empty() && waiting.is_empty() {
+            match queue.recv().await {
+                Some(first) => take(first, &mut work, &mut waiting),
+                None => return,
+            }
+            tokio::time::sleep(GATHER).await;
+        }
+        while work.len() < MAX_APPLY {
+            match queue.try_recv() {
+                Ok(next) => take(next, &mut work, &mut waiting),
+                Err(_) => break,
+            }
+        }
+        let newest = work.iter().rev().find_map(|w| match w {
+            Apply::Rows(rows) => rows.last().map(|n| n.id.head),
+            Apply::Summary(..) => None,
+        });
+        let durable = newest >= Some(shared.release_at.load(Ordering::Acquire));
+        let result = if work.is_empty() {
+            Ok(())
+        } else {
+            rows.apply(&work, durable).await
+        };
+        match result {
+            Ok(()) => {
+                if let Some(newest) = newest {
+                    if durable {
+                        shared.durable.store(newest, Ordering::Release);
+                    }
+                    let mut pending = lock(&shared.pending);
+                    while pending.front().is_some_and(|n| n.id.head <= newest) {
+                        pending.pop_front();
+                    }
+                    shared.drained.notify_all();
+                }
+                forget_applied_summaries(&shared, &work);
+                if shared.failing.swap(false, Ordering::AcqRel) {
+                    tracing::info!("the database takes notifications again");
+                }
+                work.clear();
+                for done in waiting.drain(..) {
+                    let _ = done.send(());
+                }
+                backoff = Duration::from_millis(50);
+                if checkpointed.elapsed() >= CHECKPOINT_EVERY {
+                    checkpointed = tokio::time::Instant::now();
+                    if let Err(error) = rows.checkpoint().await {
+                        tracing::warn!(%error, "WAL checkpoint failed");
+                    }
+                }
+            }
+            Err(error) => {
+                if !shared.failing.swap(true, Ordering::AcqRel) {
+                    tracing::error!(
+                        %error,
+                        "the database refused notifications already acknowledged; they are kept \
+                         in the spool, and new deliveries are refused until it takes them"
+                    );
+                }
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(2));
+            }
+        }
+    }
+}
+
+/// SQLite holds these summaries now (unless a newer one for the same row is queued).
+fn forget_applied_summaries(shared: &Shared, work: &[Apply]) {
+    let mut queued = lock(&shared.summaries);
+    if queued.is_empty() {
+        return;
+    }
+    for item in work {
+        if let Apply::Summary(id, summary) = item
+            && queued.get(id) == Some(summary)
+        {
+            queued.remove(id);
+        }
+    }
+}
+
+fn take(item: Work, work: &mut Vec<Apply>, waiting: &mut Vec<oneshot::Sender<()>>) {
+    match item {
+        Work::Apply(apply) => work.push(apply),
+        Work::Done(done) => waiting.push(done),
+    }
+}
