@@ -11,7 +11,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::Duration;
 
 use futures::future::BoxFuture;
@@ -22,6 +22,7 @@ use super::log::{Apply, SqliteLog};
 use super::spool::Spool;
 use crate::notify::model::{EventId, NewNotification, Notification};
 use crate::notify::storage::{NotificationLog, StorageError, StoreResult};
+use shared::{Shared, Work, Writer, lock};
 
 /// Rows acknowledged and not yet in SQLite, past which a new group waits for SQLite.
 const MAX_PENDING: usize = 50_000;
@@ -29,52 +30,11 @@ const MAX_PENDING: usize = 50_000;
 /// How long a group waits for SQLite to catch up before it is refused.
 const CATCH_UP: Duration = Duration::from_secs(5);
 
-/// Most work items SQLite takes in one transaction.
-const MAX_APPLY: usize = 256;
-
-/// How often the writer checkpoints the database between its own commits.
-const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
-
-/// How long work gathers before SQLite takes it: a few large transactions cost far less
-/// than one per group, and nobody waits for them (reads merge what is pending).
-const GATHER: Duration = Duration::from_millis(20);
-
 #[derive(Debug)]
 pub struct SpooledLog {
     rows: SqliteLog,
     shared: Arc<Shared>,
     work: mpsc::UnboundedSender<Work>,
-}
-
-#[derive(Debug)]
-struct Shared {
-    spool: Mutex<Writer>,
-    /// Acknowledged rows SQLite does not hold yet, in id order.
-    pending: Mutex<VecDeque<Arc<Notification>>>,
-    /// Signalled when rows leave `pending`.
-    drained: Condvar,
-    /// Summaries queued for SQLite and not yet there, laid over what reads return.
-    summaries: Mutex<HashMap<EventId, String>>,
-    /// The newest id SQLite holds durably (its commits are synced only now and then).
-    durable: AtomicU64,
-    /// The newest id of the oldest spool file no longer written (`u64::MAX`: none): once
-    /// SQLite holds that id, its next commit is made durable so the file can go.
-    release_at: AtomicU64,
-    /// SQLite refused the last work it was given.
-    failing: AtomicBool,
-}
-
-#[derive(Debug)]
-struct Writer {
-    spool: Spool,
-    next_id: u64,
-}
-
-#[derive(Debug)]
-enum Work {
-    Apply(Apply),
-    /// Answered once SQLite holds everything queued before it.
-    Done(oneshot::Sender<()>),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -238,10 +198,6 @@ fn merge(mut stored: Vec<Notification>, pending: Vec<Notification>) -> Vec<Notif
     stored
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
 impl NotificationLog for SpooledLog {
     /// Blocks while the spool writes and syncs: the group commit calls it on its own thread.
     fn append(
@@ -328,6 +284,7 @@ impl NotificationLog for SpooledLog {
 }
 
 mod feed;
+mod shared;
 
 #[cfg(test)]
 mod tests;

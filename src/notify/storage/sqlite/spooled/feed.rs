@@ -7,8 +7,18 @@ use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::{CHECKPOINT_EVERY, GATHER, MAX_APPLY, Shared, Work, lock};
+use super::shared::{Shared, Work, lock};
 use crate::notify::storage::sqlite::log::{Apply, SqliteLog};
+
+/// Most work items SQLite takes in one transaction.
+const MAX_APPLY: usize = 256;
+
+/// How often the writer checkpoints the database between its own commits.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+
+/// How long work gathers before SQLite takes it: a few large transactions cost far less
+/// than one per group, and nobody waits for them (reads merge what is pending).
+const GATHER: Duration = Duration::from_millis(20);
 
 /// Puts spooled work into SQLite, everything queued at once, in order; on failure it waits
 /// and tries the same work again (refusing new deliveries meanwhile). Ends when the log is
