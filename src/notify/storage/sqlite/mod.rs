@@ -26,15 +26,10 @@ impl From<sqlx::Error> for StorageError {
     }
 }
 
-/// The storage over `pool` (migrated), for one instance.
+/// The storage over `pool` (migrated), for one instance, with notifications appended straight
+/// to SQLite (unit tests; the app spools them first: [`spooled_storage`]).
 pub fn storage(pool: SqlitePool) -> Storage {
-    storage_with_log_writer(pool.clone(), pool)
-}
-
-/// The storage over `pool`, with notifications appended straight to SQLite through `writer`
-/// (unit tests).
-pub fn storage_with_log_writer(pool: SqlitePool, writer: SqlitePool) -> Storage {
-    over_log(pool.clone(), Arc::new(SqliteLog::new(pool, writer)))
+    over_log(pool.clone(), Arc::new(SqliteLog::new(pool.clone(), pool)))
 }
 
 /// The app's storage over `pool`: notifications made durable in the spool under `spool_dir`,

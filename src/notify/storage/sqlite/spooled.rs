@@ -139,7 +139,8 @@ impl SpooledLog {
             .collect()
     }
 
-    /// Resolves once SQLite holds everything acknowledged so far (tests and shutdown).
+    /// Resolves once SQLite holds everything acknowledged so far (for tests, which read SQLite
+    /// itself).
     pub async fn flushed(&self) -> StoreResult<()> {
         let (done, answer) = oneshot::channel();
         self.work
