@@ -10,8 +10,10 @@ use sqlx::SqlitePool;
 use sqlx::migrate::MigrateError;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-/// How often the WAL is checkpointed.
-const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+/// How often the WAL is checkpointed for the app's own writes (sessions, subscriptions, the
+/// audit trail; rare). Notifications' writer checkpoints after its own commits, so this one
+/// seldom finds work, and its syncs stay out of the way of the spool's.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(5);
 
 pub async fn connect(data_dir: &Path) -> anyhow::Result<SqlitePool> {
     std::fs::create_dir_all(data_dir)
@@ -26,30 +28,12 @@ pub async fn connect(data_dir: &Path) -> anyhow::Result<SqlitePool> {
     Ok(pool)
 }
 
-/// One connection of its own for putting notifications into the log (call after [`connect`]
-/// and [`migrate`]). Only it writes the log, so its page cache stays valid from one commit to
-/// the next: with a connection shared with other writers, every commit first re-read the
-/// pages they had changed. Its commits are not synced (`synchronous=NORMAL`): the spool
-/// holds those rows durably until the writer makes a commit durable on purpose
-/// (`SqliteLog::apply`).
-pub async fn log_writer(data_dir: &Path) -> anyhow::Result<SqlitePool> {
-    let file = data_dir.join("graphsec.db");
-    SqlitePoolOptions::new()
-        .max_connections(1)
-        .min_connections(1)
-        .idle_timeout(None)
-        .max_lifetime(None)
-        .connect_with(options(&file)?.synchronous(SqliteSynchronous::Normal))
-        .await
-        .with_context(|| format!("cannot open the database {}", file.display()))
-}
-
 fn options(file: &Path) -> anyhow::Result<SqliteConnectOptions> {
     Ok(SqliteConnectOptions::from_str("sqlite:")?
         .filename(file)
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
-        // FULL: a row is on disk when the insert returns (webhook deliveries are acknowledged after it).
+        // FULL: a row is on disk when the statement returns.
         .synchronous(SqliteSynchronous::Full)
         // Checkpoints run in the background (below), not inside a webhook's commit.
         .pragma("wal_autocheckpoint", "0")

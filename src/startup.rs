@@ -71,10 +71,10 @@ impl Application {
                 (storage, left_behind)
             }
             None => {
-                let writer = db::log_writer(&settings.server.data_dir).await?;
-                let spool = settings.server.data_dir.join("spool");
+                let dir = &settings.server.data_dir;
+                let database = dir.join(data_dir::DATABASE_FILE);
                 (
-                    sqlite::spooled_storage(db.clone(), writer, &spool).await?,
+                    sqlite::spooled_storage(db.clone(), &database, &dir.join("spool")).await?,
                     0,
                 )
             }

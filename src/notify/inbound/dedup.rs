@@ -3,6 +3,7 @@
 //! lock, so the hot path runs no query for it. A key is claimed before its batch commits and
 //! released if the commit fails, so Graph's retry of a refused delivery is still stored.
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
 use std::sync::Mutex;
@@ -44,9 +45,12 @@ impl Seen {
                 break;
             }
             self.order.pop_front();
-            // A key claimed again later has a newer entry further back: keep it.
-            if self.keys.get(&key) == Some(&at) {
-                self.keys.remove(&key);
+            // A key claimed again later has a newer entry further back: keep it. One probe
+            // of the map per key: at full speed the keys churn and each probe is a cache miss.
+            if let Entry::Occupied(entry) = self.keys.entry(key)
+                && *entry.get() == at
+            {
+                entry.remove();
             }
         }
     }
@@ -105,15 +109,19 @@ impl RecentChanges {
                 continue;
             };
             let key = seen.key(&note, alert_id);
-            match seen.keys.get(&key) {
-                Some(at) if now.duration_since(*at) < WINDOW => claimed.duplicates += 1,
-                _ => {
-                    seen.keys.insert(key, now);
-                    seen.order.push_back((now, key));
-                    claimed.keys.push(key);
-                    claimed.fresh.push(note);
+            match seen.keys.entry(key) {
+                Entry::Occupied(at) if now.duration_since(*at.get()) < WINDOW => {
+                    claimed.duplicates += 1;
+                    continue;
+                }
+                Entry::Occupied(mut at) => *at.get_mut() = now,
+                Entry::Vacant(slot) => {
+                    slot.insert(now);
                 }
             }
+            seen.order.push_back((now, key));
+            claimed.keys.push(key);
+            claimed.fresh.push(note);
         }
         claimed
     }

@@ -1,5 +1,6 @@
-//! The notification log in SQLite: the `notifications` table. An accepted notification is
-//! committed here before Graph is answered; its row id is the event id of the live stream.
+//! The notification log in SQLite: the `notifications` table, read through the app's pool; a
+//! row's id is the event id of the live stream. The app's rows arrive through the spool and
+//! `log_writer.rs`; appending here directly (one transaction per batch) serves unit tests.
 
 use std::sync::Arc;
 
@@ -19,13 +20,11 @@ const ROWS_PER_INSERT: usize = 256;
 #[derive(Clone, Debug)]
 pub struct SqliteLog {
     pool: SqlitePool,
-    /// Appends go through here (one connection of their own in the app; see `db::log_writer`).
-    writer: SqlitePool,
 }
 
 impl SqliteLog {
-    pub fn new(pool: SqlitePool, writer: SqlitePool) -> Self {
-        Self { pool, writer }
+    pub fn new(pool: SqlitePool) -> Self {
+        Self { pool }
     }
 
     /// The batch in one transaction (so one sync), stamping each subscription's
@@ -36,7 +35,7 @@ impl SqliteLog {
         }
         let now = OffsetDateTime::now_utc();
         let mut ids = Vec::with_capacity(batch.len());
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.pool.begin().await?;
         let mut rest = &batch[..];
         while !rest.is_empty() {
             let size = ROWS_PER_INSERT.min(1 << rest.len().ilog2());
@@ -90,31 +89,6 @@ async fn insert<'c>(
     Ok(())
 }
 
-/// One multi-row INSERT of rows that already have their ids (from the spool). A row SQLite
-/// already holds (put there before a crash that kept its spool file) is left as it is.
-async fn insert_with_ids<'c>(
-    db: impl Executor<'c, Database = Sqlite>,
-    chunk: &[Arc<Notification>],
-) -> StoreResult<()> {
-    let mut insert = QueryBuilder::<Sqlite>::new(
-        "INSERT OR IGNORE INTO notifications (id, tenant_id, subscription_id, change_type, \
-         resource, alert_id, received_at, raw, summary) ",
-    );
-    insert.push_values(chunk, |mut row, n| {
-        row.push_bind(row_id(n.id))
-            .push_bind(&n.tenant_id)
-            .push_bind(&n.subscription_id)
-            .push_bind(&n.change_type)
-            .push_bind(&n.resource)
-            .push_bind(&n.alert_id)
-            .push_bind(n.received_at)
-            .push_bind(&n.raw)
-            .push_bind(&n.summary);
-    });
-    insert.build().execute(db).await?;
-    Ok(())
-}
-
 /// Sets each subscription's `last_notification_at` to the newest of its `stamps`, one UPDATE
 /// per subscription.
 async fn stamp<'s>(
@@ -138,80 +112,7 @@ async fn stamp<'s>(
     Ok(())
 }
 
-/// Work for SQLite from the spooled log, in the order it must be done.
-#[derive(Debug)]
-pub enum Apply {
-    /// Rows made durable in the spool, in id order.
-    Rows(Vec<Arc<Notification>>),
-    /// A summary for a row (queued after the row itself).
-    Summary(EventId, String),
-}
-
 impl SqliteLog {
-    /// Does `work` in one transaction through the log's writer: every row (stamping their
-    /// subscriptions), then every summary, in the order queued. The writer's commits are not
-    /// synced unless `durable`: then this one is, and with it every commit before it (the
-    /// sync covers the whole write-ahead log).
-    pub async fn apply(&self, work: &[Apply], durable: bool) -> StoreResult<()> {
-        if durable {
-            sqlx::query("PRAGMA synchronous = FULL")
-                .execute(&self.writer)
-                .await?;
-        }
-        let applied = self.apply_in_one_transaction(work).await;
-        if durable {
-            sqlx::query("PRAGMA synchronous = NORMAL")
-                .execute(&self.writer)
-                .await?;
-        }
-        applied
-    }
-
-    async fn apply_in_one_transaction(&self, work: &[Apply]) -> StoreResult<()> {
-        let mut tx = self.writer.begin().await?;
-        let rows = work.iter().flat_map(|item| match item {
-            Apply::Rows(rows) => rows.as_slice(),
-            Apply::Summary(..) => &[],
-        });
-        for item in work {
-            let Apply::Rows(rows) = item else { continue };
-            let mut rest = &rows[..];
-            while !rest.is_empty() {
-                let size = ROWS_PER_INSERT.min(1 << rest.len().ilog2());
-                let (chunk, after) = rest.split_at(size);
-                rest = after;
-                insert_with_ids(&mut *tx, chunk).await?;
-            }
-        }
-        stamp(
-            &mut tx,
-            rows.map(|n| (n.subscription_id.as_str(), n.received_at)),
-        )
-        .await?;
-        for item in work {
-            let Apply::Summary(id, summary) = item else {
-                continue;
-            };
-            sqlx::query("UPDATE notifications SET summary = ? WHERE id = ?")
-                .bind(summary)
-                .bind(row_id(*id))
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Copies the write-ahead log into the database through the log's writer, between two of
-    /// its commits: nothing is appended meanwhile, so the checkpoint completes and the next
-    /// commit starts the log file over instead of growing it.
-    pub async fn checkpoint(&self) -> StoreResult<()> {
-        sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
-            .execute(&self.writer)
-            .await?;
-        Ok(())
-    }
-
     /// The largest id ever given to a notification here (0 for none), so new ones are above
     /// it even when the newest rows were deleted.
     pub async fn largest_id(&self) -> StoreResult<u64> {
@@ -219,7 +120,7 @@ impl SqliteLog {
             "SELECT MAX(COALESCE((SELECT MAX(id) FROM notifications), 0), \
              COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'notifications'), 0))",
         )
-        .fetch_one(&self.writer)
+        .fetch_one(&self.pool)
         .await?;
         Ok(largest.max(0).unsigned_abs())
     }
@@ -307,7 +208,7 @@ impl SqliteLog {
 }
 
 /// The row id an event id names (a stream id, from another backend, by its first number).
-fn row_id(id: EventId) -> i64 {
+pub(super) fn row_id(id: EventId) -> i64 {
     i64::try_from(id.head).unwrap_or(i64::MAX)
 }
 
@@ -319,7 +220,7 @@ mod tests {
 
     async fn in_memory() -> SqliteLog {
         let pool = db::in_memory().await.unwrap();
-        SqliteLog::new(pool.clone(), pool)
+        SqliteLog::new(pool)
     }
 
     #[tokio::test]

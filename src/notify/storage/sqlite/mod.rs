@@ -3,6 +3,7 @@
 //! wrapped in the in-memory cache (`../cached.rs`) that verifies webhooks without a query.
 
 mod log;
+mod log_writer;
 mod registry;
 mod spool;
 mod spooled;
@@ -26,21 +27,28 @@ impl From<sqlx::Error> for StorageError {
     }
 }
 
+impl From<rusqlite::Error> for StorageError {
+    fn from(error: rusqlite::Error) -> Self {
+        Self::new(error)
+    }
+}
+
 /// The storage over `pool` (migrated), for one instance, with notifications appended straight
 /// to SQLite (unit tests; the app spools them first: [`spooled_storage`]).
 pub fn storage(pool: SqlitePool) -> Storage {
-    over_log(pool.clone(), Arc::new(SqliteLog::new(pool.clone(), pool)))
+    over_log(pool.clone(), Arc::new(SqliteLog::new(pool.clone())))
 }
 
-/// The app's storage over `pool`: notifications made durable in the spool under `spool_dir`,
-/// then put into SQLite through `writer` (see `db::log_writer`) behind the acknowledgement.
-/// Whatever an earlier run left in the spool is in SQLite when this returns.
+/// The app's storage over `pool` (the file `database`): notifications made durable in the
+/// spool under `spool_dir`, then put into SQLite by a connection of their own
+/// (`log_writer.rs`) behind the acknowledgement. Whatever an earlier run left in the spool is
+/// in SQLite when this returns.
 pub async fn spooled_storage(
     pool: SqlitePool,
-    writer: SqlitePool,
+    database: &Path,
     spool_dir: &Path,
 ) -> anyhow::Result<Storage> {
-    let log = SpooledLog::open(SqliteLog::new(pool.clone(), writer), spool_dir).await?;
+    let log = SpooledLog::open(SqliteLog::new(pool.clone()), database, spool_dir).await?;
     Ok(over_log(pool, Arc::new(log)))
 }
 

@@ -18,7 +18,8 @@ use futures::future::BoxFuture;
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
 
-use super::log::{Apply, SqliteLog};
+use super::log::SqliteLog;
+use super::log_writer::{Apply, LogWriter};
 use super::spool::Spool;
 use crate::notify::model::{EventId, NewNotification, Notification};
 use crate::notify::storage::{NotificationLog, StorageError, StoreResult};
@@ -48,23 +49,33 @@ enum Refused {
 }
 
 impl SpooledLog {
-    /// Opens the spool in `dir`, puts into SQLite whatever an earlier run acknowledged that
-    /// SQLite does not hold, then starts the task that feeds SQLite. Needs a runtime.
-    pub async fn open(rows: SqliteLog, dir: &Path) -> anyhow::Result<Self> {
-        let (mut spool, left) = Spool::open(dir)?;
+    /// Opens the spool in `spool_dir`, puts into SQLite (the file `database`, migrated) whatever
+    /// an earlier run acknowledged that it does not hold, then starts the thread that feeds
+    /// SQLite. Needs a runtime.
+    pub async fn open(rows: SqliteLog, database: &Path, spool_dir: &Path) -> anyhow::Result<Self> {
+        let (mut spool, left) = Spool::open(spool_dir)?;
         let mut largest = rows.largest_id().await?;
         let unapplied: Vec<Arc<Notification>> = left
             .into_iter()
             .filter(|n| n.id.head > largest)
             .map(Arc::new)
             .collect();
-        if let Some(last) = unapplied.last() {
+        let replayed = unapplied.len();
+        largest = unapplied.last().map_or(largest, |n| n.id.head);
+        let database = database.to_owned();
+        let writer = tokio::task::spawn_blocking(move || {
+            let mut writer = LogWriter::open(&database)?;
+            if !unapplied.is_empty() {
+                writer.apply(&[Apply::Rows(unapplied)], true)?;
+            }
+            anyhow::Ok(writer)
+        })
+        .await??;
+        if replayed > 0 {
             tracing::info!(
-                notifications = unapplied.len(),
+                notifications = replayed,
                 "acknowledged notifications from before a stop were put into the database"
             );
-            rows.apply(&[Apply::Rows(unapplied.clone())], true).await?;
-            largest = last.id.head;
         }
         spool.release_through(largest);
         let release_at = spool.oldest_closed().unwrap_or(u64::MAX);
@@ -81,7 +92,10 @@ impl SpooledLog {
             failing: AtomicBool::new(false),
         });
         let (work, queue) = mpsc::unbounded_channel();
-        tokio::spawn(feed::feed_sqlite(rows.clone(), Arc::clone(&shared), queue));
+        let feeder = Arc::clone(&shared);
+        std::thread::Builder::new()
+            .name("notification-store".into())
+            .spawn(move || feed::feed_sqlite(writer, feeder, queue))?;
         Ok(Self { rows, shared, work })
     }
 

@@ -1,20 +1,24 @@
-//! The task that puts spooled work into SQLite, behind the answers: it gathers what is queued,
-//! does it in one transaction, then lets go of the rows SQLite now holds.
+//! The thread that puts spooled work into SQLite, behind the answers: it gathers what is
+//! queued, does it in one transaction, then lets go of the rows SQLite now holds. A thread,
+//! not a task: SQLite's calls block, and the runtime's workers answer requests meanwhile.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::Duration;
+use std::thread;
+use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, oneshot};
 
 use super::shared::{Shared, Work, lock};
-use crate::notify::storage::sqlite::log::{Apply, SqliteLog};
+use crate::notify::storage::sqlite::log_writer::{Apply, LogWriter};
 
 /// Most work items SQLite takes in one transaction.
 const MAX_APPLY: usize = 256;
 
-/// How often the writer checkpoints the database between its own commits.
-const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+/// How often the writer checkpoints the database between its own commits. A checkpoint syncs
+/// the write-ahead log and the database file, and those syncs queue on the disk with the
+/// spool's: once a second rather than four times, the log grows by up to a second's rows.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 
 /// How long work gathers before SQLite takes it: a few large transactions cost far less
 /// than one per group, and nobody waits for them (reads merge what is pending).
@@ -23,22 +27,22 @@ const GATHER: Duration = Duration::from_millis(20);
 /// Puts spooled work into SQLite, everything queued at once, in order; on failure it waits
 /// and tries the same work again (refusing new deliveries meanwhile). Ends when the log is
 /// dropped and the queue is empty.
-pub(super) async fn feed_sqlite(
-    rows: SqliteLog,
+pub(super) fn feed_sqlite(
+    mut rows: LogWriter,
     shared: Arc<Shared>,
     mut queue: mpsc::UnboundedReceiver<Work>,
 ) {
     let mut work: Vec<Apply> = Vec::new();
     let mut waiting: Vec<oneshot::Sender<()>> = Vec::new();
     let mut backoff = Duration::from_millis(50);
-    let mut checkpointed = tokio::time::Instant::now();
+    let mut checkpointed = Instant::now();
     loop {
         if work.is_empty() && waiting.is_empty() {
-            match queue.recv().await {
+            match queue.blocking_recv() {
                 Some(first) => take(first, &mut work, &mut waiting),
                 None => return,
             }
-            tokio::time::sleep(GATHER).await;
+            thread::sleep(GATHER);
         }
         while work.len() < MAX_APPLY {
             match queue.try_recv() {
@@ -54,7 +58,7 @@ pub(super) async fn feed_sqlite(
         let result = if work.is_empty() {
             Ok(())
         } else {
-            rows.apply(&work, durable).await
+            rows.apply(&work, durable)
         };
         match result {
             Ok(()) => {
@@ -78,8 +82,8 @@ pub(super) async fn feed_sqlite(
                 }
                 backoff = Duration::from_millis(50);
                 if checkpointed.elapsed() >= CHECKPOINT_EVERY {
-                    checkpointed = tokio::time::Instant::now();
-                    if let Err(error) = rows.checkpoint().await {
+                    checkpointed = Instant::now();
+                    if let Err(error) = rows.checkpoint() {
                         tracing::warn!(%error, "WAL checkpoint failed");
                     }
                 }
@@ -92,7 +96,7 @@ pub(super) async fn feed_sqlite(
                          in the spool, and new deliveries are refused until it takes them"
                     );
                 }
-                tokio::time::sleep(backoff).await;
+                thread::sleep(backoff);
                 backoff = (backoff * 2).min(Duration::from_secs(2));
             }
         }

@@ -8,7 +8,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use tokio::sync::oneshot;
 
 use crate::notify::model::{EventId, Notification};
-use crate::notify::storage::sqlite::log::Apply;
+use crate::notify::storage::sqlite::log_writer::Apply;
 use crate::notify::storage::sqlite::spool::Spool;
 
 #[derive(Debug)]

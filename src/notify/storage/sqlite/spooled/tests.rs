@@ -5,10 +5,13 @@ use crate::notify::model::note;
 async fn open(dir: &Path) -> SpooledLog {
     let pool = db::connect(dir).await.unwrap();
     db::migrate(&pool).await.unwrap();
-    let writer = db::log_writer(dir).await.unwrap();
-    SpooledLog::open(SqliteLog::new(pool, writer), &dir.join("spool"))
-        .await
-        .unwrap()
+    SpooledLog::open(
+        SqliteLog::new(pool),
+        &dir.join(crate::data_dir::DATABASE_FILE),
+        &dir.join("spool"),
+    )
+    .await
+    .unwrap()
 }
 
 fn alerts(rows: &[Notification]) -> Vec<&str> {
