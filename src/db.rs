@@ -10,10 +10,8 @@ use sqlx::SqlitePool;
 use sqlx::migrate::MigrateError;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-/// How often the WAL is checkpointed for the app's own writes (sessions, subscriptions, the
-/// audit trail; rare). Notifications' writer checkpoints after its own commits, so this one
-/// seldom finds work, and its syncs stay out of the way of the spool's.
-const CHECKPOINT_EVERY: Duration = Duration::from_secs(5);
+/// How often the WAL is checkpointed.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 
 pub async fn connect(data_dir: &Path) -> anyhow::Result<SqlitePool> {
     std::fs::create_dir_all(data_dir)
