@@ -95,14 +95,7 @@ async fn stamp<'s>(
     tx: &mut sqlx::Transaction<'_, Sqlite>,
     stamps: impl Iterator<Item = (&'s str, OffsetDateTime)>,
 ) -> StoreResult<()> {
-    let mut newest: Vec<(&str, OffsetDateTime)> = Vec::new();
-    for (id, at) in stamps {
-        match newest.iter_mut().find(|(known, _)| *known == id) {
-            Some((_, seen)) => *seen = (*seen).max(at),
-            None => newest.push((id, at)),
-        }
-    }
-    for (id, at) in newest {
+    for (id, at) in newest_per_subscription(stamps) {
         sqlx::query("UPDATE subscriptions SET last_notification_at = ? WHERE id = ?")
             .bind(at)
             .bind(id)
@@ -110,6 +103,21 @@ async fn stamp<'s>(
             .await?;
     }
     Ok(())
+}
+
+/// Each subscription's newest time among `stamps` (a subscription's `last_notification_at`
+/// is written once per transaction).
+pub(super) fn newest_per_subscription<'s>(
+    stamps: impl Iterator<Item = (&'s str, OffsetDateTime)>,
+) -> Vec<(&'s str, OffsetDateTime)> {
+    let mut newest: Vec<(&str, OffsetDateTime)> = Vec::new();
+    for (id, at) in stamps {
+        match newest.iter_mut().find(|(known, _)| *known == id) {
+            Some((_, seen)) => *seen = (*seen).max(at),
+            None => newest.push((id, at)),
+        }
+    }
+    newest
 }
 
 impl SqliteLog {

@@ -13,7 +13,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::log::row_id;
+use super::log::{newest_per_subscription, row_id};
 use crate::notify::model::{EventId, Notification};
 
 /// Work for SQLite from the spooled log, in the order it must be done.
@@ -115,7 +115,10 @@ impl LogWriter {
                 one.raw_execute()?;
             }
             let mut stamp = tx.prepare_cached(STAMP)?;
-            for (id, at) in newest_per_subscription(&rows) {
+            for (id, at) in newest_per_subscription(
+                rows.iter()
+                    .map(|n| (n.subscription_id.as_str(), n.received_at)),
+            ) {
                 stamp.execute(params![rfc3339(at)?, id])?;
             }
             let mut summary = tx.prepare_cached(SUMMARY)?;
@@ -153,18 +156,6 @@ fn bind_row(
     statement.raw_bind_parameter(offset + 7, received_at)?;
     statement.raw_bind_parameter(offset + 8, &n.raw)?;
     statement.raw_bind_parameter(offset + 9, &n.summary)
-}
-
-/// Each subscription's newest time among `rows`.
-fn newest_per_subscription<'r>(rows: &[&'r Notification]) -> Vec<(&'r str, OffsetDateTime)> {
-    let mut newest: Vec<(&str, OffsetDateTime)> = Vec::new();
-    for n in rows {
-        match newest.iter_mut().find(|(id, _)| *id == n.subscription_id) {
-            Some((_, seen)) => *seen = (*seen).max(n.received_at),
-            None => newest.push((&n.subscription_id, n.received_at)),
-        }
-    }
-    newest
 }
 
 /// The text of each row's time: the rows of a group share their time (and come one group
