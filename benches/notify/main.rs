@@ -10,6 +10,7 @@
 //!    senders, batches of 1 and 10, graphsec beside the reference;
 //! 2. sse: 1,000 viewers (over 200 signed-in sessions) while notifications arrive at a
 //!    steady rate: events delivered, POST-to-viewer p50/p99, the server's resident memory;
+//!    then the same viewers, rate and client against a bare axum relay (`sse_reference.rs`);
 //! 3. pages: 8 signed-in users reading `/alerts?top=20` (legacy), the alerts list answered
 //!    from memory by a canned Graph (`canned_graph.rs`) so only the app is measured.
 //!
@@ -36,6 +37,7 @@ use tokio::process::{Child, Command};
 use tokio::sync::{mpsc, oneshot};
 
 mod canned_graph;
+mod sse_reference;
 
 const UPN: &str = "megan@contoso.example";
 
@@ -575,31 +577,100 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 async fn sse(opts: &Options, server: &Server, target: &Arc<Target>) -> anyhow::Result<()> {
     println!();
     println!(
-        "2. {} SSE viewers over {} sessions, steady rate for {} s",
+        "2. {} SSE viewers over {} sessions, steady rate for {} s; reference: bare axum relaying \
+         the same notifications through one broadcast channel (nothing stored, no sessions)",
         opts.viewers, opts.sessions, opts.sse_secs
     );
     let mut sessions = Vec::new();
     for _ in 0..opts.sessions.max(1) {
         sessions.push(signed_in_client(&server.url).await?);
     }
+    let relay = sse_reference::start()?;
     println!(
-        "{:>6} | {:>9} {:>12} | {:>8} {:>8} | {:>8}",
-        "rate/s", "posted", "delivered", "p50 ms", "p99 ms", "peak RSS"
+        "{:>6} {:>9} | {:>9} {:>12} | {:>8} {:>8} | {:>8}",
+        "rate/s", "server", "posted", "delivered", "p50 ms", "p99 ms", "peak RSS"
     );
     let base = Instant::now();
     for (round, &rate) in opts.rates.iter().enumerate() {
+        let sides = [
+            ("graphsec", server.url.as_str(), Some(server.pid())),
+            ("reference", relay.as_str(), None),
+        ];
+        for (name, url, pid) in sides {
+            let viewers = Viewers {
+                url,
+                clients: &sessions,
+                count: opts.viewers,
+                prefix: format!("sse{round}-{name}-"),
+                base,
+            };
+            let round = viewers.round(target, rate, opts.sse_secs, pid).await?;
+            println!(
+                "{rate:>6} {name:>9} | {:>9} {:>12} | {:>8.1} {:>8.1} | {}{}{}",
+                round.posted,
+                round.delivered,
+                percentile(&round.latencies, 0.5).as_secs_f64() * 1e3,
+                percentile(&round.latencies, 0.99).as_secs_f64() * 1e3,
+                round.peak_kb.map_or_else(
+                    || "       -".into(),
+                    |kb| format!("{:>5.1} MB", kb as f64 / 1024.0)
+                ),
+                if round.delivered == round.posted * opts.viewers {
+                    ""
+                } else {
+                    "  (NOT every event delivered)"
+                },
+                if round.failures == 0 {
+                    String::new()
+                } else {
+                    format!("  ({} POSTs failed)", round.failures)
+                },
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Viewers of one server's live stream for one round.
+struct Viewers<'a> {
+    url: &'a str,
+    clients: &'a [reqwest::Client],
+    count: usize,
+    /// This round's alert ids start with it: older rounds' events are told apart.
+    prefix: String,
+    base: Instant,
+}
+
+struct SseRound {
+    posted: usize,
+    failures: usize,
+    delivered: usize,
+    /// POST to viewer, sorted.
+    latencies: Vec<Duration>,
+    /// The server's peak resident memory, when it runs in a process of its own.
+    peak_kb: Option<u64>,
+}
+
+impl Viewers<'_> {
+    /// Opens the viewers, posts one notification per tick at `rate` for `secs`, and waits
+    /// (up to 10 s) for every viewer to receive every one.
+    async fn round(
+        &self,
+        target: &Target,
+        rate: u64,
+        secs: u64,
+        pid: Option<u32>,
+    ) -> anyhow::Result<SseRound> {
         let latencies = Arc::new(std::sync::Mutex::new(Vec::<Duration>::new()));
         let delivered = Arc::new(AtomicUsize::new(0));
-        let prefix = format!("sse{round}-");
-        let mut viewers = Vec::new();
         let mut opened = Vec::new();
-        for v in 0..opts.viewers {
-            let client = sessions[v % sessions.len()].clone();
+        for v in 0..self.count {
+            let client = self.clients[v % self.clients.len()].clone();
             // From the page's start (the newest few first); older rounds' events are skipped
             // by their prefix.
-            let response = client.get(format!("{}/listen/events", server.url)).send();
-            opened.push(response);
+            opened.push(client.get(format!("{}/listen/events", self.url)).send());
         }
+        let mut viewers = Vec::new();
         for response in futures::future::join_all(opened).await {
             let response = response?;
             anyhow::ensure!(
@@ -607,12 +678,11 @@ async fn sse(opts: &Options, server: &Server, target: &Arc<Target>) -> anyhow::R
                 "stream answered {}",
                 response.status()
             );
-            let (latencies, delivered, prefix) =
-                (latencies.clone(), delivered.clone(), prefix.clone());
+            let (latencies, delivered) = (latencies.clone(), delivered.clone());
+            let (pattern, base) = (format!("\"alertId\":\"{}", self.prefix), self.base);
             viewers.push(tokio::spawn(async move {
                 // A light client: complete lines are scanned for this round's alert ids (one
                 // per `data:` line), so the viewers do not become the bottleneck.
-                let pattern = format!("\"alertId\":\"{prefix}");
                 let mut body = response.bytes_stream();
                 let mut carry: Vec<u8> = Vec::new();
                 while let Some(Ok(chunk)) = body.next().await {
@@ -643,8 +713,7 @@ async fn sse(opts: &Options, server: &Server, target: &Arc<Target>) -> anyhow::R
         tokio::time::sleep(Duration::from_millis(500)).await;
 
         let peak = Arc::new(AtomicU64::new(0));
-        let pid = server.pid();
-        let sampler = {
+        let sampler = pid.map(|pid| {
             let peak = peak.clone();
             tokio::spawn(async move {
                 loop {
@@ -652,18 +721,17 @@ async fn sse(opts: &Options, server: &Server, target: &Arc<Target>) -> anyhow::R
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
             })
-        };
+        });
         let poster = reqwest::Client::new();
         let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / rate as f64));
-        let end = Instant::now() + Duration::from_secs(opts.sse_secs);
+        let end = Instant::now() + Duration::from_secs(secs);
         let mut posted = 0usize;
-        let mut failures = 0usize;
         let mut posts = Vec::new();
         while Instant::now() < end {
             tick.tick().await;
-            let alert = format!("{prefix}{}", base.elapsed().as_micros());
+            let alert = format!("{}{}", self.prefix, self.base.elapsed().as_micros());
             let body = target.body(std::iter::once(alert));
-            let (poster, url) = (poster.clone(), format!("{}/listen", server.url));
+            let (poster, url) = (poster.clone(), format!("{}/listen", self.url));
             posts.push(tokio::spawn(async move {
                 poster
                     .post(url)
@@ -675,16 +743,19 @@ async fn sse(opts: &Options, server: &Server, target: &Arc<Target>) -> anyhow::R
             }));
             posted += 1;
         }
+        let mut failures = 0usize;
         for post in posts {
             failures += usize::from(!post.await.unwrap_or(false));
         }
         // Let the last events arrive, then close the viewers.
-        let expected = posted * opts.viewers;
+        let expected = posted * self.count;
         let wait_until = Instant::now() + Duration::from_secs(10);
         while delivered.load(Ordering::Relaxed) < expected && Instant::now() < wait_until {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        sampler.abort();
+        if let Some(sampler) = &sampler {
+            sampler.abort();
+        }
         for viewer in &viewers {
             viewer.abort();
         }
@@ -693,25 +764,14 @@ async fn sse(opts: &Options, server: &Server, target: &Arc<Target>) -> anyhow::R
         }
         let mut all = std::mem::take(&mut *latencies.lock().unwrap());
         all.sort_unstable();
-        let got = delivered.load(Ordering::Relaxed);
-        println!(
-            "{rate:>6} | {posted:>9} {got:>12} | {:>8.1} {:>8.1} | {:>5.1} MB{}{}",
-            percentile(&all, 0.5).as_secs_f64() * 1e3,
-            percentile(&all, 0.99).as_secs_f64() * 1e3,
-            peak.load(Ordering::Relaxed) as f64 / 1024.0,
-            if got == expected {
-                ""
-            } else {
-                "  (NOT every event delivered)"
-            },
-            if failures == 0 {
-                String::new()
-            } else {
-                format!("  ({failures} POSTs failed)")
-            },
-        );
+        Ok(SseRound {
+            posted,
+            failures,
+            delivered: delivered.load(Ordering::Relaxed),
+            latencies: all,
+            peak_kb: sampler.map(|_| peak.load(Ordering::Relaxed)),
+        })
     }
-    Ok(())
 }
 
 // ---------------------------------------------------------------- 3. pages
