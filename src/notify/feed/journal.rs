@@ -15,19 +15,12 @@ use crate::notify::storage::{Fan, Log, Storage, StoreResult, group::GroupCommit}
 #[derive(Clone, Debug)]
 pub struct Journal {
     group: GroupCommit,
-    /// Notifications whose summary was stored after they were published, for open streams
-    /// of this instance (another instance's page shows the summary when reloaded).
-    summaries: broadcast::Sender<Arc<Notification>>,
 }
-
-/// Summary updates a slow stream may fall behind by before it misses some.
-const SUMMARY_QUEUE: usize = 1024;
 
 impl Journal {
     pub fn new(log: Log, fanout: Fan) -> Self {
         Self {
             group: GroupCommit::new(log, fanout),
-            summaries: broadcast::channel(SUMMARY_QUEUE).0,
         }
     }
 
@@ -58,17 +51,18 @@ impl Journal {
         self.group.append(batch).await
     }
 
-    /// Stores the summary of logged notification `n` and tells open streams.
+    /// Stores the summary of logged notification `n` and tells open streams (of this
+    /// instance; another instance's page shows it when reloaded), with the next publication.
     pub async fn add_summary(&self, mut n: Notification, summary: String) -> StoreResult<()> {
         self.log().set_summary(n.id, &summary).await?;
         n.summary = Some(summary);
         n.frame = Default::default();
-        // No stream open is no error: the page reads the summary with the row.
-        let _ = self.summaries.send(Arc::new(n));
+        self.group.updates().hold(Arc::new(n));
         Ok(())
     }
 
+    /// Notifications whose summary was stored after they were published.
     pub fn summaries(&self) -> broadcast::Receiver<Arc<Notification>> {
-        self.summaries.subscribe()
+        self.group.updates().subscribe()
     }
 }

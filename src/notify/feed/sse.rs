@@ -15,7 +15,7 @@ use serde::Serialize;
 use tokio::time;
 use tokio_stream::wrappers::IntervalStream;
 
-use super::coalesce::{Frame, coalesce};
+use super::coalesce::coalesce;
 use super::stream::{Resume, tenant_stream};
 use crate::notify::{
     Notify,
@@ -93,9 +93,9 @@ pub const GAP_NOTICE: &str = "Older notifications are on the history page.";
 /// The SSE response for `tenant_id`'s notifications from `resume`: a greeting (with the
 /// reconnect delay), the gap notice when older ones were left out (`gap`), then one frame per
 /// notification, with a comment line every [`KEEP_ALIVE`] so idle connections stay open through
-/// proxies; it ends when `until` resolves. A summary update rides with the next frame that
-/// leaves, or leaves alone a moment later (`coalesce`). The keep-alive ticks on its own schedule rather than
-/// being reset by each event, which costs a timer change per event.
+/// proxies; it ends when `until` resolves. Frames ready at once leave in one write
+/// (`coalesce`). The keep-alive ticks on its own schedule rather than being reset by each
+/// event, which costs a timer change per event.
 pub fn events(
     notify: &Notify,
     tenant_id: String,
@@ -106,22 +106,18 @@ pub fn events(
     let log = notify.journal.log().clone();
     let tenant_id_for_summaries = tenant_id.clone();
     let notifications = tenant_stream(log, notify.journal.fanout().as_ref(), tenant_id, resume)
-        .map(|n| Some(Frame::Now(frame(&n))))
+        .map(|n| Some(frame(&n)))
         // The end of the notifications ends the response (the browser then resumes).
         .chain(stream::once(future::ready(None)));
-    let summaries = summary_updates(notify, tenant_id_for_summaries).map(|s| Some(Frame::Later(s)));
+    let summaries = summary_updates(notify, tenant_id_for_summaries).map(Some);
     let keep_alive = IntervalStream::new(time::interval_at(
         time::Instant::now() + KEEP_ALIVE,
         KEEP_ALIVE,
     ))
-    .map(|_| Some(Frame::Now(Bytes::from_static(b":\n\n"))));
+    .map(|_| Some(Bytes::from_static(b":\n\n")));
     let greeting = format!(": live\nretry: {}\n\n", RETRY.as_millis());
-    let notice = gap.then(|| {
-        Some(Frame::Now(Bytes::from(format!(
-            "event: gap\ndata: {GAP_NOTICE}\n\n"
-        ))))
-    });
-    let frames = stream::once(future::ready(Some(Frame::Now(Bytes::from(greeting)))))
+    let notice = gap.then(|| Some(Bytes::from(format!("event: gap\ndata: {GAP_NOTICE}\n\n"))));
+    let frames = stream::once(future::ready(Some(Bytes::from(greeting))))
         .chain(stream::iter(notice))
         .chain(stream::select(
             notifications,

@@ -15,6 +15,7 @@ use std::sync::{Arc, OnceLock};
 
 use tokio::sync::{mpsc, oneshot};
 
+use super::updates::Updates;
 use super::{Fan, Log, StorageError, StoreResult};
 use crate::notify::model::{NewNotification, Notification};
 
@@ -37,6 +38,8 @@ struct Pending {
 pub struct GroupCommit {
     log: Log,
     fanout: Fan,
+    /// Updates to published notifications, sent just before the next publication.
+    updates: Arc<Updates>,
     queue: Arc<OnceLock<mpsc::Sender<Pending>>>,
 }
 
@@ -55,6 +58,7 @@ impl GroupCommit {
         Self {
             log,
             fanout,
+            updates: Arc::default(),
             queue: Arc::new(OnceLock::new()),
         }
     }
@@ -67,6 +71,10 @@ impl GroupCommit {
         &self.fanout
     }
 
+    pub fn updates(&self) -> &Arc<Updates> {
+        &self.updates
+    }
+
     /// Stores `batch` (in one commit with whatever else is queued), publishes it and returns
     /// the stored notifications in id order. When this returns `Ok`, all are durable; on
     /// `Err` none of them was published.
@@ -77,10 +85,11 @@ impl GroupCommit {
         let queue = self.queue.get_or_init(|| {
             let (tx, rx) = mpsc::channel(QUEUE);
             let (log, fanout) = (self.log.clone(), self.fanout.clone());
+            let updates = Arc::clone(&self.updates);
             let runtime = tokio::runtime::Handle::current();
             std::thread::Builder::new()
                 .name("notification-writer".into())
-                .spawn(move || writer(&runtime, log, fanout, rx))
+                .spawn(move || writer(&runtime, log, fanout, &updates, rx))
                 .expect("a thread for the notification writer");
             tx
         });
@@ -99,6 +108,7 @@ fn writer(
     runtime: &tokio::runtime::Handle,
     log: Log,
     fanout: Fan,
+    updates: &Updates,
     mut rx: mpsc::Receiver<Pending>,
 ) {
     while let Some(first) = rx.blocking_recv() {
@@ -113,13 +123,14 @@ fn writer(
                 Err(_) => break,
             }
         }
-        runtime.block_on(commit(log.as_ref(), fanout.as_ref(), group, total));
+        runtime.block_on(commit(log.as_ref(), fanout.as_ref(), updates, group, total));
     }
 }
 
 async fn commit(
     log: &dyn super::NotificationLog,
     fanout: &dyn super::FanOut,
+    updates: &Updates,
     group: Vec<Pending>,
     total: usize,
 ) {
@@ -134,6 +145,8 @@ async fn commit(
     match log.append(all).await {
         Ok(stored) => {
             debug_assert_eq!(stored.len(), total);
+            // Held updates go out just before, so a stream wakes once for both.
+            updates.release();
             let mut stored = stored.into_iter();
             for (size, reply) in sizes.into_iter().zip(replies) {
                 let mine: Vec<_> = stored.by_ref().take(size).collect();
@@ -203,5 +216,20 @@ mod tests {
                 .len(),
             100
         );
+    }
+
+    #[tokio::test]
+    async fn held_updates_go_out_with_the_next_publication() {
+        let storage = sqlite::in_memory().await;
+        let group = GroupCommit::new(storage.log.clone(), storage.fanout.clone());
+        let first = group.append(vec![note("a", "1")]).await.unwrap();
+        let mut updates = group.updates().subscribe();
+        group.updates().hold(Arc::clone(&first[0]));
+        assert!(updates.try_recv().is_err(), "held");
+        group.append(vec![note("a", "2")]).await.unwrap();
+        let update = updates
+            .try_recv()
+            .expect("sent by the publication, not the timer");
+        assert_eq!(update.id, first[0].id);
     }
 }

@@ -22,6 +22,7 @@ pub mod hub;
 pub mod lease;
 pub mod redis;
 pub mod sqlite;
+pub mod updates;
 
 use std::fmt::Debug;
 use std::sync::Arc;
