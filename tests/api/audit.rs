@@ -93,8 +93,10 @@ async fn an_alert_update_and_an_email_each_leave_a_record_with_graphs_answer() {
             .find(|r| r[2].contains("alert update"))
             .expect("an alert update row");
         assert!(update[3].contains(&id));
-        assert!(update[4].contains("Status: new") || update[4].contains("Status: newAlert"));
-        assert!(update[4].contains("inProgress"), "{update:?}");
+        assert!(
+            update[4].contains("Status: New → In progress"),
+            "in words on both APIs: {update:?}"
+        );
         assert!(!update[6].is_empty(), "Graph's request id is kept");
         assert!(rows.iter().any(|r| r[4].contains("Looking into it")));
     }

@@ -1,10 +1,12 @@
 //! An audit record as the page and the CSV export show it: times, words, changes as
-//! "Status: new → resolved". Values are shown exactly as they were recorded (an enumeration
-//! member Graph adds later stays as Graph spelled it); templates escape them.
+//! "Status: New → Resolved" (fields that kept their value left out). The page shows an
+//! enumeration value as its label, the export as it was recorded; a member Graph adds later
+//! stays as Graph spelled it in both. Templates escape every value.
 
 use serde_json::Value;
 use time::macros::format_description;
 
+use crate::alerts::labels::{label_of, words_of};
 use crate::triage::audit::AuditRecord;
 
 /// One row of `#audit-table`.
@@ -62,26 +64,56 @@ fn field_label(name: &str) -> String {
         "resource" => "Resource".into(),
         "expires" => "Expires".into(),
         "graphId" => "Graph id".into(),
-        other => other.to_string(),
+        "customTags" => "Tags".into(),
+        other => words_of(other),
     }
 }
 
-fn shown(value: Option<&Value>) -> String {
+/// The fields whose values are members of a Graph enumeration.
+fn is_enumeration(name: &str) -> bool {
+    matches!(
+        name,
+        "status" | "classification" | "determination" | "feedback" | "severity"
+    )
+}
+
+/// How values are written: in words for the page, as recorded for the export.
+#[derive(Clone, Copy)]
+enum Words {
+    Labels,
+    AsRecorded,
+}
+
+fn shown(value: Option<&Value>, field: &str, words: Words) -> String {
     match value {
         None | Some(Value::Null) => "(none)".into(),
         Some(Value::String(s)) if s.is_empty() => "(none)".into(),
+        Some(Value::String(s)) if matches!(words, Words::Labels) && is_enumeration(field) => {
+            label_of(s)
+        }
         Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(items)) if items.is_empty() => "(none)".into(),
         Some(Value::Array(items)) => items
             .iter()
-            .map(|v| shown(Some(v)))
+            .map(|v| shown(Some(v), field, words))
             .collect::<Vec<_>>()
             .join(", "),
         Some(other) => other.to_string(),
     }
 }
 
-/// "Field: before → after" per field in either side; a field only after reads "Field: value".
+/// "Field: before → after" per field that changed, in words; a field only after reads
+/// "Field: value". A write that changed nothing reads "No field changed".
 pub fn changes(record: &AuditRecord) -> Vec<String> {
+    changes_in(record, Words::Labels)
+}
+
+/// [`changes`] with values as they were recorded (the export).
+pub fn changes_as_recorded(record: &AuditRecord) -> Vec<String> {
+    changes_in(record, Words::AsRecorded)
+}
+
+fn changes_in(record: &AuditRecord, words: Words) -> Vec<String> {
     let mut names: Vec<&String> = Vec::new();
     for side in [&record.before, &record.after] {
         if let Value::Object(map) = side {
@@ -92,18 +124,30 @@ pub fn changes(record: &AuditRecord) -> Vec<String> {
             );
         }
     }
-    names
+    if names.is_empty() {
+        return Vec::new();
+    }
+    let changed: Vec<String> = names
         .into_iter()
-        .map(|name| {
+        .filter_map(|name| {
             let before = record.before.get(name.as_str());
             let after = record.after.get(name.as_str());
             let label = field_label(name);
             match before {
-                Some(before) => format!("{label}: {} → {}", shown(Some(before)), shown(after)),
-                None => format!("{label}: {}", shown(after)),
+                Some(before) if Some(before) == after => None,
+                Some(before) => Some(format!(
+                    "{label}: {} → {}",
+                    shown(Some(before), name, words),
+                    shown(after, name, words)
+                )),
+                None => Some(format!("{label}: {}", shown(after, name, words))),
             }
         })
-        .collect()
+        .collect();
+    if changed.is_empty() {
+        return vec!["No field changed".into()];
+    }
+    changed
 }
 
 fn outcome(record: &AuditRecord) -> String {
@@ -143,7 +187,7 @@ pub fn csv_cells(record: &AuditRecord) -> Vec<String> {
         record.action.clone(),
         record.resource_type.clone(),
         record.resource_id.clone(),
-        changes(record).join("; "),
+        changes_as_recorded(record).join("; "),
         record.comment.clone(),
         record.status.to_string(),
         record.request_id.clone(),
@@ -163,7 +207,26 @@ mod tests {
 
     #[test]
     fn changes_read_before_and_after_and_keep_unknown_values_as_they_came() {
-        let record = AuditRecord {
+        let record = record(
+            json!({"status": "new", "assignedTo": null}),
+            json!({"status": "someFutureStatus", "assignedTo": "megan@contoso.example"}),
+        );
+        assert_eq!(
+            changes(&record),
+            [
+                "Assigned to: (none) → megan@contoso.example",
+                "Status: New → someFutureStatus",
+            ]
+        );
+        assert_eq!(
+            changes_as_recorded(&record)[1],
+            "Status: new → someFutureStatus"
+        );
+        assert_eq!(row(&record).outcome, "Succeeded (200)");
+    }
+
+    fn record(before: serde_json::Value, after: serde_json::Value) -> AuditRecord {
+        AuditRecord {
             id: 1,
             at: OffsetDateTime::UNIX_EPOCH,
             actor: Actor {
@@ -171,25 +234,41 @@ mod tests {
                 oid: "o".into(),
                 tenant_id: "t".into(),
             },
-            action: "alert update".into(),
-            resource_type: "alert".into(),
-            resource_id: "a1".into(),
-            before: json!({"status": "new", "assignedTo": null}),
-            after: json!({"status": "someFutureStatus", "assignedTo": "megan@contoso.example"}),
+            action: "incident update".into(),
+            resource_type: "incident".into(),
+            resource_id: "7".into(),
+            before,
+            after,
             comment: String::new(),
             status: 200,
             request_id: "r".into(),
             client_request_id: String::new(),
             error: String::new(),
             run_id: String::new(),
-        };
+        }
+    }
+
+    #[test]
+    fn fields_that_kept_their_value_are_left_out_and_names_read_as_words() {
+        let changed = record(
+            json!({"status": "active", "classification": "unknown", "customTags": ["vip"],
+                   "lastUpdatedBy": "x"}),
+            json!({"status": "active", "classification": "truePositive",
+                   "customTags": ["vip", "phish"], "lastUpdatedBy": "x"}),
+        );
         assert_eq!(
-            changes(&record),
+            changes(&changed),
             [
-                "Assigned to: (none) → megan@contoso.example",
-                "Status: new → someFutureStatus",
+                "Classification: Unknown → True positive",
+                "Tags: vip → vip, phish",
             ]
         );
-        assert_eq!(row(&record).outcome, "Succeeded (200)");
+        assert_eq!(
+            csv_cells(&changed)[7],
+            "Classification: unknown → truePositive; Tags: vip → vip, phish",
+            "the export keeps the values as recorded"
+        );
+        let unchanged = record(json!({"status": "active"}), json!({"status": "active"}));
+        assert_eq!(changes(&unchanged), ["No field changed"]);
     }
 }
