@@ -259,15 +259,6 @@ impl SubscriptionRegistry for CachedRegistry {
         Box::pin(self.change(id, self.inner.renewed(id, expires_at)))
     }
 
-    fn renewed_by<'a>(
-        &'a self,
-        id: &'a str,
-        expires_at: OffsetDateTime,
-        owner_oid: &'a str,
-    ) -> BoxFuture<'a, StoreResult<()>> {
-        Box::pin(self.change(id, self.inner.renewed_by(id, expires_at, owner_oid)))
-    }
-
     fn recreated<'a>(
         &'a self,
         id: &'a str,

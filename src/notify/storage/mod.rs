@@ -108,14 +108,6 @@ pub trait SubscriptionRegistry: Debug + Send + Sync {
         expires_at: OffsetDateTime,
     ) -> BoxFuture<'a, StoreResult<()>>;
 
-    /// A renewal made by a signed-in user, who becomes the owner.
-    fn renewed_by<'a>(
-        &'a self,
-        id: &'a str,
-        expires_at: OffsetDateTime,
-        owner_oid: &'a str,
-    ) -> BoxFuture<'a, StoreResult<()>>;
-
     /// The subscription was created again at Graph: new id, secret and expiry, status active.
     fn recreated<'a>(
         &'a self,

@@ -211,20 +211,6 @@ impl SubscriptionRegistry for RedisRegistry {
         self.update(id, set, &[])
     }
 
-    fn renewed_by<'a>(
-        &'a self,
-        id: &'a str,
-        expires_at: OffsetDateTime,
-        owner_oid: &'a str,
-    ) -> BoxFuture<'a, StoreResult<()>> {
-        let set = vec![
-            ("expires_at", fields::time(expires_at)),
-            ("status", fields::status(SubscriptionStatus::Active)),
-            ("owner_oid", owner_oid.to_string()),
-        ];
-        self.update(id, set, &[])
-    }
-
     fn recreated<'a>(
         &'a self,
         id: &'a str,

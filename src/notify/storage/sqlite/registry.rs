@@ -164,23 +164,6 @@ impl SubscriptionRegistry for SqliteRegistry {
         )
     }
 
-    fn renewed_by<'a>(
-        &'a self,
-        id: &'a str,
-        expires_at: OffsetDateTime,
-        owner_oid: &'a str,
-    ) -> BoxFuture<'a, StoreResult<()>> {
-        self.update(
-            sqlx::query(
-                "UPDATE subscriptions SET expires_at = ?, status = 'active', owner_oid = ? \
-                 WHERE id = ?",
-            )
-            .bind(utc(expires_at))
-            .bind(owner_oid)
-            .bind(id),
-        )
-    }
-
     fn recreated<'a>(
         &'a self,
         id: &'a str,
