@@ -144,13 +144,31 @@ impl SpooledLog {
         Ok(())
     }
 
-    /// The tenant's rows still waiting for SQLite, oldest first (`raw` left out).
-    fn pending_of(&self, tenant_id: &str) -> Vec<Notification> {
-        lock(&self.shared.pending)
-            .iter()
+    /// The tenant's first `limit` rows after `after_id` still waiting for SQLite, oldest
+    /// first (`raw` left out). The rows wait in id order, so those at or before `after_id`
+    /// are skipped by a binary search rather than read.
+    fn pending_after(&self, tenant_id: &str, after_id: EventId, limit: usize) -> Vec<Notification> {
+        let pending = lock(&self.shared.pending);
+        let start = pending.partition_point(|n| n.id <= after_id);
+        pending
+            .range(start..)
             .filter(|n| n.tenant_id == tenant_id)
+            .take(limit)
             .map(|n| without_raw(n))
             .collect()
+    }
+
+    /// The tenant's newest `limit` rows still waiting for SQLite, oldest first.
+    fn pending_newest(&self, tenant_id: &str, limit: usize) -> Vec<Notification> {
+        let mut newest: Vec<_> = lock(&self.shared.pending)
+            .iter()
+            .rev()
+            .filter(|n| n.tenant_id == tenant_id)
+            .take(limit)
+            .map(|n| without_raw(n))
+            .collect();
+        newest.reverse();
+        newest
     }
 
     /// Resolves once SQLite holds everything acknowledged so far (for tests, which read SQLite
@@ -232,11 +250,7 @@ impl NotificationLog for SpooledLog {
         Box::pin(async move {
             let queued = self.queued_summaries();
             // Pending first: a row that leaves it meanwhile is then in SQLite.
-            let pending: Vec<_> = self
-                .pending_of(tenant_id)
-                .into_iter()
-                .filter(|n| n.id > after_id)
-                .collect();
+            let pending = self.pending_after(tenant_id, after_id, limit as usize);
             let stored = self.rows.after(tenant_id, after_id, limit).await?;
             let mut all = if stored.len() < limit as usize {
                 merge(stored, pending)
@@ -255,7 +269,7 @@ impl NotificationLog for SpooledLog {
     ) -> BoxFuture<'a, StoreResult<Vec<Notification>>> {
         Box::pin(async move {
             let queued = self.queued_summaries();
-            let pending = self.pending_of(tenant_id);
+            let pending = self.pending_newest(tenant_id, limit as usize);
             let stored = self.rows.recent(tenant_id, limit).await?;
             let all = merge(stored, pending);
             let skip = all.len().saturating_sub(limit as usize);
@@ -266,10 +280,13 @@ impl NotificationLog for SpooledLog {
     fn get(&self, id: EventId) -> BoxFuture<'_, StoreResult<Option<Notification>>> {
         Box::pin(async move {
             let queued = self.queued_summaries();
-            let waiting = lock(&self.shared.pending)
-                .iter()
-                .find(|n| n.id == id)
-                .map(|n| Notification::clone(n));
+            let waiting = {
+                let pending = lock(&self.shared.pending);
+                pending
+                    .binary_search_by(|n| n.id.cmp(&id))
+                    .ok()
+                    .map(|at| Notification::clone(&pending[at]))
+            };
             let found = match waiting {
                 Some(n) => Some(n),
                 None => self.rows.get(id).await?,

@@ -85,3 +85,22 @@ async fn what_the_spool_holds_at_start_is_put_into_sqlite_once() {
     let all = log.rows.after("a", EventId::default(), 10).await.unwrap();
     assert_eq!(alerts(&all), ["stored", "x", "y", "z"], "each once");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn limits_and_tenants_read_the_same_while_pending_and_once_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = open(dir.path()).await;
+    let batch = (1..=8)
+        .map(|i| note(if i % 2 == 0 { "b" } else { "a" }, &i.to_string()))
+        .collect();
+    let stored = log.append(batch).await.unwrap();
+    for _ in 0..2 {
+        let after = log.after("a", stored[0].id, 2).await.unwrap();
+        assert_eq!(alerts(&after), ["3", "5"]);
+        assert_eq!(alerts(&log.recent("b", 2).await.unwrap()), ["6", "8"]);
+        let got = log.get(stored[6].id).await.unwrap().unwrap();
+        assert_eq!(got.alert_id.as_deref(), Some("7"));
+        assert!(log.get(EventId::row(99)).await.unwrap().is_none());
+        log.flushed().await.unwrap();
+    }
+}
