@@ -29,30 +29,16 @@ struct Canned {
 /// Starts the canned Graph in front of `sandbox` (its base URL) on its own thread and
 /// runtime; returns its base URL.
 pub fn start(sandbox: &str) -> anyhow::Result<String> {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-    listener.set_nonblocking(true)?;
-    let url = format!("http://{}", listener.local_addr()?);
-    let canned = Canned {
-        sandbox: sandbox.trim_end_matches('/').to_string(),
-        own: url.clone(),
-        http: reqwest::Client::new(),
-        alerts: Arc::default(),
-    };
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .expect("canned Graph runtime");
-        runtime.block_on(async move {
-            let app = Router::new().fallback(answer).with_state(canned);
-            let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-            axum::serve(listener, app)
-                .await
-                .expect("canned Graph serves");
-        });
-    });
-    Ok(url)
+    let sandbox = sandbox.trim_end_matches('/').to_string();
+    crate::own_thread::serve("canned-graph", Some(1), |own| {
+        let canned = Canned {
+            sandbox,
+            own: own.to_string(),
+            http: reqwest::Client::new(),
+            alerts: Arc::default(),
+        };
+        Router::new().fallback(answer).with_state(canned)
+    })
 }
 
 async fn answer(State(canned): State<Canned>, request: Request) -> Response {

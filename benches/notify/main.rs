@@ -37,6 +37,7 @@ use tokio::process::{Child, Command};
 use tokio::sync::{mpsc, oneshot};
 
 mod canned_graph;
+mod own_thread;
 mod sse_reference;
 
 const UPN: &str = "megan@contoso.example";
@@ -413,36 +414,24 @@ fn reference_responder(file: PathBuf) -> anyhow::Result<String> {
             }
         }
     });
-    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-    listener.set_nonblocking(true)?;
-    let url = format!("http://{}", listener.local_addr()?);
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()
-            .expect("reference runtime");
-        runtime.block_on(async move {
-            let app = Router::new().route(
-                "/listen",
-                post(move |body: Bytes| {
-                    let tx = tx.clone();
-                    async move {
-                        let (ack, done) = oneshot::channel();
-                        if tx.send((body, ack)).is_err() {
-                            return StatusCode::SERVICE_UNAVAILABLE;
-                        }
-                        match done.await {
-                            Ok(Ok(())) => StatusCode::ACCEPTED,
-                            _ => StatusCode::SERVICE_UNAVAILABLE,
-                        }
+    own_thread::serve("reference", None, |_| {
+        Router::new().route(
+            "/listen",
+            post(move |body: Bytes| {
+                let tx = tx.clone();
+                async move {
+                    let (ack, done) = oneshot::channel();
+                    if tx.send((body, ack)).is_err() {
+                        return StatusCode::SERVICE_UNAVAILABLE;
                     }
-                }),
-            );
-            let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-            axum::serve(listener, app).await.expect("reference serves");
-        });
-    });
-    Ok(url)
+                    match done.await {
+                        Ok(Ok(())) => StatusCode::ACCEPTED,
+                        _ => StatusCode::SERVICE_UNAVAILABLE,
+                    }
+                }
+            }),
+        )
+    })
 }
 
 // ---------------------------------------------------------------- 1. ingestion

@@ -26,30 +26,16 @@ struct Relay {
 /// Starts the relay on its own thread and runtime; returns its base URL (`/listen` takes
 /// notifications as Graph posts them, `/listen/events` streams them).
 pub fn start() -> anyhow::Result<String> {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-    listener.set_nonblocking(true)?;
-    let url = format!("http://{}", listener.local_addr()?);
     let relay = Relay {
         frames: broadcast::channel(4096).0,
         next_id: Arc::default(),
     };
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()
-            .expect("relay runtime");
-        runtime.block_on(async move {
-            let app = Router::new()
-                .route("/listen", post(receive))
-                .route("/listen/events", get(events))
-                .with_state(relay);
-            let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-            axum::serve(listener, app.into_make_service())
-                .await
-                .expect("relay serves");
-        });
-    });
-    Ok(url)
+    crate::own_thread::serve("relay", None, |_| {
+        Router::new()
+            .route("/listen", post(receive))
+            .route("/listen/events", get(events))
+            .with_state(relay)
+    })
 }
 
 /// One frame per notification, of the app's shape and about its size.
