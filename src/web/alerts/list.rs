@@ -274,7 +274,6 @@ fn with_status(page: AlertsPage, status: axum::http::StatusCode) -> Response {
     response
 }
 
-/// The providers the tenant returns, asked once per session.
 /// The providers the tenant actually returns on the legacy API, learned once per session.
 pub(crate) async fn legacy_providers(
     api: &AlertsApi,
