@@ -3,16 +3,23 @@
 //!
 //! A session is written only when something in it changes: sign-in creates it, and reading
 //! pages writes nothing, except that [`touch`] extends the inactivity expiry at most once a
-//! minute. Anonymous requests never create one.
+//! minute. Anonymous requests never create one. With SQLite, sessions in use are answered
+//! from memory (`recent.rs`).
 
+mod recent;
+
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use async_trait::async_trait;
 use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::Response;
 use tower_sessions::Session;
 use tower_sessions::cookie::SameSite;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store;
 use tower_sessions::{Expiry, SessionManagerLayer, SessionStore};
 use tower_sessions_redis_store::RedisStore;
 use tower_sessions_redis_store::fred::prelude::{
@@ -22,9 +29,45 @@ use tower_sessions_sqlx_store::SqliteStore;
 
 pub const SESSION_COOKIE: &str = "graphsec_session";
 
+use recent::RecentSessions;
+
+/// The one session store of the app, shared by the session layer and background work that
+/// reads an owner's tokens (so both see the same sessions).
+#[derive(Clone, Debug)]
 pub enum SessionBackend {
-    Sqlite(SqliteStore),
+    Sqlite(Arc<RecentSessions<SqliteStore>>),
     Redis(RedisStore<Pool>),
+}
+
+#[async_trait]
+impl SessionStore for SessionBackend {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        match self {
+            Self::Sqlite(store) => store.create(record).await,
+            Self::Redis(store) => store.create(record).await,
+        }
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        match self {
+            Self::Sqlite(store) => store.save(record).await,
+            Self::Redis(store) => store.save(record).await,
+        }
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        match self {
+            Self::Sqlite(store) => store.load(id).await,
+            Self::Redis(store) => store.load(id).await,
+        }
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        match self {
+            Self::Sqlite(store) => store.delete(id).await,
+            Self::Redis(store) => store.delete(id).await,
+        }
+    }
 }
 
 /// How long a Redis command may take before the request that needs it gets a 503.
@@ -84,7 +127,7 @@ pub async fn backend(
         .await
         .context("cannot prepare the session table")?;
     tokio::spawn(delete_expired_sessions(store.clone()));
-    Ok(SessionBackend::Sqlite(store))
+    Ok(SessionBackend::Sqlite(Arc::new(RecentSessions::new(store))))
 }
 
 /// HttpOnly, SameSite=Lax, Secure when the app is served over https; eight hours of inactivity ends a session.
@@ -158,9 +201,10 @@ mod tests {
 
     use super::*;
 
-    async fn router() -> (Router, SqliteStore) {
-        let store = SqliteStore::new(crate::db::in_memory().await.unwrap());
-        store.migrate().await.unwrap();
+    async fn router() -> (Router, SessionBackend) {
+        let sqlite = SqliteStore::new(crate::db::in_memory().await.unwrap());
+        sqlite.migrate().await.unwrap();
+        let store = SessionBackend::Sqlite(Arc::new(RecentSessions::new(sqlite)));
         let router = Router::new()
             .route("/", get(|| async { "page" }))
             .route(
@@ -175,7 +219,7 @@ mod tests {
     }
 
     /// Makes the stored session's last save 61 s old, as if a minute had passed.
-    async fn age(store: &SqliteStore, cookie: &str) {
+    async fn age(store: &SessionBackend, cookie: &str) {
         let id: tower_sessions::session::Id = cookie.split_once('=').unwrap().1.parse().unwrap();
         let mut record = store.load(&id).await.unwrap().unwrap();
         let old = time::OffsetDateTime::now_utc().unix_timestamp() - 61;

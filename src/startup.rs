@@ -17,7 +17,7 @@ use crate::notify::Notify;
 use crate::notify::background::{self, owners::Owners};
 use crate::notify::feed::gate::StreamGate;
 use crate::notify::storage::{redis, sqlite};
-use crate::sessions::{self, SessionBackend};
+use crate::sessions;
 use crate::triage::audit::redis::RedisAudit;
 use crate::triage::audit::sqlite::SqliteAudit;
 use crate::triage::audit::{AuditLog, AuditStore, retention};
@@ -85,8 +85,7 @@ impl Application {
         let oauth = oauth::build(&settings, &urls, timeout);
         let owners = Owners::new(
             notifications.registry.clone(),
-            db.clone(),
-            redis.as_ref(),
+            backend.clone(),
             oauth.clone(),
         );
         // The audit log lives where everything else does: Redis when it is shared.
@@ -120,14 +119,7 @@ impl Application {
             lifecycle,
             state.audit.clone(),
         );
-        let router = match backend {
-            SessionBackend::Sqlite(store) => {
-                web::router(state.clone(), sessions::layer(store, secure_cookies))
-            }
-            SessionBackend::Redis(store) => {
-                web::router(state.clone(), sessions::layer(store, secure_cookies))
-            }
-        };
+        let router = web::router(state.clone(), sessions::layer(backend, secure_cookies));
         Ok(Self {
             port,
             listener,

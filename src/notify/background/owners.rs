@@ -10,59 +10,29 @@
 use std::str::FromStr;
 
 use secrecy::SecretString;
-use sqlx::SqlitePool;
 use tower_sessions::{
     SessionStore,
     session::{Id, Record},
-    session_store,
 };
-use tower_sessions_redis_store::{RedisStore, fred::prelude::Pool};
-use tower_sessions_sqlx_store::SqliteStore;
 
 use crate::{
     auth::{self, Tokens},
     notify::storage::{Registry, StoreResult, SubscriptionRegistry},
     oauth::OAuth,
+    sessions::SessionBackend,
 };
-
-/// The session store the app runs with (see `crate::sessions`).
-#[derive(Clone, Debug)]
-enum Sessions {
-    Sqlite(SqliteStore),
-    Redis(RedisStore<Pool>),
-}
-
-impl Sessions {
-    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        match self {
-            Self::Sqlite(store) => store.load(id).await,
-            Self::Redis(store) => store.load(id).await,
-        }
-    }
-
-    async fn save(&self, record: &Record) -> session_store::Result<()> {
-        match self {
-            Self::Sqlite(store) => store.save(record).await,
-            Self::Redis(store) => store.save(record).await,
-        }
-    }
-}
 
 #[derive(Clone, Debug)]
 pub struct Owners {
     registry: Registry,
-    sessions: Sessions,
+    sessions: SessionBackend,
     oauth: OAuth,
 }
 
 impl Owners {
-    /// Owners kept in `registry`, reading sessions where the app keeps them (Redis when
-    /// `redis` is set, else the SQLite database `pool`), refreshing tokens with `oauth`.
-    pub fn new(registry: Registry, pool: SqlitePool, redis: Option<&Pool>, oauth: OAuth) -> Self {
-        let sessions = match redis {
-            Some(redis) => Sessions::Redis(RedisStore::new(redis.clone())),
-            None => Sessions::Sqlite(SqliteStore::new(pool)),
-        };
+    /// Owners kept in `registry`, reading sessions from the app's own session store (so a
+    /// refreshed token is seen by the browser too), refreshing tokens with `oauth`.
+    pub fn new(registry: Registry, sessions: SessionBackend, oauth: OAuth) -> Self {
         Self {
             registry,
             sessions,
