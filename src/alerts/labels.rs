@@ -3,9 +3,12 @@
 //! Endpoint"). The API value itself stays in query strings and exports. A value graphsec has no
 //! label for (Graph adds members over time) is shown exactly as it came.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use super::filter::{
     AlertStatus, Classification, Determination, IncidentStatus, LegacyFeedback, LegacyStatus,
-    ServiceSource, Severity,
+    ServiceSource, Severity, folded,
 };
 
 /// The label of a known enumeration value, or the value exactly as Graph sent it.
@@ -20,18 +23,89 @@ pub fn words_of(value: &str) -> String {
     known_label(value).map_or_else(|| humanize(value), str::to_string)
 }
 
+/// Every known value's label, keyed by its spelling folded as the enumerations compare them; where two
+/// enumerations share a value, the first listed gives the label.
+static LABELS: LazyLock<HashMap<String, &'static str>> = LazyLock::new(|| {
+    fn add<T: Copy>(
+        labels: &mut HashMap<String, &'static str>,
+        all: &[T],
+        name: fn(T) -> &'static str,
+        label: fn(T) -> &'static str,
+    ) {
+        for &value in all {
+            labels
+                .entry(key(name(value)))
+                .or_insert_with(|| label(value));
+        }
+    }
+    let mut labels = HashMap::new();
+    add(
+        &mut labels,
+        AlertStatus::ALL,
+        AlertStatus::as_str,
+        AlertStatus::label,
+    );
+    add(
+        &mut labels,
+        LegacyStatus::ALL,
+        LegacyStatus::as_str,
+        LegacyStatus::label,
+    );
+    add(
+        &mut labels,
+        Severity::ALL,
+        Severity::as_str,
+        Severity::label,
+    );
+    add(
+        &mut labels,
+        ServiceSource::ALL,
+        ServiceSource::as_str,
+        ServiceSource::label,
+    );
+    add(
+        &mut labels,
+        Classification::ALL,
+        Classification::as_str,
+        Classification::label,
+    );
+    add(
+        &mut labels,
+        Determination::ALL,
+        Determination::as_str,
+        Determination::label,
+    );
+    add(
+        &mut labels,
+        LegacyFeedback::ALL,
+        LegacyFeedback::as_str,
+        LegacyFeedback::label,
+    );
+    add(
+        &mut labels,
+        IncidentStatus::ALL,
+        IncidentStatus::as_str,
+        IncidentStatus::label,
+    );
+    labels
+});
+
+/// Longer than any enumeration value, however spelled: such text has no label.
+const LONGEST_VALUE: usize = 96;
+
+/// One lookup however the value is spelled (`in_progress`, `InProgress`), as the
+/// enumerations' own `find` matches.
 fn known_label(value: &str) -> Option<&'static str> {
-    let known = [
-        AlertStatus::find(value).map(AlertStatus::label),
-        LegacyStatus::find(value).map(LegacyStatus::label),
-        Severity::find(value).map(Severity::label),
-        ServiceSource::find(value).map(ServiceSource::label),
-        Classification::find(value).map(Classification::label),
-        Determination::find(value).map(Determination::label),
-        LegacyFeedback::find(value).map(LegacyFeedback::label),
-        IncidentStatus::find(value).map(IncidentStatus::label),
-    ];
-    known.into_iter().flatten().next()
+    let value = value.trim();
+    if value.len() > LONGEST_VALUE {
+        return None;
+    }
+    LABELS.get(&key(value)).copied()
+}
+
+/// The map's key for a spelling.
+fn key(value: &str) -> String {
+    folded(value).map(char::from).collect()
 }
 
 /// Splits one camelCase or PascalCase word into lower-case words, the first capitalised.

@@ -37,15 +37,17 @@ impl UnknownValue {
 
 /// Whether two spellings name the same value: ASCII case-insensitive, ignoring `_`, `-` and
 /// spaces, so `in_progress`, `In Progress` and `inProgress` compare equal. Compares bytes as it
-/// goes (no allocation): labels are looked up for every cell of every page.
+/// goes (no allocation).
 fn same_value(a: &str, b: &str) -> bool {
-    fn folded(value: &str) -> impl Iterator<Item = u8> + '_ {
-        value
-            .bytes()
-            .filter(|b| !matches!(b, b'_' | b'-' | b' '))
-            .map(|b| b.to_ascii_lowercase())
-    }
     folded(a).eq(folded(b))
+}
+
+/// A spelling as [`same_value`] compares it: lower case, without `_`, `-` or spaces.
+pub fn folded(value: &str) -> impl Iterator<Item = u8> + '_ {
+    value
+        .bytes()
+        .filter(|b| !matches!(b, b'_' | b'-' | b' '))
+        .map(|b| b.to_ascii_lowercase())
 }
 
 macro_rules! odata_enum {

@@ -23,7 +23,7 @@ mod enums;
 pub use crate::graph::odata::quote;
 pub use enums::{
     AlertStatus, Classification, Determination, IncidentStatus, LegacyFeedback, LegacyStatus,
-    ServiceSource, Severity, UnknownValue,
+    ServiceSource, Severity, UnknownValue, folded,
 };
 
 use time::OffsetDateTime;
