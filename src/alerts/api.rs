@@ -123,12 +123,22 @@ impl AlertsApi {
 
     /// A page of the list: `$count=true` for "1–20 of N", and on alerts_v2 `$skip` to reach any
     /// page (the legacy API's `$skip` counts per provider, so it pages by next links only).
+    ///
+    /// The legacy API also takes `$select`, so it sends only what a row shows (its alerts
+    /// carry every provider's full detail otherwise); alerts_v2 documents no `$select`.
     pub fn page_url(&self, query: &ValidQuery, skip: u32) -> Url {
         let mut url = self.first_page_url(query, None);
         url.query_pairs_mut().append_pair("$count", "true");
-        if skip > 0 && self.kind == AlertsApiKind::V2 {
-            url.query_pairs_mut()
-                .append_pair("$skip", &skip.to_string());
+        match self.kind {
+            AlertsApiKind::V2 if skip > 0 => {
+                url.query_pairs_mut()
+                    .append_pair("$skip", &skip.to_string());
+            }
+            AlertsApiKind::V2 => {}
+            AlertsApiKind::Legacy => {
+                url.query_pairs_mut()
+                    .append_pair("$select", row_reader::LEGACY_ROW_FIELDS);
+            }
         }
         url
     }

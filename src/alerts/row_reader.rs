@@ -24,6 +24,10 @@ pub fn row(shape: Shape, raw: &RawValue) -> AlertRow {
     }
 }
 
+/// What a legacy list asks Graph for (`$select`): the members [`Fields`] reads in that API.
+pub const LEGACY_ROW_FIELDS: &str = "id,title,category,severity,status,assignedTo,\
+     createdDateTime,lastModifiedDateTime,vendorInformation";
+
 /// The members a row is made of, in both APIs' spellings.
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", default)]
@@ -210,6 +214,25 @@ mod tests {
         let (fast, tree) = both(Shape::V2, &v2);
         assert_eq!(fast, tree);
         assert_eq!((fast.id.as_str(), fast.title.as_str()), ("42", ""));
+    }
+
+    #[test]
+    fn a_legacy_alert_cut_to_the_selected_fields_gives_the_same_row() {
+        let full = json!({
+            "id": "a1", "title": "Impossible travel", "category": "ImpossibleTravel",
+            "severity": "medium", "status": "inProgress", "assignedTo": "megan@contoso.example",
+            "createdDateTime": "2026-11-20T08:00:00Z", "lastModifiedDateTime": "2026-11-21T08:00:00Z",
+            "vendorInformation": {"provider": "IPC", "vendor": "Microsoft"},
+            "hostStates": [{"fqdn": "h"}], "userStates": [{"userPrincipalName": "u"}],
+            "description": "long text", "riskScore": "7",
+        });
+        let selected: serde_json::Map<String, Value> = LEGACY_ROW_FIELDS
+            .split(',')
+            .map(|name| (name.to_string(), full[name].clone()))
+            .collect();
+        let cut = Value::Object(selected);
+        assert_eq!(both(Shape::Legacy, &cut).0, both(Shape::Legacy, &full).0);
+        assert_eq!(both(Shape::Legacy, &cut).0.source, "IPC");
     }
 
     #[test]

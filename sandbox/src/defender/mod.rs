@@ -103,6 +103,7 @@ fn graph_incidents(state: &SandboxState, caller: &Caller) -> Vec<Value> {
         skip: 0,
         count: false,
         expand_alerts: true,
+        select: None,
     };
     state.security().list_incidents(tenant, &everything).items
 }

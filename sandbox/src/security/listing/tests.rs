@@ -134,3 +134,38 @@ fn incidents_expand_and_filter() {
     assert!(store.incident(CONTOSO, "101", false).is_some());
     assert!(store.incident(CONTOSO, "nope", false).is_none());
 }
+
+#[test]
+fn legacy_select_keeps_the_named_properties_only() {
+    let opts = options(
+        Collection::LegacyAlerts,
+        "$top=1&$select=ID,title,vendorInformation,title",
+    )
+    .unwrap();
+    assert_eq!(
+        opts.select.as_deref(),
+        Some(&["id", "title", "vendorInformation"][..])
+    );
+    let items = store().list_legacy(CONTOSO, &opts).items;
+    let url = Url::parse("http://127.0.0.1:9/v1.0/security/alerts").unwrap();
+    let body = page("ctx", items, 12, false, &opts, &url);
+    assert_eq!(body["@odata.context"], "ctx(id,title,vendorInformation)");
+    let first = body["value"][0].as_object().unwrap();
+    let mut keys: Vec<&str> = first.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["id", "title", "vendorInformation"]);
+    assert!(first["vendorInformation"]["provider"].is_string());
+}
+
+#[test]
+fn select_names_only_declared_properties_and_only_on_legacy_alerts() {
+    let err = options(Collection::LegacyAlerts, "$select=id,secret").unwrap_err();
+    assert!(
+        err.message.contains("'secret'") && err.message.contains("microsoft.graph.alert"),
+        "{}",
+        err.message
+    );
+    assert!(options(Collection::LegacyAlerts, "$select=").is_err());
+    assert!(options(Collection::AlertsV2, "$select=id").is_err());
+    assert!(options(Collection::Incidents, "$select=id").is_err());
+}
