@@ -23,69 +23,26 @@ pub fn words_of(value: &str) -> String {
     known_label(value).map_or_else(|| humanize(value), str::to_string)
 }
 
-/// Every known value's label, keyed by its spelling folded as the enumerations compare them; where two
-/// enumerations share a value, the first listed gives the label.
+/// Every known value's label, keyed by its spelling folded as the enumerations compare
+/// them; where two enumerations share a value, the first listed gives the label.
 static LABELS: LazyLock<HashMap<String, &'static str>> = LazyLock::new(|| {
-    fn add<T: Copy>(
-        labels: &mut HashMap<String, &'static str>,
-        all: &[T],
-        name: fn(T) -> &'static str,
-        label: fn(T) -> &'static str,
-    ) {
-        for &value in all {
-            labels
-                .entry(key(name(value)))
-                .or_insert_with(|| label(value));
-        }
-    }
     let mut labels = HashMap::new();
-    add(
-        &mut labels,
-        AlertStatus::ALL,
-        AlertStatus::as_str,
-        AlertStatus::label,
-    );
-    add(
-        &mut labels,
-        LegacyStatus::ALL,
-        LegacyStatus::as_str,
-        LegacyStatus::label,
-    );
-    add(
-        &mut labels,
-        Severity::ALL,
-        Severity::as_str,
-        Severity::label,
-    );
-    add(
-        &mut labels,
-        ServiceSource::ALL,
-        ServiceSource::as_str,
-        ServiceSource::label,
-    );
-    add(
-        &mut labels,
-        Classification::ALL,
-        Classification::as_str,
-        Classification::label,
-    );
-    add(
-        &mut labels,
-        Determination::ALL,
-        Determination::as_str,
-        Determination::label,
-    );
-    add(
-        &mut labels,
-        LegacyFeedback::ALL,
-        LegacyFeedback::as_str,
-        LegacyFeedback::label,
-    );
-    add(
-        &mut labels,
-        IncidentStatus::ALL,
-        IncidentStatus::as_str,
-        IncidentStatus::label,
+    macro_rules! add {
+        ($($enumeration:ident),+) => {$(
+            for &value in $enumeration::ALL {
+                labels.entry(key(value.as_str())).or_insert_with(|| value.label());
+            }
+        )+};
+    }
+    add!(
+        AlertStatus,
+        LegacyStatus,
+        Severity,
+        ServiceSource,
+        Classification,
+        Determination,
+        LegacyFeedback,
+        IncidentStatus
     );
     labels
 });
