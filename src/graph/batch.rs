@@ -3,6 +3,8 @@
 //! requests inside one by one: a throttled one comes back 429 with its own `Retry-After` and was
 //! not run, so it alone may be sent again.
 
+pub mod many;
+
 use std::collections::HashMap;
 use std::time::Duration;
 

@@ -174,6 +174,124 @@ async fn a_webhook_notification_gets_its_summary_from_one_read_of_the_alert() {
     );
 }
 
+/// Contoso's first legacy alerts with titles of their own, `n` of them.
+fn alerts_with_distinct_titles(app: &TestApp, n: usize) -> Vec<Value> {
+    app.sandbox
+        .state()
+        .security()
+        .with_tenant(contoso(), |seed| {
+            let mut titles = std::collections::HashSet::new();
+            seed.alerts
+                .iter()
+                .map(render::alert_legacy)
+                .filter(|a| titles.insert(a["title"].to_string()))
+                .take(n)
+                .collect()
+        })
+}
+
+/// Delivers a change of each alert in one POST, as Graph does with a burst.
+async fn deliver_all(
+    app: &TestApp,
+    sub: &graphsec_sandbox::subscriptions::SandboxSubscription,
+    alerts: &[Value],
+) {
+    let client_state = sub.client_state.as_deref().unwrap();
+    let items = alerts
+        .iter()
+        .map(|a| {
+            change(
+                &sub.id,
+                client_state,
+                tenant_id(CONTOSO),
+                a["id"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(post_batch(app, items).await, StatusCode::ACCEPTED);
+}
+
+#[tokio::test]
+async fn the_alerts_of_a_burst_are_read_together_in_one_batch_request() {
+    let (app, sub) = subscribed_app().await;
+    let alerts = alerts_with_distinct_titles(&app, 3);
+    let mut summaries = summary_events(&app).await;
+    deliver_all(&app, &sub, &alerts).await;
+
+    let mut titles = Vec::new();
+    for _ in &alerts {
+        let update = tokio::time::timeout(WAIT, summaries.next())
+            .await
+            .expect("a summary for every notification")
+            .unwrap();
+        titles.push(update["summary"]["title"].as_str().unwrap().to_string());
+    }
+    titles.sort();
+    let mut expected: Vec<String> = alerts
+        .iter()
+        .map(|a| a["title"].as_str().unwrap().to_string())
+        .collect();
+    expected.sort();
+    assert_eq!(titles, expected);
+    for alert in &alerts {
+        let path = format!("/v1.0/security/alerts/{}", alert["id"].as_str().unwrap());
+        assert_eq!(graph_calls(&app, "GET", &path), 1, "{path} read once");
+    }
+    assert_eq!(
+        graph_calls(&app, "POST", "/v1.0/$batch"),
+        1,
+        "read in one request"
+    );
+}
+
+#[tokio::test]
+async fn reads_past_one_batch_wait_for_graphs_budget() {
+    let (app, sub) = subscribed_app().await;
+    let alerts: Vec<Value> = app
+        .sandbox
+        .state()
+        .security()
+        .with_tenant(contoso(), |seed| {
+            seed.alerts
+                .iter()
+                .take(24)
+                .map(render::alert_legacy)
+                .collect()
+        });
+    assert_eq!(alerts.len(), 24, "the seed has enough alerts");
+    let mut summaries = summary_events(&app).await;
+    deliver_all(&app, &sub, &alerts).await;
+    for _ in &alerts {
+        tokio::time::timeout(WAIT, summaries.next())
+            .await
+            .expect("every notification gets its summary")
+            .unwrap();
+    }
+
+    let batches: Vec<_> = app
+        .sandbox
+        .state()
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST" && r.path() == "/v1.0/$batch")
+        .collect();
+    let sizes: Vec<usize> = batches
+        .iter()
+        .map(|b| {
+            let body: Value = serde_json::from_str(&b.body).unwrap();
+            body["requests"].as_array().unwrap().len()
+        })
+        .collect();
+    assert_eq!(sizes.iter().sum::<usize>(), 24, "{sizes:?}");
+    assert_eq!(sizes[0], 20, "one full batch at once: {sizes:?}");
+    // The other four follow at the budget's pace (100 reads a minute: 0.6 s each).
+    let spread = batches.last().unwrap().received_at - batches[0].received_at;
+    assert!(
+        spread >= Duration::from_millis(1800),
+        "{spread:?} {sizes:?}"
+    );
+}
+
 #[tokio::test]
 async fn a_notification_whose_alert_graph_refuses_shows_the_id_and_says_so() {
     let (app, sub) = subscribed_app().await;

@@ -2,7 +2,10 @@
 //! subscriptions with the owner's token (see `owners.rs`), each renewal recorded in the audit
 //! log. Given the Graph client, the owners and the audit log, not the whole app state.
 
+use std::collections::HashMap;
 use std::time::Duration;
+
+use reqwest::Method;
 
 use serde_json::Value;
 use time::OffsetDateTime;
@@ -14,7 +17,13 @@ use super::{
 };
 use crate::{
     graph::{
-        GraphClient, GraphError, GraphErrorKind, alerts_legacy, observe::observe, subscriptions,
+        GraphClient, GraphError, GraphErrorKind, alerts_legacy,
+        batch::{
+            BatchRequest, item_path,
+            many::{Sent, send_all},
+        },
+        observe::observe,
+        subscriptions,
     },
     notify::model::Subscription,
     triage::audit::{Actor, AuditLog, Resource, Write, writes::record_write},
@@ -25,6 +34,16 @@ const MAX_PAGES: usize = 20;
 
 /// How long a throttled poll waits when Graph gives no `Retry-After`.
 const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// How one alert read for a summary ended.
+#[derive(Debug)]
+pub enum AlertRead {
+    Read(Value),
+    /// Graph refused it (or the owner cannot be signed in): the summary says it is unreadable.
+    Refused(String),
+    /// Still throttled when the wait ran out: left without a summary, as if never read.
+    Throttled,
+}
 
 /// The name audit records give the renewal task (the owner's object id is kept beside it).
 const RENEWAL_ACTOR: &str = "graphsec (automatic renewal)";
@@ -68,12 +87,46 @@ impl GraphBackend {
         }
     }
 
-    /// One legacy alert, read with the owner's token (for a notification's summary).
-    pub async fn read_alert(&self, sub: &Subscription, id: &str) -> Result<Value, PollError> {
-        let token = self.token(sub).await.ok_or(PollError::NoToken)?;
-        alerts_legacy::get(&self.graph, &token, id)
-            .await
-            .map_err(poll_error)
+    /// Legacy alerts read with the owner's token (for notifications' summaries), 20 to a
+    /// `$batch` request, each read waiting out throttling for a while; by alert id.
+    pub async fn read_alerts(
+        &self,
+        sub: &Subscription,
+        ids: &[&str],
+    ) -> HashMap<String, AlertRead> {
+        let Some(token) = self.token(sub).await else {
+            let why = "the subscription's owner has no valid sign-in";
+            return ids
+                .iter()
+                .map(|id| (id.to_string(), AlertRead::Refused(why.into())))
+                .collect();
+        };
+        let requests = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                let path = item_path(alerts_legacy::COLLECTION, id);
+                BatchRequest::new(&i.to_string(), Method::GET, &path, None)
+            })
+            .collect();
+        let mut sent = send_all(&self.graph, &token, requests).await;
+        ids.iter()
+            .enumerate()
+            .map(|(i, id)| {
+                let read = match sent.remove(&i.to_string()) {
+                    Some(Sent::Answered(answer)) if answer.succeeded() => {
+                        AlertRead::Read(answer.body)
+                    }
+                    Some(Sent::Answered(answer)) => AlertRead::Refused(answer.error_message()),
+                    Some(Sent::BatchFailed(error)) if error.kind == GraphErrorKind::Throttled => {
+                        AlertRead::Throttled
+                    }
+                    Some(Sent::BatchFailed(error)) => AlertRead::Refused(error.to_string()),
+                    Some(Sent::GaveUp(_)) | None => AlertRead::Throttled,
+                };
+                (id.to_string(), read)
+            })
+            .collect()
     }
 
     async fn token(&self, sub: &Subscription) -> Option<secrecy::SecretString> {

@@ -9,12 +9,12 @@ use secrecy::SecretString;
 use serde_json::{Value, json};
 
 use super::report::{ItemResult, ItemState, RunReport};
-use super::send::{Sent, send_all};
 use crate::alerts::api::AlertsApi;
 use crate::alerts::row::{Shape, text};
 use crate::alerts::update::ValidUpdate;
 use crate::graph::GraphClient;
 use crate::graph::alerts_legacy::PREFER_REPRESENTATION;
+use crate::graph::batch::many::{Sent, send_all};
 use crate::graph::batch::{BatchAnswer, BatchRequest, item_path};
 use crate::triage::audit::writes::{alert_fields, pick};
 use crate::triage::audit::{Actor, AuditLog, AuditResult, Resource, Write, WriteOutcome};

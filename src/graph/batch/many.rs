@@ -9,7 +9,7 @@ use std::time::Duration;
 use futures::stream::{self, StreamExt};
 use secrecy::SecretString;
 
-use crate::graph::batch::{self, BatchAnswer, BatchRequest, MAX_REQUESTS};
+use super::{BatchAnswer, BatchRequest, MAX_REQUESTS};
 use crate::graph::{GraphClient, GraphError};
 
 /// Batches in flight at once: enough to keep a run moving, few enough not to invite throttling.
@@ -44,7 +44,7 @@ pub async fn send_all(
             pending.chunks(MAX_REQUESTS).map(<[_]>::to_vec).collect();
         let results: Vec<_> = stream::iter(chunks)
             .map(|chunk| async move {
-                let result = batch::send(graph, token, &chunk).await;
+                let result = super::send(graph, token, &chunk).await;
                 (chunk, result)
             })
             .buffer_unordered(IN_FLIGHT)
