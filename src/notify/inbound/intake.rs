@@ -106,7 +106,7 @@ impl Intake {
             return Ok(Err(Rejection::Malformed));
         };
         let subscription = self.registry.by_graph_id(&envelope.subscription_id).await?;
-        Ok(check(subscription.as_ref(), &envelope).cloned())
+        Ok(check(subscription.as_deref(), &envelope).cloned())
     }
 
     /// Verifies a change-notification batch, stores the accepted ones durably and
@@ -117,7 +117,7 @@ impl Intake {
     pub async fn changes(&self, items: &[&RawValue]) -> StoreResult<Report> {
         let mut accepted = Vec::with_capacity(items.len());
         let mut rejected = Rejections::default();
-        let mut known: Option<(Cow<str>, Option<Subscription>)> = None;
+        let mut known: Option<(Cow<str>, Option<Arc<Subscription>>)> = None;
         for raw in items {
             let Some(change) = ChangeItem::read(raw) else {
                 rejected.add(Rejection::Malformed);
@@ -130,7 +130,7 @@ impl Intake {
                 let sub = self.registry.by_graph_id(&change.subscription_id).await?;
                 known = Some((change.subscription_id.clone(), sub));
             }
-            let subscription = known.as_ref().and_then(|(_, sub)| sub.as_ref());
+            let subscription = known.as_ref().and_then(|(_, sub)| sub.as_deref());
             let envelope = Envelope {
                 subscription_id: Cow::Borrowed(&change.subscription_id),
                 client_state: change.client_state.as_deref().map(Cow::Borrowed),

@@ -26,7 +26,8 @@ use crate::notify::model::{ApiKind, NewSubscription, Subscription, SubscriptionS
 
 #[derive(Debug, Default)]
 struct Index {
-    by_id: HashMap<String, Subscription>,
+    /// Shared with the webhook's lookups, so a delivery copies no subscription.
+    by_id: HashMap<String, Arc<Subscription>>,
     /// Graph's subscription id → our id.
     by_graph: HashMap<String, String>,
 }
@@ -37,15 +38,15 @@ impl Index {
         if let Some(graph_id) = &sub.graph_id {
             self.by_graph.insert(graph_id.clone(), sub.id.clone());
         }
-        self.by_id.insert(sub.id.clone(), sub);
+        self.by_id.insert(sub.id.clone(), Arc::new(sub));
     }
 
     fn remove(&mut self, id: &str) {
         if let Some(old) = self.by_id.remove(id)
-            && let Some(graph_id) = old.graph_id
-            && self.by_graph.get(&graph_id).is_some_and(|v| v == id)
+            && let Some(graph_id) = &old.graph_id
+            && self.by_graph.get(graph_id).is_some_and(|v| v == id)
         {
-            self.by_graph.remove(&graph_id);
+            self.by_graph.remove(graph_id);
         }
     }
 }
@@ -150,7 +151,7 @@ impl CachedRegistry {
         Ok(true)
     }
 
-    fn lookup(index: &RwLock<Index>, graph_id: &str) -> Option<Subscription> {
+    fn lookup(index: &RwLock<Index>, graph_id: &str) -> Option<Arc<Subscription>> {
         let index = index.read().unwrap_or_else(|e| e.into_inner());
         index
             .by_graph
@@ -199,7 +200,7 @@ impl SubscriptionRegistry for CachedRegistry {
     fn by_graph_id<'a>(
         &'a self,
         graph_id: &'a str,
-    ) -> BoxFuture<'a, StoreResult<Option<Subscription>>> {
+    ) -> BoxFuture<'a, StoreResult<Option<Arc<Subscription>>>> {
         Box::pin(async move {
             let index = self.index().await?;
             if let Some(sub) = Self::lookup(index, graph_id) {
@@ -212,7 +213,7 @@ impl SubscriptionRegistry for CachedRegistry {
                     index
                         .write()
                         .unwrap_or_else(|e| e.into_inner())
-                        .upsert(sub.clone());
+                        .upsert(Subscription::clone(sub));
                 }
                 return Ok(found);
             }

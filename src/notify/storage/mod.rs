@@ -72,10 +72,11 @@ pub trait SubscriptionRegistry: Debug + Send + Sync {
     fn all(&self) -> BoxFuture<'_, StoreResult<Vec<Subscription>>>;
 
     /// The subscription Graph knows by `graph_id` (the `subscriptionId` of a notification).
+    /// Shared, not copied: the webhook asks this for every delivery.
     fn by_graph_id<'a>(
         &'a self,
         graph_id: &'a str,
-    ) -> BoxFuture<'a, StoreResult<Option<Subscription>>>;
+    ) -> BoxFuture<'a, StoreResult<Option<Arc<Subscription>>>>;
 
     /// The tenant's subscription to exactly this resource, if any.
     fn by_resource<'a>(

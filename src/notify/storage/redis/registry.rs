@@ -3,6 +3,7 @@
 //! whole and filtered here: a deployment holds hundreds of subscriptions, not millions.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use futures::future::BoxFuture;
 use time::OffsetDateTime;
@@ -138,11 +139,11 @@ impl SubscriptionRegistry for RedisRegistry {
     fn by_graph_id<'a>(
         &'a self,
         graph_id: &'a str,
-    ) -> BoxFuture<'a, StoreResult<Option<Subscription>>> {
+    ) -> BoxFuture<'a, StoreResult<Option<Arc<Subscription>>>> {
         Box::pin(async move {
             let id: Option<String> = self.pool.hget(keys::BY_GRAPH_ID, graph_id).await?;
             match id {
-                Some(id) => self.read(&id).await,
+                Some(id) => Ok(self.read(&id).await?.map(Arc::new)),
                 None => Ok(None),
             }
         })

@@ -1,5 +1,7 @@
 //! The subscription registry in SQLite: the `subscriptions` and `subscription_owners` tables.
 
+use std::sync::Arc;
+
 use futures::future::BoxFuture;
 use sqlx::SqlitePool;
 use time::OffsetDateTime;
@@ -81,14 +83,14 @@ impl SubscriptionRegistry for SqliteRegistry {
     fn by_graph_id<'a>(
         &'a self,
         graph_id: &'a str,
-    ) -> BoxFuture<'a, StoreResult<Option<Subscription>>> {
+    ) -> BoxFuture<'a, StoreResult<Option<Arc<Subscription>>>> {
         Box::pin(async move {
-            Ok(
+            let found: Option<Subscription> =
                 sqlx::query_as("SELECT * FROM subscriptions WHERE graph_id = ?")
                     .bind(graph_id)
                     .fetch_optional(&self.pool)
-                    .await?,
-            )
+                    .await?;
+            Ok(found.map(Arc::new))
         })
     }
 
