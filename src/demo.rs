@@ -58,3 +58,25 @@ pub fn wiring(sandbox: &SandboxHandle, port: u16, data_dir: &Path) -> Vec<(&'sta
         ("defender.base_url", base),
     ]
 }
+
+/// `wiring` as a configuration file that `graphsec --config <file> serve` reads: one table per
+/// section, every value a quoted string (the settings parse numbers and switches from text).
+/// Tests and benchmarks start the real binary with it.
+pub fn config_file(wiring: &[(&str, String)]) -> String {
+    let mut sections: std::collections::BTreeMap<&str, Vec<(&str, &str)>> = Default::default();
+    for (key, value) in wiring {
+        let (section, name) = key.split_once('.').unwrap_or(("", key));
+        sections.entry(section).or_default().push((name, value));
+    }
+    let mut toml = String::new();
+    // Keys without a section sort first, so they stay outside every table.
+    for (section, entries) in sections {
+        if !section.is_empty() {
+            toml.push_str(&format!("[{section}]\n"));
+        }
+        for (name, value) in entries {
+            toml.push_str(&format!("{name} = {}\n", serde_json::Value::from(value)));
+        }
+    }
+    toml
+}

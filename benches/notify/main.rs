@@ -21,7 +21,6 @@
 //! With `--redis` the app runs on its Redis backend: a `redis-server` of the bench's own on a
 //! free loopback port, its data in the bench directory, `appendonly yes`, `appendfsync always`.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::Arc;
@@ -230,23 +229,8 @@ fn write_config(
     if let Some(url) = redis_url {
         wiring.push(("redis.url", url));
     }
-    let mut sections: BTreeMap<&str, Vec<(&str, String)>> = BTreeMap::new();
-    for (key, value) in &wiring {
-        let (section, name) = key.split_once('.').unwrap();
-        sections
-            .entry(section)
-            .or_default()
-            .push((name, value.clone()));
-    }
-    let mut toml = String::new();
-    for (section, entries) in sections {
-        toml.push_str(&format!("[{section}]\n"));
-        for (name, value) in entries {
-            toml.push_str(&format!("{name} = {}\n", json!(value)));
-        }
-    }
     let path = data_dir.join("config.toml");
-    std::fs::write(&path, toml)?;
+    std::fs::write(&path, graphsec::demo::config_file(&wiring))?;
     Ok(path)
 }
 

@@ -3,7 +3,7 @@
 //! every notification that got a 202, streams each exactly once to a client resuming from
 //! before the crash, and accepts the next delivery.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
@@ -110,23 +110,8 @@ pub fn write_config(
         wiring.retain(|(k, _)| k != key);
         wiring.push((key, value.clone()));
     }
-    let mut sections: BTreeMap<&str, Vec<(&str, String)>> = BTreeMap::new();
-    for (key, value) in &wiring {
-        let (section, name) = key.split_once('.').unwrap();
-        sections
-            .entry(section)
-            .or_default()
-            .push((name, value.clone()));
-    }
-    let mut toml = String::new();
-    for (section, entries) in sections {
-        toml.push_str(&format!("[{section}]\n"));
-        for (name, value) in entries {
-            toml.push_str(&format!("{name} = {}\n", json!(value)));
-        }
-    }
     let path = data_dir.join("config.toml");
-    std::fs::write(&path, toml).unwrap();
+    std::fs::write(&path, graphsec::demo::config_file(&wiring)).unwrap();
     path
 }
 
