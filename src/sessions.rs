@@ -39,34 +39,31 @@ pub enum SessionBackend {
     Redis(RedisStore<Pool>),
 }
 
+impl SessionBackend {
+    fn store(&self) -> &dyn SessionStore {
+        match self {
+            Self::Sqlite(store) => store.as_ref(),
+            Self::Redis(store) => store,
+        }
+    }
+}
+
 #[async_trait]
 impl SessionStore for SessionBackend {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        match self {
-            Self::Sqlite(store) => store.create(record).await,
-            Self::Redis(store) => store.create(record).await,
-        }
+        self.store().create(record).await
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        match self {
-            Self::Sqlite(store) => store.save(record).await,
-            Self::Redis(store) => store.save(record).await,
-        }
+        self.store().save(record).await
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        match self {
-            Self::Sqlite(store) => store.load(id).await,
-            Self::Redis(store) => store.load(id).await,
-        }
+        self.store().load(id).await
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        match self {
-            Self::Sqlite(store) => store.delete(id).await,
-            Self::Redis(store) => store.delete(id).await,
-        }
+        self.store().delete(id).await
     }
 }
 

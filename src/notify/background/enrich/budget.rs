@@ -35,7 +35,7 @@ impl ReadBudget {
     /// How long from `now` until `tenant` may make one read.
     pub fn wait(&self, tenant: &str, now: Instant) -> Duration {
         let missing = 1.0 - self.bucket(tenant, now).reads;
-        Duration::from_secs_f64((missing.max(0.0) * 60.0 / READS_PER_MINUTE).max(0.0))
+        Duration::from_secs_f64(missing.max(0.0) * 60.0 / READS_PER_MINUTE)
     }
 
     /// Takes `reads` from `tenant`'s budget at `now`.
