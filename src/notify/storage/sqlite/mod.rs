@@ -4,6 +4,7 @@
 
 mod log;
 mod log_writer;
+mod priority;
 mod registry;
 mod spool;
 mod spooled;

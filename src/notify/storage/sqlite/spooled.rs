@@ -118,9 +118,13 @@ impl SpooledLog {
             .collect();
         writer.spool.write(&stored).map_err(StorageError::new)?;
         writer.next_id += stored.len() as u64;
-        writer
+        let released = writer
             .spool
-            .release_through(self.shared.durable.load(Ordering::Acquire));
+            .released_through(self.shared.durable.load(Ordering::Acquire));
+        if !released.is_empty() {
+            // Deleted by the feeder's thread; one left by a failure is found at the next start.
+            let _ = self.work.send(Work::Remove(released));
+        }
         let release_at = writer.spool.oldest_closed().unwrap_or(u64::MAX);
         self.shared.release_at.store(release_at, Ordering::Release);
         // Under the spool's lock, so `pending` and the queue stay in id order.

@@ -11,6 +11,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::shared::{Shared, Work, lock};
 use crate::notify::storage::sqlite::log_writer::{Apply, LogWriter};
+use crate::notify::storage::sqlite::{priority, spool};
 
 /// Most work items SQLite takes in one transaction.
 const MAX_APPLY: usize = 256;
@@ -31,6 +32,7 @@ pub(super) fn feed_sqlite(
     shared: Arc<Shared>,
     mut queue: mpsc::UnboundedReceiver<Work>,
 ) {
+    priority::give_way();
     let mut work: Vec<Apply> = Vec::new();
     let mut waiting: Vec<oneshot::Sender<()>> = Vec::new();
     let mut backoff = Duration::from_millis(50);
@@ -120,6 +122,7 @@ fn forget_applied_summaries(shared: &Shared, work: &[Apply]) {
 fn take(item: Work, work: &mut Vec<Apply>, waiting: &mut Vec<oneshot::Sender<()>>) {
     match item {
         Work::Apply(apply) => work.push(apply),
+        Work::Remove(files) => spool::remove(files),
         Work::Done(done) => waiting.push(done),
     }
 }

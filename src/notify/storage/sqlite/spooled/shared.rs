@@ -2,6 +2,7 @@
 //! SQLite, the queued summaries and how far SQLite has durably got.
 
 use std::collections::{HashMap, VecDeque};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
@@ -38,6 +39,8 @@ pub(super) struct Writer {
 #[derive(Debug)]
 pub(super) enum Work {
     Apply(Apply),
+    /// Spool files SQLite no longer needs, to delete.
+    Remove(Vec<PathBuf>),
     /// Answered once SQLite holds everything queued before it.
     Done(oneshot::Sender<()>),
 }

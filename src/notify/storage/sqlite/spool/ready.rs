@@ -1,0 +1,144 @@
+//! Spool files made ready ahead of use, by a thread of their own: created under a temporary
+//! name, filled with zeros to their full size and synced. A group written into such a file
+//! changes no file size and allocates no block, so its `fdatasync` writes the group's bytes and
+//! nothing else. Appending to a file instead makes every sync also write the file's inode and
+//! wait for it: on ext4 that is a second I/O round trip per group.
+//!
+//! The spool takes a ready file when it wants a new one and renames it into place; a ready
+//! file that was never taken (the process stopped) is deleted when the spool opens again.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+
+use crate::notify::storage::sqlite::priority;
+
+/// The name ready files wait under until the spool takes one.
+pub const SUFFIX: &str = ".ready";
+
+/// A file of zeros, synced, still under its temporary name.
+#[derive(Debug)]
+pub struct Ready {
+    pub path: PathBuf,
+    pub file: File,
+}
+
+/// The receiving end: at most one ready file waits here at a time.
+#[derive(Debug)]
+pub struct ReadyFiles {
+    next: Receiver<Ready>,
+}
+
+impl ReadyFiles {
+    /// Starts the thread that keeps one file of `bytes` zeros ready in `dir`. If the thread
+    /// cannot start or a file cannot be made, the spool goes on with files it makes itself.
+    pub fn start(dir: &Path, bytes: u64) -> Self {
+        let (sender, next) = sync_channel(0);
+        let dir = dir.to_owned();
+        let started = std::thread::Builder::new()
+            .name("spool-files".into())
+            .spawn(move || keep_one_ready(&dir, bytes, &sender));
+        if let Err(error) = started {
+            tracing::warn!(%error, "spool files are not made ready ahead of use");
+        }
+        Self { next }
+    }
+
+    /// A ready file, if one is waiting.
+    pub fn take(&self) -> Option<Ready> {
+        self.next.try_recv().ok()
+    }
+}
+
+/// Makes a file ready, waits until the spool takes it, and again; stops once the spool is
+/// gone (deleting the file it held) or a file cannot be made.
+fn keep_one_ready(dir: &Path, bytes: u64, sender: &SyncSender<Ready>) {
+    priority::give_way();
+    for number in 0u64.. {
+        let path = dir.join(format!("{number:012}{SUFFIX}"));
+        let file = match zeros(&path, bytes) {
+            Ok(file) => file,
+            Err(error) => {
+                let _ = fs::remove_file(&path);
+                tracing::warn!(%error, "a spool file could not be made ready; the spool makes its own");
+                return;
+            }
+        };
+        if let Err(unsent) = sender.send(Ready { path, file }) {
+            let _ = fs::remove_file(&unsent.0.path);
+            return;
+        }
+    }
+}
+
+/// A new file of `bytes` zeros, synced, the owner's only.
+fn zeros(path: &Path, bytes: u64) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.create_new(true).write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    let chunk = vec![0; 256 << 10];
+    let mut left = bytes;
+    while left > 0 {
+        let n = left.min(chunk.len() as u64) as usize;
+        file.write_all(&chunk[..n])?;
+        left -= n as u64;
+    }
+    file.sync_all()?;
+    Ok(file)
+}
+
+/// Deletes ready files an earlier run left untaken.
+pub fn remove_leftovers(dir: &Path) -> io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path
+            .file_name()
+            .and_then(|name| name.to_str())
+            .is_some_and(|name| name.ends_with(SUFFIX))
+        {
+            fs::remove_file(&path)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_ready_file_is_zeros_of_the_size_asked_and_the_next_one_follows() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = ReadyFiles::start(dir.path(), 100_000);
+        let first = wait_for(&files);
+        assert_eq!(fs::read(&first.path).unwrap(), vec![0; 100_000]);
+        let second = wait_for(&files);
+        assert_ne!(first.path, second.path);
+    }
+
+    #[test]
+    fn leftover_ready_files_are_removed_and_spool_files_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join(format!("000000000007{SUFFIX}")), [0; 8]).unwrap();
+        fs::write(dir.path().join("000000000001.spool"), [1; 8]).unwrap();
+        remove_leftovers(dir.path()).unwrap();
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(names, ["000000000001.spool"]);
+    }
+
+    fn wait_for(files: &ReadyFiles) -> Ready {
+        for _ in 0..500 {
+            if let Some(ready) = files.take() {
+                return ready;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        panic!("no ready file within 5 s");
+    }
+}
