@@ -1,7 +1,7 @@
 //! One change notification read from its raw JSON, borrowing from the request body: the
 //! fields verification and storage need, and the item's own text without `clientState` (the
-//! secret is never stored). No JSON tree is built: each member is kept as raw text and only
-//! the fields used here are decoded.
+//! secret is never stored). No JSON tree is built: only the members used here are decoded,
+//! and the secret is cut out of the text by position.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -19,7 +19,7 @@ pub struct ChangeItem<'a> {
     pub change_type: Cow<'a, str>,
     pub resource: Cow<'a, str>,
     pub resource_data: Option<&'a RawValue>,
-    /// The item as received minus its `clientState` member (compact between members).
+    /// The item as received minus its `clientState` member.
     pub stored: Cow<'a, str>,
 }
 
@@ -40,13 +40,13 @@ impl<'a> ChangeItem<'a> {
     /// `changeType` and `resource` (and string or absent `clientState` and `tenantId`),
     /// or when one of those members appears twice.
     pub fn read(raw: &'a RawValue) -> Option<Self> {
-        let mut json = serde_json::Deserializer::from_str(raw.get());
-        let fields = json.deserialize_map(Members).ok()?;
+        let text = raw.get();
+        let mut json = serde_json::Deserializer::from_str(text);
+        let fields = json.deserialize_map(Members { text }).ok()?;
         json.end().ok()?;
-        let stored = if fields.strip_at.is_empty() {
-            Cow::Borrowed(raw.get())
-        } else {
-            Cow::Owned(without(&fields.members, &fields.strip_at, raw.get().len()))
+        let stored = match fields.secret {
+            None => Cow::Borrowed(text),
+            Some(cut) => Cow::Owned(without(text, cut)),
         };
         Some(Self {
             subscription_id: fields.subscription_id?,
@@ -75,15 +75,33 @@ struct Fields<'a> {
     change_type: Option<Cow<'a, str>>,
     resource: Option<Cow<'a, str>>,
     resource_data: Option<&'a RawValue>,
-    /// Every member in order, for writing the item again without `clientState`.
-    members: Vec<(Cow<'a, str>, &'a RawValue)>,
-    /// Positions in `members` of `clientState` members.
-    strip_at: Vec<usize>,
+    /// Where the `clientState` member lies in the item's text.
+    secret: Option<Member>,
 }
 
-struct Members;
+/// A member's place in the item's text: from the end of the member before it (or the `{`)
+/// to the end of its value, so the comma before it is inside.
+#[derive(Clone, Copy)]
+struct Member {
+    after_previous: usize,
+    end: usize,
+    first: bool,
+}
 
-impl<'de> Visitor<'de> for Members {
+/// The visitor, with the text whose members it visits (each value is a slice of it).
+struct Members<'a> {
+    text: &'a str,
+}
+
+impl Members<'_> {
+    /// Where `value`, a slice of the text, ends in it.
+    fn end_of(&self, value: &RawValue) -> usize {
+        let start = value.get().as_ptr() as usize - self.text.as_ptr() as usize;
+        start + value.get().len()
+    }
+}
+
+impl<'de> Visitor<'de> for Members<'de> {
     type Value = Fields<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -91,16 +109,20 @@ impl<'de> Visitor<'de> for Members {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut fields = Fields {
-            members: Vec::with_capacity(map.size_hint().unwrap_or(8)),
-            ..Fields::default()
-        };
+        let mut fields = Fields::default();
+        let mut after_previous = self.text.find('{').map_or(1, |brace| brace + 1);
+        let mut first = true;
         while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
             let value: &'de RawValue = map.next_value()?;
+            let end = self.end_of(value);
             let slot = match key.as_ref() {
                 "subscriptionId" => Some(&mut fields.subscription_id),
                 "clientState" => {
-                    fields.strip_at.push(fields.members.len());
+                    fields.secret = Some(Member {
+                        after_previous,
+                        end,
+                        first,
+                    });
                     Some(&mut fields.client_state)
                 }
                 "tenantId" => Some(&mut fields.tenant_id),
@@ -120,7 +142,8 @@ impl<'de> Visitor<'de> for Members {
                 }
                 *slot = text(value).map_err(de::Error::custom)?;
             }
-            fields.members.push((key, value));
+            after_previous = end;
+            first = false;
         }
         Ok(fields)
     }
@@ -132,32 +155,21 @@ fn text(value: &RawValue) -> serde_json::Result<Option<Cow<'_, str>>> {
     serde_json::from_str::<Option<Text<'_>>>(value.get()).map(|t| t.map(|t| t.0))
 }
 
-/// The object `members` written again without the members at `skip`.
-fn without(members: &[(Cow<'_, str>, &RawValue)], skip: &[usize], capacity: usize) -> String {
-    let mut out = String::with_capacity(capacity);
-    out.push('{');
-    let kept = members
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !skip.contains(i));
-    for (n, (_, (key, value))) in kept.enumerate() {
-        if n > 0 {
-            out.push(',');
-        }
-        match key {
-            // Borrowed means the key held no escape, so its text is already valid JSON.
-            Cow::Borrowed(text) => {
-                out.push('"');
-                out.push_str(text);
-                out.push('"');
-            }
-            // A key is a JSON string; writing one to a String cannot fail.
-            Cow::Owned(text) => out.push_str(&serde_json::to_string(text).unwrap_or_default()),
-        }
-        out.push(':');
-        out.push_str(value.get());
-    }
-    out.push('}');
+/// `text` without the member at `cut`. A member after others goes with the comma before it;
+/// the first member goes with the comma after it, if any (only spaces lie between a value
+/// and its comma).
+fn without(text: &str, cut: Member) -> String {
+    let (start, end) = if !cut.first {
+        (cut.after_previous, cut.end)
+    } else {
+        let rest = &text[cut.end..];
+        let spaces = rest.len() - rest.trim_start().len();
+        let comma = usize::from(rest[spaces..].starts_with(','));
+        (cut.after_previous, cut.end + spaces + comma)
+    };
+    let mut out = String::with_capacity(text.len() - (end - start));
+    out.push_str(&text[..start]);
+    out.push_str(&text[end..]);
     out
 }
 
@@ -195,6 +207,25 @@ mod tests {
         let change = ChangeItem::read(&boxed).unwrap();
         assert_eq!(change.client_state.as_deref(), Some("secret"));
         assert!(!change.stored.contains("secret"), "{}", change.stored);
+    }
+
+    #[test]
+    fn the_secret_is_cut_wherever_it_stands() {
+        for body in [
+            r#"{"clientState":"secret","subscriptionId":"s","changeType":"u","resource":"r"}"#,
+            r#"{ "clientState" : "secret" , "subscriptionId":"s","changeType":"u","resource":"r"}"#,
+            r#"{"subscriptionId":"s","clientState":"secret","changeType":"u","resource":"r"}"#,
+            r#"{"subscriptionId":"s","changeType":"u","resource":"r" , "clientState":"secret" }"#,
+            r#"{"subscriptionId":"s","changeType":"u","resource":"r","clientState":null}"#,
+        ] {
+            let boxed: Box<RawValue> = serde_json::from_str(body).unwrap();
+            let change = ChangeItem::read(&boxed).unwrap();
+            assert!(!change.stored.contains("clientState"), "{}", change.stored);
+            let stored: Value = serde_json::from_str(&change.stored).unwrap();
+            let mut want: Value = serde_json::from_str(body).unwrap();
+            want.as_object_mut().unwrap().remove("clientState");
+            assert_eq!(stored, want, "{body}");
+        }
     }
 
     #[test]
