@@ -3,8 +3,8 @@
 //! lock, so the hot path runs no query for it. A key is claimed before its batch commits and
 //! released if the commit fails, so Graph's retry of a refused delivery is still stored.
 
+use std::collections::HashMap;
 use std::collections::hash_map::Entry;
-use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -14,22 +14,39 @@ use crate::notify::model::NewNotification;
 /// How long a change counts as already stored.
 pub const WINDOW: Duration = Duration::from_secs(300);
 
-/// Memory bound (about 60 bytes a key, some 6 MB): past this many keys within the window, the
-/// oldest are forgotten (a repeat of one of those is then stored again). Graph repeats a
-/// delivery within minutes; up to 333 notifications a second that is the whole window.
+/// Keys per generation (two are kept, at about 28 bytes a key some 6 MB): a key is remembered
+/// for the window or for this many later keys, whichever ends first (a repeat after that is
+/// stored again). Graph repeats a delivery within minutes; up to 333 notifications a second
+/// that is the whole window.
 const MAX_KEYS: usize = 100_000;
 
 /// A change's (subscription, alert, change type), hashed with this process's random key: no
 /// allocation per notification, and nobody outside can make two changes collide on purpose.
 type Key = u64;
 
-#[derive(Debug, Default)]
+type Keys = HashMap<Key, Instant, BuildHasherDefault<AlreadyHashed>>;
+
+/// The keys in two generations, each with when it was claimed. Forgetting is done a whole
+/// generation at a time, so no key is looked up again to expire it.
+#[derive(Debug)]
 struct Seen {
     hasher: RandomState,
-    /// When each key was last claimed.
-    keys: HashMap<Key, Instant, BuildHasherDefault<AlreadyHashed>>,
-    /// Keys in the order they were claimed, so expiry is a walk from the front.
-    order: VecDeque<(Instant, Key)>,
+    /// Keys claimed since `started`.
+    current: Keys,
+    started: Instant,
+    /// Keys claimed in the generation before.
+    previous: Keys,
+}
+
+impl Default for Seen {
+    fn default() -> Self {
+        Self {
+            hasher: RandomState::new(),
+            current: Keys::default(),
+            started: Instant::now(),
+            previous: Keys::default(),
+        }
+    }
 }
 
 impl Seen {
@@ -38,19 +55,31 @@ impl Seen {
             .hash_one((&note.subscription_id, alert_id, &note.change_type))
     }
 
-    /// Forgets keys older than the window, and the oldest beyond [`MAX_KEYS`].
-    fn expire(&mut self, now: Instant) {
-        while let Some(&(at, key)) = self.order.front() {
-            if now.duration_since(at) < WINDOW && self.order.len() <= MAX_KEYS {
-                break;
+    /// Starts a new generation once the current one is a window old or full, forgetting the
+    /// one before: a key outlives its own generation by a whole one.
+    fn rotate(&mut self, now: Instant) {
+        if now.duration_since(self.started) >= WINDOW || self.current.len() >= MAX_KEYS {
+            std::mem::swap(&mut self.current, &mut self.previous);
+            self.current.clear();
+            self.started = now;
+        }
+    }
+
+    /// Claims `key` unless it was claimed within the window.
+    fn claim(&mut self, key: Key, now: Instant) -> bool {
+        let recent = |at: &Instant| now.duration_since(*at) < WINDOW;
+        match self.current.entry(key) {
+            Entry::Occupied(at) if recent(at.get()) => false,
+            Entry::Occupied(mut at) => {
+                *at.get_mut() = now;
+                true
             }
-            self.order.pop_front();
-            // A key claimed again later has a newer entry further back: keep it. One probe
-            // of the map per key: at full speed the keys churn and each probe is a cache miss.
-            if let Entry::Occupied(entry) = self.keys.entry(key)
-                && *entry.get() == at
-            {
-                entry.remove();
+            Entry::Vacant(slot) => {
+                if self.previous.get(&key).is_some_and(recent) {
+                    return false;
+                }
+                slot.insert(now);
+                true
             }
         }
     }
@@ -97,7 +126,6 @@ impl RecentChanges {
 
     fn claim_at(&self, batch: Vec<NewNotification>, now: Instant) -> Claimed {
         let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
-        seen.expire(now);
         let mut claimed = Claimed {
             fresh: Vec::with_capacity(batch.len()),
             keys: Vec::with_capacity(batch.len()),
@@ -109,17 +137,11 @@ impl RecentChanges {
                 continue;
             };
             let key = seen.key(&note, alert_id);
-            match seen.keys.entry(key) {
-                Entry::Occupied(at) if now.duration_since(*at.get()) < WINDOW => {
-                    claimed.duplicates += 1;
-                    continue;
-                }
-                Entry::Occupied(mut at) => *at.get_mut() = now,
-                Entry::Vacant(slot) => {
-                    slot.insert(now);
-                }
+            seen.rotate(now);
+            if !seen.claim(key, now) {
+                claimed.duplicates += 1;
+                continue;
             }
-            seen.order.push_back((now, key));
             claimed.keys.push(key);
             claimed.fresh.push(note);
         }
@@ -130,7 +152,8 @@ impl RecentChanges {
     pub fn release(&self, keys: Vec<Key>) {
         let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
         for key in keys {
-            seen.keys.remove(&key);
+            seen.current.remove(&key);
+            seen.previous.remove(&key);
         }
     }
 }
@@ -164,13 +187,19 @@ mod tests {
         let after = start + WINDOW;
         assert_eq!(recent.claim_at(vec![note("t", "a")], after).fresh.len(), 1);
 
-        let many: Vec<_> = (0..MAX_KEYS).map(|i| note("t", &format!("m{i}"))).collect();
-        assert_eq!(recent.claim_at(many, after).fresh.len(), MAX_KEYS);
-        // The bound is kept by forgetting the oldest key ("a"), not the newest.
+        // "a" is remembered for MAX_KEYS later keys, then forgotten before the newest are.
+        let many = |from: usize| -> Vec<_> {
+            (from..from + MAX_KEYS)
+                .map(|i| note("t", &format!("m{i}")))
+                .collect()
+        };
+        assert_eq!(recent.claim_at(many(0), after).fresh.len(), MAX_KEYS);
+        assert_eq!(recent.claim_at(vec![note("t", "a")], after).duplicates, 1);
+        assert_eq!(recent.claim_at(many(MAX_KEYS), after).fresh.len(), MAX_KEYS);
         let seen = recent.seen.lock().unwrap();
-        assert!(seen.order.len() <= MAX_KEYS + 1);
+        assert!(seen.current.len() + seen.previous.len() <= 2 * MAX_KEYS);
         drop(seen);
-        let newest = note("t", &format!("m{}", MAX_KEYS - 1));
+        let newest = note("t", &format!("m{}", 2 * MAX_KEYS - 1));
         assert_eq!(recent.claim_at(vec![newest], after).duplicates, 1);
         assert_eq!(recent.claim_at(vec![note("t", "a")], after).fresh.len(), 1);
     }
