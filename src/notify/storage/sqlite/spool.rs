@@ -9,16 +9,18 @@
 //! synced), so a group's sync writes only the group. A file's unused end is zeros, which read
 //! as the end, like the end of a file.
 
+mod private;
 mod ready;
 mod record;
 
 use std::collections::VecDeque;
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use private::{create, create_private_dir};
 use ready::{Ready, ReadyFiles};
 
 use crate::notify::model::Notification;
@@ -169,9 +171,8 @@ impl Spool {
         let number = self.number + 1;
         fs::rename(&ready.path, self.dir.join(name(number)))?;
         sync_dir(&self.dir)?;
-        let capacity = ready.file.metadata()?.len();
         self.close_current(ready.file, number);
-        self.capacity = capacity;
+        self.capacity = ready.bytes;
         Ok(())
     }
 
@@ -211,24 +212,6 @@ fn name(number: u64) -> String {
     format!("{number:012}{SUFFIX}")
 }
 
-/// The directory, the owner's only (like the data directory around it).
-fn create_private_dir(dir: &Path) -> io::Result<()> {
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)
-}
-
-/// A new file, the owner's only.
-fn create(path: &Path) -> io::Result<File> {
-    let mut options = OpenOptions::new();
-    options.create_new(true).write(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)
-}
-
 /// Makes a file's creation durable (its name is in the directory, not only its bytes).
 fn sync_dir(dir: &Path) -> io::Result<()> {
     File::open(dir)?.sync_all()
@@ -256,6 +239,7 @@ fn read_file(path: &Path) -> io::Result<Vec<Notification>> {
 
 #[cfg(test)]
 mod tests {
+    use std::fs::OpenOptions;
     use std::io::Write;
 
     use time::OffsetDateTime;

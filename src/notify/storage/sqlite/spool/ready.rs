@@ -7,11 +7,12 @@
 //! The spool takes a ready file when it wants a new one and renames it into place; a ready
 //! file that was never taken (the process stopped) is deleted when the spool opens again.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
+use super::private::create;
 use crate::notify::storage::sqlite::priority;
 
 /// The name ready files wait under until the spool takes one.
@@ -22,6 +23,8 @@ pub const SUFFIX: &str = ".ready";
 pub struct Ready {
     pub path: PathBuf,
     pub file: File,
+    /// Its size: the bytes of zeros a group may fill without growing it.
+    pub bytes: u64,
 }
 
 /// The receiving end: at most one ready file waits here at a time.
@@ -65,7 +68,7 @@ fn keep_one_ready(dir: &Path, bytes: u64, sender: &SyncSender<Ready>) {
                 return;
             }
         };
-        if let Err(unsent) = sender.send(Ready { path, file }) {
+        if let Err(unsent) = sender.send(Ready { path, file, bytes }) {
             let _ = fs::remove_file(&unsent.0.path);
             return;
         }
@@ -74,11 +77,7 @@ fn keep_one_ready(dir: &Path, bytes: u64, sender: &SyncSender<Ready>) {
 
 /// A new file of `bytes` zeros, synced, the owner's only.
 fn zeros(path: &Path, bytes: u64) -> io::Result<File> {
-    let mut options = OpenOptions::new();
-    options.create_new(true).write(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path)?;
+    let mut file = create(path)?;
     let chunk = vec![0; 256 << 10];
     let mut left = bytes;
     while left > 0 {
