@@ -1,13 +1,15 @@
 //! The spool: append-only files in `<data_dir>/spool/` where accepted notifications become
 //! durable before SQLite holds them. A group of notifications costs one write and one
 //! `fdatasync`, so the webhook is answered at the disk's pace; SQLite takes the same rows
-//! behind the answer, in large transactions (`spooled.rs`). A file is deleted once SQLite
-//! holds everything in it durably, and what a crash left here is put into SQLite at the next
-//! start, before anything is served.
+//! behind the answer, in large transactions (`spooled.rs`). What a crash left here is put into
+//! SQLite at the next start, before anything is served.
 //!
-//! Once the first group arrives, new files come ready-made (`ready.rs`: full size, zeros,
-//! synced), so a group's sync writes only the group. A file's unused end is zeros, which read
-//! as the end, like the end of a file.
+//! A group's sync writes only the group: it goes into a file that already has its full size
+//! and every block written, so no size or block changes with it. Such a file is one this run
+//! filled before, once SQLite holds everything in it durably (used again, as databases reuse
+//! their log files: its old records carry the old file number and read as the end), or else a
+//! new one made ready ahead of use (`ready.rs`: zeros, synced). Files found at start are
+//! deleted once SQLite holds them, never used again.
 
 mod private;
 mod ready;
@@ -26,8 +28,12 @@ use ready::{Ready, ReadyFiles};
 use crate::notify::model::Notification;
 
 /// The size of a file made ready ahead of use. A file past this size is closed and the next
-/// group starts a new one, so a file can be deleted soon after SQLite has its rows.
+/// group starts a new one, so a file can be let go of soon after SQLite has its rows.
 const FILE_BYTES: u64 = 8 << 20;
+
+/// Files let go of that wait to be used again; more are deleted. Two cover a burst that
+/// fills one while SQLite catches up with the one before.
+const KEEP_FOR_REUSE: usize = 2;
 
 const SUFFIX: &str = ".spool";
 
@@ -37,17 +43,30 @@ pub struct Spool {
     file: File,
     /// Bytes of records in `file`, all synced.
     len: u64,
-    /// Bytes of `file` that exist (zeros past `len`); a group that fits writes no metadata.
+    /// Bytes of `file` already written (zeros or old records past `len`); a group that fits
+    /// writes no metadata.
     capacity: u64,
     /// The number in the current file's name.
     number: u64,
     /// The newest id in the current file.
     last_id: Option<u64>,
-    /// Files no longer written, with the newest id in each, oldest first.
-    closed: VecDeque<(PathBuf, u64)>,
+    /// Files no longer written, oldest first.
+    closed: VecDeque<Closed>,
+    /// Files SQLite holds durably, renamed to wait for use again, oldest first.
+    reusable: VecDeque<Ready>,
     buffer: Vec<u8>,
     /// Started with the first group, so an instance that never receives one writes no zeros.
     ready: Option<ReadyFiles>,
+}
+
+/// A file no longer written.
+#[derive(Debug)]
+struct Closed {
+    path: PathBuf,
+    /// The newest id in it.
+    last: u64,
+    /// The file, when this run wrote it and it has a ready file's size: it can be used again.
+    reuse: Option<File>,
 }
 
 impl Spool {
@@ -72,11 +91,15 @@ impl Spool {
         files.sort();
         let mut left = Vec::new();
         let mut closed = VecDeque::new();
-        for (_, path) in &files {
-            let found = read_file(path)?;
+        for (number, path) in &files {
+            let found = read_file(path, *number)?;
             let last = found.last().map_or(0, |n| n.id.head);
             left.extend(found);
-            closed.push_back((path.clone(), last));
+            closed.push_back(Closed {
+                path: path.clone(),
+                last,
+                reuse: None,
+            });
         }
         let number = files.last().map_or(1, |(n, _)| n + 1);
         let mut spool = Self {
@@ -87,6 +110,7 @@ impl Spool {
             number,
             last_id: None,
             closed,
+            reusable: VecDeque::new(),
             buffer: Vec::new(),
             ready: None,
         };
@@ -101,11 +125,13 @@ impl Spool {
         let Some(last) = batch.last() else {
             return Ok(());
         };
-        self.buffer.clear();
-        for n in batch {
-            record::encode(n, &mut self.buffer);
-        }
+        self.encode(batch);
+        let number = self.number;
         self.use_ready_file(self.buffer.len() as u64)?;
+        if self.number != number {
+            // Records name the file they are in.
+            self.encode(batch);
+        }
         let written = self
             .file
             .write_all_at(&self.buffer, self.len)
@@ -124,43 +150,69 @@ impl Spool {
         Ok(())
     }
 
-    /// Deletes the closed files whose every row SQLite holds durably (ids up to `applied`).
+    fn encode(&mut self, batch: &[Arc<Notification>]) {
+        self.buffer.clear();
+        for n in batch {
+            record::encode(n, self.number, &mut self.buffer);
+        }
+    }
+
+    /// Lets go of the closed files whose every row SQLite holds durably (ids up to `applied`)
+    /// and deletes those not kept for use again.
     pub fn release_through(&mut self, applied: u64) {
         remove(self.released_through(applied));
     }
 
-    /// Lets go of the closed files whose every row SQLite holds durably (ids up to `applied`)
-    /// and returns them, for the caller to delete (see [`remove`]) off the writer's path:
+    /// Lets go of the closed files whose every row SQLite holds durably (ids up to `applied`):
+    /// keeps up to [`KEEP_FOR_REUSE`] for use again (renamed, so a restart deletes them) and
+    /// returns the others, for the caller to delete (see [`remove`]) off the writer's path:
     /// deleting a file of many megabytes takes milliseconds.
     pub fn released_through(&mut self, applied: u64) -> Vec<PathBuf> {
         let mut released = Vec::new();
-        while let Some((_, last)) = self.closed.front() {
-            if *last > applied {
-                break;
+        while let Some(closed) = self.closed.pop_front_if(|c| c.last <= applied) {
+            match closed.reuse {
+                Some(file) if self.reusable.len() < KEEP_FOR_REUSE => {
+                    let waiting = ready::waiting_path(&closed.path);
+                    match fs::rename(&closed.path, &waiting) {
+                        Ok(()) => self.reusable.push_back(Ready {
+                            path: waiting,
+                            file,
+                            bytes: FILE_BYTES,
+                        }),
+                        Err(_) => released.push(closed.path),
+                    }
+                }
+                _ => released.push(closed.path),
             }
-            released.extend(self.closed.pop_front().map(|(path, _)| path));
         }
         released
     }
 
     /// The newest id of the oldest file no longer written, if any.
     pub fn oldest_closed(&self) -> Option<u64> {
-        self.closed.front().map(|(_, last)| *last)
+        self.closed.front().map(|c| c.last)
     }
 
-    /// Moves to a ready file when `bytes` more do not fit in the current one's zeros (always the
-    /// case for a file the spool made itself), unless the current one is a ready file still
-    /// empty. Starts making ready files on first use.
+    /// A file to go on in: one let go of, else a new one if ready.
+    fn take_ready(&mut self) -> Option<Ready> {
+        self.reusable
+            .pop_front()
+            .or_else(|| self.ready.as_ref().and_then(ReadyFiles::take))
+    }
+
+    /// Moves to a ready file when `bytes` more do not fit in the current one's written blocks
+    /// (always the case for a file the spool made itself), unless the current one is a ready
+    /// file still empty. Starts making ready files on first use.
     fn use_ready_file(&mut self, bytes: u64) -> io::Result<()> {
-        let ready = self
-            .ready
-            .get_or_insert_with(|| ReadyFiles::start(&self.dir, FILE_BYTES));
+        if self.ready.is_none() {
+            self.ready = Some(ReadyFiles::start(&self.dir, FILE_BYTES));
+        }
         let fits = self.len + bytes <= self.capacity;
         let fresh_ready_file = self.capacity > 0 && self.len == 0;
         if fits || fresh_ready_file {
             return Ok(());
         }
-        match ready.take() {
+        match self.take_ready() {
             Some(file) => self.switch_to(file),
             None => Ok(()),
         }
@@ -177,7 +229,7 @@ impl Spool {
     }
 
     fn next_file(&mut self) -> io::Result<()> {
-        if let Some(ready) = self.ready.as_ref().and_then(ReadyFiles::take) {
+        if let Some(ready) = self.take_ready() {
             return self.switch_to(ready);
         }
         let number = self.number + 1;
@@ -188,10 +240,12 @@ impl Spool {
     }
 
     fn close_current(&mut self, next: File, number: u64) {
-        let old = self.dir.join(name(self.number));
-        self.closed
-            .push_back((old, self.last_id.take().unwrap_or_default()));
-        self.file = next;
+        let old = std::mem::replace(&mut self.file, next);
+        self.closed.push_back(Closed {
+            path: self.dir.join(name(self.number)),
+            last: self.last_id.take().unwrap_or_default(),
+            reuse: (self.capacity == FILE_BYTES).then_some(old),
+        });
         self.number = number;
         self.len = 0;
         self.capacity = 0;
@@ -217,17 +271,23 @@ fn sync_dir(dir: &Path) -> io::Result<()> {
     File::open(dir)?.sync_all()
 }
 
-/// Every whole record of the file, up to the first one a crash cut short.
-fn read_file(path: &Path) -> io::Result<Vec<Notification>> {
+/// Every whole record of the file numbered `number`, up to the first one a crash cut short
+/// or one left by the file's earlier use.
+fn read_file(path: &Path, number: u64) -> io::Result<Vec<Notification>> {
     let bytes = fs::read(path)?;
     let mut rest = &bytes[..];
     let mut found = Vec::new();
-    while let record::Read::Record(n, used) = record::decode(rest) {
-        found.push(*n);
-        rest = &rest[used..];
-    }
-    // A ready file's unused end is zeros: the end, not a cut.
-    if rest.iter().any(|&byte| byte != 0) {
+    let end = loop {
+        match record::decode(rest, number) {
+            record::Read::Record(n, used) => {
+                found.push(*n);
+                rest = &rest[used..];
+            }
+            other => break other,
+        }
+    };
+    // A new file's unused end is zeros, a reused one's its old records: the end, not a cut.
+    if matches!(end, record::Read::End) && rest.iter().any(|&byte| byte != 0) {
         tracing::warn!(
             file = %path.display(),
             bytes = rest.len(),
@@ -286,10 +346,9 @@ mod tests {
         assert!(left.is_empty());
     }
 
-    #[test]
-    fn groups_go_into_ready_files_whose_zeros_read_as_the_end() {
-        let dir = tempfile::tempdir().unwrap();
-        let (mut spool, _) = Spool::open(dir.path()).unwrap();
+    /// Writes one notification at a time (ids from 1) until the spool writes into a ready
+    /// file, made by its thread meanwhile; returns the next id.
+    fn into_a_ready_file(spool: &mut Spool) -> u64 {
         let mut next = 1;
         for _ in 0..500 {
             spool.write(&batch(next..next + 1)).unwrap();
@@ -299,6 +358,14 @@ mod tests {
             }
             std::thread::sleep(std::time::Duration::from_millis(10));
         }
+        next
+    }
+
+    #[test]
+    fn groups_go_into_ready_files_whose_zeros_read_as_the_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut spool, _) = Spool::open(dir.path()).unwrap();
+        let next = into_a_ready_file(&mut spool);
         assert_eq!(spool.capacity, FILE_BYTES, "moved to a ready file");
         spool.write(&batch(next..next + 3)).unwrap();
         let file = dir.path().join(name(spool.number));
@@ -307,6 +374,60 @@ mod tests {
 
         let (_, left) = Spool::open(dir.path()).unwrap();
         assert_eq!(ids(&left), (1..next + 3).collect::<Vec<_>>());
+    }
+
+    /// Writes groups of 200 until the spool is in another file; returns the first id there.
+    fn fill(spool: &mut Spool, mut next: u64) -> u64 {
+        let number = spool.number;
+        while spool.number == number {
+            spool.write(&batch(next..next + 200)).unwrap();
+            next += 200;
+        }
+        next - 200
+    }
+
+    #[test]
+    fn a_file_let_go_of_is_used_again_and_its_old_records_are_not_read() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let (mut spool, _) = Spool::open(dir.path()).unwrap();
+        let mut next = into_a_ready_file(&mut spool);
+        let first = spool.number;
+        let inode = fs::metadata(dir.path().join(name(first))).unwrap().ino();
+        let in_second = fill(&mut spool, next);
+        next = in_second + 200;
+        spool.release_through(next - 1);
+        assert!(!dir.path().join(name(first)).exists(), "let go of");
+        assert_eq!(spool.reusable.len(), 1, "kept for use again");
+
+        next = fill(&mut spool, next) + 200;
+        let reused = dir.path().join(name(spool.number));
+        assert_eq!(fs::metadata(&reused).unwrap().ino(), inode, "the same file");
+        assert_eq!(
+            fs::metadata(&reused).unwrap().len(),
+            FILE_BYTES,
+            "no growth"
+        );
+        spool.write(&batch(next..next + 3)).unwrap();
+        next += 3;
+        drop(spool);
+
+        let (_, left) = Spool::open(dir.path()).unwrap();
+        let found = ids(&left);
+        assert_eq!(found.last(), Some(&(next - 1)));
+        assert_eq!(found[0], in_second, "nothing of the file's earlier use");
+        assert!(
+            found.windows(2).all(|w| w[1] == w[0] + 1),
+            "no gap, no repeat"
+        );
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert!(
+            !names.iter().any(|n| n.ends_with(ready::SUFFIX)),
+            "{names:?}"
+        );
     }
 
     #[test]

@@ -4,8 +4,10 @@
 //! nothing else. Appending to a file instead makes every sync also write the file's inode and
 //! wait for it: on ext4 that is a second I/O round trip per group.
 //!
-//! The spool takes a ready file when it wants a new one and renames it into place; a ready
-//! file that was never taken (the process stopped) is deleted when the spool opens again.
+//! The spool takes a ready file when it wants a new one and has none of its own to use again
+//! (at first, and when SQLite lags), and renames it into place. Files waiting under a `.ready`
+//! name (these, and the spool's own waiting for use again) are deleted when the spool opens
+//! again: the process stopped before using them.
 
 use std::fs::{self, File};
 use std::io::{self, Write};
@@ -59,7 +61,7 @@ impl ReadyFiles {
 fn keep_one_ready(dir: &Path, bytes: u64, sender: &SyncSender<Ready>) {
     priority::give_way();
     for number in 0u64.. {
-        let path = dir.join(format!("{number:012}{SUFFIX}"));
+        let path = dir.join(format!("new-{number:012}{SUFFIX}"));
         let file = match zeros(&path, bytes) {
             Ok(file) => file,
             Err(error) => {
@@ -89,7 +91,13 @@ fn zeros(path: &Path, bytes: u64) -> io::Result<File> {
     Ok(file)
 }
 
-/// Deletes ready files an earlier run left untaken.
+/// The name a spool file waits under to be used again (deleted by a restart, like a new
+/// ready file).
+pub fn waiting_path(spool_file: &Path) -> PathBuf {
+    spool_file.with_extension(SUFFIX.trim_start_matches('.'))
+}
+
+/// Deletes files an earlier run left waiting under a `.ready` name.
 pub fn remove_leftovers(dir: &Path) -> io::Result<()> {
     for entry in fs::read_dir(dir)? {
         let path = entry?.path();

@@ -1,9 +1,12 @@
 //! One notification as the spool writes it: `length` and `crc32` of the payload (both
-//! little-endian `u32`), then the payload: the id, the time received (Unix nanoseconds) and
-//! each text as a length and its bytes (an absent optional text has length `u32::MAX`).
+//! little-endian `u32`), then the payload: the number of the file it was written to, the id,
+//! the time received (Unix nanoseconds) and each text as a length and its bytes (an absent
+//! optional text has length `u32::MAX`).
 //!
 //! The checksum tells a whole record from one a crash cut short: a write that was not synced
-//! may reach the disk in part, and was never acknowledged.
+//! may reach the disk in part, and was never acknowledged. The file number tells a record of
+//! this file from one left by the file's earlier use (files are used again, see `spool.rs`).
+//! Records written before files carried numbers (the length's top bit clear) are still read.
 
 use time::OffsetDateTime;
 
@@ -12,10 +15,14 @@ use crate::notify::model::{EventId, Notification};
 const HEADER: usize = 8;
 const ABSENT: u32 = u32::MAX;
 
-/// Appends `n`'s record to `out`.
-pub fn encode(n: &Notification, out: &mut Vec<u8>) {
+/// Set in the length of a record whose payload starts with its file's number.
+const NUMBERED: u32 = 1 << 31;
+
+/// Appends `n`'s record, for the file numbered `file`, to `out`.
+pub fn encode(n: &Notification, file: u64, out: &mut Vec<u8>) {
     let start = out.len();
     out.extend_from_slice(&[0; HEADER]);
+    out.extend_from_slice(&file.to_le_bytes());
     out.extend_from_slice(&n.id.head.to_le_bytes());
     out.extend_from_slice(&n.received_at.unix_timestamp_nanos().to_le_bytes());
     for text in [
@@ -36,9 +43,12 @@ pub fn encode(n: &Notification, out: &mut Vec<u8>) {
         }
     }
     let payload = &out[start + HEADER..];
-    let len = u32::try_from(payload.len()).expect("a record under 4 GiB");
+    let len = u32::try_from(payload.len())
+        .ok()
+        .filter(|len| len & NUMBERED == 0)
+        .expect("a record under 2 GiB");
     let crc = crc32fast::hash(payload);
-    out[start..start + 4].copy_from_slice(&len.to_le_bytes());
+    out[start..start + 4].copy_from_slice(&(len | NUMBERED).to_le_bytes());
     out[start + 4..start + HEADER].copy_from_slice(&crc.to_le_bytes());
 }
 
@@ -52,31 +62,40 @@ fn text_len(text: &str) -> u32 {
 pub enum Read {
     /// A whole record, and the bytes it took.
     Record(Box<Notification>, usize),
+    /// A whole record of another file: what the file held in its earlier use. The end.
+    Stale,
     /// Nothing more: the end, or a record a crash cut short or scrambled.
     End,
 }
 
-/// Reads the record at the start of `bytes`.
-pub fn decode(bytes: &[u8]) -> Read {
+/// Reads the record at the start of `bytes`, in the file numbered `file`.
+pub fn decode(bytes: &[u8], file: u64) -> Read {
     let Some((header, rest)) = bytes.split_first_chunk::<HEADER>() else {
         return Read::End;
     };
-    let len = u32::from_le_bytes([header[0], header[1], header[2], header[3]]) as usize;
+    let len = u32::from_le_bytes([header[0], header[1], header[2], header[3]]);
     let crc = u32::from_le_bytes([header[4], header[5], header[6], header[7]]);
-    let Some(payload) = rest.get(..len) else {
+    let Some(payload) = rest.get(..(len & !NUMBERED) as usize) else {
         return Read::End;
     };
     if crc32fast::hash(payload) != crc {
         return Read::End;
     }
-    match payload_of(payload) {
-        Some(n) => Read::Record(Box::new(n), HEADER + len),
+    let mut cursor = Cursor(payload);
+    if len & NUMBERED != 0 {
+        match cursor.take_array().map(u64::from_le_bytes) {
+            Some(number) if number == file => {}
+            Some(_) => return Read::Stale,
+            None => return Read::End,
+        }
+    }
+    match payload_of(cursor) {
+        Some(n) => Read::Record(Box::new(n), HEADER + payload.len()),
         None => Read::End,
     }
 }
 
-fn payload_of(payload: &[u8]) -> Option<Notification> {
-    let mut cursor = Cursor(payload);
+fn payload_of(mut cursor: Cursor<'_>) -> Option<Notification> {
     let id = u64::from_le_bytes(cursor.take_array()?);
     let nanos = i128::from_le_bytes(cursor.take_array()?);
     let received_at = OffsetDateTime::from_unix_timestamp_nanos(nanos).ok()?;
@@ -138,11 +157,23 @@ mod tests {
 
     fn all(mut bytes: &[u8]) -> Vec<Notification> {
         let mut found = Vec::new();
-        while let Read::Record(n, used) = decode(bytes) {
+        while let Read::Record(n, used) = decode(bytes, 3) {
             found.push(*n);
             bytes = &bytes[used..];
         }
         found
+    }
+
+    /// A record as written before records carried their file's number.
+    fn unnumbered(n: &Notification) -> Vec<u8> {
+        let mut numbered = Vec::new();
+        encode(n, 3, &mut numbered);
+        let payload = &numbered[HEADER + 8..];
+        let mut bytes = Vec::new();
+        bytes.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(&crc32fast::hash(payload).to_le_bytes());
+        bytes.extend_from_slice(payload);
+        bytes
     }
 
     #[test]
@@ -153,17 +184,39 @@ mod tests {
         let written = [stored("a", 7), with_summary];
         let mut bytes = Vec::new();
         for n in &written {
-            encode(n, &mut bytes);
+            encode(n, 3, &mut bytes);
         }
         assert_eq!(all(&bytes), written);
     }
 
     #[test]
+    fn records_of_the_files_earlier_use_end_the_reading() {
+        let mut bytes = Vec::new();
+        encode(&stored("new", 9), 3, &mut bytes);
+        let whole = bytes.len();
+        encode(&stored("old", 2), 1, &mut bytes);
+        assert_eq!(alerts(&all(&bytes)), ["new"]);
+        assert!(matches!(decode(&bytes[whole..], 3), Read::Stale));
+        assert!(matches!(decode(&bytes[whole..], 1), Read::Record(..)));
+    }
+
+    #[test]
+    fn records_written_before_files_carried_numbers_are_read() {
+        let written = [stored("a", 1), stored("b", 2)];
+        let bytes: Vec<u8> = written.iter().flat_map(unnumbered).collect();
+        assert_eq!(all(&bytes), written);
+    }
+
+    fn alerts(found: &[Notification]) -> Vec<&str> {
+        found.iter().filter_map(|n| n.alert_id.as_deref()).collect()
+    }
+
+    #[test]
     fn a_record_cut_short_or_scrambled_ends_the_reading() {
         let mut bytes = Vec::new();
-        encode(&stored("a", 1), &mut bytes);
+        encode(&stored("a", 1), 3, &mut bytes);
         let whole = bytes.len();
-        encode(&stored("b", 2), &mut bytes);
+        encode(&stored("b", 2), 3, &mut bytes);
         for cut in [whole + 3, whole + 10, bytes.len() - 1] {
             assert_eq!(all(&bytes[..cut]).len(), 1, "cut at {cut}");
         }
