@@ -105,8 +105,9 @@ macro_rules! odata_enum {
             pub fn parse(input: &str) -> Result<Self, UnknownValue> {
                 Self::find(input)
                     .ok_or_else(|| {
+                        // In words, as the drop-downs show them.
                         let allowed: Vec<&'static str> =
-                            Self::ALL.iter().map(|v| v.as_str()).collect();
+                            Self::ALL.iter().map(|v| v.label()).collect();
                         UnknownValue::new($label, input, &allowed)
                     })
             }
@@ -275,7 +276,7 @@ mod tests {
         let text = err.to_string();
         assert!(text.contains("is not a valid alert status"), "{text}");
         assert!(
-            text.contains("unknown, new, inProgress, resolved"),
+            text.ends_with("choose one of: Unknown, New, In progress, Resolved"),
             "{text}"
         );
         assert!(Severity::parse("unknownFutureValue").is_err());
