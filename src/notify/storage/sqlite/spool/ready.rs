@@ -13,6 +13,8 @@ use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Weak};
+use std::time::Duration;
 
 use super::private::create;
 use crate::notify::storage::sqlite::priority;
@@ -29,25 +31,40 @@ pub struct Ready {
     pub bytes: u64,
 }
 
+/// How long the thread waits before trying again when a file cannot be made (a full disk).
+const RETRY_AFTER: Duration = Duration::from_secs(30);
+
 /// The receiving end: at most one ready file waits here at a time.
 #[derive(Debug)]
 pub struct ReadyFiles {
     next: Receiver<Ready>,
+    /// Dropped with the spool, which tells a thread waiting to try again to stop.
+    _alive: Arc<()>,
 }
 
 impl ReadyFiles {
     /// Starts the thread that keeps one file of `bytes` zeros ready in `dir`. If the thread
-    /// cannot start or a file cannot be made, the spool goes on with files it makes itself.
+    /// cannot start, or while files cannot be made, the spool goes on with files it makes
+    /// itself.
     pub fn start(dir: &Path, bytes: u64) -> Self {
+        Self::start_retrying(dir, bytes, RETRY_AFTER)
+    }
+
+    fn start_retrying(dir: &Path, bytes: u64, retry_after: Duration) -> Self {
         let (sender, next) = sync_channel(0);
+        let alive = Arc::new(());
+        let spool = Arc::downgrade(&alive);
         let dir = dir.to_owned();
         let started = std::thread::Builder::new()
             .name("spool-files".into())
-            .spawn(move || keep_one_ready(&dir, bytes, &sender));
+            .spawn(move || keep_one_ready(&dir, bytes, &sender, &spool, retry_after));
         if let Err(error) = started {
             tracing::warn!(%error, "spool files are not made ready ahead of use");
         }
-        Self { next }
+        Self {
+            next,
+            _alive: alive,
+        }
     }
 
     /// A ready file, if one is waiting.
@@ -57,19 +74,43 @@ impl ReadyFiles {
 }
 
 /// Makes a file ready, waits until the spool takes it, and again; stops once the spool is
-/// gone (deleting the file it held) or a file cannot be made.
-fn keep_one_ready(dir: &Path, bytes: u64, sender: &SyncSender<Ready>) {
+/// gone (deleting the file it held). When a file cannot be made it tries again after
+/// `retry_after`, saying so once.
+fn keep_one_ready(
+    dir: &Path,
+    bytes: u64,
+    sender: &SyncSender<Ready>,
+    spool: &Weak<()>,
+    retry_after: Duration,
+) {
     priority::give_way();
+    let mut failing = false;
     for number in 0u64.. {
         let path = dir.join(format!("new-{number:012}{SUFFIX}"));
-        let file = match zeros(&path, bytes) {
-            Ok(file) => file,
-            Err(error) => {
-                let _ = fs::remove_file(&path);
-                tracing::warn!(%error, "a spool file could not be made ready; the spool makes its own");
-                return;
+        let file = loop {
+            match zeros(&path, bytes) {
+                Ok(file) => break file,
+                Err(error) => {
+                    let _ = fs::remove_file(&path);
+                    if !failing {
+                        tracing::warn!(
+                            %error,
+                            "a spool file could not be made ready; the spool makes its own \
+                             meanwhile, and this is tried again every {} s",
+                            retry_after.as_secs()
+                        );
+                        failing = true;
+                    }
+                    std::thread::sleep(retry_after);
+                    if spool.strong_count() == 0 {
+                        return;
+                    }
+                }
             }
         };
+        if std::mem::take(&mut failing) {
+            tracing::info!("spool files are made ready ahead of use again");
+        }
         if let Err(unsent) = sender.send(Ready { path, file, bytes }) {
             let _ = fs::remove_file(&unsent.0.path);
             return;
@@ -127,6 +168,18 @@ mod tests {
     }
 
     #[test]
+    fn after_a_file_could_not_be_made_the_thread_tries_again() {
+        let parent = tempfile::tempdir().unwrap();
+        let dir = parent.path().join("spool");
+        // No directory yet: making a file fails, as on a full disk.
+        let files = ReadyFiles::start_retrying(&dir, 1000, Duration::from_millis(20));
+        std::thread::sleep(Duration::from_millis(100));
+        assert!(files.take().is_none());
+        fs::create_dir(&dir).unwrap();
+        assert_eq!(fs::read(wait_for(&files).path).unwrap(), vec![0; 1000]);
+    }
+
+    #[test]
     fn leftover_ready_files_are_removed_and_spool_files_kept() {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join(format!("000000000007{SUFFIX}")), [0; 8]).unwrap();
@@ -144,7 +197,7 @@ mod tests {
             if let Some(ready) = files.take() {
                 return ready;
             }
-            std::thread::sleep(std::time::Duration::from_millis(10));
+            std::thread::sleep(Duration::from_millis(10));
         }
         panic!("no ready file within 5 s");
     }
