@@ -74,8 +74,7 @@ impl ReadyFiles {
 }
 
 /// Makes a file ready, waits until the spool takes it, and again; stops once the spool is
-/// gone (deleting the file it held). When a file cannot be made it tries again after
-/// `retry_after`, saying so once.
+/// gone (deleting the file it held).
 fn keep_one_ready(
     dir: &Path,
     bytes: u64,
@@ -84,36 +83,50 @@ fn keep_one_ready(
     retry_after: Duration,
 ) {
     priority::give_way();
-    let mut failing = false;
     for number in 0u64.. {
         let path = dir.join(format!("new-{number:012}{SUFFIX}"));
-        let file = loop {
-            match zeros(&path, bytes) {
-                Ok(file) => break file,
-                Err(error) => {
-                    let _ = fs::remove_file(&path);
-                    if !failing {
-                        tracing::warn!(
-                            %error,
-                            "a spool file could not be made ready; the spool makes its own \
-                             meanwhile, and this is tried again every {} s",
-                            retry_after.as_secs()
-                        );
-                        failing = true;
-                    }
-                    std::thread::sleep(retry_after);
-                    if spool.strong_count() == 0 {
-                        return;
-                    }
-                }
-            }
+        let Some(file) = zeros_retrying(&path, bytes, spool, retry_after) else {
+            return;
         };
-        if std::mem::take(&mut failing) {
-            tracing::info!("spool files are made ready ahead of use again");
-        }
         if let Err(unsent) = sender.send(Ready { path, file, bytes }) {
             let _ = fs::remove_file(&unsent.0.path);
             return;
+        }
+    }
+}
+
+/// [`zeros`], tried again every `retry_after` while it fails (saying so once, and when it
+/// works again); `None` once the spool is gone.
+fn zeros_retrying(
+    path: &Path,
+    bytes: u64,
+    spool: &Weak<()>,
+    retry_after: Duration,
+) -> Option<File> {
+    let mut failed = false;
+    loop {
+        match zeros(path, bytes) {
+            Ok(file) => {
+                if failed {
+                    tracing::info!("spool files are made ready ahead of use again");
+                }
+                return Some(file);
+            }
+            Err(error) => {
+                let _ = fs::remove_file(path);
+                if !std::mem::replace(&mut failed, true) {
+                    tracing::warn!(
+                        %error,
+                        "a spool file could not be made ready; the spool makes its own \
+                         meanwhile, and this is tried again every {} s",
+                        retry_after.as_secs()
+                    );
+                }
+            }
+        }
+        std::thread::sleep(retry_after);
+        if spool.strong_count() == 0 {
+            return None;
         }
     }
 }
