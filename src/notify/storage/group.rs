@@ -1,17 +1,20 @@
 //! Group commit: the one way notifications enter a log. Concurrent appends are queued; a single
-//! writer thread takes everything queued, stores it with one `append` (one write and one sync
-//! in the spooled SQLite log), publishes it in id order, then answers every waiting caller.
-//! The writer is a thread of its own, not a task, so a log may block it while the disk syncs
-//! (the spool does) and a delivery crosses one thread on its way to the disk and back.
+//! writer thread takes everything queued and stores it with one `append` (one write and one sync
+//! in the spooled SQLite log); a publisher thread then publishes each commit in id order and
+//! answers every waiting caller. The writer is a thread of its own, not a task, so a log may
+//! block it while the disk syncs (the spool does); handing each commit to the publisher lets the
+//! writer start the next write while the last commit's callers are answered, so syncs follow one
+//! another with nothing in between.
 //!
-//! Because only the writer commits and publishes, event ids are published in commit order, so
-//! a stream that has seen id N may ignore anything at or below N (see `feed/stream.rs`). The
-//! layer knows only the [`NotificationLog`] and [`FanOut`] traits, so any backend plugs in.
+//! Because only the writer commits, and the publisher takes commits in the order they were made,
+//! event ids are published in commit order, so a stream that has seen id N may ignore anything
+//! at or below N (see `feed/stream.rs`). The layer knows only the [`NotificationLog`] and
+//! [`FanOut`] traits, so any backend plugs in.
 //!
 //! [`NotificationLog`]: super::NotificationLog
 //! [`FanOut`]: super::FanOut
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, mpsc as std_mpsc};
 
 use tokio::sync::{mpsc, oneshot};
 
@@ -84,12 +87,17 @@ impl GroupCommit {
         }
         let queue = self.queue.get_or_init(|| {
             let (tx, rx) = mpsc::channel(QUEUE);
+            let (committed, to_publish) = std_mpsc::channel();
             let (log, fanout) = (self.log.clone(), self.fanout.clone());
             let updates = Arc::clone(&self.updates);
             let runtime = tokio::runtime::Handle::current();
             std::thread::Builder::new()
+                .name("notification-publisher".into())
+                .spawn(move || publisher(fanout.as_ref(), &updates, to_publish))
+                .expect("a thread for the notification publisher");
+            std::thread::Builder::new()
                 .name("notification-writer".into())
-                .spawn(move || writer(&runtime, log, fanout, &updates, rx))
+                .spawn(move || writer(&runtime, log, rx, &committed))
                 .expect("a thread for the notification writer");
             tx
         });
@@ -102,14 +110,22 @@ impl GroupCommit {
     }
 }
 
-/// Takes everything queued (up to [`MAX_GROUP`] notifications), commits it at once, publishes
-/// it, answers. Runs until every sender is gone; a log that awaits I/O is driven by `runtime`.
+/// A durable commit on its way to the publisher: the stored notifications in id order, and
+/// for each caller, in the same order, how many are theirs and where to answer.
+struct Committed {
+    stored: Vec<Arc<Notification>>,
+    sizes: Vec<usize>,
+    replies: Vec<Reply>,
+}
+
+/// Takes everything queued (up to [`MAX_GROUP`] notifications), commits it at once and hands it
+/// to the publisher. Runs until every sender is gone; a log that awaits I/O is driven by
+/// `runtime`.
 fn writer(
     runtime: &tokio::runtime::Handle,
     log: Log,
-    fanout: Fan,
-    updates: &Updates,
     mut rx: mpsc::Receiver<Pending>,
+    committed: &std_mpsc::Sender<Committed>,
 ) {
     while let Some(first) = rx.blocking_recv() {
         let mut total = first.batch.len();
@@ -123,17 +139,23 @@ fn writer(
                 Err(_) => break,
             }
         }
-        runtime.block_on(commit(log.as_ref(), fanout.as_ref(), updates, group, total));
+        if let Some(commit) = runtime.block_on(commit(log.as_ref(), group, total))
+            && let Err(std_mpsc::SendError(lost)) = committed.send(commit)
+        {
+            // The publisher is gone (it panicked): the callers learn it, nothing is shown.
+            for reply in lost.replies {
+                let _ = reply.send(Err(StorageError::new(WriterStopped)));
+            }
+        }
     }
 }
 
+/// Stores a group; on failure answers its callers with the error (nothing was published).
 async fn commit(
     log: &dyn super::NotificationLog,
-    fanout: &dyn super::FanOut,
-    updates: &Updates,
     group: Vec<Pending>,
     total: usize,
-) {
+) -> Option<Committed> {
     let mut sizes = Vec::with_capacity(group.len());
     let mut replies = Vec::with_capacity(group.len());
     let mut all = Vec::with_capacity(total);
@@ -145,17 +167,11 @@ async fn commit(
     match log.append(all).await {
         Ok(stored) => {
             debug_assert_eq!(stored.len(), total);
-            // Held updates go out just before, so a stream wakes once for both.
-            updates.release();
-            let mut stored = stored.into_iter();
-            for (size, reply) in sizes.into_iter().zip(replies) {
-                let mine: Vec<_> = stored.by_ref().take(size).collect();
-                for notification in &mine {
-                    fanout.publish(Arc::clone(notification));
-                }
-                // A caller that went away still had its notifications stored and published.
-                let _ = reply.send(Ok(mine));
-            }
+            Some(Committed {
+                stored,
+                sizes,
+                replies,
+            })
         }
         Err(error) => {
             tracing::error!(%error, notifications = total, "committing notifications failed");
@@ -163,6 +179,34 @@ async fn commit(
             for reply in replies {
                 let _ = reply.send(Err(StorageError::new(Shared(Arc::clone(&error)))));
             }
+            None
+        }
+    }
+}
+
+/// Publishes each commit, in the order the writer made them, then answers its callers. Ends
+/// when the writer does.
+fn publisher(
+    fanout: &dyn super::FanOut,
+    updates: &Updates,
+    commits: std_mpsc::Receiver<Committed>,
+) {
+    for Committed {
+        stored,
+        sizes,
+        replies,
+    } in commits
+    {
+        // Held updates go out just before, so a stream wakes once for both.
+        updates.release();
+        let mut stored = stored.into_iter();
+        for (size, reply) in sizes.into_iter().zip(replies) {
+            let mine: Vec<_> = stored.by_ref().take(size).collect();
+            for notification in &mine {
+                fanout.publish(Arc::clone(notification));
+            }
+            // A caller that went away still had its notifications stored and published.
+            let _ = reply.send(Ok(mine));
         }
     }
 }
