@@ -159,9 +159,10 @@ struct Target {
 }
 
 impl Target {
-    /// A batch of notifications about `alerts` (ids of letters, digits and dashes, as the bench makes
-    /// them), written as text around members encoded once: the load generator shares the
-    /// machine with both servers, so it spends its CPU sending rather than building JSON trees.
+    /// A batch of notifications about `alerts` (ids of letters, digits and dashes, as the
+    /// bench makes them), written as text around members encoded once: the load generator
+    /// shares the machine with both servers, so it spends its CPU sending rather than building
+    /// JSON trees.
     fn body(&self, alerts: impl Iterator<Item = String>) -> String {
         use std::fmt::Write;
         let head = format!(
@@ -181,10 +182,9 @@ impl Target {
             if i > 0 {
                 body.push(',');
             }
-            let _ = write!(
-                body,
-                r##"{head}"resource":"Security/Alerts/{alert}","resourceData":{{"@odata.type":"#Microsoft.Graph.alert","id":"{alert}"}}}}"##
-            );
+            let _ = write!(body, r#"{head}"resource":"Security/Alerts/{alert}","#);
+            let data = r##"{"@odata.type":"#Microsoft.Graph.alert","id":"##;
+            let _ = write!(body, r#""resourceData":{data}"{alert}"}}}}"#);
         }
         body.push_str("]}");
         body
