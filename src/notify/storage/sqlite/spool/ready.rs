@@ -12,6 +12,7 @@
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -51,13 +52,17 @@ impl ReadyFiles {
     }
 
     fn start_retrying(dir: &Path, bytes: u64, retry_after: Duration) -> Self {
+        // Each thread names its files apart: a spool dropped and opened again in one process
+        // leaves its old thread to delete its own file, never the new thread's.
+        static THREADS: AtomicU64 = AtomicU64::new(0);
+        let thread = THREADS.fetch_add(1, Ordering::Relaxed);
         let (sender, next) = sync_channel(0);
         let alive = Arc::new(());
         let spool = Arc::downgrade(&alive);
         let dir = dir.to_owned();
         let started = std::thread::Builder::new()
             .name("spool-files".into())
-            .spawn(move || keep_one_ready(&dir, bytes, &sender, &spool, retry_after));
+            .spawn(move || keep_one_ready(&dir, thread, bytes, &sender, &spool, retry_after));
         if let Err(error) = started {
             tracing::warn!(%error, "spool files are not made ready ahead of use");
         }
@@ -77,6 +82,7 @@ impl ReadyFiles {
 /// gone (deleting the file it held).
 fn keep_one_ready(
     dir: &Path,
+    thread: u64,
     bytes: u64,
     sender: &SyncSender<Ready>,
     spool: &Weak<()>,
@@ -84,7 +90,7 @@ fn keep_one_ready(
 ) {
     priority::give_way();
     for number in 0u64.. {
-        let path = dir.join(format!("new-{number:012}{SUFFIX}"));
+        let path = dir.join(format!("new-{thread}-{number:012}{SUFFIX}"));
         let Some(file) = zeros_retrying(&path, bytes, spool, retry_after) else {
             return;
         };
@@ -151,7 +157,8 @@ pub fn waiting_path(spool_file: &Path) -> PathBuf {
     spool_file.with_extension(SUFFIX.trim_start_matches('.'))
 }
 
-/// Deletes files an earlier run left waiting under a `.ready` name.
+/// Deletes files an earlier run left waiting under a `.ready` name. One that is gone by the
+/// time it is deleted (its thread, still ending, deleted it first) is no error.
 pub fn remove_leftovers(dir: &Path) -> io::Result<()> {
     for entry in fs::read_dir(dir)? {
         let path = entry?.path();
@@ -160,7 +167,10 @@ pub fn remove_leftovers(dir: &Path) -> io::Result<()> {
             .and_then(|name| name.to_str())
             .is_some_and(|name| name.ends_with(SUFFIX))
         {
-            fs::remove_file(&path)?;
+            match fs::remove_file(&path) {
+                Err(error) if error.kind() != io::ErrorKind::NotFound => return Err(error),
+                _ => {}
+            }
         }
     }
     Ok(())
