@@ -133,11 +133,7 @@ async fn main() -> anyhow::Result<()> {
     let tenant = graphsec_sandbox::users::tenant_by_key("contoso")
         .unwrap()
         .id;
-    let target = Arc::new(Target {
-        sub_id,
-        client_state,
-        tenant: tenant.to_string(),
-    });
+    let target = Arc::new(Target::new(&sub_id, &client_state, tenant));
 
     if !opts.skip.iter().any(|s| s == "ingestion") {
         let reference = reference_responder(dir.path().join("reference.log"))?;
@@ -152,25 +148,30 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The subscription the bench posts for, as the opening of every notification it sends.
 struct Target {
-    sub_id: String,
-    client_state: String,
-    tenant: String,
+    /// `{"subscriptionId":…,"clientState":…,"tenantId":…,"changeType":"updated",`, encoded once.
+    item_head: String,
 }
 
 impl Target {
+    fn new(sub_id: &str, client_state: &str, tenant: &str) -> Self {
+        let item_head = format!(
+            r#"{{"subscriptionId":{},"clientState":{},"tenantId":{},"changeType":"updated","#,
+            Value::from(sub_id),
+            Value::from(client_state),
+            Value::from(tenant),
+        );
+        Self { item_head }
+    }
+
     /// A batch of notifications about `alerts` (ids of letters, digits and dashes, as the
     /// bench makes them), written as text around members encoded once: the load generator
     /// shares the machine with both servers, so it spends its CPU sending rather than building
     /// JSON trees.
     fn body(&self, alerts: impl Iterator<Item = String>) -> String {
         use std::fmt::Write;
-        let head = format!(
-            r#"{{"subscriptionId":{},"clientState":{},"tenantId":{},"changeType":"updated","#,
-            Value::from(self.sub_id.as_str()),
-            Value::from(self.client_state.as_str()),
-            Value::from(self.tenant.as_str()),
-        );
+        let head = &self.item_head;
         let mut body = String::from(r#"{"value":["#);
         for (i, alert) in alerts.enumerate() {
             assert!(
