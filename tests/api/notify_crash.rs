@@ -17,7 +17,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
 use crate::helpers::{MEGAN, location, new_client, select_attr};
-use crate::notify_support::{CONTOSO, change, tenant_id};
+use crate::notify_support::{CONTOSO, change, stored_alert_ids, tenant_id};
 
 const SENDERS: usize = 8;
 
@@ -225,10 +225,7 @@ async fn notifications_acknowledged_before_a_sigkill_survive_it_exactly_once() {
             .filename(file)
             .read_only(true);
         let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
-        let rows = sqlx::query_scalar("SELECT alert_id FROM notifications ORDER BY id")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
+        let rows = stored_alert_ids(&pool, tenant).await;
         pool.close().await;
         rows
     };

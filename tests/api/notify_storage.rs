@@ -14,7 +14,7 @@ use sqlx::sqlite::SqliteConnectOptions;
 use crate::helpers::TestApp;
 use crate::notify_support::{
     CONTOSO, change, next_event, open_stream, post_batch, sandbox_subscriptions, spawn_notify_app,
-    subscribe, tenant_id,
+    stored_alert_ids, subscribe, tenant_id,
 };
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -31,17 +31,17 @@ async fn database(app: &TestApp) -> SqlitePool {
     SqlitePool::connect_with(options).await.unwrap()
 }
 
-async fn stored(db: &SqlitePool, alert_id: &str) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE alert_id = ?")
-        .bind(alert_id)
-        .fetch_one(db)
+async fn stored(db: &SqlitePool, alert_id: &str) -> usize {
+    stored_alert_ids(db, tenant_id(CONTOSO))
         .await
-        .unwrap()
+        .iter()
+        .filter(|stored| *stored == alert_id)
+        .count()
 }
 
 /// How many rows hold `alert_id` once the database has caught up with the spool (it takes
 /// acknowledged deliveries behind the answer), or after [`WAIT`].
-async fn stored_soon(db: &SqlitePool, alert_id: &str) -> i64 {
+async fn stored_soon(db: &SqlitePool, alert_id: &str) -> usize {
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
         let count = stored(db, alert_id).await;
@@ -74,7 +74,7 @@ async fn a_delivery_the_database_refuses_is_kept_and_later_ones_are_refused_unti
 
     // The database refuses every new notification, as a full or read-only disk would.
     sqlx::query(
-        "CREATE TRIGGER refuse_notifications BEFORE INSERT ON notifications \
+        "CREATE TRIGGER refuse_notifications BEFORE INSERT ON notification_pages \
          BEGIN SELECT RAISE(ABORT, 'the disk is full (test)'); END",
     )
     .execute(&db)

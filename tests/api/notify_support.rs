@@ -6,10 +6,14 @@ use std::time::Duration;
 use eventsource_stream::{Event, Eventsource};
 use futures::{Stream, StreamExt};
 use graphsec::config::AlertsApiKind;
+use graphsec::notify::model::EventId;
+use graphsec::notify::storage::NotificationLog;
+use graphsec::notify::storage::sqlite::SqliteLog;
 use graphsec_sandbox::SandboxOptions;
 use graphsec_sandbox::subscriptions::SandboxSubscription;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use sqlx::SqlitePool;
 
 use crate::helpers::{TestApp, spawn_app_with};
 
@@ -255,4 +259,16 @@ pub async fn subscribed_app() -> (TestApp, SandboxSubscription) {
     assert_eq!(created.status(), StatusCode::SEE_OTHER);
     let sub = sandbox_subscriptions(&app, CONTOSO)[0].clone();
     (app, sub)
+}
+
+/// The alert ids of every notification the database file behind `db` holds for `tenant_id`,
+/// in id order (not those only in the spool yet).
+pub async fn stored_alert_ids(db: &SqlitePool, tenant_id: &str) -> Vec<String> {
+    SqliteLog::new(db.clone())
+        .after(tenant_id, EventId::default(), u32::MAX)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|n| n.alert_id)
+        .collect()
 }

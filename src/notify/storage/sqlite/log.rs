@@ -1,30 +1,33 @@
-//! The notification log in SQLite: the `notifications` table, read through the app's pool; a
-//! row's id is the event id of the live stream. The app's rows arrive through the spool and
-//! `log_writer.rs`; appending here directly (one transaction per batch) serves unit tests.
+//! The notification log in SQLite: pages of notifications (`page.rs`) in the
+//! `notification_pages` table, and summaries learned later in `notification_summaries`, read
+//! through the app's pool; a notification's id is the event id of the live stream. The app's
+//! notifications arrive through the spool and `log_writer.rs`; appending here directly (one
+//! transaction per batch) serves unit tests.
 
 use std::sync::Arc;
 
+use futures::TryStreamExt;
 use futures::future::BoxFuture;
-use sqlx::{Executor, QueryBuilder, Sqlite, SqlitePool};
+use sqlx::SqlitePool;
 use time::OffsetDateTime;
 
+use super::page;
 use crate::notify::model::{EventId, NewNotification, Notification};
-use crate::notify::storage::{NotificationLog, StoreResult};
-
-/// Largest number of rows per INSERT statement (8 bound values each, well under SQLite's
-/// variable limit). A larger batch is stored in one transaction of statements of power-of-two
-/// sizes up to this, so only a handful of distinct statements exist and each stays in the
-/// connection's statement cache instead of being prepared again for every batch size.
-const ROWS_PER_INSERT: usize = 256;
+use crate::notify::storage::{NotificationLog, StorageError, StoreResult};
 
 #[derive(Clone, Debug)]
 pub struct SqliteLog {
     pool: SqlitePool,
+    /// Appends made here, one at a time: each takes the ids after the largest stored.
+    appending: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl SqliteLog {
     pub fn new(pool: SqlitePool) -> Self {
-        Self { pool }
+        Self {
+            pool,
+            appending: Arc::default(),
+        }
     }
 
     /// The batch in one transaction (so one sync), stamping each subscription's
@@ -33,76 +36,41 @@ impl SqliteLog {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
+        let _one_at_a_time = self.appending.lock().await;
         let now = OffsetDateTime::now_utc();
-        let mut ids = Vec::with_capacity(batch.len());
-        let mut tx = self.pool.begin().await?;
-        let mut rest = &batch[..];
-        while !rest.is_empty() {
-            let size = ROWS_PER_INSERT.min(1 << rest.len().ilog2());
-            let (chunk, after) = rest.split_at(size);
-            rest = after;
-            insert(&mut *tx, chunk, now, &mut ids).await?;
-        }
-        stamp(
-            &mut tx,
-            batch.iter().map(|n| (n.subscription_id.as_str(), now)),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(batch
+        let first = self.largest_id().await? + 1;
+        let stored: Vec<Notification> = batch
             .into_iter()
-            .zip(ids)
-            .map(|(new, id)| new.stored(id, now))
-            .collect())
-    }
-}
-
-/// One multi-row INSERT of `chunk`; the rows' ids are pushed onto `ids`.
-async fn insert<'c>(
-    db: impl Executor<'c, Database = Sqlite>,
-    chunk: &[NewNotification],
-    now: OffsetDateTime,
-    ids: &mut Vec<EventId>,
-) -> StoreResult<()> {
-    let mut insert = QueryBuilder::<Sqlite>::new(
-        "INSERT INTO notifications (tenant_id, subscription_id, change_type, resource, \
-         alert_id, received_at, raw, summary) ",
-    );
-    insert.push_values(chunk, |mut row, new| {
-        row.push_bind(&new.tenant_id)
-            .push_bind(&new.subscription_id)
-            .push_bind(&new.change_type)
-            .push_bind(&new.resource)
-            .push_bind(&new.alert_id)
-            .push_bind(now)
-            .push_bind(&new.raw)
-            .push_bind(&new.summary);
-    });
-    let done = insert.build().execute(db).await?;
-    if done.rows_affected() != chunk.len() as u64 {
-        return Err(sqlx::Error::RowNotFound.into());
-    }
-    // One statement inside a write transaction gives its rows consecutive ids in VALUES
-    // order (each the largest id so far plus one), ending at the last one.
-    let first = done.last_insert_rowid() - chunk.len() as i64 + 1;
-    ids.extend((first..).take(chunk.len()).map(EventId::from));
-    Ok(())
-}
-
-/// Sets each subscription's `last_notification_at` to the newest of its `stamps`, one UPDATE
-/// per subscription.
-async fn stamp<'s>(
-    tx: &mut sqlx::Transaction<'_, Sqlite>,
-    stamps: impl Iterator<Item = (&'s str, OffsetDateTime)>,
-) -> StoreResult<()> {
-    for (id, at) in newest_per_subscription(stamps) {
-        sqlx::query("UPDATE subscriptions SET last_notification_at = ? WHERE id = ?")
-            .bind(at)
-            .bind(id)
-            .execute(&mut **tx)
+            .zip(first..)
+            .map(|(new, id)| new.stored(EventId::row(id), now))
+            .collect();
+        let mut tx = self.pool.begin().await?;
+        for page in page::paginate(&stored.iter().collect::<Vec<_>>()) {
+            sqlx::query(
+                "INSERT INTO notification_pages (first_id, last_id, tenant_id, body) \
+                 VALUES (?, ?, ?, ?)",
+            )
+            .bind(row_id(EventId::row(page.first_id)))
+            .bind(row_id(EventId::row(page.last_id)))
+            .bind(page.tenant_id)
+            .bind(page.body())
+            .execute(&mut *tx)
             .await?;
+        }
+        for (id, at) in newest_per_subscription(
+            stored
+                .iter()
+                .map(|n| (n.subscription_id.as_str(), n.received_at)),
+        ) {
+            sqlx::query("UPDATE subscriptions SET last_notification_at = ? WHERE id = ?")
+                .bind(at)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(stored)
     }
-    Ok(())
 }
 
 /// Each subscription's newest time among `stamps` (a subscription's `last_notification_at`
@@ -122,16 +90,116 @@ pub(super) fn newest_per_subscription<'s>(
 
 impl SqliteLog {
     /// The largest id ever given to a notification here (0 for none), so new ones are above
-    /// it even when the newest rows were deleted.
+    /// it: in pages, or given by the older `notifications` table (even to rows since deleted).
     pub async fn largest_id(&self) -> StoreResult<u64> {
         let largest: i64 = sqlx::query_scalar(
-            "SELECT MAX(COALESCE((SELECT MAX(id) FROM notifications), 0), \
+            "SELECT MAX(COALESCE((SELECT MAX(last_id) FROM notification_pages), 0), \
+             COALESCE((SELECT MAX(id) FROM notifications), 0), \
              COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'notifications'), 0))",
         )
         .fetch_one(&self.pool)
         .await?;
         Ok(largest.max(0).unsigned_abs())
     }
+
+    /// A tenant's notifications after `after`, oldest first, at most `limit`.
+    async fn tenant_after(
+        &self,
+        tenant_id: &str,
+        after: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<Notification>> {
+        let mut found = Vec::new();
+        {
+            // A tenant's pages hold ranges of ids that do not overlap.
+            let mut pages = sqlx::query_scalar::<_, Vec<u8>>(
+                "SELECT body FROM notification_pages WHERE tenant_id = ? AND last_id > ? \
+                 ORDER BY last_id",
+            )
+            .bind(tenant_id)
+            .bind(after)
+            .fetch(&self.pool);
+            while found.len() < limit {
+                let Some(body) = pages.try_next().await? else {
+                    break;
+                };
+                found.extend(read(&body)?.into_iter().filter(|n| row_id(n.id) > after));
+            }
+        }
+        found.truncate(limit);
+        self.with_summaries(found).await
+    }
+
+    /// A tenant's newest `limit` notifications, oldest first.
+    async fn tenant_recent(&self, tenant_id: &str, limit: usize) -> StoreResult<Vec<Notification>> {
+        let mut newest_pages = Vec::new();
+        {
+            let mut pages = sqlx::query_scalar::<_, Vec<u8>>(
+                "SELECT body FROM notification_pages WHERE tenant_id = ? ORDER BY last_id DESC",
+            )
+            .bind(tenant_id)
+            .fetch(&self.pool);
+            let mut count = 0;
+            while count < limit {
+                let Some(body) = pages.try_next().await? else {
+                    break;
+                };
+                let rows = read(&body)?;
+                count += rows.len();
+                newest_pages.push(rows);
+            }
+        }
+        let mut found: Vec<Notification> = newest_pages.into_iter().rev().flatten().collect();
+        found.drain(..found.len().saturating_sub(limit));
+        self.with_summaries(found).await
+    }
+
+    /// `rows` (in id order) with the summaries stored for them after they were.
+    async fn with_summaries(&self, mut rows: Vec<Notification>) -> StoreResult<Vec<Notification>> {
+        let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+            return Ok(rows);
+        };
+        let later: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT id, summary FROM notification_summaries WHERE id BETWEEN ? AND ?",
+        )
+        .bind(row_id(first.id))
+        .bind(row_id(last.id))
+        .fetch_all(&self.pool)
+        .await?;
+        for (id, summary) in later {
+            if let Ok(at) = rows.binary_search_by_key(&id, |n| row_id(n.id)) {
+                rows[at].summary = Some(summary);
+            }
+        }
+        Ok(rows)
+    }
+
+    async fn one(&self, id: i64) -> StoreResult<Option<Notification>> {
+        // The pages of one write hold overlapping ranges, one per tenant: each is looked in.
+        let bodies: Vec<Vec<u8>> = sqlx::query_scalar(
+            "SELECT body FROM notification_pages WHERE first_id <= ?1 AND last_id >= ?1",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        for body in bodies {
+            if let Some(n) = read(&body)?.into_iter().find(|n| row_id(n.id) == id) {
+                return Ok(self.with_summaries(vec![n]).await?.pop());
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// A page's notifications.
+fn read(body: &[u8]) -> StoreResult<Vec<Notification>> {
+    page::read(body).map_err(StorageError::new)
+}
+
+/// A notification as lists show it: without its raw text, which only its own view needs.
+fn listed(mut n: Notification) -> Notification {
+    n.raw = String::new();
+    n
 }
 
 impl NotificationLog for SqliteLog {
@@ -156,15 +224,10 @@ impl NotificationLog for SqliteLog {
         limit: u32,
     ) -> BoxFuture<'a, StoreResult<Vec<Notification>>> {
         Box::pin(async move {
-            Ok(sqlx::query_as(
-                "SELECT id, tenant_id, subscription_id, change_type, resource, alert_id, received_at, \
-                 '' AS raw, summary FROM notifications WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?",
-            )
-            .bind(tenant_id)
-            .bind(row_id(after_id))
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?)
+            let rows = self
+                .tenant_after(tenant_id, row_id(after_id), limit as usize)
+                .await?;
+            Ok(rows.into_iter().map(listed).collect())
         })
     }
 
@@ -174,16 +237,8 @@ impl NotificationLog for SqliteLog {
         limit: u32,
     ) -> BoxFuture<'a, StoreResult<Vec<Notification>>> {
         Box::pin(async move {
-            let mut rows: Vec<Notification> = sqlx::query_as(
-                "SELECT id, tenant_id, subscription_id, change_type, resource, alert_id, received_at, \
-                 '' AS raw, summary FROM notifications WHERE tenant_id = ? ORDER BY id DESC LIMIT ?",
-            )
-            .bind(tenant_id)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
-            rows.reverse();
-            Ok(rows)
+            let rows = self.tenant_recent(tenant_id, limit as usize).await?;
+            Ok(rows.into_iter().map(listed).collect())
         })
     }
 
@@ -192,26 +247,22 @@ impl NotificationLog for SqliteLog {
             if id.seq.is_some() {
                 return Ok(None);
             }
-            Ok(sqlx::query_as("SELECT * FROM notifications WHERE id = ?")
-                .bind(row_id(id))
-                .fetch_optional(&self.pool)
-                .await?)
+            self.one(row_id(id)).await
         })
     }
 
     fn set_summary<'a>(&'a self, id: EventId, summary: &'a str) -> BoxFuture<'a, StoreResult<()>> {
-        Box::pin(self.update_summary(id, summary))
-    }
-}
-
-impl SqliteLog {
-    async fn update_summary(&self, id: EventId, summary: &str) -> StoreResult<()> {
-        sqlx::query("UPDATE notifications SET summary = ? WHERE id = ?")
-            .bind(summary)
+        Box::pin(async move {
+            sqlx::query(
+                "INSERT INTO notification_summaries (id, summary) VALUES (?, ?) \
+                 ON CONFLICT (id) DO UPDATE SET summary = excluded.summary",
+            )
             .bind(row_id(id))
+            .bind(summary)
             .execute(&self.pool)
             .await?;
-        Ok(())
+            Ok(())
+        })
     }
 }
 

@@ -1,6 +1,6 @@
 //! The one connection that puts spooled notifications into SQLite, owned by the feeder's
-//! thread: statements prepared once and values bound straight from the rows, with no async
-//! driver (and its per-value copies and thread hops) in between. Only it writes the log, so its
+//! thread: each write stores its notifications as pages (`page.rs`), with prepared statements
+//! and no async driver (and its per-value copies and thread hops) in between. Only it writes the log, so its
 //! page cache stays valid from one commit to the next. Its commits are not synced
 //! (`synchronous=NORMAL`): the spool holds those rows durably until a commit is made durable
 //! on purpose.
@@ -14,6 +14,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::log::{newest_per_subscription, row_id};
+use super::page;
 use crate::notify::model::{EventId, Notification};
 
 /// Work for SQLite from the spooled log, in the order it must be done.
@@ -25,34 +26,20 @@ pub enum Apply {
     Summary(EventId, String),
 }
 
-/// Rows per INSERT statement: each statement has a fixed cost (opening cursors, ending the
-/// statement, the AUTOINCREMENT bookkeeping), paid once for this many rows.
-const ROWS_PER_INSERT: usize = 32;
-
-/// Values per row, in the order of [`insert_sql`]'s columns.
-const COLUMNS: usize = 9;
-
-/// An INSERT of `rows` rows that already have their ids (from the spool). A row SQLite already
-/// holds (put there before a crash that kept its spool file) is left as it is.
-fn insert_sql(rows: usize) -> String {
-    let row = format!("({})", ["?"; COLUMNS].join(", "));
-    format!(
-        "INSERT OR IGNORE INTO notifications (id, tenant_id, subscription_id, change_type, \
-         resource, alert_id, received_at, raw, summary) VALUES {}",
-        vec![row; rows].join(", ")
-    )
-}
+const PAGE: &str =
+    "INSERT INTO notification_pages (first_id, last_id, tenant_id, body) VALUES (?1, ?2, ?3, ?4)";
 
 const STAMP: &str = "UPDATE subscriptions SET last_notification_at = ?1 WHERE id = ?2";
 
-const SUMMARY: &str = "UPDATE notifications SET summary = ?1 WHERE id = ?2";
+const SUMMARY: &str = "INSERT INTO notification_summaries (id, summary) VALUES (?1, ?2) \
+     ON CONFLICT (id) DO UPDATE SET summary = excluded.summary";
 
 #[derive(Debug)]
 pub struct LogWriter {
     db: Connection,
-    /// [`insert_sql`] of [`ROWS_PER_INSERT`] rows, and of one.
-    insert_many: String,
-    insert_one: String,
+    /// The largest notification id in a page: a row the spool gives again after a restart
+    /// (SQLite had it before the crash) is left as it is.
+    held: u64,
 }
 
 impl LogWriter {
@@ -66,10 +53,21 @@ impl LogWriter {
         db.pragma_update(None, "synchronous", "NORMAL")?;
         // The writer checkpoints between its own commits (`checkpoint`), never inside one.
         db.pragma_update(None, "wal_autocheckpoint", 0)?;
+        let moved = rows_into_pages(&db)?;
+        if moved > 0 {
+            tracing::info!(
+                notifications = moved,
+                "stored notifications were moved into pages"
+            );
+        }
+        let held: i64 = db.query_row(
+            "SELECT COALESCE(MAX(last_id), 0) FROM notification_pages",
+            [],
+            |row| row.get(0),
+        )?;
         Ok(Self {
             db,
-            insert_many: insert_sql(ROWS_PER_INSERT),
-            insert_one: insert_sql(1),
+            held: held.max(0).unsigned_abs(),
         })
     }
 
@@ -95,25 +93,13 @@ impl LogWriter {
                 Apply::Summary(..) => &[],
             })
             .map(Arc::as_ref)
+            .filter(|n| n.id.head > self.held)
             .collect();
-        let times = Times::of(&rows)?;
         let tx = self
             .db
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        insert_pages(&tx, &rows)?;
         {
-            let whole = rows.len() - rows.len() % ROWS_PER_INSERT;
-            let mut many = tx.prepare_cached(&self.insert_many)?;
-            for start in (0..whole).step_by(ROWS_PER_INSERT) {
-                for (i, row) in (start..start + ROWS_PER_INSERT).enumerate() {
-                    bind_row(&mut many, i * COLUMNS, rows[row], times.row(row))?;
-                }
-                many.raw_execute()?;
-            }
-            let mut one = tx.prepare_cached(&self.insert_one)?;
-            for (row, n) in rows.iter().enumerate().skip(whole) {
-                bind_row(&mut one, 0, n, times.row(row))?;
-                one.raw_execute()?;
-            }
             let mut stamp = tx.prepare_cached(STAMP)?;
             for (id, at) in newest_per_subscription(
                 rows.iter()
@@ -124,11 +110,15 @@ impl LogWriter {
             let mut summary = tx.prepare_cached(SUMMARY)?;
             for item in work {
                 if let Apply::Summary(id, text) = item {
-                    summary.execute(params![text, row_id(*id)])?;
+                    summary.execute(params![row_id(*id), text])?;
                 }
             }
         }
-        tx.commit()
+        tx.commit()?;
+        if let Some(last) = rows.last() {
+            self.held = last.id.head;
+        }
+        Ok(())
     }
 
     /// Copies the write-ahead log into the database between two of the writer's commits:
@@ -140,50 +130,76 @@ impl LogWriter {
     }
 }
 
-/// Binds `n`'s values to the row of `statement` whose first value is at `offset`.
-fn bind_row(
-    statement: &mut rusqlite::Statement<'_>,
-    offset: usize,
-    n: &Notification,
-    received_at: &str,
-) -> rusqlite::Result<()> {
-    statement.raw_bind_parameter(offset + 1, row_id(n.id))?;
-    statement.raw_bind_parameter(offset + 2, &n.tenant_id)?;
-    statement.raw_bind_parameter(offset + 3, &n.subscription_id)?;
-    statement.raw_bind_parameter(offset + 4, &n.change_type)?;
-    statement.raw_bind_parameter(offset + 5, &n.resource)?;
-    statement.raw_bind_parameter(offset + 6, &n.alert_id)?;
-    statement.raw_bind_parameter(offset + 7, received_at)?;
-    statement.raw_bind_parameter(offset + 8, &n.raw)?;
-    statement.raw_bind_parameter(offset + 9, &n.summary)
+/// Stores `rows` (in id order) as pages.
+fn insert_pages(db: &Connection, rows: &[&Notification]) -> rusqlite::Result<()> {
+    let mut insert = db.prepare_cached(PAGE)?;
+    for page in page::paginate(rows) {
+        insert.execute(params![
+            row_id(EventId::row(page.first_id)),
+            row_id(EventId::row(page.last_id)),
+            page.tenant_id,
+            page.body()
+        ])?;
+    }
+    Ok(())
 }
 
-/// The text of each row's time: the rows of a group share their time (and come one group
-/// after another), so it is formatted once per group, not per row.
-struct Times {
-    texts: Vec<String>,
-    /// For each row, its text in `texts`.
-    of_row: Vec<usize>,
+/// Rows the older `notifications` table moved into pages per transaction.
+const MOVED_AT_ONCE: i64 = 4_096;
+
+/// Moves the rows of the `notifications` table, from before the log was kept in pages, into
+/// pages, oldest first, a few thousand per transaction (so a stop part-way loses nothing and
+/// the next start goes on). Returns how many were moved.
+fn rows_into_pages(db: &Connection) -> rusqlite::Result<usize> {
+    let mut moved = 0;
+    loop {
+        let tx = db.unchecked_transaction()?;
+        let rows = {
+            let mut oldest = tx.prepare(
+                "SELECT id, tenant_id, subscription_id, change_type, resource, alert_id, \
+                 received_at, raw, summary FROM notifications ORDER BY id LIMIT ?1",
+            )?;
+            oldest
+                .query_map([MOVED_AT_ONCE], old_row)?
+                .collect::<rusqlite::Result<Vec<Notification>>>()?
+        };
+        let Some(last) = rows.last() else {
+            return Ok(moved);
+        };
+        insert_pages(&tx, &rows.iter().collect::<Vec<_>>())?;
+        tx.execute(
+            "DELETE FROM notifications WHERE id <= ?1",
+            [row_id(last.id)],
+        )?;
+        tx.commit()?;
+        moved += rows.len();
+    }
 }
 
-impl Times {
-    fn of(rows: &[&Notification]) -> rusqlite::Result<Self> {
-        let mut texts = Vec::new();
-        let mut of_row = Vec::with_capacity(rows.len());
-        let mut last: Option<OffsetDateTime> = None;
-        for n in rows {
-            if last != Some(n.received_at) {
-                texts.push(rfc3339(n.received_at)?);
-                last = Some(n.received_at);
-            }
-            of_row.push(texts.len() - 1);
-        }
-        Ok(Self { texts, of_row })
-    }
-
-    fn row(&self, row: usize) -> &str {
-        &self.texts[self.of_row[row]]
-    }
+fn old_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Notification> {
+    let id: i64 = row.get(0)?;
+    let received_at: String = row.get(6)?;
+    Ok(Notification {
+        id: EventId::row(id.max(0).unsigned_abs()),
+        tenant_id: row.get(1)?,
+        subscription_id: row.get(2)?,
+        change_type: row.get(3)?,
+        resource: row.get(4)?,
+        alert_id: row.get(5)?,
+        // Written as RFC 3339, or by sqlx with a space for the `T`.
+        received_at: OffsetDateTime::parse(&received_at.replacen(' ', "T", 1), &Rfc3339).map_err(
+            |error| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    6,
+                    rusqlite::types::Type::Text,
+                    error.into(),
+                )
+            },
+        )?,
+        raw: row.get(7)?,
+        summary: row.get(8)?,
+        frame: Default::default(),
+    })
 }
 
 /// The time as the app's reads expect it (sqlx's text form of an `OffsetDateTime`).

@@ -4,7 +4,9 @@
 
 mod log;
 mod log_writer;
+mod page;
 mod priority;
+mod record;
 mod registry;
 mod spool;
 mod spooled;

@@ -13,7 +13,6 @@
 
 mod private;
 mod ready;
-mod record;
 
 use std::collections::VecDeque;
 use std::fs::{self, File};
@@ -22,6 +21,7 @@ use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::record;
 use private::{create, create_private_dir};
 use ready::{Ready, ReadyFiles};
 

@@ -26,7 +26,7 @@ fn group(first: u64, count: u64, at: OffsetDateTime) -> Vec<Arc<Notification>> {
 }
 
 #[tokio::test]
-async fn rows_of_every_statement_size_read_back_as_they_were_written() {
+async fn rows_over_several_pages_read_back_as_they_were_written() {
     let dir = tempfile::tempdir().unwrap();
     let (pool, mut writer) = database(dir.path()).await;
     let log = SqliteLog::new(pool);
@@ -34,9 +34,9 @@ async fn rows_of_every_statement_size_read_back_as_they_were_written() {
         .replace_nanosecond(123_456_000)
         .unwrap();
     let later = at + time::Duration::seconds(1);
-    // 32 + 32 whole statements, then 7 single rows, over two groups with their own times.
-    let first = group(1, 40, at);
-    let second = group(41, 31, later);
+    // A full page and part of one, then a page of a later write with its own time.
+    let first = group(1, 300, at);
+    let second = group(301, 31, later);
     writer
         .apply(
             &[
@@ -48,8 +48,10 @@ async fn rows_of_every_statement_size_read_back_as_they_were_written() {
         )
         .unwrap();
 
-    let listed = log.after("a", EventId::default(), 100).await.unwrap();
-    assert_eq!(listed.len(), 71);
+    let listed = log.after("a", EventId::default(), 1000).await.unwrap();
+    assert_eq!(listed.len(), 331);
+    assert!(listed.windows(2).all(|w| w[0].id < w[1].id));
+    assert_eq!(listed[2].summary.as_deref(), Some(r#"{"title":"t"}"#));
     let mut expected: Vec<Notification> =
         first.iter().chain(&second).map(|n| (**n).clone()).collect();
     expected[2].summary = Some(r#"{"title":"t"}"#.into());
@@ -95,4 +97,57 @@ async fn a_row_already_held_is_kept_and_the_subscription_is_stamped_with_the_new
             .unwrap();
     assert_eq!(stamped, Some(later));
     writer.checkpoint().unwrap();
+}
+
+#[tokio::test]
+async fn rows_stored_before_pages_are_moved_into_pages_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let pool = db::connect(dir.path()).await.unwrap();
+    db::migrate(&pool).await.unwrap();
+    // As the table held them: times written by sqlx and as RFC 3339, one summary, and a
+    // newest row deleted (its id is never given again).
+    sqlx::query(
+        "INSERT INTO notifications (id, tenant_id, subscription_id, change_type, resource, \
+         alert_id, received_at, raw, summary) VALUES \
+         (1, 'a', 'sub', 'updated', 'security/alerts/x', 'x', \
+          '2026-11-30 10:00:00.5+00:00', '{\"id\":\"x\"}', NULL), \
+         (2, 'b', 'sub', 'updated', 'security/alerts/y', 'y', \
+          '2026-11-30T10:00:01Z', '{}', '{\"title\":\"t\"}'), \
+         (3, 'a', 'sub', 'created', 'security/alerts/z', NULL, '2026-11-30T10:00:02Z', '{}', NULL)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::query("DELETE FROM notifications WHERE id = 3")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let file = dir.path().join(crate::data_dir::DATABASE_FILE);
+    drop(LogWriter::open(&file).unwrap());
+
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notifications")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+    let log = SqliteLog::new(pool);
+    let x = log.get(EventId::row(1)).await.unwrap().unwrap();
+    assert_eq!(
+        (x.tenant_id.as_str(), x.alert_id.as_deref(), x.raw.as_str()),
+        ("a", Some("x"), r#"{"id":"x"}"#)
+    );
+    assert_eq!(
+        x.received_at.unix_timestamp_nanos(),
+        1_796_032_800_500_000_000
+    );
+    let y = log.recent("b", 5).await.unwrap();
+    assert_eq!(y.len(), 1);
+    assert_eq!(y[0].summary.as_deref(), Some(r#"{"title":"t"}"#));
+    assert_eq!(log.largest_id().await.unwrap(), 3);
+    // A second start finds nothing to move and changes nothing.
+    drop(LogWriter::open(&file).unwrap());
+    assert_eq!(
+        log.after("a", EventId::default(), 10).await.unwrap().len(),
+        1
+    );
 }

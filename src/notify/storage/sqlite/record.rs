@@ -1,7 +1,7 @@
-//! One notification as the spool writes it: `length` and `crc32` of the payload (both
-//! little-endian `u32`), then the payload: the number of the file it was written to, the id,
-//! the time received (Unix nanoseconds) and each text as a length and its bytes (an absent
-//! optional text has length `u32::MAX`).
+//! One notification as the spool writes it, and as a page of the log holds it (`page.rs`):
+//! `length` and `crc32` of the payload (both little-endian `u32`), then the payload: the
+//! number of the file it was written to, the id, the time received (Unix nanoseconds) and each
+//! text as a length and its bytes (an absent optional text has length `u32::MAX`).
 //!
 //! The checksum tells a whole record from one a crash cut short: a write that was not synced
 //! may reach the disk in part, and was never acknowledged. The file number tells a record of

@@ -1,0 +1,167 @@
+//! A page of the notification log: one tenant's notifications from one write to SQLite, in id
+//! order, as their records (`record.rs`) one after another, deflated. A row per notification
+//! made SQLite write about three times the spool's bytes (the row and its index entry, in the
+//! write-ahead log and again at the checkpoint), and the spool's syncs queued behind those
+//! writes on the disk; a tenant's notifications repeat the same subscription, tenant and
+//! resource names, so a page is a small fraction of that, and one insert.
+
+use std::io::{Read as _, Write as _};
+
+use flate2::Compression;
+use flate2::read::DeflateDecoder;
+use flate2::write::DeflateEncoder;
+
+use super::record::{self, Read};
+use crate::notify::model::Notification;
+
+/// Most notifications in one page: enough for the names to compress well, few enough that
+/// reading one notification back inflates little.
+pub const MOST_NOTIFICATIONS: usize = 256;
+
+/// The file number records carry inside a page (pages are not files; see `record.rs`).
+const IN_A_PAGE: u64 = 0;
+
+/// A page about to be stored.
+pub struct Page<'a> {
+    pub tenant_id: &'a str,
+    /// The page's smallest and largest notification ids.
+    pub first_id: u64,
+    pub last_id: u64,
+    pub notifications: Vec<&'a Notification>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("a stored page of notifications cannot be read ({0})")]
+pub struct Unreadable(&'static str);
+
+/// Splits `rows` (in id order) into pages: each tenant's rows in id order, at most
+/// [`MOST_NOTIFICATIONS`] to a page.
+pub fn paginate<'a>(rows: &[&'a Notification]) -> Vec<Page<'a>> {
+    let mut pages: Vec<Page<'a>> = Vec::new();
+    // Per tenant, its page being filled, as an index into `pages`.
+    let mut open: Vec<(&'a str, usize)> = Vec::new();
+    for &n in rows {
+        let at = open
+            .iter()
+            .position(|(tenant, _)| *tenant == n.tenant_id)
+            .filter(|&t| pages[open[t].1].notifications.len() < MOST_NOTIFICATIONS);
+        let page = match at {
+            Some(t) => &mut pages[open[t].1],
+            None => {
+                open.retain(|(tenant, _)| *tenant != n.tenant_id);
+                open.push((&n.tenant_id, pages.len()));
+                pages.push(Page {
+                    tenant_id: &n.tenant_id,
+                    first_id: n.id.head,
+                    last_id: n.id.head,
+                    notifications: Vec::new(),
+                });
+                pages.last_mut().expect("just pushed")
+            }
+        };
+        page.last_id = n.id.head;
+        page.notifications.push(n);
+    }
+    pages
+}
+
+impl Page<'_> {
+    /// The page's body: its records, deflated.
+    pub fn body(&self) -> Vec<u8> {
+        let mut records = Vec::with_capacity(self.notifications.len() * 512);
+        for n in &self.notifications {
+            record::encode(n, IN_A_PAGE, &mut records);
+        }
+        let mut deflated =
+            DeflateEncoder::new(Vec::with_capacity(records.len() / 4), Compression::fast());
+        deflated
+            .write_all(&records)
+            .and_then(|()| deflated.finish())
+            .expect("deflating into memory cannot fail")
+    }
+}
+
+/// The notifications a page's `body` holds, in id order.
+pub fn read(body: &[u8]) -> Result<Vec<Notification>, Unreadable> {
+    let mut records = Vec::with_capacity(body.len() * 8);
+    DeflateDecoder::new(body)
+        .read_to_end(&mut records)
+        .map_err(|_| Unreadable("not deflated"))?;
+    let mut rest = records.as_slice();
+    let mut found = Vec::new();
+    while !rest.is_empty() {
+        match record::decode(rest, IN_A_PAGE) {
+            Read::Record(n, used) => {
+                found.push(*n);
+                rest = &rest[used..];
+            }
+            Read::Stale | Read::End => return Err(Unreadable("a record is damaged")),
+        }
+    }
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use time::OffsetDateTime;
+
+    use super::*;
+    use crate::notify::model::{EventId, note};
+
+    fn stored(tenant: &str, id: u64) -> Notification {
+        note(tenant, &id.to_string()).stored(EventId::row(id), OffsetDateTime::now_utc())
+    }
+
+    #[test]
+    fn each_tenant_gets_its_own_pages_in_id_order() {
+        let rows: Vec<Notification> = [("a", 1), ("b", 2), ("a", 3), ("b", 4), ("a", 5)]
+            .into_iter()
+            .map(|(tenant, id)| stored(tenant, id))
+            .collect();
+        let refs: Vec<&Notification> = rows.iter().collect();
+        let pages = paginate(&refs);
+        let shape: Vec<(&str, u64, u64, usize)> = pages
+            .iter()
+            .map(|p| (p.tenant_id, p.first_id, p.last_id, p.notifications.len()))
+            .collect();
+        assert_eq!(shape, [("a", 1, 5, 3), ("b", 2, 4, 2)]);
+    }
+
+    #[test]
+    fn a_full_page_is_followed_by_another() {
+        let rows: Vec<Notification> = (1..=MOST_NOTIFICATIONS as u64 + 1)
+            .map(|id| stored("a", id))
+            .collect();
+        let refs: Vec<&Notification> = rows.iter().collect();
+        let pages = paginate(&refs);
+        let sizes: Vec<usize> = pages.iter().map(|p| p.notifications.len()).collect();
+        assert_eq!(sizes, [MOST_NOTIFICATIONS, 1]);
+        assert_eq!(pages[1].first_id, MOST_NOTIFICATIONS as u64 + 1);
+    }
+
+    #[test]
+    fn a_page_reads_back_as_written_and_smaller() {
+        let rows: Vec<Notification> = (1..=100)
+            .map(|id| {
+                let mut n = stored("a", id);
+                n.raw = format!(r#"{{"resource":"security/alerts/{id}","tenantId":"a"}}"#);
+                n.summary = (id % 2 == 0).then(|| "{}".into());
+                n
+            })
+            .collect();
+        let refs: Vec<&Notification> = rows.iter().collect();
+        let pages = paginate(&refs);
+        let body = pages[0].body();
+        let plain: usize = rows.iter().map(|n| n.raw.len() + n.resource.len()).sum();
+        assert!(body.len() < plain / 2, "{} bytes for {plain}", body.len());
+        assert_eq!(read(&body).unwrap(), rows);
+    }
+
+    #[test]
+    fn a_damaged_page_is_an_error_not_a_panic() {
+        let rows = [stored("a", 1)];
+        let body = paginate(&[&rows[0]])[0].body();
+        assert!(read(&body[..body.len() / 2]).is_err());
+        assert!(read(b"not a page").is_err());
+    }
+}
