@@ -33,8 +33,20 @@ pub struct Session {
 }
 
 /// Starts chromedriver on a port of its own choosing (`--port=0`) and reads the port it bound
-/// from its start-up line, so no port is freed and taken again.
+/// from its start-up line, so no port is freed and taken again. A chromedriver that exits
+/// before saying so (seen now and then on a loaded machine) is started again, twice at most.
 async fn start_driver() -> (Child, u16) {
+    for _ in 0..2 {
+        if let Some(started) = try_start_driver().await {
+            return started;
+        }
+    }
+    try_start_driver()
+        .await
+        .expect("chromedriver exited three times before it said which port it bound")
+}
+
+async fn try_start_driver() -> Option<(Child, u16)> {
     use tokio::io::{AsyncBufReadExt, BufReader};
     let mut driver = Command::new(find("chromedriver"))
         .arg("--port=0")
@@ -47,16 +59,16 @@ async fn start_driver() -> (Child, u16) {
     let port = tokio::time::timeout(Duration::from_secs(30), async {
         while let Some(line) = lines.next_line().await.unwrap() {
             if let Some(rest) = line.split("started successfully on port ").nth(1) {
-                return rest.trim().trim_end_matches('.').parse::<u16>().unwrap();
+                return Some(rest.trim().trim_end_matches('.').parse::<u16>().unwrap());
             }
         }
-        panic!("chromedriver exited before it said which port it bound");
+        None
     })
     .await
-    .expect("chromedriver reports its port");
+    .expect("chromedriver reports its port")?;
     // Keep reading, so chromedriver never blocks on a full pipe.
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    (driver, port)
+    Some((driver, port))
 }
 
 fn find(binary: &str) -> String {
