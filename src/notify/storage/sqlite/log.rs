@@ -6,12 +6,12 @@
 
 use std::sync::Arc;
 
-use futures::TryStreamExt;
 use futures::future::BoxFuture;
 use sqlx::SqlitePool;
 use time::OffsetDateTime;
 
 use super::page;
+use super::record::Raw;
 use crate::notify::model::{EventId, NewNotification, Notification};
 use crate::notify::storage::{NotificationLog, StorageError, StoreResult};
 
@@ -110,48 +110,81 @@ impl SqliteLog {
         limit: usize,
     ) -> StoreResult<Vec<Notification>> {
         let mut found = Vec::new();
-        {
-            // A tenant's pages hold ranges of ids that do not overlap.
-            let mut pages = sqlx::query_scalar::<_, Vec<u8>>(
-                "SELECT body FROM notification_pages WHERE tenant_id = ? AND last_id > ? \
-                 ORDER BY last_id",
-            )
-            .bind(tenant_id)
-            .bind(after)
-            .fetch(&self.pool);
-            while found.len() < limit {
-                let Some(body) = pages.try_next().await? else {
-                    break;
+        let mut from = after;
+        while found.len() < limit {
+            let pages = self.pages(tenant_id, Toward::Newer(from)).await?;
+            let Some(&(last_id, _)) = pages.last() else {
+                break;
+            };
+            from = last_id;
+            for (_, body) in pages {
+                let mut room = limit - found.len();
+                let wanted = |id: u64| {
+                    let take = room > 0 && row_id(EventId::row(id)) > after;
+                    room -= usize::from(take);
+                    take
                 };
-                found.extend(read(&body)?.into_iter().filter(|n| row_id(n.id) > after));
+                found.extend(
+                    inflate(&body)?
+                        .read(wanted, Raw::Skip)
+                        .map_err(StorageError::new)?,
+                );
             }
         }
-        found.truncate(limit);
         self.with_summaries(found).await
     }
 
     /// A tenant's newest `limit` notifications, oldest first.
     async fn tenant_recent(&self, tenant_id: &str, limit: usize) -> StoreResult<Vec<Notification>> {
         let mut newest_pages = Vec::new();
-        {
-            let mut pages = sqlx::query_scalar::<_, Vec<u8>>(
-                "SELECT body FROM notification_pages WHERE tenant_id = ? ORDER BY last_id DESC",
-            )
-            .bind(tenant_id)
-            .fetch(&self.pool);
-            let mut count = 0;
-            while count < limit {
-                let Some(body) = pages.try_next().await? else {
-                    break;
+        let mut count = 0;
+        let mut from = i64::MAX;
+        while count < limit {
+            let pages = self.pages(tenant_id, Toward::Older(from)).await?;
+            let Some(&(last_id, _)) = pages.last() else {
+                break;
+            };
+            from = last_id;
+            for (_, body) in pages {
+                // Only the page's newest notifications that are still wanted are decoded.
+                let records = inflate(&body)?;
+                let ids = records.ids().map_err(StorageError::new)?;
+                let take = ids.len().min(limit - count);
+                let Some(&oldest) = ids.get(ids.len() - take) else {
+                    continue;
                 };
-                let rows = read(&body)?;
+                let rows = records
+                    .read(|id| id >= oldest, Raw::Skip)
+                    .map_err(StorageError::new)?;
                 count += rows.len();
                 newest_pages.push(rows);
             }
         }
-        let mut found: Vec<Notification> = newest_pages.into_iter().rev().flatten().collect();
-        found.drain(..found.len().saturating_sub(limit));
+        let found: Vec<Notification> = newest_pages.into_iter().rev().flatten().collect();
         self.with_summaries(found).await
+    }
+
+    /// The next few of a tenant's pages from a page's last id, with their last ids. A few at a
+    /// time, not a stream: the driver would read ahead many more pages than a list needs.
+    async fn pages(&self, tenant_id: &str, toward: Toward) -> StoreResult<Vec<(i64, Vec<u8>)>> {
+        let (sql, from) = match toward {
+            Toward::Newer(from) => (
+                "SELECT last_id, body FROM notification_pages WHERE tenant_id = ? AND last_id > ? \
+                 ORDER BY last_id LIMIT ?",
+                from,
+            ),
+            Toward::Older(from) => (
+                "SELECT last_id, body FROM notification_pages WHERE tenant_id = ? AND last_id < ? \
+                 ORDER BY last_id DESC LIMIT ?",
+                from,
+            ),
+        };
+        Ok(sqlx::query_as(sql)
+            .bind(tenant_id)
+            .bind(from)
+            .bind(PAGES_AT_ONCE)
+            .fetch_all(&self.pool)
+            .await?)
     }
 
     /// `rows` (in id order) with the summaries stored for them after they were.
@@ -183,7 +216,11 @@ impl SqliteLog {
         .fetch_all(&self.pool)
         .await?;
         for body in bodies {
-            if let Some(n) = read(&body)?.into_iter().find(|n| row_id(n.id) == id) {
+            let wanted = |found: u64| row_id(EventId::row(found)) == id;
+            let mut rows = inflate(&body)?
+                .read(wanted, Raw::Read)
+                .map_err(StorageError::new)?;
+            if let Some(n) = rows.pop() {
                 return Ok(self.with_summaries(vec![n]).await?.pop());
             }
         }
@@ -191,15 +228,20 @@ impl SqliteLog {
     }
 }
 
-/// A page's notifications.
-fn read(body: &[u8]) -> StoreResult<Vec<Notification>> {
-    page::read(body).map_err(StorageError::new)
+/// Pages read by one query.
+const PAGES_AT_ONCE: i64 = 4;
+
+/// Which way a tenant's pages are read, from a page's last id (a tenant's pages hold ranges
+/// of ids that do not overlap).
+#[derive(Clone, Copy)]
+enum Toward {
+    Newer(i64),
+    Older(i64),
 }
 
-/// A notification as lists show it: without its raw text, which only its own view needs.
-fn listed(mut n: Notification) -> Notification {
-    n.raw = String::new();
-    n
+/// A page's records, inflated.
+fn inflate(body: &[u8]) -> StoreResult<page::Records> {
+    page::inflate(body).map_err(StorageError::new)
 }
 
 impl NotificationLog for SqliteLog {
@@ -224,10 +266,8 @@ impl NotificationLog for SqliteLog {
         limit: u32,
     ) -> BoxFuture<'a, StoreResult<Vec<Notification>>> {
         Box::pin(async move {
-            let rows = self
-                .tenant_after(tenant_id, row_id(after_id), limit as usize)
-                .await?;
-            Ok(rows.into_iter().map(listed).collect())
+            self.tenant_after(tenant_id, row_id(after_id), limit as usize)
+                .await
         })
     }
 
@@ -236,10 +276,7 @@ impl NotificationLog for SqliteLog {
         tenant_id: &'a str,
         limit: u32,
     ) -> BoxFuture<'a, StoreResult<Vec<Notification>>> {
-        Box::pin(async move {
-            let rows = self.tenant_recent(tenant_id, limit as usize).await?;
-            Ok(rows.into_iter().map(listed).collect())
-        })
+        Box::pin(async move { self.tenant_recent(tenant_id, limit as usize).await })
     }
 
     fn get(&self, id: EventId) -> BoxFuture<'_, StoreResult<Option<Notification>>> {

@@ -11,7 +11,7 @@ use flate2::Compression;
 use flate2::read::DeflateDecoder;
 use flate2::write::DeflateEncoder;
 
-use super::record::{self, Read};
+use super::record::{self, Raw, Read};
 use crate::notify::model::Notification;
 
 /// Most notifications in one page: enough for the names to compress well, few enough that
@@ -81,24 +81,61 @@ impl Page<'_> {
     }
 }
 
-/// The notifications a page's `body` holds, in id order.
-pub fn read(body: &[u8]) -> Result<Vec<Notification>, Unreadable> {
+/// A page's records, inflated.
+pub struct Records(Vec<u8>);
+
+/// Inflates a page's `body`.
+pub fn inflate(body: &[u8]) -> Result<Records, Unreadable> {
     let mut records = Vec::with_capacity(body.len() * 8);
     DeflateDecoder::new(body)
         .read_to_end(&mut records)
         .map_err(|_| Unreadable("not deflated"))?;
-    let mut rest = records.as_slice();
-    let mut found = Vec::new();
-    while !rest.is_empty() {
-        match record::decode(rest, IN_A_PAGE) {
-            Read::Record(n, used) => {
-                found.push(*n);
-                rest = &rest[used..];
+    Ok(Records(records))
+}
+
+impl Records {
+    /// Each record's id, in order, and where it is.
+    fn each(&self) -> impl Iterator<Item = Result<(u64, &[u8]), Unreadable>> {
+        let mut rest = self.0.as_slice();
+        std::iter::from_fn(move || {
+            if rest.is_empty() {
+                return None;
             }
-            Read::Stale | Read::End => return Err(Unreadable("a record is damaged")),
-        }
+            let Some((id, len)) = record::peek(rest).filter(|&(_, len)| len <= rest.len()) else {
+                rest = &[];
+                return Some(Err(Unreadable("a record is cut short")));
+            };
+            let (record, after) = rest.split_at(len);
+            rest = after;
+            Some(Ok((id, record)))
+        })
     }
-    Ok(found)
+
+    /// The ids of the page's notifications, in order.
+    pub fn ids(&self) -> Result<Vec<u64>, Unreadable> {
+        self.each().map(|entry| entry.map(|(id, _)| id)).collect()
+    }
+
+    /// The notifications whose ids `keep` takes, in id order; only those are decoded, and
+    /// their raw text only if `raw` says so.
+    pub fn read(
+        &self,
+        mut keep: impl FnMut(u64) -> bool,
+        raw: Raw,
+    ) -> Result<Vec<Notification>, Unreadable> {
+        let mut found = Vec::new();
+        for entry in self.each() {
+            let (id, bytes) = entry?;
+            if !keep(id) {
+                continue;
+            }
+            match record::decode_with(bytes, IN_A_PAGE, raw) {
+                Read::Record(n, _) if n.id.head == id => found.push(*n),
+                _ => return Err(Unreadable("a record is damaged")),
+            }
+        }
+        Ok(found)
+    }
 }
 
 #[cfg(test)]
@@ -107,6 +144,11 @@ mod tests {
 
     use super::*;
     use crate::notify::model::{EventId, note};
+
+    /// Every notification a page's `body` holds.
+    fn read(body: &[u8]) -> Result<Vec<Notification>, Unreadable> {
+        inflate(body)?.read(|_| true, Raw::Read)
+    }
 
     fn stored(tenant: &str, id: u64) -> Notification {
         note(tenant, &id.to_string()).stored(EventId::row(id), OffsetDateTime::now_utc())
@@ -155,6 +197,15 @@ mod tests {
         let plain: usize = rows.iter().map(|n| n.raw.len() + n.resource.len()).sum();
         assert!(body.len() < plain / 2, "{} bytes for {plain}", body.len());
         assert_eq!(read(&body).unwrap(), rows);
+
+        let records = inflate(&body).unwrap();
+        assert_eq!(records.ids().unwrap(), (1..=100).collect::<Vec<u64>>());
+        let some = records.read(|id| id > 97, Raw::Skip).unwrap();
+        let mut expected: Vec<Notification> = rows[97..].to_vec();
+        for n in &mut expected {
+            n.raw = String::new();
+        }
+        assert_eq!(some, expected);
     }
 
     #[test]
@@ -162,6 +213,10 @@ mod tests {
         let rows = [stored("a", 1)];
         let body = paginate(&[&rows[0]])[0].body();
         assert!(read(&body[..body.len() / 2]).is_err());
+        let mut records = inflate(&body).unwrap();
+        records.0.truncate(records.0.len() - 1);
+        assert!(records.ids().is_err());
+        assert!(records.read(|_| true, Raw::Skip).is_err());
         assert!(read(b"not a page").is_err());
     }
 }

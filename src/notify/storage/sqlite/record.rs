@@ -68,8 +68,29 @@ pub enum Read {
     End,
 }
 
+/// Whether a record's raw text is read: lists of notifications do not show it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Raw {
+    Read,
+    Skip,
+}
+
+/// The id of the record at the start of `bytes` and the bytes the record takes, read from
+/// its first bytes alone (`decode` checks the rest).
+pub fn peek(bytes: &[u8]) -> Option<(u64, usize)> {
+    let len = u32::from_le_bytes(*bytes.first_chunk::<4>()?);
+    let at = HEADER + if len & NUMBERED != 0 { 8 } else { 0 };
+    let id = u64::from_le_bytes(*bytes.get(at..)?.first_chunk::<8>()?);
+    Some((id, HEADER + (len & !NUMBERED) as usize))
+}
+
 /// Reads the record at the start of `bytes`, in the file numbered `file`.
 pub fn decode(bytes: &[u8], file: u64) -> Read {
+    decode_with(bytes, file, Raw::Read)
+}
+
+/// [`decode`], reading the raw text or leaving it empty.
+pub fn decode_with(bytes: &[u8], file: u64, raw: Raw) -> Read {
     let Some((header, rest)) = bytes.split_first_chunk::<HEADER>() else {
         return Read::End;
     };
@@ -89,13 +110,13 @@ pub fn decode(bytes: &[u8], file: u64) -> Read {
             None => return Read::End,
         }
     }
-    match payload_of(cursor) {
+    match payload_of(cursor, raw) {
         Some(n) => Read::Record(Box::new(n), HEADER + payload.len()),
         None => Read::End,
     }
 }
 
-fn payload_of(mut cursor: Cursor<'_>) -> Option<Notification> {
+fn payload_of(mut cursor: Cursor<'_>, read_raw: Raw) -> Option<Notification> {
     let id = u64::from_le_bytes(cursor.take_array()?);
     let nanos = i128::from_le_bytes(cursor.take_array()?);
     let received_at = OffsetDateTime::from_unix_timestamp_nanos(nanos).ok()?;
@@ -104,7 +125,10 @@ fn payload_of(mut cursor: Cursor<'_>) -> Option<Notification> {
     let change_type = cursor.text()??;
     let resource = cursor.text()??;
     let alert_id = cursor.text()?;
-    let raw = cursor.text()??;
+    let raw = match read_raw {
+        Raw::Read => cursor.text()??,
+        Raw::Skip => cursor.skip_text().then(String::new)?,
+    };
     let summary = cursor.text()?;
     cursor.0.is_empty().then(|| Notification {
         id: EventId::row(id),
@@ -131,6 +155,15 @@ impl Cursor<'_> {
 
     fn take_array<const N: usize>(&mut self) -> Option<[u8; N]> {
         self.take(N)?.try_into().ok()
+    }
+
+    /// Passes over a text that must be there; false when the bytes are not one.
+    fn skip_text(&mut self) -> bool {
+        self.take_array()
+            .map(u32::from_le_bytes)
+            .filter(|&len| len != ABSENT)
+            .and_then(|len| self.take(len as usize))
+            .is_some()
     }
 
     /// `Some(None)` for an absent text; `None` when the bytes are not a text.
