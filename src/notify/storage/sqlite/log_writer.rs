@@ -1,9 +1,9 @@
 //! The one connection that puts spooled notifications into SQLite, owned by the feeder's
 //! thread: each write stores its notifications as pages (`page.rs`), with prepared statements
-//! and no async driver (and its per-value copies and thread hops) in between. Only it writes the log, so its
-//! page cache stays valid from one commit to the next. Its commits are not synced
-//! (`synchronous=NORMAL`): the spool holds those rows durably until a commit is made durable
-//! on purpose.
+//! and no async driver (and its per-value copies and thread hops) in between. Only it writes
+//! the log, so its page cache stays valid from one commit to the next. Its commits are not
+//! synced (`synchronous=NORMAL`): the spool holds those notifications durably until a commit
+//! is made durable on purpose.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -37,8 +37,8 @@ const SUMMARY: &str = "INSERT INTO notification_summaries (id, summary) VALUES (
 #[derive(Debug)]
 pub struct LogWriter {
     db: Connection,
-    /// The largest notification id in a page: a row the spool gives again after a restart
-    /// (SQLite had it before the crash) is left as it is.
+    /// The largest notification id in a page: a notification the spool gives again after a
+    /// restart (SQLite had it before the crash) is left as it is.
     held: u64,
 }
 
