@@ -111,13 +111,18 @@ impl SqliteLog {
     ) -> StoreResult<Vec<Notification>> {
         let mut found = Vec::new();
         let mut from = after;
+        let mut at_once = 1;
         while found.len() < limit {
-            let pages = self.pages(tenant_id, Toward::Newer(from)).await?;
+            let pages = self.pages(tenant_id, Toward::Newer(from), at_once).await?;
             let Some(&(last_id, _)) = pages.last() else {
                 break;
             };
             from = last_id;
+            at_once = (at_once * 2).min(MOST_PAGES_AT_ONCE);
             for (_, body) in pages {
+                if found.len() == limit {
+                    break;
+                }
                 let mut room = limit - found.len();
                 let wanted = |id: u64| {
                     let take = room > 0 && row_id(EventId::row(id)) > after;
@@ -139,13 +144,18 @@ impl SqliteLog {
         let mut newest_pages = Vec::new();
         let mut count = 0;
         let mut from = i64::MAX;
+        let mut at_once = 1;
         while count < limit {
-            let pages = self.pages(tenant_id, Toward::Older(from)).await?;
+            let pages = self.pages(tenant_id, Toward::Older(from), at_once).await?;
             let Some(&(last_id, _)) = pages.last() else {
                 break;
             };
             from = last_id;
+            at_once = (at_once * 2).min(MOST_PAGES_AT_ONCE);
             for (_, body) in pages {
+                if count == limit {
+                    break;
+                }
                 // Only the page's newest notifications that are still wanted are decoded.
                 let records = inflate(&body)?;
                 let ids = records.ids().map_err(StorageError::new)?;
@@ -164,9 +174,14 @@ impl SqliteLog {
         self.with_summaries(found).await
     }
 
-    /// The next few of a tenant's pages from a page's last id, with their last ids. A few at a
-    /// time, not a stream: the driver would read ahead many more pages than a list needs.
-    async fn pages(&self, tenant_id: &str, toward: Toward) -> StoreResult<Vec<(i64, Vec<u8>)>> {
+    /// The next `at_once` of a tenant's pages from a page's last id, with their last ids. Not
+    /// a stream: the driver would read ahead many more pages than a list needs.
+    async fn pages(
+        &self,
+        tenant_id: &str,
+        toward: Toward,
+        at_once: i64,
+    ) -> StoreResult<Vec<(i64, Vec<u8>)>> {
         let (sql, from) = match toward {
             Toward::Newer(from) => (
                 "SELECT last_id, body FROM notification_pages WHERE tenant_id = ? AND last_id > ? \
@@ -182,7 +197,7 @@ impl SqliteLog {
         Ok(sqlx::query_as(sql)
             .bind(tenant_id)
             .bind(from)
-            .bind(PAGES_AT_ONCE)
+            .bind(at_once)
             .fetch_all(&self.pool)
             .await?)
     }
@@ -228,8 +243,10 @@ impl SqliteLog {
     }
 }
 
-/// Pages read by one query.
-const PAGES_AT_ONCE: i64 = 4;
+/// Most pages read by one query. A list reads one page first (a page of a busy tenant holds
+/// more than a list shows), then twice as many each time, up to this (pages of a quiet
+/// tenant hold a few notifications each).
+const MOST_PAGES_AT_ONCE: i64 = 16;
 
 /// Which way a tenant's pages are read, from a page's last id (a tenant's pages hold ranges
 /// of ids that do not overlap).
@@ -358,6 +375,29 @@ mod tests {
             let row = store.get(n.id).await.unwrap().unwrap();
             assert_eq!(row.alert_id, n.alert_id);
         }
+    }
+
+    #[tokio::test]
+    async fn lists_reach_across_many_small_pages() {
+        let store = in_memory().await;
+        let mut ids = Vec::new();
+        for i in 0..40 {
+            let stored = store
+                .append(vec![note("a", &i.to_string()), note("b", "other")])
+                .await
+                .unwrap();
+            ids.push(stored[0].id);
+        }
+        let recent = store.recent("a", 30).await.unwrap();
+        assert_eq!(recent.iter().map(|n| n.id).collect::<Vec<_>>(), ids[10..]);
+        let after = store.after("a", ids[4], 100).await.unwrap();
+        assert_eq!(after.iter().map(|n| n.id).collect::<Vec<_>>(), ids[5..]);
+        let some = store.after("a", ids[4], 20).await.unwrap();
+        assert_eq!(some.iter().map(|n| n.id).collect::<Vec<_>>(), ids[5..25]);
+        assert!(
+            recent.iter().all(|n| n.raw.is_empty()),
+            "lists leave out raw"
+        );
     }
 
     #[tokio::test]
