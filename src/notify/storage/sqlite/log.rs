@@ -110,31 +110,22 @@ impl SqliteLog {
         limit: usize,
     ) -> StoreResult<Vec<Notification>> {
         let mut found = Vec::new();
-        let mut from = after;
-        let mut at_once = 1;
+        let mut pages = self.walk(tenant_id, Toward::Newer(after));
         while found.len() < limit {
-            let pages = self.pages(tenant_id, Toward::Newer(from), at_once).await?;
-            let Some(&(last_id, _)) = pages.last() else {
+            let Some(body) = pages.next().await? else {
                 break;
             };
-            from = last_id;
-            at_once = (at_once * 2).min(MOST_PAGES_AT_ONCE);
-            for (_, body) in pages {
-                if found.len() == limit {
-                    break;
-                }
-                let mut room = limit - found.len();
-                let wanted = |id: u64| {
-                    let take = room > 0 && row_id(EventId::row(id)) > after;
-                    room -= usize::from(take);
-                    take
-                };
-                found.extend(
-                    inflate(&body)?
-                        .read(wanted, Raw::Skip)
-                        .map_err(StorageError::new)?,
-                );
-            }
+            let mut room = limit - found.len();
+            let wanted = |id: u64| {
+                let take = room > 0 && row_id(EventId::row(id)) > after;
+                room -= usize::from(take);
+                take
+            };
+            found.extend(
+                inflate(&body)?
+                    .read(wanted, Raw::Skip)
+                    .map_err(StorageError::new)?,
+            );
         }
         self.with_summaries(found).await
     }
@@ -143,35 +134,37 @@ impl SqliteLog {
     async fn tenant_recent(&self, tenant_id: &str, limit: usize) -> StoreResult<Vec<Notification>> {
         let mut newest_pages = Vec::new();
         let mut count = 0;
-        let mut from = i64::MAX;
-        let mut at_once = 1;
+        let mut pages = self.walk(tenant_id, Toward::Older(i64::MAX));
         while count < limit {
-            let pages = self.pages(tenant_id, Toward::Older(from), at_once).await?;
-            let Some(&(last_id, _)) = pages.last() else {
+            let Some(body) = pages.next().await? else {
                 break;
             };
-            from = last_id;
-            at_once = (at_once * 2).min(MOST_PAGES_AT_ONCE);
-            for (_, body) in pages {
-                if count == limit {
-                    break;
-                }
-                // Only the page's newest notifications that are still wanted are decoded.
-                let records = inflate(&body)?;
-                let ids = records.ids().map_err(StorageError::new)?;
-                let take = ids.len().min(limit - count);
-                let Some(&oldest) = ids.get(ids.len() - take) else {
-                    continue;
-                };
-                let rows = records
-                    .read(|id| id >= oldest, Raw::Skip)
-                    .map_err(StorageError::new)?;
-                count += rows.len();
-                newest_pages.push(rows);
-            }
+            // Only the page's newest notifications that are still wanted are decoded.
+            let records = inflate(&body)?;
+            let ids = records.ids().map_err(StorageError::new)?;
+            let take = ids.len().min(limit - count);
+            let Some(&oldest) = ids.get(ids.len() - take) else {
+                continue;
+            };
+            let rows = records
+                .read(|id| id >= oldest, Raw::Skip)
+                .map_err(StorageError::new)?;
+            count += rows.len();
+            newest_pages.push(rows);
         }
         let found: Vec<Notification> = newest_pages.into_iter().rev().flatten().collect();
         self.with_summaries(found).await
+    }
+
+    /// A tenant's pages one after another, from `toward`'s page id.
+    fn walk<'a>(&'a self, tenant_id: &'a str, toward: Toward) -> PageWalk<'a> {
+        PageWalk {
+            log: self,
+            tenant_id,
+            toward,
+            at_once: 1,
+            fetched: Vec::new().into_iter(),
+        }
     }
 
     /// The next `at_once` of a tenant's pages from a page's last id, with their last ids. Not
@@ -243,9 +236,7 @@ impl SqliteLog {
     }
 }
 
-/// Most pages read by one query. A list reads one page first (a page of a busy tenant holds
-/// more than a list shows), then twice as many each time, up to this (pages of a quiet
-/// tenant hold a few notifications each).
+/// Most pages read by one query (pages of a quiet tenant hold a few notifications each).
 const MOST_PAGES_AT_ONCE: i64 = 16;
 
 /// Which way a tenant's pages are read, from a page's last id (a tenant's pages hold ranges
@@ -254,6 +245,40 @@ const MOST_PAGES_AT_ONCE: i64 = 16;
 enum Toward {
     Newer(i64),
     Older(i64),
+}
+
+/// A tenant's pages, read a few per query: one page first (a page of a busy tenant holds more
+/// than a list shows), then twice as many each time, up to [`MOST_PAGES_AT_ONCE`].
+struct PageWalk<'a> {
+    log: &'a SqliteLog,
+    tenant_id: &'a str,
+    /// Where the next query starts: past the last page fetched.
+    toward: Toward,
+    at_once: i64,
+    fetched: std::vec::IntoIter<(i64, Vec<u8>)>,
+}
+
+impl PageWalk<'_> {
+    /// The next page's body, or `None` past the last.
+    async fn next(&mut self) -> StoreResult<Option<Vec<u8>>> {
+        if let Some((_, body)) = self.fetched.next() {
+            return Ok(Some(body));
+        }
+        let pages = self
+            .log
+            .pages(self.tenant_id, self.toward, self.at_once)
+            .await?;
+        let Some(&(last_id, _)) = pages.last() else {
+            return Ok(None);
+        };
+        self.toward = match self.toward {
+            Toward::Newer(_) => Toward::Newer(last_id),
+            Toward::Older(_) => Toward::Older(last_id),
+        };
+        self.at_once = (self.at_once * 2).min(MOST_PAGES_AT_ONCE);
+        self.fetched = pages.into_iter();
+        Ok(self.fetched.next().map(|(_, body)| body))
+    }
 }
 
 /// A page's records, inflated.
