@@ -7,7 +7,7 @@ use tokio::sync::mpsc;
 
 use super::{
     background::health::WatchHealth,
-    feed::journal::Journal,
+    feed::{history::History, journal::Journal},
     inbound::{intake::Intake, lifecycle::Verified},
     storage::{Registry, Storage, lease::Lease},
 };
@@ -35,6 +35,8 @@ pub struct Parts {
     /// Whether this instance runs the background work now.
     pub lease: Arc<dyn Lease>,
     pub journal: Journal,
+    /// Fresh streams' history, one read shared by those that start together.
+    pub history: History,
     pub intake: Intake,
     /// How the v2 watches are doing (waiting after failures or throttling).
     pub watches: WatchHealth,
@@ -48,11 +50,13 @@ impl Notify {
         let lease = storage.lease.clone();
         let journal = Journal::over(&storage);
         let intake = Intake::new(registry.clone(), journal.clone());
+        let history = History::new(storage.log.clone());
         let (lifecycle, rx) = mpsc::channel(LIFECYCLE_QUEUE);
         let notify = Self(Arc::new(Parts {
             registry,
             lease,
             journal,
+            history,
             intake,
             watches: WatchHealth::default(),
             lifecycle,

@@ -3,6 +3,7 @@
 
 pub mod coalesce;
 pub mod gate;
+pub mod history;
 pub mod journal;
 pub mod sse;
 pub mod stream;

@@ -103,9 +103,9 @@ pub fn events(
     gap: bool,
     until: impl Future<Output = ()> + Send + 'static,
 ) -> Response {
-    let log = notify.journal.log().clone();
     let tenant_id_for_summaries = tenant_id.clone();
-    let notifications = tenant_stream(log, notify.journal.fanout().as_ref(), tenant_id, resume)
+    let history = notify.history.clone();
+    let notifications = tenant_stream(history, notify.journal.fanout().as_ref(), tenant_id, resume)
         .map(|n| Some(frame(&n)))
         // The end of the notifications ends the response (the browser then resumes).
         .chain(stream::once(future::ready(None)));

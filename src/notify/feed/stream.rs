@@ -11,8 +11,9 @@ use std::{collections::VecDeque, sync::Arc};
 use futures::Stream;
 use tokio::sync::broadcast::{self, error::RecvError};
 
+use super::history::History;
 use crate::notify::model::{EventId, Notification};
-use crate::notify::storage::{FanOut, Log, StorageError};
+use crate::notify::storage::{FanOut, StorageError};
 
 /// Rows read from the log per query while catching up.
 const PAGE: u32 = 200;
@@ -27,7 +28,7 @@ pub enum Resume {
 }
 
 struct State {
-    store: Log,
+    history: History,
     rx: broadcast::Receiver<Arc<Notification>>,
     tenant_id: String,
     start: Option<Resume>,
@@ -39,14 +40,14 @@ struct State {
 /// The stream of `tenant_id`'s notifications starting at `from`. It ends on a store
 /// error (logged) or when the hub is dropped; the browser then reconnects and resumes.
 pub fn tenant_stream(
-    store: Log,
+    history: History,
     hub: &dyn FanOut,
     tenant_id: String,
     from: Resume,
 ) -> impl Stream<Item = Arc<Notification>> + Send + 'static {
     let state = State {
         rx: hub.subscribe(),
-        store,
+        history,
         tenant_id,
         start: Some(from),
         last_id: EventId::default(),
@@ -97,11 +98,11 @@ impl State {
             }
             Resume::Recent(n) => {
                 let rows = self
-                    .store
+                    .history
                     .recent(&self.tenant_id, n)
                     .await
                     .inspect_err(log)?;
-                self.pending.extend(rows.into_iter().map(Arc::new));
+                self.pending.extend(rows);
             }
         }
         Ok(())
@@ -109,14 +110,14 @@ impl State {
 
     async fn load_page(&mut self) -> Result<(), StorageError> {
         let rows = self
-            .store
+            .history
             .after(&self.tenant_id, self.last_id, PAGE)
             .await
             .inspect_err(log)?;
         if rows.len() < PAGE as usize {
             self.catching_up = false;
         }
-        self.pending.extend(rows.into_iter().map(Arc::new));
+        self.pending.extend(rows);
         Ok(())
     }
 }
@@ -152,7 +153,7 @@ mod tests {
             .await
             .unwrap();
         let stream = tenant_stream(
-            j.log().clone(),
+            History::new(j.log().clone()),
             j.fanout().as_ref(),
             "a".into(),
             Resume::Recent(10),
@@ -167,7 +168,7 @@ mod tests {
         let first = j.append(&[note("a", "1"), note("a", "2")]).await.unwrap();
         j.append(&[note("a", "3")]).await.unwrap();
         let stream = tenant_stream(
-            j.log().clone(),
+            History::new(j.log().clone()),
             j.fanout().as_ref(),
             "a".into(),
             Resume::After(first[0].id),
@@ -185,7 +186,7 @@ mod tests {
     async fn a_stream_that_falls_behind_catches_up_from_the_store() {
         let j = journal().await;
         let stream = tenant_stream(
-            j.log().clone(),
+            History::new(j.log().clone()),
             j.fanout().as_ref(),
             "a".into(),
             Resume::After(EventId::default()),
@@ -201,7 +202,7 @@ mod tests {
     async fn another_tenants_notifications_never_appear() {
         let j = journal().await;
         let stream = tenant_stream(
-            j.log().clone(),
+            History::new(j.log().clone()),
             j.fanout().as_ref(),
             "a".into(),
             Resume::Recent(10),

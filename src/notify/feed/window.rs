@@ -17,11 +17,10 @@ pub async fn bounded(
     match resume {
         Resume::Recent(n) => Ok((Resume::Recent(n.min(window)), false)),
         Resume::After(id) => {
-            // The newest window + 1: when all are after `id`, more than `window` were missed.
-            let newest = log.recent(tenant_id, window + 1).await?;
-            let missed_too_many =
-                newest.len() > window as usize && newest.first().is_some_and(|n| n.id > id);
-            Ok(match missed_too_many {
+            // Read forward from `id`, not back from the newest: a browser that is up to date
+            // (the notify page connects with the newest id it shows) costs an empty read.
+            let missed = log.after(tenant_id, id, window + 1).await?;
+            Ok(match missed.len() > window as usize {
                 true => (Resume::Recent(window), true),
                 false => (Resume::After(id), false),
             })
