@@ -7,7 +7,10 @@
 //!   verify what they receive themselves and have their own body limit.
 //! - **Public**: health and static files.
 //!
-//! Every group runs under the body limit, security headers, tracing and request-id layers.
+//! Pages and public routes run under the body limit, security headers, tracing and request-id
+//! layers. Graph's webhooks run under none of them: their answers go to a machine, not a
+//! browser; their handlers log what they refuse or fail to store; and each layer (a clone of
+//! the route's service and a boxed future) is paid by every delivery, thousands a second.
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
@@ -46,12 +49,13 @@ pub fn router<S: SessionStore + Clone>(
                 .layer(from_fn(error_pages::render))
                 .layer(from_fn_with_state(public_origin, canonical_host::redirect)),
         )
-        .merge(graph_webhooks())
         .merge(public())
         .layer(DefaultBodyLimit::max(1024 * 1024))
         .layer(from_fn_with_state(transport, security_headers::set))
         .layer(TraceLayer::new_for_http().make_span_with(span_for))
         .layer(from_fn(request_id::assign))
+        // Merged after the layers above, so none of them runs for Graph's deliveries.
+        .merge(graph_webhooks())
         .with_state(state)
 }
 
@@ -103,7 +107,7 @@ fn browser_pages() -> Router<AppState> {
         .layer(from_fn(error_pages::render))
 }
 
-/// What Graph calls: outside the session and CSRF layers, with their own body limit.
+/// What Graph calls: outside every layer of the other groups, with their own body limit.
 fn graph_webhooks() -> Router<AppState> {
     Router::new()
         .route("/listen", post(webhooks::listen))

@@ -129,14 +129,20 @@ fn echo(token: String) -> Response {
 fn refuse(error: &WebhookError) -> Response {
     // The message can quote the body (a JSON parse error): `?` escapes line breaks.
     tracing::warn!(error = ?error.to_string(), "webhook request refused");
-    let headers = [(header::CONTENT_TYPE, "text/plain; charset=utf-8")];
+    let headers = [
+        (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    ];
     (error.status(), headers, error.to_string()).into_response()
 }
 
 /// Nothing was acknowledged, so Graph retries: a 5xx is the documented way to ask.
 fn storage_failed(error: &StorageError) -> Response {
     tracing::error!(%error, "storing notifications failed");
-    let headers = [(header::CONTENT_TYPE, "text/plain; charset=utf-8")];
+    let headers = [
+        (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    ];
     let body = "notifications could not be stored; retry later";
     (StatusCode::SERVICE_UNAVAILABLE, headers, body).into_response()
 }

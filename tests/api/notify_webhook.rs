@@ -51,6 +51,8 @@ async fn bad_batches_get_a_readable_4xx() {
         .header("content-type", "text/html");
     let response = wrong_type.send().await.unwrap();
     assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    // Outside the page layers, a refusal still tells a browser not to guess its type.
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
     assert!(response.text().await.unwrap().contains("application/json"));
 
     let not_json = client
