@@ -28,11 +28,12 @@ pub struct ChangeItem<'a> {
 #[serde(transparent)]
 struct Text<'a>(#[serde(borrow)] Cow<'a, str>);
 
-/// The `id` of `resourceData`, when it is a string.
+/// The `id` of `resourceData`, when it is a string. (`Text`, not `Cow`: serde borrows a
+/// `Cow` only when it is the field's own type, and would copy one inside an `Option`.)
 #[derive(Deserialize)]
 struct DataId<'a> {
     #[serde(borrow)]
-    id: Option<Cow<'a, str>>,
+    id: Option<Text<'a>>,
 }
 
 impl<'a> ChangeItem<'a> {
@@ -62,7 +63,7 @@ impl<'a> ChangeItem<'a> {
     /// `resourceData.id` when the data is an object with a string `id`.
     pub fn data_id(&self) -> Option<Cow<'a, str>> {
         let data = self.resource_data?;
-        serde_json::from_str::<DataId<'a>>(data.get()).ok()?.id
+        Some(serde_json::from_str::<DataId<'a>>(data.get()).ok()?.id?.0)
     }
 }
 
@@ -197,6 +198,10 @@ mod tests {
         want.as_object_mut().unwrap().remove("clientState");
         assert_eq!(stored, want);
         assert_eq!(change.data_id().as_deref(), Some("a"));
+        assert!(
+            matches!(change.data_id(), Some(Cow::Borrowed("a"))),
+            "read from the body, not copied"
+        );
     }
 
     #[test]
