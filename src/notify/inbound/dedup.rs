@@ -30,7 +30,6 @@ type Keys = HashMap<Key, Instant, BuildHasherDefault<AlreadyHashed>>;
 /// generation at a time, so no key is looked up again to expire it.
 #[derive(Debug)]
 struct Seen {
-    hasher: RandomState,
     /// Keys claimed since `started`.
     current: Keys,
     started: Instant,
@@ -41,7 +40,6 @@ struct Seen {
 impl Default for Seen {
     fn default() -> Self {
         Self {
-            hasher: RandomState::new(),
             current: Keys::default(),
             started: Instant::now(),
             previous: Keys::default(),
@@ -50,11 +48,6 @@ impl Default for Seen {
 }
 
 impl Seen {
-    fn key(&self, note: &NewNotification, alert_id: &str) -> Key {
-        self.hasher
-            .hash_one((&note.subscription_id, alert_id, &note.change_type))
-    }
-
     /// Starts a new generation once the current one is a window old or full, forgetting the
     /// one before: a key outlives its own generation by a whole one.
     fn rotate(&mut self, now: Instant) {
@@ -107,6 +100,8 @@ impl Hasher for AlreadyHashed {
 
 #[derive(Debug, Default)]
 pub struct RecentChanges {
+    /// Outside the lock, and never written: keys are hashed before it is taken.
+    hasher: RandomState,
     seen: Mutex<Seen>,
 }
 
@@ -124,28 +119,45 @@ impl RecentChanges {
         self.claim_at(batch, Instant::now())
     }
 
-    fn claim_at(&self, batch: Vec<NewNotification>, now: Instant) -> Claimed {
-        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
-        let mut claimed = Claimed {
-            fresh: Vec::with_capacity(batch.len()),
-            keys: Vec::with_capacity(batch.len()),
-            duplicates: 0,
-        };
-        for note in batch {
-            let Some(alert_id) = note.alert_id.as_deref() else {
-                claimed.fresh.push(note);
-                continue;
-            };
-            let key = seen.key(&note, alert_id);
-            seen.rotate(now);
-            if !seen.claim(key, now) {
-                claimed.duplicates += 1;
-                continue;
+    fn claim_at(&self, mut batch: Vec<NewNotification>, now: Instant) -> Claimed {
+        // Hashed before the lock, which then covers only the maps; the batch stays in place
+        // (a notification is 168 bytes) and loses only its repeats.
+        let keys: Vec<Option<Key>> = batch
+            .iter()
+            .map(|note| note.alert_id.as_deref().map(|id| self.key(note, id)))
+            .collect();
+        let mut kept = Vec::with_capacity(batch.len());
+        let mut claimed = Vec::with_capacity(batch.len());
+        {
+            let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+            for key in keys {
+                // Notifications without an alert id are always kept.
+                let keep = key.is_none_or(|key| {
+                    seen.rotate(now);
+                    let fresh = seen.claim(key, now);
+                    if fresh {
+                        claimed.push(key);
+                    }
+                    fresh
+                });
+                kept.push(keep);
             }
-            claimed.keys.push(key);
-            claimed.fresh.push(note);
         }
-        claimed
+        let duplicates = kept.iter().filter(|keep| !**keep).count();
+        if duplicates > 0 {
+            let mut decisions = kept.into_iter();
+            batch.retain(|_| decisions.next().unwrap_or(true));
+        }
+        Claimed {
+            fresh: batch,
+            keys: claimed,
+            duplicates,
+        }
+    }
+
+    fn key(&self, note: &NewNotification, alert_id: &str) -> Key {
+        self.hasher
+            .hash_one((&note.subscription_id, alert_id, &note.change_type))
     }
 
     /// Forgets keys whose batch was not stored.
@@ -168,6 +180,8 @@ mod tests {
         let recent = RecentChanges::default();
         let first = recent.claim(vec![note("t", "a"), note("t", "a"), note("t", "b")]);
         assert_eq!((first.fresh.len(), first.duplicates), (2, 1));
+        let kept: Vec<_> = first.fresh.iter().map(|n| n.alert_id.as_deref()).collect();
+        assert_eq!(kept, [Some("a"), Some("b")], "in the batch's order");
         let again = recent.claim(vec![note("t", "a")]);
         assert_eq!((again.fresh.len(), again.duplicates), (0, 1));
         recent.release(first.keys);
