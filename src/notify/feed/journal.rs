@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use tokio::sync::broadcast;
 
-use crate::notify::model::{NewNotification, Notification};
+use crate::notify::model::{EventId, NewNotification, Notification};
 use crate::notify::storage::{Fan, Log, Storage, StoreResult, group::GroupCommit};
 
 /// Appends go through the storage's group commit: concurrent callers share one commit, and
@@ -37,17 +37,14 @@ impl Journal {
         self.group.fanout()
     }
 
-    /// Commits the batch durably, then publishes it. When this returns `Ok`, every
-    /// notification is durable.
-    pub async fn append(&self, batch: &[NewNotification]) -> StoreResult<Vec<Arc<Notification>>> {
+    /// Commits the batch durably, then publishes it, and returns the ids it was stored under.
+    /// When this returns `Ok`, every notification is durable.
+    pub async fn append(&self, batch: &[NewNotification]) -> StoreResult<Vec<EventId>> {
         self.group.append(batch.to_vec()).await
     }
 
     /// [`append`](Self::append) for a batch the caller no longer needs.
-    pub async fn append_owned(
-        &self,
-        batch: Vec<NewNotification>,
-    ) -> StoreResult<Vec<Arc<Notification>>> {
+    pub async fn append_owned(&self, batch: Vec<NewNotification>) -> StoreResult<Vec<EventId>> {
         self.group.append(batch).await
     }
 

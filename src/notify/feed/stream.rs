@@ -171,7 +171,7 @@ mod tests {
             History::new(j.log().clone()),
             j.fanout().as_ref(),
             "a".into(),
-            Resume::After(first[0].id),
+            Resume::After(first[0]),
         );
         let writer = j.clone();
         tokio::spawn(async move {

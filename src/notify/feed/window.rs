@@ -45,7 +45,7 @@ mod tests {
             .await
             .unwrap();
         let log = journal.log();
-        let first = stored[0].id.head;
+        let first = stored[0].head;
         let row = crate::notify::model::EventId::row;
         assert_eq!(
             bounded(log, "a", Resume::After(row(first - 1)), 3)

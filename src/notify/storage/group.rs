@@ -20,7 +20,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::updates::Updates;
 use super::{Fan, Log, StorageError, StoreResult};
-use crate::notify::model::{NewNotification, Notification};
+use crate::notify::model::{EventId, NewNotification, Notification};
 
 /// Most notifications stored by one commit; more stay queued for the next.
 pub const MAX_GROUP: usize = 5_000;
@@ -28,7 +28,7 @@ pub const MAX_GROUP: usize = 5_000;
 /// Appends waiting for the writer; beyond this, callers wait to enqueue (backpressure).
 const QUEUE: usize = 8_192;
 
-type Reply = oneshot::Sender<StoreResult<Vec<Arc<Notification>>>>;
+type Reply = oneshot::Sender<StoreResult<Vec<EventId>>>;
 
 struct Pending {
     batch: Vec<NewNotification>,
@@ -79,9 +79,10 @@ impl GroupCommit {
     }
 
     /// Stores `batch` (in one commit with whatever else is queued), publishes it and returns
-    /// the stored notifications in id order. When this returns `Ok`, all are durable; on
-    /// `Err` none of them was published.
-    pub async fn append(&self, batch: Vec<NewNotification>) -> StoreResult<Vec<Arc<Notification>>> {
+    /// the ids it was stored under, in order. When this returns `Ok`, all are durable; on
+    /// `Err` none of them was published. (Ids, not the notifications: the publisher hands
+    /// those to the fan-out, and the callers' threads need not touch them again.)
+    pub async fn append(&self, batch: Vec<NewNotification>) -> StoreResult<Vec<EventId>> {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
@@ -201,12 +202,13 @@ fn publisher(
         updates.release();
         let mut stored = stored.into_iter();
         for (size, reply) in sizes.into_iter().zip(replies) {
-            let mine: Vec<_> = stored.by_ref().take(size).collect();
-            for notification in &mine {
-                fanout.publish(Arc::clone(notification));
+            let mut ids = Vec::with_capacity(size);
+            for notification in stored.by_ref().take(size) {
+                ids.push(notification.id);
+                fanout.publish(notification);
             }
             // A caller that went away still had its notifications stored and published.
-            let _ = reply.send(Ok(mine));
+            let _ = reply.send(Ok(ids));
         }
     }
 }
@@ -214,7 +216,7 @@ fn publisher(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::notify::model::{EventId, note};
+    use crate::notify::model::note;
     use crate::notify::storage::sqlite;
 
     #[tokio::test]
@@ -240,8 +242,8 @@ mod tests {
             let mine = task.await.unwrap();
             assert_eq!(mine.len(), 2);
             assert_eq!(
-                mine[1].id,
-                EventId::row(mine[0].id.head + 1),
+                mine[1],
+                EventId::row(mine[0].head + 1),
                 "a request's items stay together"
             );
         }
@@ -267,13 +269,14 @@ mod tests {
         let storage = sqlite::in_memory().await;
         let group = GroupCommit::new(storage.log.clone(), storage.fanout.clone());
         let first = group.append(vec![note("a", "1")]).await.unwrap();
+        let stored = storage.log.get(first[0]).await.unwrap().expect("stored");
         let mut updates = group.updates().subscribe();
-        group.updates().hold(Arc::clone(&first[0]));
+        group.updates().hold(Arc::new(stored));
         assert!(updates.try_recv().is_err(), "held");
         group.append(vec![note("a", "2")]).await.unwrap();
         let update = updates
             .try_recv()
             .expect("sent by the publication, not the timer");
-        assert_eq!(update.id, first[0].id);
+        assert_eq!(update.id, first[0]);
     }
 }
