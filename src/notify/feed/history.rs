@@ -8,7 +8,7 @@
 //! run one at a time: whoever asks during a read joins the next one.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use tokio::sync::watch;
 
@@ -51,10 +51,6 @@ impl History {
         }
     }
 
-    pub fn log(&self) -> &Log {
-        &self.log
-    }
-
     /// The tenant's notifications after `id`, oldest first (not shared: a resuming stream
     /// starts from its own place).
     pub async fn after(
@@ -84,7 +80,7 @@ impl History {
 
     /// Joins the tenant's next read, starting a reader when none is running.
     fn join(&self, tenant_id: &str, n: u32) -> watch::Receiver<Option<Outcome>> {
-        let mut tenants = self.tenants.lock().expect("history lock");
+        let mut tenants = lock(&self.tenants);
         if let Some(next) = tenants.get_mut(tenant_id) {
             next.most = next.most.max(n);
             return next.done.subscribe();
@@ -107,7 +103,7 @@ impl History {
         };
         loop {
             let next = {
-                let mut tenants = self.tenants.lock().expect("history lock");
+                let mut tenants = lock(&self.tenants);
                 match tenants.get_mut(&running.tenant_id) {
                     Some(slot) if slot.done.receiver_count() > 0 => take_next(slot),
                     _ => {
@@ -127,6 +123,12 @@ impl History {
     }
 }
 
+/// The tenants' reads. Nothing panics while holding it, so a poisoned lock still holds
+/// consistent entries.
+fn lock(tenants: &Mutex<HashMap<String, NextRead>>) -> MutexGuard<'_, HashMap<String, NextRead>> {
+    tenants.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
 /// A tenant's reader while it runs. If it ends early (a panic, the runtime shutting down),
 /// the tenant's entry goes with it: anyone still waiting then learns the reader stopped
 /// instead of waiting forever, and the next to ask starts a new reader.
@@ -142,9 +144,7 @@ impl Drop for Running {
         if self.ended {
             return;
         }
-        if let Ok(mut tenants) = self.tenants.lock() {
-            tenants.remove(&self.tenant_id);
-        }
+        lock(&self.tenants).remove(&self.tenant_id);
     }
 }
 
