@@ -119,32 +119,30 @@ fn is_length_limit(error: &axum::extract::rejection::FailedToBufferBody) -> bool
 
 /// The validation answer: 200, text/plain, the decoded token and nothing else.
 fn echo(token: String) -> Response {
-    let headers = [
-        (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-    ];
-    (StatusCode::OK, headers, token).into_response()
+    plain(StatusCode::OK, token)
 }
 
 fn refuse(error: &WebhookError) -> Response {
     // The message can quote the body (a JSON parse error): `?` escapes line breaks.
     tracing::warn!(error = ?error.to_string(), "webhook request refused");
-    let headers = [
-        (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-    ];
-    (error.status(), headers, error.to_string()).into_response()
+    plain(error.status(), error.to_string())
 }
 
 /// Nothing was acknowledged, so Graph retries: a 5xx is the documented way to ask.
 fn storage_failed(error: &StorageError) -> Response {
     tracing::error!(%error, "storing notifications failed");
+    let body = "notifications could not be stored; retry later";
+    plain(StatusCode::SERVICE_UNAVAILABLE, body.to_owned())
+}
+
+/// Every webhook answer with a body: plain text that no browser may take for another type
+/// (the page layers, which set `nosniff` elsewhere, do not run here).
+fn plain(status: StatusCode, body: String) -> Response {
     let headers = [
         (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
     ];
-    let body = "notifications could not be stored; retry later";
-    (StatusCode::SERVICE_UNAVAILABLE, headers, body).into_response()
+    (status, headers, body).into_response()
 }
 
 #[cfg(test)]
