@@ -70,9 +70,9 @@ impl History {
         let outcome = done
             .wait_for(Option::is_some)
             .await
-            .map_err(|_| StorageError::new(ReaderStopped))?
-            .clone()
-            .expect("waited for a value");
+            .ok()
+            .and_then(|answer| answer.clone())
+            .ok_or_else(|| StorageError::new(ReaderStopped))?;
         let shared = outcome.map_err(|e| StorageError::new(ReadFailed(e)))?;
         let skip = shared.len().saturating_sub(n as usize);
         Ok(shared[skip..].to_vec())
