@@ -1,20 +1,19 @@
 //! Group commit: the one way notifications enter a log. Concurrent appends are queued; a single
-//! writer thread takes everything queued and stores it with one `append` (one write and one sync
-//! in the spooled SQLite log); a publisher thread then publishes each commit in id order and
-//! answers every waiting caller. The writer is a thread of its own, not a task, so a log may
-//! block it while the disk syncs (the spool does); handing each commit to the publisher lets the
-//! writer start the next write while the last commit's callers are answered, so syncs follow one
-//! another with nothing in between.
+//! writer thread takes everything queued, stores it with one `append` (one write and one sync
+//! in the spooled SQLite log), then publishes the commit in id order and answers every caller
+//! it held. The writer is a thread of its own, not a task, so a log may block it while the
+//! disk syncs (the spool does). It publishes and answers itself: a commit of a few dozen
+//! notifications takes microseconds to publish, while handing it to another thread cost a
+//! wake-up of tens (hundreds, with 128 senders) of microseconds before anyone was answered.
 //!
-//! Because only the writer commits, and the publisher takes commits in the order they were made,
-//! event ids are published in commit order, so a stream that has seen id N may ignore anything
-//! at or below N (see `feed/stream.rs`). The layer knows only the [`NotificationLog`] and
-//! [`FanOut`] traits, so any backend plugs in.
+//! Because only the writer commits and publishes, event ids are published in commit order, so
+//! a stream that has seen id N may ignore anything at or below N (see `feed/stream.rs`). The
+//! layer knows only the [`NotificationLog`] and [`FanOut`] traits, so any backend plugs in.
 //!
 //! [`NotificationLog`]: super::NotificationLog
 //! [`FanOut`]: super::FanOut
 
-use std::sync::{Arc, OnceLock, mpsc as std_mpsc};
+use std::sync::{Arc, OnceLock};
 
 use tokio::sync::{mpsc, oneshot};
 
@@ -80,25 +79,20 @@ impl GroupCommit {
 
     /// Stores `batch` (in one commit with whatever else is queued), publishes it and returns
     /// the ids it was stored under, in order. When this returns `Ok`, all are durable; on
-    /// `Err` none of them was published. (Ids, not the notifications: the publisher hands
-    /// those to the fan-out, and the callers' threads need not touch them again.)
+    /// `Err` none of them was published. (Ids, not the notifications: the writer hands those
+    /// to the fan-out, and the callers' threads need not touch them again.)
     pub async fn append(&self, batch: Vec<NewNotification>) -> StoreResult<Vec<EventId>> {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
         let queue = self.queue.get_or_init(|| {
             let (tx, rx) = mpsc::channel(QUEUE);
-            let (committed, to_publish) = std_mpsc::channel();
             let (log, fanout) = (self.log.clone(), self.fanout.clone());
             let updates = Arc::clone(&self.updates);
             let runtime = tokio::runtime::Handle::current();
             std::thread::Builder::new()
-                .name("notification-publisher".into())
-                .spawn(move || publisher(fanout.as_ref(), &updates, to_publish))
-                .expect("a thread for the notification publisher");
-            std::thread::Builder::new()
                 .name("notification-writer".into())
-                .spawn(move || writer(&runtime, log, rx, &committed))
+                .spawn(move || writer(&runtime, &log, fanout.as_ref(), &updates, rx))
                 .expect("a thread for the notification writer");
             tx
         });
@@ -111,22 +105,23 @@ impl GroupCommit {
     }
 }
 
-/// A durable commit on its way to the publisher: the stored notifications in id order, and
-/// for each caller, in the same order, how many are theirs and where to answer.
+/// A durable commit: the stored notifications in id order, and for each caller, in the same
+/// order, how many are theirs and where to answer.
 struct Committed {
     stored: Vec<Arc<Notification>>,
     sizes: Vec<usize>,
     replies: Vec<Reply>,
 }
 
-/// Takes everything queued (up to [`MAX_GROUP`] notifications), commits it at once and hands it
-/// to the publisher. Runs until every sender is gone; a log that awaits I/O is driven by
+/// Takes everything queued (up to [`MAX_GROUP`] notifications), commits it at once, publishes
+/// it and answers. Runs until every sender is gone; a log that awaits I/O is driven by
 /// `runtime`.
 fn writer(
     runtime: &tokio::runtime::Handle,
-    log: Log,
+    log: &Log,
+    fanout: &dyn super::FanOut,
+    updates: &Updates,
     mut rx: mpsc::Receiver<Pending>,
-    committed: &std_mpsc::Sender<Committed>,
 ) {
     while let Some(first) = rx.blocking_recv() {
         let mut total = first.batch.len();
@@ -140,13 +135,8 @@ fn writer(
                 Err(_) => break,
             }
         }
-        if let Some(commit) = runtime.block_on(commit(log.as_ref(), group, total))
-            && let Err(std_mpsc::SendError(lost)) = committed.send(commit)
-        {
-            // The publisher is gone (it panicked): the callers learn it, nothing is shown.
-            for reply in lost.replies {
-                let _ = reply.send(Err(StorageError::new(WriterStopped)));
-            }
+        if let Some(committed) = runtime.block_on(commit(log.as_ref(), group, total)) {
+            publish(fanout, updates, committed);
         }
     }
 }
@@ -185,31 +175,24 @@ async fn commit(
     }
 }
 
-/// Publishes each commit, in the order the writer made them, then answers its callers. Ends
-/// when the writer does.
-fn publisher(
-    fanout: &dyn super::FanOut,
-    updates: &Updates,
-    commits: std_mpsc::Receiver<Committed>,
-) {
-    for Committed {
+/// Publishes a commit in id order, each caller's notifications followed by its answer.
+fn publish(fanout: &dyn super::FanOut, updates: &Updates, committed: Committed) {
+    let Committed {
         stored,
         sizes,
         replies,
-    } in commits
-    {
-        // Held updates go out just before, so a stream wakes once for both.
-        updates.release();
-        let mut stored = stored.into_iter();
-        for (size, reply) in sizes.into_iter().zip(replies) {
-            let mut ids = Vec::with_capacity(size);
-            for notification in stored.by_ref().take(size) {
-                ids.push(notification.id);
-                fanout.publish(notification);
-            }
-            // A caller that went away still had its notifications stored and published.
-            let _ = reply.send(Ok(ids));
+    } = committed;
+    // Held updates go out just before, so a stream wakes once for both.
+    updates.release();
+    let mut stored = stored.into_iter();
+    for (size, reply) in sizes.into_iter().zip(replies) {
+        let mut ids = Vec::with_capacity(size);
+        for notification in stored.by_ref().take(size) {
+            ids.push(notification.id);
+            fanout.publish(notification);
         }
+        // A caller that went away still had its notifications stored and published.
+        let _ = reply.send(Ok(ids));
     }
 }
 
