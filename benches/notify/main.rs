@@ -720,9 +720,14 @@ impl Viewers<'_> {
         let end = Instant::now() + Duration::from_secs(secs);
         let mut posted = 0usize;
         let mut posts = Vec::new();
+        let mut last_sent = 0;
         while Instant::now() < end {
             tick.tick().await;
-            let alert = format!("{}{}", self.prefix, self.base.elapsed().as_micros());
+            // The alert id is the send time in microseconds, kept distinct: a poster behind
+            // its ticks catches up in a burst, and two changes of one alert within the same
+            // microsecond would be one change to the app (it stores a repeat once).
+            last_sent = self.base.elapsed().as_micros().max(last_sent + 1);
+            let alert = format!("{}{last_sent}", self.prefix);
             let body = target.body(std::iter::once(alert));
             let (poster, url) = (poster.clone(), format!("{}/listen", self.url));
             posts.push(tokio::spawn(async move {
