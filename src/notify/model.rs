@@ -1,7 +1,7 @@
 //! Rows of the notification tables: subscriptions and accepted notifications.
 
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
 
@@ -126,8 +126,11 @@ impl NewSubscription {
 pub struct Notification {
     #[sqlx(try_from = "i64")]
     pub id: EventId,
-    pub tenant_id: String,
-    pub subscription_id: String,
+    /// Shared by every notification of one delivery (and of one subscription).
+    #[sqlx(try_from = "String")]
+    pub tenant_id: Arc<str>,
+    #[sqlx(try_from = "String")]
+    pub subscription_id: Arc<str>,
     pub change_type: String,
     pub resource: String,
     pub alert_id: Option<String>,
@@ -150,8 +153,8 @@ pub struct Notification {
 /// A notification about to be stored.
 #[derive(Debug, Clone)]
 pub struct NewNotification {
-    pub tenant_id: String,
-    pub subscription_id: String,
+    pub tenant_id: Arc<str>,
+    pub subscription_id: Arc<str>,
     pub change_type: String,
     pub resource: String,
     pub alert_id: Option<String>,

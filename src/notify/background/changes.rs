@@ -105,8 +105,8 @@ pub fn changed_alerts(
             continue;
         };
         let note = NewNotification {
-            tenant_id: sub.tenant_id.clone(),
-            subscription_id: sub.id.clone(),
+            tenant_id: sub.tenant_id.as_str().into(),
+            subscription_id: sub.id.as_str().into(),
             change_type: "updated".into(),
             resource: format!("{path}/{id}"),
             alert_id: Some(id.to_owned()),

@@ -79,7 +79,7 @@ impl Enricher {
         let mut by_subscription: HashMap<&str, Vec<&Notification>> = HashMap::new();
         for n in &round {
             by_subscription
-                .entry(n.subscription_id.as_str())
+                .entry(&*n.subscription_id)
                 .or_default()
                 .push(n);
         }

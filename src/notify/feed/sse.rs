@@ -151,7 +151,7 @@ fn summary_updates(
             }
         }
     })
-    .filter(move |n| future::ready(n.tenant_id == tenant_id))
+    .filter(move |n| future::ready(*n.tenant_id == *tenant_id))
     .map(|n| {
         // A summary update travels as its own notification value, so its `frame` holds the
         // `summary` event: rendered by the first stream, shared by the others.

@@ -76,7 +76,7 @@ impl State {
                 continue;
             }
             match self.rx.recv().await {
-                Ok(n) if n.tenant_id == self.tenant_id && n.id > self.last_id => {
+                Ok(n) if *n.tenant_id == *self.tenant_id && n.id > self.last_id => {
                     self.last_id = n.id;
                     return Some(n);
                 }

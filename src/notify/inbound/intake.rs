@@ -117,7 +117,7 @@ impl Intake {
     pub async fn changes(&self, items: &[&RawValue]) -> StoreResult<Report> {
         let mut accepted = Vec::with_capacity(items.len());
         let mut rejected = Rejections::default();
-        let mut known: Option<(Cow<str>, Option<Arc<Subscription>>)> = None;
+        let mut known: Option<Known> = None;
         for raw in items {
             let Some(change) = ChangeItem::read(raw) else {
                 rejected.add(Rejection::Malformed);
@@ -125,19 +125,23 @@ impl Intake {
             };
             if known
                 .as_ref()
-                .is_none_or(|(id, _)| *id != change.subscription_id)
+                .is_none_or(|k| k.graph_id != change.subscription_id)
             {
                 let sub = self.registry.by_graph_id(&change.subscription_id).await?;
-                known = Some((change.subscription_id.clone(), sub));
+                known = Some(Known::new(change.subscription_id.clone(), sub));
             }
-            let subscription = known.as_ref().and_then(|(_, sub)| sub.as_deref());
+            let found = known.as_ref().and_then(|k| k.found.as_ref());
             let envelope = Envelope {
                 subscription_id: Cow::Borrowed(&change.subscription_id),
                 client_state: change.client_state.as_deref().map(Cow::Borrowed),
                 tenant_id: change.tenant_id.as_deref().map(Cow::Borrowed),
             };
-            match check(subscription, &envelope) {
-                Ok(sub) => match to_new(sub, change) {
+            let verdict = match found {
+                Some((sub, ids)) => check(Some(sub), &envelope).map(|sub| (sub, ids)),
+                None => Err(Rejection::UnknownSubscription),
+            };
+            match verdict {
+                Ok((sub, ids)) => match to_new(sub, ids, change) {
                     Ok(new) => accepted.push(new),
                     Err(why) => rejected.add(why),
                 },
@@ -172,6 +176,32 @@ impl Intake {
         self.counters
             .rejected
             .fetch_add(rejected as u64, Ordering::Relaxed);
+    }
+}
+
+/// A subscription looked up once for a run of items naming it.
+struct Known<'a> {
+    graph_id: Cow<'a, str>,
+    found: Option<(Arc<Subscription>, Ids)>,
+}
+
+/// A subscription's ids as its notifications hold them: shared, so a batch of notifications
+/// costs no copy of them each.
+struct Ids {
+    tenant: Arc<str>,
+    subscription: Arc<str>,
+}
+
+impl<'a> Known<'a> {
+    fn new(graph_id: Cow<'a, str>, found: Option<Arc<Subscription>>) -> Self {
+        let found = found.map(|sub| {
+            let ids = Ids {
+                tenant: sub.tenant_id.as_str().into(),
+                subscription: sub.id.as_str().into(),
+            };
+            (sub, ids)
+        });
+        Self { graph_id, found }
     }
 }
 
@@ -247,7 +277,7 @@ pub fn check<'s>(
 
 /// The notification to store, once its change type and resource fit the subscription. The
 /// stored text is the item without `clientState` (the secret stays with the subscription).
-fn to_new(sub: &Subscription, change: ChangeItem) -> Result<NewNotification, Rejection> {
+fn to_new(sub: &Subscription, ids: &Ids, change: ChangeItem) -> Result<NewNotification, Rejection> {
     if change.change_type.len() > MAX_CHANGE_TYPE
         || !sub
             .change_type
@@ -261,8 +291,8 @@ fn to_new(sub: &Subscription, change: ChangeItem) -> Result<NewNotification, Rej
     }
     let alert_id = alert_id(change.data_id().as_deref(), &change.resource);
     Ok(NewNotification {
-        tenant_id: sub.tenant_id.clone(),
-        subscription_id: sub.id.clone(),
+        tenant_id: Arc::clone(&ids.tenant),
+        subscription_id: Arc::clone(&ids.subscription),
         change_type: change.change_type.into_owned(),
         resource: change.resource.into_owned(),
         alert_id,

@@ -39,8 +39,8 @@ impl Backlog {
         let mut seen = HashSet::new();
         self.waiting
             .iter()
-            .filter(|n| seen.insert(n.tenant_id.as_str()))
-            .map(|n| n.tenant_id.clone())
+            .filter(|n| seen.insert(&*n.tenant_id))
+            .map(|n| n.tenant_id.to_string())
             .collect()
     }
 
@@ -48,7 +48,7 @@ impl Backlog {
     /// of each, however many times it was named); returns them and how many alerts they name.
     pub fn take(&mut self, tenant: &str, most: usize) -> (Vec<Arc<Notification>>, usize) {
         let mut alerts: HashSet<(String, String)> = HashSet::new();
-        for n in self.waiting.iter().filter(|n| n.tenant_id == tenant) {
+        for n in self.waiting.iter().filter(|n| &*n.tenant_id == tenant) {
             if alerts.len() == most {
                 break;
             }
@@ -56,7 +56,7 @@ impl Backlog {
         }
         let (taken, kept) = std::mem::take(&mut self.waiting)
             .into_iter()
-            .partition(|n| n.tenant_id == tenant && alerts.contains(&key(n)));
+            .partition(|n| &*n.tenant_id == tenant && alerts.contains(&key(n)));
         self.waiting = kept;
         (taken.into(), alerts.len())
     }
@@ -70,7 +70,7 @@ impl Backlog {
 /// An alert as read: with its subscription's owner token.
 fn key(n: &Notification) -> (String, String) {
     (
-        n.subscription_id.clone(),
+        n.subscription_id.to_string(),
         n.alert_id.clone().unwrap_or_default(),
     )
 }

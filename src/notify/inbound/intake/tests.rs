@@ -92,7 +92,7 @@ async fn only_verified_notifications_are_stored_and_published() {
         .unwrap();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].alert_id.as_deref(), Some("good"));
-    assert_eq!(stored[0].subscription_id, f.sub.id);
+    assert_eq!(*stored[0].subscription_id, *f.sub.id);
     assert_eq!(rx.try_recv().unwrap().alert_id.as_deref(), Some("good"));
     assert!(rx.try_recv().is_err());
     let row = f.journal.log().get(stored[0].id).await.unwrap().unwrap();

@@ -63,8 +63,8 @@ impl RedisLog {
         };
         for new in &batch {
             let mut entry = vec![
-                ("tenant", new.tenant_id.clone()),
-                ("subscription", new.subscription_id.clone()),
+                ("tenant", new.tenant_id.to_string()),
+                ("subscription", new.subscription_id.to_string()),
                 ("change_type", new.change_type.clone()),
                 ("resource", new.resource.clone()),
                 ("received_at", received.clone()),
@@ -89,8 +89,7 @@ impl RedisLog {
         }
         let expire = i64::try_from(self.retention.as_secs()).unwrap_or(i64::MAX);
         let () = tx.expire(keys::NOTIFICATIONS, expire, None).await?;
-        let subscriptions: BTreeSet<&str> =
-            batch.iter().map(|n| n.subscription_id.as_str()).collect();
+        let subscriptions: BTreeSet<&str> = batch.iter().map(|n| &*n.subscription_id).collect();
         for id in subscriptions {
             let set = vec![("last_notification_at", received.clone())];
             registry::update(&tx, id, set, &[], false).await?;
@@ -199,8 +198,8 @@ pub fn read((id, mut fields): Entry, tenant: Option<&str>) -> StoreResult<Option
     let notification = Notification {
         frame: Default::default(),
         id: id.parse().map_err(|_| bad())?,
-        tenant_id: take("tenant")?,
-        subscription_id: take("subscription")?,
+        tenant_id: take("tenant")?.into(),
+        subscription_id: take("subscription")?.into(),
         change_type: take("change_type")?,
         resource: take("resource")?,
         alert_id: take("alert_id").ok(),

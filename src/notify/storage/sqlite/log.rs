@@ -57,11 +57,9 @@ impl SqliteLog {
             .execute(&mut *tx)
             .await?;
         }
-        for (id, at) in newest_per_subscription(
-            stored
-                .iter()
-                .map(|n| (n.subscription_id.as_str(), n.received_at)),
-        ) {
+        for (id, at) in
+            newest_per_subscription(stored.iter().map(|n| (&*n.subscription_id, n.received_at)))
+        {
             sqlx::query("UPDATE subscriptions SET last_notification_at = ? WHERE id = ?")
                 .bind(at)
                 .bind(id)

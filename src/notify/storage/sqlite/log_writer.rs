@@ -101,10 +101,9 @@ impl LogWriter {
         insert_pages(&tx, &rows)?;
         {
             let mut stamp = tx.prepare_cached(STAMP)?;
-            for (id, at) in newest_per_subscription(
-                rows.iter()
-                    .map(|n| (n.subscription_id.as_str(), n.received_at)),
-            ) {
+            for (id, at) in
+                newest_per_subscription(rows.iter().map(|n| (&*n.subscription_id, n.received_at)))
+            {
                 stamp.execute(params![rfc3339(at)?, id])?;
             }
             let mut summary = tx.prepare_cached(SUMMARY)?;

@@ -43,13 +43,13 @@ pub fn paginate<'a>(rows: &[&'a Notification]) -> Vec<Page<'a>> {
     for &n in rows {
         let at = open
             .iter()
-            .position(|(tenant, _)| *tenant == n.tenant_id)
+            .position(|(tenant, _)| *tenant == &*n.tenant_id)
             .filter(|&t| pages[open[t].1].notifications.len() < MOST_NOTIFICATIONS);
         let page = match at {
             Some(t) => &mut pages[open[t].1],
             None => {
-                open.retain(|(tenant, _)| *tenant != n.tenant_id);
-                open.push((&n.tenant_id, pages.len()));
+                open.retain(|(tenant, _)| *tenant != &*n.tenant_id);
+                open.push((&*n.tenant_id, pages.len()));
                 pages.push(Page {
                     tenant_id: &n.tenant_id,
                     first_id: n.id.head,

@@ -8,6 +8,8 @@
 //! this file from one left by the file's earlier use (files are used again, see `spool.rs`).
 //! Records written before files carried numbers (the length's top bit clear) are still read.
 
+use std::sync::Arc;
+
 use time::OffsetDateTime;
 
 use crate::notify::model::{EventId, Notification};
@@ -26,13 +28,13 @@ pub fn encode(n: &Notification, file: u64, out: &mut Vec<u8>) {
     out.extend_from_slice(&n.id.head.to_le_bytes());
     out.extend_from_slice(&n.received_at.unix_timestamp_nanos().to_le_bytes());
     for text in [
-        Some(&n.tenant_id),
-        Some(&n.subscription_id),
-        Some(&n.change_type),
-        Some(&n.resource),
-        n.alert_id.as_ref(),
-        Some(&n.raw),
-        n.summary.as_ref(),
+        Some(&*n.tenant_id),
+        Some(&*n.subscription_id),
+        Some(n.change_type.as_str()),
+        Some(n.resource.as_str()),
+        n.alert_id.as_deref(),
+        Some(n.raw.as_str()),
+        n.summary.as_deref(),
     ] {
         match text {
             Some(text) => {
@@ -120,8 +122,8 @@ fn payload_of(mut cursor: Cursor<'_>, read_raw: Raw) -> Option<Notification> {
     let id = u64::from_le_bytes(cursor.take_array()?);
     let nanos = i128::from_le_bytes(cursor.take_array()?);
     let received_at = OffsetDateTime::from_unix_timestamp_nanos(nanos).ok()?;
-    let tenant_id = cursor.text()??;
-    let subscription_id = cursor.text()??;
+    let tenant_id = Arc::from(cursor.str()??);
+    let subscription_id = Arc::from(cursor.str()??);
     let change_type = cursor.text()??;
     let resource = cursor.text()??;
     let alert_id = cursor.text()?;
@@ -168,12 +170,17 @@ impl Cursor<'_> {
 
     /// `Some(None)` for an absent text; `None` when the bytes are not a text.
     fn text(&mut self) -> Option<Option<String>> {
+        Some(self.str()?.map(str::to_owned))
+    }
+
+    /// [`Cursor::text`], borrowed from the record.
+    fn str(&mut self) -> Option<Option<&str>> {
         let len = u32::from_le_bytes(self.take_array()?);
         if len == ABSENT {
             return Some(None);
         }
         let bytes = self.take(len as usize)?;
-        Some(Some(std::str::from_utf8(bytes).ok()?.to_owned()))
+        Some(Some(std::str::from_utf8(bytes).ok()?))
     }
 }
 

@@ -156,7 +156,7 @@ impl SpooledLog {
         let start = pending.partition_point(|n| n.id <= after_id);
         pending
             .range(start..)
-            .filter(|n| n.tenant_id == tenant_id)
+            .filter(|n| &*n.tenant_id == tenant_id)
             .take(limit)
             .map(|n| without_raw(n))
             .collect()
@@ -167,7 +167,7 @@ impl SpooledLog {
         let mut newest: Vec<_> = lock(&self.shared.pending)
             .iter()
             .rev()
-            .filter(|n| n.tenant_id == tenant_id)
+            .filter(|n| &*n.tenant_id == tenant_id)
             .take(limit)
             .map(|n| without_raw(n))
             .collect();

@@ -133,7 +133,7 @@ async fn rows_stored_before_pages_are_moved_into_pages_at_start() {
     let log = SqliteLog::new(pool);
     let x = log.get(EventId::row(1)).await.unwrap().unwrap();
     assert_eq!(
-        (x.tenant_id.as_str(), x.alert_id.as_deref(), x.raw.as_str()),
+        (&*x.tenant_id, x.alert_id.as_deref(), x.raw.as_str()),
         ("a", Some("x"), r#"{"id":"x"}"#)
     );
     assert_eq!(
