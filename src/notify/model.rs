@@ -126,7 +126,7 @@ impl NewSubscription {
 pub struct Notification {
     #[sqlx(try_from = "i64")]
     pub id: EventId,
-    /// Shared by every notification of one delivery (and of one subscription).
+    /// Shared by the notifications of one delivery (see `inbound::intake`).
     #[sqlx(try_from = "String")]
     pub tenant_id: Arc<str>,
     #[sqlx(try_from = "String")]
