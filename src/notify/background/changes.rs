@@ -1,7 +1,7 @@
 //! Reading "what changed since T" for a subscription's resource, and turning the alerts
 //! read into notifications. Shared by the v2 watcher and the legacy catch-up read.
 
-use std::{future::Future, time::Duration};
+use std::{future::Future, sync::Arc, time::Duration};
 
 use serde_json::Value;
 use time::OffsetDateTime;
@@ -92,6 +92,9 @@ pub fn changed_alerts(
 ) -> Vec<(NewNotification, OffsetDateTime)> {
     let field = time_field(sub.api_kind);
     let (path, _) = split_resource(&sub.resource);
+    // Shared by every notification of the poll, as the webhook's intake shares them.
+    let tenant_id: Arc<str> = sub.tenant_id.as_str().into();
+    let subscription_id: Arc<str> = sub.id.as_str().into();
     let mut out = Vec::new();
     for alert in alerts {
         let Some(id) = alert.get("id").and_then(Value::as_str) else {
@@ -105,8 +108,8 @@ pub fn changed_alerts(
             continue;
         };
         let note = NewNotification {
-            tenant_id: sub.tenant_id.as_str().into(),
-            subscription_id: sub.id.as_str().into(),
+            tenant_id: Arc::clone(&tenant_id),
+            subscription_id: Arc::clone(&subscription_id),
             change_type: "updated".into(),
             resource: format!("{path}/{id}"),
             alert_id: Some(id.to_owned()),
