@@ -74,7 +74,13 @@ impl Application {
                 let dir = &settings.server.data_dir;
                 let database = dir.join(data_dir::DATABASE_FILE);
                 (
-                    sqlite::spooled_storage(db.clone(), &database, &dir.join("spool")).await?,
+                    sqlite::spooled_storage(
+                        db.clone(),
+                        &database,
+                        &dir.join("spool"),
+                        settings.notify.retention(),
+                    )
+                    .await?,
                     0,
                 )
             }

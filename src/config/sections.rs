@@ -31,8 +31,8 @@ pub struct NotifySettings {
     pub max_watches_per_user: usize,
     /// Subscriptions one tenant may hold, all its users together.
     pub max_watches_per_tenant: usize,
-    /// With Redis: how many days accepted notifications stay in the log (older ones are
-    /// trimmed as new ones arrive).
+    /// How many days accepted notifications stay in the log (at least one). Redis trims older
+    /// ones as new ones arrive; SQLite removes them at start and hourly.
     pub retention_days: u64,
 }
 

@@ -45,6 +45,7 @@ mod notify_late_changes;
 mod notify_lifecycle;
 mod notify_renewal;
 mod notify_replay;
+mod notify_retention;
 mod notify_sandbox;
 mod notify_storage;
 mod notify_stream;

@@ -127,7 +127,38 @@ pub async fn sign_in(server: &Server, client: &reqwest::Client) {
     assert_eq!(done.status(), StatusCode::SEE_OTHER, "sign-in");
 }
 
-async fn post(client: &reqwest::Client, server_url: &str, item: Value) -> Option<StatusCode> {
+/// Signs `browser` in to `server` and subscribes to high-severity alerts; returns the
+/// subscription's Graph id and clientState, as the sandbox holds them.
+pub async fn signed_in_and_subscribed(
+    server: &Server,
+    sandbox: &graphsec_sandbox::SandboxHandle,
+    browser: &reqwest::Client,
+) -> (String, String) {
+    sign_in(server, browser).await;
+    let home = browser.get(server.url("/")).send().await.unwrap();
+    let token = select_attr(
+        &home.text().await.unwrap(),
+        "input[name=csrf_token]",
+        "value",
+    )
+    .expect("a CSRF token");
+    let created = browser
+        .post(server.url("/subscriptions"))
+        .form(&[("severity", "high"), ("csrf_token", &token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::SEE_OTHER);
+    let sub = sandbox
+        .state()
+        .subscriptions()
+        .store()
+        .list(graphsec_sandbox::users::tenant_by_key(CONTOSO).unwrap().id)
+        .remove(0);
+    (sub.id.clone(), sub.client_state.clone().unwrap())
+}
+
+pub async fn post(client: &reqwest::Client, server_url: &str, item: Value) -> Option<StatusCode> {
     let response = client
         .post(format!("{server_url}/listen"))
         .json(&json!({ "value": [item] }))
@@ -148,29 +179,8 @@ async fn notifications_acknowledged_before_a_sigkill_survive_it_exactly_once() {
 
     // A signed-in browser with a subscription.
     let browser = new_client();
-    sign_in(&server, &browser).await;
-    let home = browser.get(server.url("/")).send().await.unwrap();
-    let token = select_attr(
-        &home.text().await.unwrap(),
-        "input[name=csrf_token]",
-        "value",
-    )
-    .expect("a CSRF token");
-    let created = browser
-        .post(server.url("/subscriptions"))
-        .form(&[("severity", "high"), ("csrf_token", &token)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(created.status(), StatusCode::SEE_OTHER);
+    let (sub_id, state) = signed_in_and_subscribed(&server, &sandbox, &browser).await;
     let tenant = tenant_id(CONTOSO);
-    let sub = sandbox
-        .state()
-        .subscriptions()
-        .store()
-        .list(graphsec_sandbox::users::tenant_by_key(CONTOSO).unwrap().id)
-        .remove(0);
-    let (sub_id, state) = (sub.id.clone(), sub.client_state.clone().unwrap());
 
     // The resume point, before the load starts.
     let graph = reqwest::Client::new();
@@ -269,9 +279,9 @@ async fn notifications_acknowledged_before_a_sigkill_survive_it_exactly_once() {
     server.kill().await;
 }
 
-type Events = std::pin::Pin<Box<dyn futures::Stream<Item = eventsource_stream::Event> + Send>>;
+pub type Events = std::pin::Pin<Box<dyn futures::Stream<Item = eventsource_stream::Event> + Send>>;
 
-async fn events(client: &reqwest::Client, server_url: &str, after: Option<i64>) -> Events {
+pub async fn events(client: &reqwest::Client, server_url: &str, after: Option<i64>) -> Events {
     use eventsource_stream::Eventsource;
     let mut request = client.get(format!("{server_url}/listen/events"));
     if let Some(id) = after {
@@ -288,7 +298,7 @@ async fn events(client: &reqwest::Client, server_url: &str, after: Option<i64>) 
 }
 
 /// The next notification's (event id, alert id), or `None` after 5 s of quiet.
-async fn next(stream: &mut Events) -> Option<(i64, String)> {
+pub async fn next(stream: &mut Events) -> Option<(i64, String)> {
     let event = tokio::time::timeout(Duration::from_secs(5), stream.next())
         .await
         .ok()??;

@@ -47,12 +47,13 @@ impl SqliteLog {
         let mut tx = self.pool.begin().await?;
         for page in page::paginate(&stored.iter().collect::<Vec<_>>()) {
             sqlx::query(
-                "INSERT INTO notification_pages (first_id, last_id, tenant_id, body) \
-                 VALUES (?, ?, ?, ?)",
+                "INSERT INTO notification_pages (first_id, last_id, tenant_id, newest_at, body) \
+                 VALUES (?, ?, ?, ?, ?)",
             )
             .bind(row_id(EventId::row(page.first_id)))
             .bind(row_id(EventId::row(page.last_id)))
             .bind(page.tenant_id)
+            .bind(page.newest_at)
             .bind(page.body())
             .execute(&mut *tx)
             .await?;

@@ -26,8 +26,8 @@ pub enum Apply {
     Summary(EventId, String),
 }
 
-const PAGE: &str =
-    "INSERT INTO notification_pages (first_id, last_id, tenant_id, body) VALUES (?1, ?2, ?3, ?4)";
+const PAGE: &str = "INSERT INTO notification_pages (first_id, last_id, tenant_id, newest_at, body) \
+     VALUES (?1, ?2, ?3, ?4, ?5)";
 
 const STAMP: &str = "UPDATE subscriptions SET last_notification_at = ?1 WHERE id = ?2";
 
@@ -129,6 +129,65 @@ impl LogWriter {
     }
 }
 
+/// Most pages one call of [`LogWriter::trim`] removes: the feeder does other work between
+/// calls, so removing a week's pages never holds up the notifications arriving meanwhile.
+const TRIMMED_AT_ONCE: i64 = 1_000;
+
+/// What one call of [`LogWriter::trim`] did.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Trimmed {
+    pub pages: usize,
+    /// Older pages may remain: call again.
+    pub more: bool,
+}
+
+impl LogWriter {
+    /// Removes the oldest pages whose newest notification arrived before `before` (at most
+    /// [`TRIMMED_AT_ONCE`]), and the summaries of what they held. Pages are taken in id order
+    /// and the first younger one ends the call, so this reads no more than it removes. The page
+    /// holding the largest id always stays, however old: the next id continues from it, so no
+    /// id is ever given twice (a browser resumes by id).
+    pub fn trim(&mut self, before: OffsetDateTime) -> rusqlite::Result<Trimmed> {
+        let before = before.unix_timestamp();
+        let tx = self
+            .db
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (through, pages, more) = {
+            let mut oldest = tx.prepare_cached(
+                "SELECT first_id, last_id, newest_at FROM notification_pages \
+                 ORDER BY first_id LIMIT ?1",
+            )?;
+            let mut rows = oldest.query([TRIMMED_AT_ONCE])?;
+            let (mut through, mut pages, mut more) = (None, 0, true);
+            while let Some(row) = rows.next()? {
+                let (first, last, at): (i64, i64, Option<i64>) =
+                    (row.get(0)?, row.get(1)?, row.get(2)?);
+                if last.unsigned_abs() >= self.held || at.is_none_or(|at| at >= before) {
+                    more = false;
+                    break;
+                }
+                through = Some(first);
+                pages += 1;
+            }
+            (through, pages, more && pages == TRIMMED_AT_ONCE as usize)
+        };
+        if let Some(through) = through {
+            tx.execute(
+                "DELETE FROM notification_pages WHERE first_id <= ?1",
+                [through],
+            )?;
+            // Every id left lies in a page at or after the oldest one left.
+            tx.execute(
+                "DELETE FROM notification_summaries \
+                 WHERE id < (SELECT MIN(first_id) FROM notification_pages)",
+                [],
+            )?;
+        }
+        tx.commit()?;
+        Ok(Trimmed { pages, more })
+    }
+}
+
 /// Stores `rows` (in id order) as pages.
 fn insert_pages(db: &Connection, rows: &[&Notification]) -> rusqlite::Result<()> {
     let mut insert = db.prepare_cached(PAGE)?;
@@ -137,6 +196,7 @@ fn insert_pages(db: &Connection, rows: &[&Notification]) -> rusqlite::Result<()>
             row_id(EventId::row(page.first_id)),
             row_id(EventId::row(page.last_id)),
             page.tenant_id,
+            page.newest_at,
             page.body()
         ])?;
     }

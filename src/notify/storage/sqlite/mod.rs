@@ -13,6 +13,7 @@ mod spooled;
 
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 use sqlx::SqlitePool;
 
@@ -44,14 +45,15 @@ pub fn storage(pool: SqlitePool) -> Storage {
 
 /// The app's storage over `pool` (the file `database`): notifications made durable in the
 /// spool under `spool_dir`, then put into SQLite by a connection of their own
-/// (`log_writer.rs`) behind the acknowledgement. Whatever an earlier run left in the spool is
-/// in SQLite when this returns.
+/// (`log_writer.rs`) behind the acknowledgement, and kept for `keep`. Whatever an earlier run
+/// left in the spool is in SQLite when this returns.
 pub async fn spooled_storage(
     pool: SqlitePool,
     database: &Path,
     spool_dir: &Path,
+    keep: Duration,
 ) -> anyhow::Result<Storage> {
-    let log = SpooledLog::open(SqliteLog::new(pool.clone()), database, spool_dir).await?;
+    let log = SpooledLog::open(SqliteLog::new(pool.clone()), database, spool_dir, keep).await?;
     Ok(over_log(pool, Arc::new(log)))
 }
 

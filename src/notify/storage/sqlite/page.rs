@@ -27,6 +27,8 @@ pub struct Page<'a> {
     /// The page's smallest and largest notification ids.
     pub first_id: u64,
     pub last_id: u64,
+    /// When its newest notification arrived (Unix seconds), for retention.
+    pub newest_at: i64,
     pub notifications: Vec<&'a Notification>,
 }
 
@@ -54,12 +56,14 @@ pub fn paginate<'a>(rows: &[&'a Notification]) -> Vec<Page<'a>> {
                     tenant_id: &n.tenant_id,
                     first_id: n.id.head,
                     last_id: n.id.head,
+                    newest_at: n.received_at.unix_timestamp(),
                     notifications: Vec::new(),
                 });
                 pages.last_mut().expect("just pushed")
             }
         };
         page.last_id = n.id.head;
+        page.newest_at = page.newest_at.max(n.received_at.unix_timestamp());
         page.notifications.push(n);
     }
     pages

@@ -51,8 +51,13 @@ enum Refused {
 impl SpooledLog {
     /// Opens the spool in `spool_dir`, puts into SQLite (the file `database`, migrated) whatever
     /// an earlier run acknowledged that it does not hold, then starts the thread that feeds
-    /// SQLite. Needs a runtime.
-    pub async fn open(rows: SqliteLog, database: &Path, spool_dir: &Path) -> anyhow::Result<Self> {
+    /// SQLite, which also removes notifications older than `keep`. Needs a runtime.
+    pub async fn open(
+        rows: SqliteLog,
+        database: &Path,
+        spool_dir: &Path,
+        keep: Duration,
+    ) -> anyhow::Result<Self> {
         let (mut spool, left) = Spool::open(spool_dir)?;
         let mut largest = rows.largest_id().await?;
         let unapplied: Vec<Arc<Notification>> = left
@@ -96,6 +101,7 @@ impl SpooledLog {
         std::thread::Builder::new()
             .name("notification-store".into())
             .spawn(move || feed::feed_sqlite(writer, feeder, queue))?;
+        retention::spawn(work.downgrade(), keep);
         Ok(Self { rows, shared, work })
     }
 
@@ -320,6 +326,7 @@ impl NotificationLog for SpooledLog {
 }
 
 mod feed;
+mod retention;
 mod shared;
 
 #[cfg(test)]

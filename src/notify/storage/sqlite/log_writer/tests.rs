@@ -151,3 +151,109 @@ async fn rows_stored_before_pages_are_moved_into_pages_at_start() {
         1
     );
 }
+
+async fn summaries(pool: &SqlitePool) -> Vec<i64> {
+    sqlx::query_scalar("SELECT id FROM notification_summaries ORDER BY id")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_trim_removes_old_pages_and_their_summaries_and_keeps_the_newest_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let (pool, mut writer) = database(dir.path()).await;
+    let log = SqliteLog::new(pool.clone());
+    let now = OffsetDateTime::now_utc();
+    let old = now - time::Duration::days(3);
+    for work in [
+        vec![Apply::Rows(group(1, 10, old))],
+        vec![Apply::Rows(group(11, 5, old))],
+        vec![
+            Apply::Rows(group(16, 5, now)),
+            Apply::Summary(EventId::row(3), "{}".into()),
+            Apply::Summary(EventId::row(18), "{}".into()),
+        ],
+    ] {
+        writer.apply(&work, false).unwrap();
+    }
+
+    let trimmed = writer.trim(now - time::Duration::days(1)).unwrap();
+    assert_eq!(
+        trimmed,
+        Trimmed {
+            pages: 2,
+            more: false
+        }
+    );
+    let left: Vec<u64> = log
+        .after("a", EventId::default(), 100)
+        .await
+        .unwrap()
+        .iter()
+        .map(|n| n.id.head)
+        .collect();
+    assert_eq!(left, [16, 17, 18, 19, 20]);
+    assert_eq!(summaries(&pool).await, [18]);
+
+    // However old, the page with the largest id stays: the next id continues after it.
+    let trimmed = writer.trim(now + time::Duration::days(1)).unwrap();
+    assert_eq!(
+        trimmed,
+        Trimmed {
+            pages: 0,
+            more: false
+        }
+    );
+    assert_eq!(
+        log.after("a", EventId::default(), 100).await.unwrap().len(),
+        5
+    );
+    assert_eq!(log.largest_id().await.unwrap(), 20);
+}
+
+#[tokio::test]
+async fn a_trim_takes_a_thousand_pages_at_a_time_and_stops_at_the_first_young_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_pool, mut writer) = database(dir.path()).await;
+    let now = OffsetDateTime::now_utc();
+    let old = now - time::Duration::days(3);
+    for id in 1..=1_001 {
+        writer
+            .apply(&[Apply::Rows(group(id, 1, old))], false)
+            .unwrap();
+    }
+    // A young page, then an old one again (a clock set back): it waits behind the young one.
+    writer
+        .apply(&[Apply::Rows(group(1_002, 1, now))], false)
+        .unwrap();
+    writer
+        .apply(&[Apply::Rows(group(1_003, 1, old))], false)
+        .unwrap();
+    writer
+        .apply(&[Apply::Rows(group(1_004, 1, now))], false)
+        .unwrap();
+
+    let before = now - time::Duration::days(1);
+    assert_eq!(
+        writer.trim(before).unwrap(),
+        Trimmed {
+            pages: 1_000,
+            more: true
+        }
+    );
+    assert_eq!(
+        writer.trim(before).unwrap(),
+        Trimmed {
+            pages: 1,
+            more: false
+        }
+    );
+    assert_eq!(
+        writer.trim(before).unwrap(),
+        Trimmed {
+            pages: 0,
+            more: false
+        }
+    );
+}

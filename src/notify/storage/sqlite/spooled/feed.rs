@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, oneshot};
 
+use super::retention::Trimming;
 use super::shared::{Shared, Work, lock};
 use crate::notify::storage::sqlite::log_writer::{Apply, LogWriter};
 use crate::notify::storage::sqlite::{priority, spool};
@@ -25,8 +26,9 @@ const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 const GATHER: Duration = Duration::from_millis(20);
 
 /// Puts spooled work into SQLite, everything queued at once, in order; on failure it waits
-/// and tries the same work again (refusing new deliveries meanwhile). Ends when the log is
-/// dropped and the queue is empty.
+/// and tries the same work again (refusing new deliveries meanwhile). A trim asked for is done
+/// a step at a time whenever nothing else is queued. Ends when the log is dropped and the
+/// queue is empty.
 pub(super) fn feed_sqlite(
     mut rows: LogWriter,
     shared: Arc<Shared>,
@@ -37,17 +39,24 @@ pub(super) fn feed_sqlite(
     let mut waiting: Vec<oneshot::Sender<()>> = Vec::new();
     let mut backoff = Duration::from_millis(50);
     let mut checkpointed = Instant::now();
+    let mut trimming: Option<Trimming> = None;
     loop {
         if work.is_empty() && waiting.is_empty() {
-            match queue.blocking_recv() {
-                Some(first) => take(first, &mut work, &mut waiting),
-                None => return,
+            if let Some(trim) = trimming.as_mut() {
+                if !trim.step(&mut rows) {
+                    trimming = None;
+                }
+            } else {
+                match queue.blocking_recv() {
+                    Some(first) => take(first, &mut work, &mut waiting, &mut trimming),
+                    None => return,
+                }
+                thread::sleep(GATHER);
             }
-            thread::sleep(GATHER);
         }
         while work.len() < MAX_APPLY {
             match queue.try_recv() {
-                Ok(next) => take(next, &mut work, &mut waiting),
+                Ok(next) => take(next, &mut work, &mut waiting, &mut trimming),
                 Err(_) => break,
             }
         }
@@ -119,10 +128,16 @@ fn forget_applied_summaries(shared: &Shared, work: &[Apply]) {
     }
 }
 
-fn take(item: Work, work: &mut Vec<Apply>, waiting: &mut Vec<oneshot::Sender<()>>) {
+fn take(
+    item: Work,
+    work: &mut Vec<Apply>,
+    waiting: &mut Vec<oneshot::Sender<()>>,
+    trimming: &mut Option<Trimming>,
+) {
     match item {
         Work::Apply(apply) => work.push(apply),
         Work::Remove(files) => spool::remove(files),
         Work::Done(done) => waiting.push(done),
+        Work::Trim(before) => *trimming = Some(Trimming::new(before)),
     }
 }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
+use time::OffsetDateTime;
 use tokio::sync::oneshot;
 
 use crate::notify::model::{EventId, Notification};
@@ -43,6 +44,8 @@ pub(super) enum Work {
     Remove(Vec<PathBuf>),
     /// Answered once SQLite holds everything queued before it.
     Done(oneshot::Sender<()>),
+    /// Remove the notifications that arrived before this time (`retention.rs`).
+    Trim(OffsetDateTime),
 }
 
 pub(super) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {

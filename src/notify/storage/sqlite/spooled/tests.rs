@@ -9,6 +9,7 @@ async fn open(dir: &Path) -> SpooledLog {
         SqliteLog::new(pool),
         &dir.join(crate::data_dir::DATABASE_FILE),
         &dir.join("spool"),
+        Duration::from_secs(86_400),
     )
     .await
     .unwrap()
