@@ -153,7 +153,15 @@ impl<'de> Visitor<'de> for Members<'de> {
 /// A string member's value; `null` reads as absent (a missing required one makes the item
 /// malformed).
 fn text(value: &RawValue) -> serde_json::Result<Option<Cow<'_, str>>> {
-    serde_json::from_str::<Option<Text<'_>>>(value.get()).map(|t| t.map(|t| t.0))
+    let raw = value.get();
+    // A string without escapes is its text between the quotes, and the pass that found the
+    // value has already checked it: it is borrowed as it is, not parsed a second time.
+    if let Some(inner) = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"'))
+        && !inner.contains('\\')
+    {
+        return Ok(Some(Cow::Borrowed(inner)));
+    }
+    serde_json::from_str::<Option<Text<'_>>>(raw).map(|t| t.map(|t| t.0))
 }
 
 /// `text` without the member at `cut`. A member after others goes with the comma before it;
@@ -256,6 +264,19 @@ mod tests {
             r#"{"subscriptionId":"s","subscriptionId":"t","changeType":"u","resource":"r"}"#;
         let boxed: Box<RawValue> = serde_json::from_str(twice).unwrap();
         assert!(ChangeItem::read(&boxed).is_none());
+    }
+
+    #[test]
+    fn members_read_the_same_with_escapes_and_plain_ones_are_borrowed() {
+        let text = r#"{"subscriptionId":"s\u0031","clientState":null,"tenantId":"t\\1",
+            "changeType":"updated","resource":"Security/Alerts/a\"b"}"#;
+        let boxed: Box<RawValue> = serde_json::from_str(text).unwrap();
+        let change = ChangeItem::read(&boxed).unwrap();
+        assert_eq!(change.subscription_id, "s1");
+        assert_eq!(change.client_state, None);
+        assert_eq!(change.tenant_id.as_deref(), Some(r"t\1"));
+        assert_eq!(change.resource, r#"Security/Alerts/a"b"#);
+        assert!(matches!(change.change_type, Cow::Borrowed("updated")));
     }
 
     #[test]

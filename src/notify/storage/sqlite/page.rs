@@ -72,7 +72,12 @@ pub fn paginate<'a>(rows: &[&'a Notification]) -> Vec<Page<'a>> {
 impl Page<'_> {
     /// The page's body: its records, deflated.
     pub fn body(&self) -> Vec<u8> {
-        let mut records = Vec::with_capacity(self.notifications.len() * 512);
+        let size = self
+            .notifications
+            .iter()
+            .map(|n| record::encoded_len(n))
+            .sum();
+        let mut records = Vec::with_capacity(size);
         for n in &self.notifications {
             record::encode(n, IN_A_PAGE, &mut records);
         }

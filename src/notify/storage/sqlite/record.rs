@@ -20,14 +20,9 @@ const ABSENT: u32 = u32::MAX;
 /// Set in the length of a record whose payload starts with its file's number.
 const NUMBERED: u32 = 1 << 31;
 
-/// Appends `n`'s record, for the file numbered `file`, to `out`.
-pub fn encode(n: &Notification, file: u64, out: &mut Vec<u8>) {
-    let start = out.len();
-    out.extend_from_slice(&[0; HEADER]);
-    out.extend_from_slice(&file.to_le_bytes());
-    out.extend_from_slice(&n.id.head.to_le_bytes());
-    out.extend_from_slice(&n.received_at.unix_timestamp_nanos().to_le_bytes());
-    for text in [
+/// The texts of `n` a record holds, in order.
+fn texts(n: &Notification) -> [Option<&str>; 7] {
+    [
         Some(&*n.tenant_id),
         Some(&*n.subscription_id),
         Some(n.change_type.as_str()),
@@ -35,7 +30,23 @@ pub fn encode(n: &Notification, file: u64, out: &mut Vec<u8>) {
         n.alert_id.as_deref(),
         Some(n.raw.as_str()),
         n.summary.as_deref(),
-    ] {
+    ]
+}
+
+/// The bytes [`encode`] appends for `n`.
+pub fn encoded_len(n: &Notification) -> usize {
+    let texts: usize = texts(n).iter().map(|t| 4 + t.map_or(0, str::len)).sum();
+    HEADER + 8 + 8 + 16 + texts
+}
+
+/// Appends `n`'s record, for the file numbered `file`, to `out`.
+pub fn encode(n: &Notification, file: u64, out: &mut Vec<u8>) {
+    let start = out.len();
+    out.extend_from_slice(&[0; HEADER]);
+    out.extend_from_slice(&file.to_le_bytes());
+    out.extend_from_slice(&n.id.head.to_le_bytes());
+    out.extend_from_slice(&n.received_at.unix_timestamp_nanos().to_le_bytes());
+    for text in texts(n) {
         match text {
             Some(text) => {
                 out.extend_from_slice(&text_len(text).to_le_bytes());
@@ -224,7 +235,9 @@ mod tests {
         let written = [stored("a", 7), with_summary];
         let mut bytes = Vec::new();
         for n in &written {
+            let before = bytes.len();
             encode(n, 3, &mut bytes);
+            assert_eq!(bytes.len() - before, encoded_len(n));
         }
         assert_eq!(all(&bytes), written);
     }
