@@ -129,9 +129,10 @@ impl LogWriter {
     }
 }
 
-/// Most pages one call of [`LogWriter::trim`] removes: the feeder does other work between
-/// calls, so removing a week's pages never holds up the notifications arriving meanwhile.
-const TRIMMED_AT_ONCE: i64 = 1_000;
+/// Most pages one call of [`LogWriter::trim`] removes (a full page holds 256 notifications):
+/// the feeder does other work between calls, so removing a week's pages never holds up the
+/// notifications arriving meanwhile.
+const TRIMMED_AT_ONCE: i64 = 256;
 
 /// What one call of [`LogWriter::trim`] did.
 #[derive(Debug, PartialEq, Eq)]

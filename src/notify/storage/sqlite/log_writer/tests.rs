@@ -213,32 +213,32 @@ async fn a_trim_removes_old_pages_and_their_summaries_and_keeps_the_newest_page(
 }
 
 #[tokio::test]
-async fn a_trim_takes_a_thousand_pages_at_a_time_and_stops_at_the_first_young_one() {
+async fn a_trim_takes_a_few_hundred_pages_at_a_time_and_stops_at_the_first_young_one() {
     let dir = tempfile::tempdir().unwrap();
     let (_pool, mut writer) = database(dir.path()).await;
     let now = OffsetDateTime::now_utc();
     let old = now - time::Duration::days(3);
-    for id in 1..=1_001 {
+    for id in 1..=257 {
         writer
             .apply(&[Apply::Rows(group(id, 1, old))], false)
             .unwrap();
     }
     // A young page, then an old one again (a clock set back): it waits behind the young one.
     writer
-        .apply(&[Apply::Rows(group(1_002, 1, now))], false)
+        .apply(&[Apply::Rows(group(258, 1, now))], false)
         .unwrap();
     writer
-        .apply(&[Apply::Rows(group(1_003, 1, old))], false)
+        .apply(&[Apply::Rows(group(259, 1, old))], false)
         .unwrap();
     writer
-        .apply(&[Apply::Rows(group(1_004, 1, now))], false)
+        .apply(&[Apply::Rows(group(260, 1, now))], false)
         .unwrap();
 
     let before = now - time::Duration::days(1);
     assert_eq!(
         writer.trim(before).unwrap(),
         Trimmed {
-            pages: 1_000,
+            pages: 256,
             more: true
         }
     );

@@ -1,6 +1,6 @@
 //! Keeping the log to `[notify] retention_days`: once at start and then hourly, the feeder is
-//! asked to remove what arrived before the retention period, and does it a thousand pages at
-//! a time between its other work (`feed.rs`, `LogWriter::trim`).
+//! asked to remove what arrived before the retention period, and does it a few hundred pages
+//! at a time between its other work (`feed.rs`, `LogWriter::trim`).
 
 use std::time::Duration;
 
