@@ -38,6 +38,8 @@ pub struct NotifyPage {
     layout: Layout,
     items: Vec<Item>,
     events_url: String,
+    /// How long a notification is kept (`notify.retention_days`).
+    kept_days: u64,
 }
 
 pub async fn page(
@@ -75,6 +77,7 @@ pub async fn page(
         layout: layout.active("notify"),
         items,
         events_url: format!("/listen/events?after={newest}"),
+        kept_days: state.settings.notify.retention_days.max(1),
     })
 }
 

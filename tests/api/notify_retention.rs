@@ -89,7 +89,15 @@ async fn notifications_older_than_the_retention_period_are_removed_at_start() {
     );
     assert!(server.has_logged("notifications older than the retention period were removed"));
 
-    // A browser opening the live page sees what is left, and the next id follows the old ones.
+    // A browser opening the live page is told how long notifications are kept, sees what is
+    // left, and the next id follows the old ones.
+    let page = browser.get(server.url("/listen")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let text = page.text().await.unwrap();
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("each is kept for 1 day."), "{words}");
+    assert!(!words.contains("from-last-week"), "{words}");
+    assert!(words.contains("from-today"), "{words}");
     let mut stream = events(&browser, &server.url, None).await;
     assert_eq!(
         next(&mut stream).await.map(|(_, alert)| alert).as_deref(),
