@@ -81,6 +81,9 @@ async fn what_the_spool_holds_at_start_is_put_into_sqlite_once() {
     assert_eq!(alerts(&all), ["stored", "x", "y"]);
     let next = log.append(vec![note("a", "z")]).await.unwrap();
     assert_eq!(next[0].id, EventId::row(4), "ids go on above them");
+    // The feeder is a thread of its own: a second log on the same files while the first one's
+    // still writes is not a state the app is ever in (one process owns its data directory).
+    log.flushed().await.unwrap();
     drop(log);
     let log = open(dir.path()).await;
     let all = log.rows.after("a", EventId::default(), 10).await.unwrap();
