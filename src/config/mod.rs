@@ -126,6 +126,20 @@ impl Settings {
                 ),
             });
         }
+        for (key, days) in [
+            ("notify.retention_days", self.notify.retention_days),
+            ("audit.retention_days", u64::from(self.audit.retention_days)),
+        ] {
+            if days > MAX_RETENTION_DAYS {
+                return Err(ConfigError::Invalid {
+                    key,
+                    reason: format!(
+                        "{days} days is longer than records can be dated; at most \
+                         {MAX_RETENTION_DAYS} (100 years)"
+                    ),
+                });
+            }
+        }
         self.urls().map(|_| ())
     }
 

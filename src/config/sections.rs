@@ -36,6 +36,10 @@ pub struct NotifySettings {
     pub retention_days: u64,
 }
 
+/// The longest retention either log may be given (100 years): a longer one reaches back before
+/// any date can be written, and is refused at start (`Settings::validate`).
+pub const MAX_RETENTION_DAYS: u64 = 36_500;
+
 impl Default for NotifySettings {
     fn default() -> Self {
         Self {
@@ -68,7 +72,7 @@ impl NotifySettings {
     }
 
     pub fn retention(&self) -> std::time::Duration {
-        std::time::Duration::from_secs(self.retention_days.max(1).saturating_mul(86_400))
+        std::time::Duration::from_secs(self.retention_days.clamp(1, MAX_RETENTION_DAYS) * 86_400)
     }
 }
 

@@ -49,6 +49,26 @@ fn allowed_tenants_are_a_list_or_one_string_of_guids() {
     settings.identity.allowed_tenants = vec!["contoso.example".into()];
     let err = settings.validate().unwrap_err().to_string();
     assert!(err.contains("identity.allowed_tenants"), "{err}");
+    let mut long = configured();
+    long.notify.retention_days = 40_000;
+    let err = long.validate().unwrap_err().to_string();
+    assert!(
+        err.contains("notify.retention_days") && err.contains("at most 36500"),
+        "{err}"
+    );
+    let mut long = configured();
+    long.audit.retention_days = u32::MAX;
+    let err = long.validate().unwrap_err().to_string();
+    assert!(
+        err.contains("audit.retention_days") && err.contains("at most 36500"),
+        "{err}"
+    );
+    // Never longer than can be dated, even where nothing validated the settings.
+    long.notify.retention_days = u64::MAX;
+    assert_eq!(
+        long.notify.retention(),
+        std::time::Duration::from_secs(36_500 * 86_400)
+    );
     settings.identity.scopes = "User.Read".into();
     assert_eq!(settings.scopes(), ["openid", "User.Read"]);
 }

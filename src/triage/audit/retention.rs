@@ -4,13 +4,17 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 
+use crate::config::MAX_RETENTION_DAYS;
+
 use super::AuditLog;
 
 const EVERY: Duration = Duration::from_secs(3600);
 
-/// The oldest moment kept when records are kept `days` days (at least one).
+/// The oldest moment kept when records are kept `days` days (at least one, at most
+/// [`MAX_RETENTION_DAYS`]).
 pub fn cutoff(now: OffsetDateTime, days: u32) -> OffsetDateTime {
-    now - time::Duration::days(i64::from(days.max(1)))
+    let days = u64::from(days).clamp(1, MAX_RETENTION_DAYS);
+    now - time::Duration::days(days as i64)
 }
 
 /// Spawns the trimming task; it runs for the life of the app.
@@ -41,5 +45,7 @@ mod tests {
         let now = datetime!(2026-11-30 12:00 UTC);
         assert_eq!(cutoff(now, 365), datetime!(2025-11-30 12:00 UTC));
         assert_eq!(cutoff(now, 0), datetime!(2026-11-29 12:00 UTC));
+        // A longer retention than can be dated (refused at start) reaches back 100 years.
+        assert_eq!(cutoff(now, u32::MAX), now - time::Duration::days(36_500));
     }
 }
