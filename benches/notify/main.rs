@@ -7,7 +7,8 @@
 //!
 //! Scenarios (each can be skipped):
 //! 1. ingestion: notifications/s and p50/p99 of `POST /listen` at 20 and 128 concurrent
-//!    senders, batches of 1 and 10, graphsec beside the reference;
+//!    senders, batches of 1 and 10, graphsec beside the reference, and graphsec's own CPU
+//!    per notification in each cell (steadier than the ratio for comparing two builds);
 //! 2. sse: 1,000 viewers (over 200 signed-in sessions) while notifications arrive at a
 //!    steady rate: events delivered, POST-to-viewer p50/p99, the server's resident memory;
 //!    then the same viewers, rate and client against a bare axum relay (`sse_reference.rs`);
@@ -137,7 +138,7 @@ async fn main() -> anyhow::Result<()> {
 
     if !opts.skip.iter().any(|s| s == "ingestion") {
         let reference = reference_responder(dir.path().join("reference.log"))?;
-        ingestion(&opts, &server.url, &reference, &target).await?;
+        ingestion(&opts, &server, &reference, &target).await?;
     }
     if !opts.skip.iter().any(|s| s == "sse") {
         sse(&opts, &server, &target).await?;
@@ -380,6 +381,15 @@ fn rss_kb(pid: u32) -> Option<u64> {
         .ok()
 }
 
+/// CPU time the process has used, user and system (Linux counts it in hundredths of a second).
+fn cpu_secs(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i)?.parse::<u64>().ok();
+    Some((ticks(11)? + ticks(12)?) as f64 / 100.0)
+}
+
 fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
@@ -445,11 +455,13 @@ struct Run {
     p50: Duration,
     p99: Duration,
     failed: usize,
+    /// Notifications posted in the whole cell, warm-up included.
+    posted: u64,
 }
 
 async fn ingestion(
     opts: &Options,
-    graphsec: &str,
+    graphsec: &Server,
     reference: &str,
     target: &Arc<Target>,
 ) -> anyhow::Result<()> {
@@ -459,18 +471,25 @@ async fn ingestion(
         opts.secs
     );
     println!(
-        "{:>7} {:>5} | {:>26} | {:>26} | {:>5}",
+        "{:>7} {:>5} | {:>26} | {:>26} | {:>5} | graphsec CPU per notification",
         "senders", "batch", "graphsec", "reference (append+fdatasync)", "ratio"
     );
     let seq = Arc::new(AtomicU64::new(0));
     for &(senders, batch) in &opts.cells {
         let mut ratios = Vec::new();
         for _ in 0..opts.repeat {
-            let ours = load(graphsec, target, senders, batch, opts.secs, &seq).await;
+            let cpu_before = cpu_secs(graphsec.pid());
+            let ours = load(&graphsec.url, target, senders, batch, opts.secs, &seq).await;
+            let cpu = cpu_secs(graphsec.pid()).zip(cpu_before).map(|(a, b)| a - b);
             let theirs = load(reference, target, senders, batch, opts.secs, &seq).await;
             ratios.push(ours.per_sec / theirs.per_sec);
+            let per_notification = cpu
+                .filter(|_| ours.posted > 0)
+                .map_or("-".to_string(), |cpu| {
+                    format!("{:.2} µs", cpu / ours.posted as f64 * 1e6)
+                });
             println!(
-                "{senders:>7} {batch:>5} | {} | {} | {:>5.2}",
+                "{senders:>7} {batch:>5} | {} | {} | {:>5.2} | {per_notification}",
                 cell(&ours),
                 cell(&theirs),
                 ours.per_sec / theirs.per_sec
@@ -515,10 +534,11 @@ async fn load(
     let warm_until = Instant::now() + Duration::from_secs(1);
     let until = warm_until + Duration::from_secs(secs);
     let failed = Arc::new(AtomicUsize::new(0));
+    let posted = Arc::new(AtomicU64::new(0));
     let tasks: Vec<_> = (0..senders)
         .map(|_| {
             let (client, url, target) = (client.clone(), format!("{url}/listen"), target.clone());
-            let (seq, failed) = (seq.clone(), failed.clone());
+            let (seq, failed, posted) = (seq.clone(), failed.clone(), posted.clone());
             tokio::spawn(async move {
                 let mut latencies = Vec::new();
                 loop {
@@ -535,6 +555,7 @@ async fn load(
                         .send()
                         .await
                         .is_ok_and(|r| r.status().is_success());
+                    posted.fetch_add(batch as u64, Ordering::Relaxed);
                     if at >= warm_until {
                         latencies.push(at.elapsed());
                         if !ok {
@@ -555,6 +576,7 @@ async fn load(
         p50: percentile(&all, 0.50),
         p99: percentile(&all, 0.99),
         failed: failed.load(Ordering::Relaxed),
+        posted: posted.load(Ordering::Relaxed),
     }
 }
 
