@@ -127,13 +127,8 @@ pub async fn sign_in(server: &Server, client: &reqwest::Client) {
     assert_eq!(done.status(), StatusCode::SEE_OTHER, "sign-in");
 }
 
-/// Signs `browser` in to `server` and subscribes to high-severity alerts; returns the
-/// subscription's Graph id and clientState, as the sandbox holds them.
-pub async fn signed_in_and_subscribed(
-    server: &Server,
-    sandbox: &graphsec_sandbox::SandboxHandle,
-    browser: &reqwest::Client,
-) -> (String, String) {
+/// Signs `browser` in to `server` and subscribes to high-severity alerts through the form.
+pub async fn sign_in_and_subscribe(server: &Server, browser: &reqwest::Client) {
     sign_in(server, browser).await;
     let home = browser.get(server.url("/")).send().await.unwrap();
     let token = select_attr(
@@ -149,6 +144,16 @@ pub async fn signed_in_and_subscribed(
         .await
         .unwrap();
     assert_eq!(created.status(), StatusCode::SEE_OTHER);
+}
+
+/// [`sign_in_and_subscribe`] on the legacy API; returns the subscription's Graph id and
+/// clientState, as the sandbox holds them.
+pub async fn signed_in_and_subscribed(
+    server: &Server,
+    sandbox: &graphsec_sandbox::SandboxHandle,
+    browser: &reqwest::Client,
+) -> (String, String) {
+    sign_in_and_subscribe(server, browser).await;
     let sub = sandbox
         .state()
         .subscriptions()

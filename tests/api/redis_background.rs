@@ -98,7 +98,7 @@ fn v2_polls(sandbox: &graphsec_sandbox::SandboxHandle) -> usize {
 
 #[tokio::test]
 async fn when_the_lease_holder_is_killed_the_other_instance_takes_over_the_polls() {
-    use crate::notify_crash::{Server, sign_in, write_config};
+    use crate::notify_crash::{Server, sign_in_and_subscribe, write_config};
     const HOLDING: &str = "this instance runs the background work now";
 
     let redis = RedisServer::start().await;
@@ -115,21 +115,7 @@ async fn when_the_lease_holder_is_killed_the_other_instance_takes_over_the_polls
     let b = Server::start(&write_config(&sandbox, dir_b.path(), &extra)).await;
 
     let browser = crate::helpers::new_client();
-    sign_in(&a, &browser).await;
-    let home = browser.get(a.url("/subscriptions")).send().await.unwrap();
-    let token = crate::helpers::select_attr(
-        &home.text().await.unwrap(),
-        "input[name=csrf_token]",
-        "value",
-    )
-    .expect("a CSRF token");
-    let created = browser
-        .post(a.url("/subscriptions"))
-        .form(&[("severity", "high"), ("csrf_token", &token)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(created.status(), StatusCode::SEE_OTHER);
+    sign_in_and_subscribe(&a, &browser).await;
     // Creating the watch reads its filter once at Graph; the polls come from the lease holder.
     let held = eventually(WAIT, || async {
         a.has_logged(HOLDING) || b.has_logged(HOLDING)
