@@ -277,19 +277,13 @@ mod tests {
     #[test]
     fn a_megabyte_of_tiny_items_is_refused_at_the_first_item_too_many() {
         // 1 MiB of `0,`: hundreds of thousands of items; parsing must stop after MAX_BATCH + 1.
+        // The body ends in a syntax error, which a parser that read on would report instead.
         let mut body = String::from("{\"value\":[");
         while body.len() < MAX_BODY_BYTES - 16 {
             body.push_str("0,");
         }
-        body.push_str("0]}");
-        let started = std::time::Instant::now();
+        body.push_str("!!!");
         let err = read(None, &json_headers(), &Bytes::from(body)).unwrap_err();
-        assert_eq!(err, WebhookError::TooMany);
-        assert!(started.elapsed() < std::time::Duration::from_millis(500));
-        // Garbage after the item limit is never looked at either.
-        let mut cut = format!("{{\"value\":[{}", vec!["1"; MAX_BATCH + 1].join(","));
-        cut.push_str(",!!!");
-        let err = read(None, &json_headers(), &Bytes::from(cut)).unwrap_err();
         assert_eq!(err, WebhookError::TooMany);
     }
 
