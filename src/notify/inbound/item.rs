@@ -111,7 +111,11 @@ impl<'de> Visitor<'de> for Members<'de> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut fields = Fields::default();
-        let mut after_previous = self.text.find('{').map_or(1, |brace| brace + 1);
+        let mut after_previous = self
+            .text
+            .bytes()
+            .position(|b| b == b'{')
+            .map_or(1, |brace| brace + 1);
         let mut first = true;
         while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
             let value: &'de RawValue = map.next_value()?;
@@ -157,7 +161,7 @@ fn text(value: &RawValue) -> serde_json::Result<Option<Cow<'_, str>>> {
     // A string without escapes is its text between the quotes, and the pass that found the
     // value has already checked it: it is borrowed as it is, not parsed a second time.
     if let Some(inner) = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"'))
-        && !inner.contains('\\')
+        && !inner.as_bytes().contains(&b'\\')
     {
         return Ok(Some(Cow::Borrowed(inner)));
     }

@@ -201,3 +201,17 @@ async fn a_repeated_change_is_stored_once_and_without_its_client_state() {
     );
     assert!(raw.contains("Security/Alerts/a1"));
 }
+
+#[test]
+fn a_secret_is_the_same_only_when_every_byte_is() {
+    let kept = b"AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde";
+    assert!(same_secret(kept, kept));
+    assert!(same_secret(b"", b""));
+    for at in [0, 7, 8, 39, kept.len() - 1] {
+        let mut presented = *kept;
+        presented[at] ^= 1;
+        assert!(!same_secret(&presented, kept), "a difference at byte {at}");
+    }
+    assert!(!same_secret(&kept[..kept.len() - 1], kept), "a prefix");
+    assert!(!same_secret(b"", kept));
+}
