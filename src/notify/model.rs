@@ -131,7 +131,9 @@ pub struct Notification {
     pub tenant_id: Arc<str>,
     #[sqlx(try_from = "String")]
     pub subscription_id: Arc<str>,
-    pub change_type: String,
+    /// One of the change types its subscription asked for, shared with the others like it.
+    #[sqlx(try_from = "String")]
+    pub change_type: Arc<str>,
     pub resource: String,
     pub alert_id: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
@@ -155,7 +157,7 @@ pub struct Notification {
 pub struct NewNotification {
     pub tenant_id: Arc<str>,
     pub subscription_id: Arc<str>,
-    pub change_type: String,
+    pub change_type: Arc<str>,
     pub resource: String,
     pub alert_id: Option<String>,
     pub raw: String,

@@ -83,7 +83,7 @@ async fn newest(state: &AppState, user: &User) -> Vec<RecentNotification> {
                 let data = sse::EventData::from(n);
                 RecentNotification {
                     received_at: data.received_at,
-                    change_type: n.change_type.clone(),
+                    change_type: n.change_type.to_string(),
                     alert_id: n.alert_id.clone(),
                     alert_url: data.alert_url,
                 }

@@ -65,7 +65,7 @@ pub async fn page(
             Item {
                 id: n.id,
                 received_at: data.received_at,
-                change_type: n.change_type.clone(),
+                change_type: n.change_type.to_string(),
                 resource: n.resource.clone(),
                 alert_id: n.alert_id.clone(),
                 alert_url: data.alert_url,

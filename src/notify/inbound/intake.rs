@@ -3,8 +3,8 @@
 //! A notification is accepted only when its subscription is known here, not removed,
 //! its `clientState` equals the one kept for the subscription (compared in constant time),
 //! it names a tenant and that is the subscription's, its `changeType` is one the
-//! subscription asked for and its `resource` lies under the subscription's resource (both of
-//! bounded length). Everything else is counted and logged, never stored or shown. A change
+//! subscription asked for and its `resource` (of bounded length) lies under the subscription's
+//! resource. Everything else is counted and logged, never stored or shown. A change
 //! delivered again within a few minutes is stored once (`dedup.rs`), and the stored JSON
 //! keeps no `clientState`.
 
@@ -27,9 +27,6 @@ use crate::notify::{
 
 /// Longest alert id kept from a notification; longer ones are not linked.
 const MAX_ALERT_ID: usize = 256;
-
-/// Longest `changeType` accepted (the longest list Graph allows is `created,updated,deleted`).
-const MAX_CHANGE_TYPE: usize = 32;
 
 /// Longest `resource` accepted: a collection path and one id.
 const MAX_RESOURCE: usize = 512;
@@ -184,11 +181,12 @@ struct Known<'a> {
     found: Option<(Arc<Subscription>, Ids)>,
 }
 
-/// A subscription's ids as its notifications hold them: shared, so a batch of notifications
-/// costs no copy of them each.
+/// A subscription's ids and the change types it asked for, as its notifications hold them:
+/// shared, so a batch of notifications costs no copy of them each.
 struct Ids {
     tenant: Arc<str>,
     subscription: Arc<str>,
+    change_types: Vec<Arc<str>>,
 }
 
 impl<'a> Known<'a> {
@@ -197,6 +195,11 @@ impl<'a> Known<'a> {
             let ids = Ids {
                 tenant: sub.tenant_id.as_str().into(),
                 subscription: sub.id.as_str().into(),
+                change_types: sub
+                    .change_type
+                    .split(',')
+                    .map(|t| t.trim().into())
+                    .collect(),
             };
             (sub, ids)
         });
@@ -297,15 +300,11 @@ fn same_secret(presented: &[u8], kept: &[u8]) -> bool {
 /// The notification to store, once its change type and resource fit the subscription. The
 /// stored text is the item without `clientState` (the secret stays with the subscription).
 fn to_new(sub: &Subscription, ids: &Ids, change: ChangeItem) -> Result<NewNotification, Rejection> {
-    if change.change_type.len() > MAX_CHANGE_TYPE
-        || !sub
-            .change_type
-            .as_bytes()
-            .split(|&b| b == b',')
-            .any(|asked| asked.trim_ascii() == change.change_type.as_bytes())
-    {
-        return Err(Rejection::ChangeTypeNotAsked);
-    }
+    let change_type = ids
+        .change_types
+        .iter()
+        .find(|asked| ***asked == *change.change_type)
+        .ok_or(Rejection::ChangeTypeNotAsked)?;
     if !under(&change.resource, &sub.resource) {
         return Err(Rejection::ResourceOutside);
     }
@@ -313,7 +312,7 @@ fn to_new(sub: &Subscription, ids: &Ids, change: ChangeItem) -> Result<NewNotifi
     Ok(NewNotification {
         tenant_id: Arc::clone(&ids.tenant),
         subscription_id: Arc::clone(&ids.subscription),
-        change_type: change.change_type.into_owned(),
+        change_type: Arc::clone(change_type),
         resource: change.resource.into_owned(),
         alert_id,
         raw: change.stored.into_owned(),

@@ -65,7 +65,7 @@ impl RedisLog {
             let mut entry = vec![
                 ("tenant", new.tenant_id.to_string()),
                 ("subscription", new.subscription_id.to_string()),
-                ("change_type", new.change_type.clone()),
+                ("change_type", new.change_type.to_string()),
                 ("resource", new.resource.clone()),
                 ("received_at", received.clone()),
                 ("raw", new.raw.clone()),
@@ -200,7 +200,7 @@ pub fn read((id, mut fields): Entry, tenant: Option<&str>) -> StoreResult<Option
         id: id.parse().map_err(|_| bad())?,
         tenant_id: take("tenant")?.into(),
         subscription_id: take("subscription")?.into(),
-        change_type: take("change_type")?,
+        change_type: take("change_type")?.into(),
         resource: take("resource")?,
         alert_id: take("alert_id").ok(),
         summary: take("summary").ok(),

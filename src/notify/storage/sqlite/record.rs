@@ -25,7 +25,7 @@ fn texts(n: &Notification) -> [Option<&str>; 7] {
     [
         Some(&*n.tenant_id),
         Some(&*n.subscription_id),
-        Some(n.change_type.as_str()),
+        Some(&*n.change_type),
         Some(n.resource.as_str()),
         n.alert_id.as_deref(),
         Some(n.raw.as_str()),
@@ -135,7 +135,7 @@ fn payload_of(mut cursor: Cursor<'_>, read_raw: Raw) -> Option<Notification> {
     let received_at = OffsetDateTime::from_unix_timestamp_nanos(nanos).ok()?;
     let tenant_id = Arc::from(cursor.str()??);
     let subscription_id = Arc::from(cursor.str()??);
-    let change_type = cursor.text()??;
+    let change_type = Arc::from(cursor.str()??);
     let resource = cursor.text()??;
     let alert_id = cursor.text()?;
     let raw = match read_raw {
