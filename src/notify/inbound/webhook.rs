@@ -234,7 +234,13 @@ mod tests {
 
     #[test]
     fn a_batch_must_have_the_documented_shape() {
-        for body in [&b"not json"[..], b"{}", br#"{"value":3}"#, b""] {
+        for body in [
+            &b"not json"[..],
+            b"{}",
+            br#"{"value":3}"#,
+            b"",
+            b"{\"value\":[\"\xff\"]}",
+        ] {
             let err = read(None, &json_headers(), &Bytes::copy_from_slice(body)).unwrap_err();
             assert_eq!(err.status(), StatusCode::BAD_REQUEST, "{err}");
         }
