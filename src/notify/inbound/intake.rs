@@ -303,7 +303,7 @@ fn to_new(sub: &Subscription, ids: &Ids, change: ChangeItem) -> Result<NewNotifi
     let change_type = ids
         .change_types
         .iter()
-        .find(|asked| ***asked == *change.change_type)
+        .find(|asked| change.change_type == asked.as_ref())
         .ok_or(Rejection::ChangeTypeNotAsked)?;
     if !under(&change.resource, &sub.resource) {
         return Err(Rejection::ResourceOutside);

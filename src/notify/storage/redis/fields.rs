@@ -39,7 +39,7 @@ pub fn of_new(id: &str, new: &NewSubscription, now: OffsetDateTime) -> Fields {
         ("owner_oid", new.owner_oid.clone()),
         ("tenant_id", new.tenant_id.clone()),
         ("resource", new.resource.clone()),
-        ("change_type", new.change_type.to_string()),
+        ("change_type", new.change_type.clone()),
         ("client_state", new.client_state.clone()),
         ("expires_at", time(new.expires_at)),
         ("status", status(SubscriptionStatus::Active)),
