@@ -9,10 +9,12 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
+use serde::de::DeserializeSeed;
 use serde_json::Value;
 
 use crate::notify::{
     Notify,
+    inbound::item::InBody,
     inbound::webhook::{self, Inbound, WebhookError},
     storage::StorageError,
 };
@@ -23,9 +25,9 @@ pub async fn listen(State(notify): State<Notify>, request: Request) -> Response 
         Ok(received) => received,
         Err(error) => return refuse(&error),
     };
-    match received.read() {
+    match received.read(|body| InBody { body }) {
         Ok(Inbound::Validation(token)) => echo(token),
-        Ok(Inbound::Batch(items)) => match notify.intake.changes(&items).await {
+        Ok(Inbound::Batch(items)) => match notify.intake.changes(items).await {
             Ok(report) => {
                 tracing::debug!(report.accepted, report.rejected, "change notifications");
                 StatusCode::ACCEPTED.into_response()
@@ -43,7 +45,7 @@ pub async fn lifecycle(State(notify): State<Notify>, request: Request) -> Respon
         Ok(received) => received,
         Err(error) => return refuse(&error),
     };
-    let items = match received.read() {
+    let items = match received.read(webhook::raw_items) {
         Ok(Inbound::Validation(token)) => return echo(token),
         Ok(Inbound::Batch(items)) => items
             .iter()
@@ -74,8 +76,12 @@ struct Received {
 }
 
 impl Received {
-    fn read(&self) -> Result<Inbound<'_>, WebhookError> {
-        webhook::read(self.query.as_deref(), &self.headers, &self.body)
+    /// Classifies the request, reading each item of a batch with the seed `item` makes.
+    fn read<'a, S: DeserializeSeed<'a> + Copy>(
+        &'a self,
+        item: fn(&'a str) -> S,
+    ) -> Result<Inbound<S::Value>, WebhookError> {
+        webhook::read(self.query.as_deref(), &self.headers, &self.body, item)
     }
 }
 

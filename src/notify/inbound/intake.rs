@@ -15,7 +15,7 @@ use std::sync::{
 };
 
 use serde::Deserialize;
-use serde_json::{Value, value::RawValue};
+use serde_json::Value;
 
 use super::dedup::RecentChanges;
 use super::item::ChangeItem;
@@ -106,16 +106,17 @@ impl Intake {
     }
 
     /// Verifies a change-notification batch, stores the accepted ones durably and
-    /// publishes them. Returns once they are committed. Items are read from the raw body
-    /// without building a JSON tree, and subscriptions are looked up in the registry's
+    /// publishes them. Returns once they are committed. Items come read from the body in
+    /// the pass that split the batch (`None` for one that is not a change notification), no
+    /// JSON tree built, and subscriptions are looked up in the registry's
     /// memory (once per run of items naming the same one), so this runs no query per
     /// notification; rejections are counted and logged once for the batch.
-    pub async fn changes(&self, items: &[&RawValue]) -> StoreResult<Report> {
+    pub async fn changes(&self, items: Vec<Option<ChangeItem<'_>>>) -> StoreResult<Report> {
         let mut accepted = Vec::with_capacity(items.len());
         let mut rejected = Rejections::default();
         let mut known: Option<Known> = None;
-        for raw in items {
-            let Some(change) = ChangeItem::read(raw) else {
+        for change in items {
+            let Some(change) = change else {
                 rejected.add(Rejection::Malformed);
                 continue;
             };

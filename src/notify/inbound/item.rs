@@ -1,13 +1,14 @@
 //! One change notification read from its raw JSON, borrowing from the request body: the
 //! fields verification and storage need, and the item's own text without `clientState` (the
-//! secret is never stored). No JSON tree is built: only the members used here are decoded,
-//! and the secret is cut out of the text by position.
+//! secret is never stored). No JSON tree is built, and a batch is read in one pass: each item
+//! is read where it stands as the batch is split ([`InBody`]), only the members used here are
+//! decoded, and the item's text and the secret's place in it are found by position.
 
 use std::borrow::Cow;
 use std::fmt;
 
 use serde::Deserialize;
-use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 /// The members of a change notification that are read; the rest stays raw text.
@@ -37,33 +38,38 @@ struct DataId<'a> {
 }
 
 impl<'a> ChangeItem<'a> {
-    /// Reads one item; `None` when it is not an object with string `subscriptionId`,
-    /// `changeType` and `resource` (and string or absent `clientState` and `tenantId`),
-    /// or when one of those members appears twice.
+    /// Reads one item given as its own text; `None` when it is not an object with string
+    /// `subscriptionId`, `changeType` and `resource` (and string or absent `clientState` and
+    /// `tenantId`), or when one of those members appears twice.
     pub fn read(raw: &'a RawValue) -> Option<Self> {
         let text = raw.get();
         let mut json = serde_json::Deserializer::from_str(text);
-        let fields = json.deserialize_map(Members { text }).ok()?;
+        let item = InBody { body: text }.deserialize(&mut json).ok()?;
         json.end().ok()?;
-        let stored = match fields.secret {
-            None => Cow::Borrowed(text),
-            Some(cut) => Cow::Owned(without(text, cut)),
-        };
-        Some(Self {
-            subscription_id: fields.subscription_id?,
-            client_state: fields.client_state,
-            tenant_id: fields.tenant_id,
-            change_type: fields.change_type?,
-            resource: fields.resource?,
-            resource_data: fields.resource_data,
-            stored,
-        })
+        item
     }
 
     /// `resourceData.id` when the data is an object with a string `id`.
     pub fn data_id(&self) -> Option<Cow<'a, str>> {
         let data = self.resource_data?;
         Some(serde_json::from_str::<DataId<'a>>(data.get()).ok()?.id?.0)
+    }
+}
+
+/// Reads an item where it stands in `body`, the text being parsed, in the same pass that
+/// finds it (so a batch's text is scanned once): `None` for an item that is not a change
+/// notification, as [`ChangeItem::read`] says, and the batch reads on; an error only when
+/// the text is not JSON.
+#[derive(Clone, Copy)]
+pub struct InBody<'a> {
+    pub body: &'a str,
+}
+
+impl<'de> DeserializeSeed<'de> for InBody<'de> {
+    type Value = Option<ChangeItem<'de>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
     }
 }
 
@@ -76,12 +82,12 @@ struct Fields<'a> {
     change_type: Option<Cow<'a, str>>,
     resource: Option<Cow<'a, str>>,
     resource_data: Option<&'a RawValue>,
-    /// Where the `clientState` member lies in the item's text.
+    /// Where the `clientState` member lies in the body.
     secret: Option<Member>,
 }
 
-/// A member's place in the item's text: from the end of the member before it (or the `{`)
-/// to the end of its value, so the comma before it is inside.
+/// A member's place in the body: from the end of the member before it (or the `{`) to the
+/// end of its value, so the comma before it is inside.
 #[derive(Clone, Copy)]
 struct Member {
     after_previous: usize,
@@ -89,37 +95,36 @@ struct Member {
     first: bool,
 }
 
-/// The visitor, with the text whose members it visits (each value is a slice of it).
-struct Members<'a> {
-    text: &'a str,
-}
-
-impl Members<'_> {
-    /// Where `value`, a slice of the text, ends in it.
-    fn end_of(&self, value: &RawValue) -> usize {
-        let start = value.get().as_ptr() as usize - self.text.as_ptr() as usize;
-        start + value.get().len()
+impl InBody<'_> {
+    /// Where `value`, a slice of the body, starts and ends in it.
+    fn place(&self, value: &RawValue) -> (usize, usize) {
+        let start = value.get().as_ptr() as usize - self.body.as_ptr() as usize;
+        (start, start + value.get().len())
     }
 }
 
-impl<'de> Visitor<'de> for Members<'de> {
-    type Value = Fields<'de>;
+impl<'de> Visitor<'de> for InBody<'de> {
+    type Value = Option<ChangeItem<'de>>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a change notification object")
+        f.write_str("a change notification")
     }
 
+    /// Every member is read to the end whatever it holds, so the batch goes on after an item
+    /// that is not a change notification.
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut fields = Fields::default();
-        let mut after_previous = self
-            .text
-            .bytes()
-            .position(|b| b == b'{')
-            .map_or(1, |brace| brace + 1);
+        let mut malformed = false;
+        let mut start = None;
+        let mut after_previous = 0;
         let mut first = true;
         while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
             let value: &'de RawValue = map.next_value()?;
-            let end = self.end_of(value);
+            let (value_start, end) = self.place(value);
+            if first {
+                start = object_start(self.body.as_bytes(), value_start);
+                after_previous = start.map_or(0, |brace| brace + 1);
+            }
             let slot = match key.as_ref() {
                 "subscriptionId" => Some(&mut fields.subscription_id),
                 "clientState" => {
@@ -134,24 +139,109 @@ impl<'de> Visitor<'de> for Members<'de> {
                 "changeType" => Some(&mut fields.change_type),
                 "resource" => Some(&mut fields.resource),
                 "resourceData" => {
-                    if fields.resource_data.replace(value).is_some() {
-                        return Err(de::Error::duplicate_field("resourceData"));
-                    }
+                    malformed |= fields.resource_data.replace(value).is_some();
                     None
                 }
                 _ => None,
             };
             if let Some(slot) = slot {
-                if slot.is_some() {
-                    return Err(de::Error::custom("a member appears twice"));
+                match text(value) {
+                    Ok(read) if slot.is_none() => *slot = read,
+                    // Twice, or not a string.
+                    _ => malformed = true,
                 }
-                *slot = text(value).map_err(de::Error::custom)?;
             }
             after_previous = end;
             first = false;
         }
-        Ok(fields)
+        let end = object_end(self.body.as_bytes(), after_previous);
+        let (Some(start), Some(end), false) = (start, end, malformed) else {
+            return Ok(None);
+        };
+        let item = &self.body[start..end];
+        let stored = match fields.secret {
+            None => Cow::Borrowed(item),
+            Some(cut) => Cow::Owned(without(item, cut, start)),
+        };
+        let (Some(subscription_id), Some(change_type), Some(resource)) =
+            (fields.subscription_id, fields.change_type, fields.resource)
+        else {
+            return Ok(None);
+        };
+        Ok(Some(ChangeItem {
+            subscription_id,
+            client_state: fields.client_state,
+            tenant_id: fields.tenant_id,
+            change_type,
+            resource,
+            resource_data: fields.resource_data,
+            stored,
+        }))
     }
+
+    // Items that are not objects are read past: they are not change notifications.
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
+fn is_space(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// Where, in valid JSON, the object whose first member's value starts at `value` opens: back
+/// over the colon, the member's name (a string, whose quotes may be escaped inside it) and the
+/// spaces between them.
+fn object_start(body: &[u8], value: usize) -> Option<usize> {
+    let before = |at: usize| body[..at].iter().rposition(|&b| !is_space(b));
+    let colon = before(value).filter(|&at| body[at] == b':')?;
+    let closing = before(colon).filter(|&at| body[at] == b'"')?;
+    let mut opening = closing;
+    loop {
+        opening = body[..opening].iter().rposition(|&b| b == b'"')?;
+        let escapes = body[..opening]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'\\')
+            .count();
+        if escapes % 2 == 0 {
+            break;
+        }
+    }
+    before(opening).filter(|&at| body[at] == b'{')
+}
+
+/// Where, in valid JSON, the object whose last member's value ends at `value_end` ends (just
+/// past its `}`).
+fn object_end(body: &[u8], value_end: usize) -> Option<usize> {
+    let brace = value_end + body.get(value_end..)?.iter().position(|&b| !is_space(b))?;
+    (body[brace] == b'}').then_some(brace + 1)
 }
 
 /// A string member's value; `null` reads as absent (a missing required one makes the item
@@ -168,10 +258,15 @@ fn text(value: &RawValue) -> serde_json::Result<Option<Cow<'_, str>>> {
     serde_json::from_str::<Option<Text<'_>>>(raw).map(|t| t.map(|t| t.0))
 }
 
-/// `text` without the member at `cut`. A member after others goes with the comma before it;
-/// the first member goes with the comma after it, if any (only spaces lie between a value
-/// and its comma).
-fn without(text: &str, cut: Member) -> String {
+/// `text`, which starts at `offset` in the body, without the member at `cut` (placed in the
+/// body). A member after others goes with the comma before it; the first member goes with the
+/// comma after it, if any (only spaces lie between a value and its comma).
+fn without(text: &str, cut: Member, offset: usize) -> String {
+    let cut = Member {
+        after_previous: cut.after_previous - offset,
+        end: cut.end - offset,
+        first: cut.first,
+    };
     let (start, end) = if !cut.first {
         (cut.after_previous, cut.end)
     } else {

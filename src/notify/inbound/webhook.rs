@@ -3,6 +3,7 @@
 
 use std::cell::Cell;
 use std::fmt;
+use std::marker::PhantomData;
 
 use axum::http::{HeaderMap, StatusCode, header};
 use bytes::Bytes;
@@ -17,12 +18,18 @@ pub const MAX_BATCH: usize = 1000;
 
 /// A webhook request, once its shape is known.
 #[derive(Debug)]
-pub enum Inbound<'a> {
+pub enum Inbound<T> {
     /// `?validationToken=…`: echo the decoded token.
     Validation(String),
-    /// A `{"value": [...]}` batch: each item's raw JSON, borrowed from the body; items are
-    /// checked one by one later.
-    Batch(Vec<&'a RawValue>),
+    /// A `{"value": [...]}` batch: each item as the caller's seed read it, borrowing from the
+    /// body (its raw JSON, or a change notification read in the same pass); items are checked
+    /// one by one later.
+    Batch(Vec<T>),
+}
+
+/// Items read as their raw JSON, for a caller that reads each item itself.
+pub fn raw_items(_: &str) -> PhantomData<&RawValue> {
+    PhantomData
 }
 
 /// Why a webhook request was refused, as a status and a readable message.
@@ -49,13 +56,15 @@ impl WebhookError {
 }
 
 /// Classifies a webhook request. The validation token is URL-decoded exactly once, as
-/// Graph requires; a batch must be JSON of the documented shape. Parsing stops at the first
-/// item past [`MAX_BATCH`], so a large body of tiny items is refused without being built.
-pub fn read<'a>(
+/// Graph requires; a batch must be UTF-8 JSON of the documented shape, each item read by the
+/// seed that `item` makes for the body's text. Parsing stops at the first item past
+/// [`MAX_BATCH`], so a large body of tiny items is refused without being built.
+pub fn read<'a, S: DeserializeSeed<'a> + Copy>(
     query: Option<&str>,
     headers: &HeaderMap,
     body: &'a Bytes,
-) -> Result<Inbound<'a>, WebhookError> {
+    item: fn(&'a str) -> S,
+) -> Result<Inbound<S::Value>, WebhookError> {
     if let Some(token) = validation_token(query) {
         return Ok(Inbound::Validation(token));
     }
@@ -65,11 +74,17 @@ pub fn read<'a>(
     if !is_json(headers) {
         return Err(WebhookError::UnsupportedMediaType);
     }
+    let Ok(text) = std::str::from_utf8(body) else {
+        return Err(WebhookError::Malformed("it is not UTF-8 text".into()));
+    };
     let too_many = Cell::new(false);
-    let mut json = serde_json::Deserializer::from_slice(body);
-    let parsed = BatchSeed(&too_many)
-        .deserialize(&mut json)
-        .and_then(|items| json.end().map(|()| items));
+    let mut json = serde_json::Deserializer::from_str(text);
+    let parsed = BatchSeed {
+        too_many: &too_many,
+        item: item(text),
+    }
+    .deserialize(&mut json)
+    .and_then(|items| json.end().map(|()| items));
     match parsed {
         Ok(items) => Ok(Inbound::Batch(items)),
         Err(_) if too_many.get() => Err(WebhookError::TooMany),
@@ -86,20 +101,24 @@ pub fn declared_too_large(headers: &HeaderMap) -> bool {
         .is_some_and(|n| n > MAX_BODY_BYTES as u64)
 }
 
-/// `{"value": [...]}` (other keys ignored), with at most [`MAX_BATCH`] items; sets the flag
-/// and fails as soon as one more item starts.
-struct BatchSeed<'f>(&'f Cell<bool>);
+/// `{"value": [...]}` (other keys ignored), with at most [`MAX_BATCH`] items, each read by
+/// `item`; sets `too_many` and fails as soon as one more item starts.
+#[derive(Clone, Copy)]
+struct BatchSeed<'f, S> {
+    too_many: &'f Cell<bool>,
+    item: S,
+}
 
-impl<'de> DeserializeSeed<'de> for BatchSeed<'_> {
-    type Value = Vec<&'de RawValue>;
+impl<'de, S: DeserializeSeed<'de> + Copy> DeserializeSeed<'de> for BatchSeed<'_, S> {
+    type Value = Vec<S::Value>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for BatchSeed<'_> {
-    type Value = Vec<&'de RawValue>;
+impl<'de, S: DeserializeSeed<'de> + Copy> Visitor<'de> for BatchSeed<'_, S> {
+    type Value = Vec<S::Value>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an object with a \"value\" array")
@@ -109,7 +128,7 @@ impl<'de> Visitor<'de> for BatchSeed<'_> {
         let mut items = None;
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
             if key == "value" && items.is_none() {
-                items = Some(map.next_value_seed(Items(self.0))?);
+                items = Some(map.next_value_seed(Items(self))?);
             } else {
                 map.next_value::<IgnoredAny>()?;
             }
@@ -118,18 +137,18 @@ impl<'de> Visitor<'de> for BatchSeed<'_> {
     }
 }
 
-struct Items<'f>(&'f Cell<bool>);
+struct Items<'f, S>(BatchSeed<'f, S>);
 
-impl<'de> DeserializeSeed<'de> for Items<'_> {
-    type Value = Vec<&'de RawValue>;
+impl<'de, S: DeserializeSeed<'de> + Copy> DeserializeSeed<'de> for Items<'_, S> {
+    type Value = Vec<S::Value>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_seq(self)
     }
 }
 
-impl<'de> Visitor<'de> for Items<'_> {
-    type Value = Vec<&'de RawValue>;
+impl<'de, S: DeserializeSeed<'de> + Copy> Visitor<'de> for Items<'_, S> {
+    type Value = Vec<S::Value>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an array of notifications")
@@ -143,12 +162,12 @@ impl<'de> Visitor<'de> for Items<'_> {
                 return match seq.next_element::<IgnoredAny>()? {
                     None => Ok(items),
                     Some(_) => {
-                        self.0.set(true);
+                        self.0.too_many.set(true);
                         Err(de::Error::custom("too many notifications"))
                     }
                 };
             }
-            match seq.next_element()? {
+            match seq.next_element_seed(self.0.item)? {
                 Some(item) => items.push(item),
                 None => return Ok(items),
             }
@@ -191,6 +210,14 @@ fn describe(error: &serde_json::Error) -> String {
 mod tests {
     use super::*;
     use axum::http::HeaderValue;
+
+    fn read<'a>(
+        query: Option<&str>,
+        headers: &HeaderMap,
+        body: &'a Bytes,
+    ) -> Result<Inbound<&'a RawValue>, WebhookError> {
+        super::read(query, headers, body, raw_items)
+    }
 
     fn json_headers() -> HeaderMap {
         let mut headers = HeaderMap::new();
@@ -306,6 +333,49 @@ mod tests {
         );
         let body = Bytes::from_static(br#"{"value":[],"value":[{}]}"#);
         assert!(read(None, &json_headers(), &body).is_ok());
+    }
+
+    #[test]
+    fn change_notifications_are_read_in_the_pass_that_splits_the_batch() {
+        use crate::notify::inbound::item::InBody;
+        let items = [
+            r#"{"subscriptionId":"s","clientState":"secret","changeType":"updated","resource":"r/1"}"#,
+            "7",
+            r#""x""#,
+            r#"[1, {"subscriptionId": "s"}]"#,
+            "null",
+            "{}",
+            r#"{"client\u0053tate":"secret","subscriptionId":"s","changeType":"updated","resource":"r/2"}"#,
+            r#"{ "a\"b\\" : 1 , "subscriptionId" : "s" , "changeType":"u","resource":"r/3" , "clientState" : "secret" }"#,
+            r#"{"subscriptionId":"s","changeType":"u","resource":"r/4","resourceData":{"id":"4"}}"#,
+            r#"{"subscriptionId":"s","subscriptionId":"t","changeType":"u","resource":"r/5"}"#,
+        ];
+        let body = Bytes::from(format!("{{\"value\":[ {} ],\"n\":1}}", items.join(" ,\n")));
+        let Ok(Inbound::Batch(read)) =
+            super::read(None, &json_headers(), &body, |body| InBody { body })
+        else {
+            panic!("a batch");
+        };
+        assert_eq!(
+            read.len(),
+            items.len(),
+            "one entry per item, whatever it holds"
+        );
+        let not_changes: Vec<usize> = (0..read.len()).filter(|&i| read[i].is_none()).collect();
+        assert_eq!(not_changes, [1, 2, 3, 4, 5, 9]);
+        for i in [0, 6, 7] {
+            let change = read[i].as_ref().unwrap();
+            assert_eq!(change.client_state.as_deref(), Some("secret"), "item {i}");
+            let mut want: serde_json::Value = serde_json::from_str(items[i]).unwrap();
+            want.as_object_mut().unwrap().remove("clientState");
+            let stored: serde_json::Value = serde_json::from_str(&change.stored).unwrap();
+            assert_eq!(stored, want, "item {i} is stored without its secret");
+            assert!(!change.stored.contains("secret"), "{}", change.stored);
+        }
+        let plain = read[8].as_ref().unwrap();
+        assert_eq!(plain.stored, items[8], "stored as received");
+        assert_eq!(plain.data_id().as_deref(), Some("4"));
+        assert_eq!(read[7].as_ref().unwrap().resource, "r/3");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Tests of the intake: only verified notifications are stored and published; alert ids.
 
-use serde_json::json;
+use serde_json::{json, value::RawValue};
 use time::{Duration, OffsetDateTime};
 
 use super::*;
@@ -57,8 +57,8 @@ async fn changes(intake: &Intake, items: &[Value]) -> Report {
         .iter()
         .map(|item| serde_json::value::to_raw_value(item).unwrap())
         .collect();
-    let refs: Vec<&RawValue> = raw.iter().map(AsRef::as_ref).collect();
-    intake.changes(&refs).await.unwrap()
+    let read = raw.iter().map(|raw| ChangeItem::read(raw)).collect();
+    intake.changes(read).await.unwrap()
 }
 
 #[tokio::test]
