@@ -38,9 +38,8 @@ struct DataId<'a> {
 }
 
 impl<'a> ChangeItem<'a> {
-    /// Reads one item given as its own text; `None` when it is not an object with string
-    /// `subscriptionId`, `changeType` and `resource` (and string or absent `clientState` and
-    /// `tenantId`), or when one of those members appears twice.
+    /// Reads one item given as its own text, as [`InBody`] reads it inside a batch (tests).
+    #[cfg(test)]
     pub fn read(raw: &'a RawValue) -> Option<Self> {
         let text = raw.get();
         let mut json = serde_json::Deserializer::from_str(text);
@@ -57,9 +56,10 @@ impl<'a> ChangeItem<'a> {
 }
 
 /// Reads an item where it stands in `body`, the text being parsed, in the same pass that
-/// finds it (so a batch's text is scanned once): `None` for an item that is not a change
-/// notification, as [`ChangeItem::read`] says, and the batch reads on; an error only when
-/// the text is not JSON.
+/// finds it (so a batch's text is scanned once). `None`, and the batch reads on, when the
+/// item is not an object with string `subscriptionId`, `changeType` and `resource` (and
+/// string or absent `clientState` and `tenantId`), or when one of those members appears
+/// twice; an error only when the text is not JSON.
 #[derive(Clone, Copy)]
 pub struct InBody<'a> {
     pub body: &'a str,

@@ -51,7 +51,7 @@ fn item(sub: &str, state: &str, tenant: &str, alert: &str) -> Value {
     })
 }
 
-/// The items as raw JSON, as the webhook reads them from a body.
+/// The items read one by one from their JSON, as the webhook reads them within a body.
 async fn changes(intake: &Intake, items: &[Value]) -> Report {
     let raw: Vec<Box<RawValue>> = items
         .iter()
