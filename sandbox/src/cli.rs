@@ -40,6 +40,19 @@ impl SandboxHandle {
             options.redirect_uris.join(", ")
         };
         let _ = writeln!(out, "  redirect URIs  {redirects}");
+        if let Some(page_size) = options.page_size {
+            let _ = writeln!(
+                out,
+                "\nServer-driven paging: alerts_v2 and incidents pages hold at most {page_size} items"
+            );
+        }
+        if options.extra_alerts > 0 {
+            let _ = writeln!(
+                out,
+                "\nGenerated data: {} more alerts in Contoso, about five to an incident",
+                options.extra_alerts
+            );
+        }
         let _ = writeln!(out, "\nTenants");
         for tenant in &TENANTS {
             let consent = if self.state.identity().is_consented(tenant) {

@@ -65,6 +65,14 @@ pub struct SandboxOptions {
     pub refuse_evidence_filters: bool,
     /// Graph's request-rate limit per app and tenant; `None` serves every request.
     pub graph_rate_limit: Option<throttling::RateLimit>,
+    /// Server-driven paging: alerts_v2 and incidents pages hold at most this many items even
+    /// when `$top` asks for more, each with an `@odata.nextLink` while more remain (its `$skip`
+    /// advanced by the items returned). Legacy alerts keep their per-provider paging. `None`
+    /// pages by `$top` alone.
+    pub page_size: Option<usize>,
+    /// Generated alerts added to Contoso at start (about five to an incident, created over the
+    /// last 30 days), for benchmarks.
+    pub extra_alerts: usize,
 }
 
 impl Default for SandboxOptions {
@@ -78,6 +86,8 @@ impl Default for SandboxOptions {
             activity: false,
             refuse_evidence_filters: false,
             graph_rate_limit: Some(throttling::RateLimit::default()),
+            page_size: None,
+            extra_alerts: 0,
         }
     }
 }
@@ -97,6 +107,10 @@ impl Sandbox {
         };
         let base_url = Url::parse(&format!("http://{}", SocketAddr::new(host, address.port())))?;
         let state = SandboxState::new(options, base_url.clone());
+        if state.options().extra_alerts > 0 {
+            // Generate them now rather than on the first request.
+            state.security().seed_now(security::store::GENERATED_TENANT);
+        }
         subscriptions::listener::spawn(state.clone());
         if state.options().activity {
             subscriptions::activity::spawn(state.clone(), subscriptions::activity::EVERY);

@@ -33,13 +33,14 @@ struct Config {
 
 impl SandboxState {
     pub fn new(options: SandboxOptions, base_url: Url) -> Self {
+        let security = SecurityStore::default().with_extra_alerts(options.extra_alerts);
         Self {
             config: Arc::new(Config { options, base_url }),
             signer: Arc::new(TokenSigner::new()),
             identity: Arc::new(IdentityStore::default()),
             faults: Arc::new(Faults::default()),
             requests: Arc::new(RequestLog::default()),
-            security: Arc::new(SecurityStore::default()),
+            security: Arc::new(security),
             defender: Arc::new(DefenderState::default()),
             subscriptions: Arc::new(Subscriptions::default()),
             throttling: Arc::new(Buckets::default()),

@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::SandboxOptions;
-use crate::tests::{Harness, SECURITY_SCOPES};
+use crate::tests::{Harness, SECURITY_SCOPES, query_map};
 use crate::throttling::RateLimit;
 
 async fn token(h: &Harness) -> String {
@@ -15,17 +15,14 @@ async fn token(h: &Harness) -> String {
         .to_owned()
 }
 
+async fn get(h: &Harness, token: &str, url: url::Url) -> Value {
+    let response = h.client.get(url).bearer_auth(token).send().await.unwrap();
+    response.json().await.unwrap()
+}
+
 async fn first_alert_ids(h: &Harness, token: &str, n: usize) -> Vec<String> {
-    let body: Value = h
-        .client
-        .get(h.url(&format!("/v1.0/security/alerts_v2?$top={n}")))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let url = h.url(&format!("/v1.0/security/alerts_v2?$top={n}"));
+    let body = get(h, token, url).await;
     body["value"]
         .as_array()
         .unwrap()
@@ -186,4 +183,38 @@ async fn a_failing_id_fails_only_the_requests_naming_it() {
     let (_, answer) = batch(&h, &token, json!({ "requests": requests })).await;
     assert_eq!(by_id(&answer, &ids[0])["status"], 500);
     assert_eq!(by_id(&answer, &ids[1])["status"], 200);
+}
+
+#[tokio::test]
+async fn a_batched_listing_is_paged_by_the_server_too() {
+    let h = Harness::start_with(SandboxOptions {
+        page_size: Some(5),
+        ..SandboxOptions::default()
+    })
+    .await;
+    let token = token(&h).await;
+    let (status, answer) = batch(
+        &h,
+        &token,
+        json!({"requests": [
+            {"id": "1", "method": "GET", "url": "/security/alerts_v2?$top=20"},
+            {"id": "2", "method": "GET", "url": "/security/incidents?$top=20&$skip=5"},
+        ]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let link = |body: &Value| url::Url::parse(body["@odata.nextLink"].as_str().unwrap()).unwrap();
+    let alerts = &by_id(&answer, "1")["body"];
+    assert_eq!(alerts["value"].as_array().unwrap().len(), 5);
+    let next = link(alerts);
+    assert!(next.as_str().starts_with(h.sandbox.base_url().as_str()));
+    assert_eq!(next.path(), "/v1.0/security/alerts_v2");
+    assert_eq!(query_map(&next)["$skip"], "5");
+    let incidents = &by_id(&answer, "2")["body"];
+    assert_eq!(incidents["value"].as_array().unwrap().len(), 5);
+    let next = link(incidents);
+    assert_eq!(query_map(&next)["$skip"], "10");
+    let last = get(&h, &token, next).await;
+    assert_eq!(last["value"].as_array().unwrap().len(), 5);
+    assert!(last.get("@odata.nextLink").is_none());
 }

@@ -99,7 +99,8 @@ fn graph_incidents(state: &SandboxState, caller: &Caller) -> Vec<Value> {
     };
     let everything = ListOptions {
         filter: None,
-        top: 100_000,
+        top: usize::MAX,
+        limit: usize::MAX,
         skip: 0,
         count: false,
         expand_alerts: true,

@@ -6,11 +6,12 @@
 //! place, and may not send them either. Handlers work with the real values; [`hide_unless_asked`]
 //! rewrites the answer on the way out.
 
+use axum::Json;
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
 use axum::http::{HeaderMap, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
 use crate::schema::security::{DetectionSource, IncidentStatus, ServiceSource};
@@ -62,11 +63,26 @@ pub fn hide(value: &mut Value) {
     }
 }
 
+/// Marks an answer already written for the request's preference, which [`hide_unless_asked`]
+/// then passes through unread (a large page is not parsed and written a second time).
+#[derive(Debug, Clone, Copy)]
+pub struct Settled;
+
+/// `value` as a JSON answer, its evolvable members hidden unless `headers` ask for them.
+pub fn answer(headers: &HeaderMap, mut value: Value) -> Response {
+    if !requested(headers) {
+        hide(&mut value);
+    }
+    let mut response = Json(value).into_response();
+    response.extensions_mut().insert(Settled);
+    response
+}
+
 /// Middleware: JSON answers to requests without the preference lose their evolvable members.
 pub async fn hide_unless_asked(request: Request, next: Next) -> Response {
     let asked = requested(request.headers());
     let response = next.run(request).await;
-    if asked {
+    if asked || response.extensions().get::<Settled>().is_some() {
         return response;
     }
     let is_json = response

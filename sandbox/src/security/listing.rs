@@ -7,12 +7,18 @@
 //! - `$top` — page size. alerts_v2 and incidents: at most 2000 (default 50). Legacy alerts: at most
 //!   1000 (default 1000) and applied **per provider**: each provider contributes up to `$top`
 //!   alerts to a page.
+//! - Server-driven paging ([`crate::SandboxOptions::page_size`]): alerts_v2 and incidents pages
+//!   then hold at most that many items even when `$top` asks for more, as Graph may answer with
+//!   fewer items than asked. Legacy alerts keep their per-provider paging: a smaller page there
+//!   would send `$skip` past the 500 the API itself accepts.
 //! - `$skip` — items to skip (legacy: per provider, at most 500).
 //! - `$count=true` — adds `@odata.count`, the number of matches.
 //! - `$select` (legacy alerts) — a comma-separated list of the alert type's properties (any
 //!   case); each item then holds only those. A name the type does not declare is refused.
 //! - Results are newest first (`createdDateTime` descending). When more remain, the page carries
-//!   `@odata.nextLink`: the same URL with `$skip` advanced.
+//!   `@odata.nextLink`: the same URL (`$top`, `$filter`, `$count`, `$expand` kept) with `$skip`
+//!   advanced by the number of items this page returned, so the next page starts right after them
+//!   whatever the page size was.
 //! - Other query options are refused with 400.
 
 use std::collections::BTreeMap;
@@ -23,6 +29,7 @@ use url::Url;
 use super::failure::{Failure, shown};
 use crate::odata::{self, Expr};
 use crate::schema::{legacy, security};
+use crate::seed::render;
 
 /// Which collection is being listed; decides the limits and filterable properties.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,17 +55,6 @@ impl Collection {
     }
 
     fn filterable(self) -> Option<&'static [&'static str]> {
-        const V2: &[&str] = &[
-            "assignedTo",
-            "classification",
-            "determination",
-            "createdDateTime",
-            "lastUpdateDateTime",
-            "severity",
-            "serviceSource",
-            "status",
-            "evidence",
-        ];
         const INCIDENTS: &[&str] = &[
             "assignedTo",
             "classification",
@@ -69,7 +65,7 @@ impl Collection {
             "status",
         ];
         match self {
-            Collection::AlertsV2 => Some(V2),
+            Collection::AlertsV2 => Some(&render::V2_FILTERABLE),
             Collection::Incidents => Some(INCIDENTS),
             Collection::LegacyAlerts => None,
         }
@@ -89,6 +85,8 @@ impl Collection {
 pub struct ListOptions {
     pub filter: Option<Expr>,
     pub top: usize,
+    /// The most items this page may hold: `$top`, or less under server-driven paging.
+    pub limit: usize,
     pub skip: usize,
     pub count: bool,
     /// `$expand=alerts` (incidents only).
@@ -177,11 +175,18 @@ impl ListOptions {
         Ok(Self {
             filter,
             top,
+            limit: top,
             skip,
             count,
             expand_alerts,
             select,
         })
+    }
+
+    /// Server-driven paging: this page holds at most `page_size` items (at least one), whatever
+    /// `$top` asks.
+    pub fn limit_page(&mut self, page_size: usize) {
+        self.limit = self.limit.min(page_size.max(1));
     }
 
     /// Whether `value` passes the filter.
@@ -255,12 +260,13 @@ fn parse_filter(collection: Collection, text: &str) -> Result<Expr, Failure> {
 }
 
 /// One page of a collection: `@odata.context`, `value`, and `@odata.count` / `@odata.nextLink`
-/// when they apply. `request_url` is the URL of this request (the next link keeps its query).
+/// when they apply. `request_url` is the URL of this request; the next link keeps its query with
+/// `$skip` set to `next_skip`.
 pub fn page(
     context: &str,
     items: Vec<Value>,
     total: usize,
-    more: bool,
+    next_skip: Option<usize>,
     options: &ListOptions,
     request_url: &Url,
 ) -> Value {
@@ -280,10 +286,10 @@ pub fn page(
         body.insert("@odata.count".into(), json!(total));
     }
     body.insert("value".into(), Value::Array(items));
-    if more {
+    if let Some(skip) = next_skip {
         body.insert(
             "@odata.nextLink".into(),
-            json!(next_link(request_url, options)),
+            json!(next_link(request_url, skip)),
         );
     }
     Value::Object(body)
@@ -302,7 +308,8 @@ fn only(item: Value, names: &[&str]) -> Value {
     }
 }
 
-fn next_link(request_url: &Url, options: &ListOptions) -> String {
+/// The request's URL with `$skip` set to `skip` (its other options kept, in their order).
+fn next_link(request_url: &Url, skip: usize) -> String {
     let mut next = request_url.clone();
     let kept: Vec<(String, String)> = request_url
         .query_pairs()
@@ -315,7 +322,7 @@ fn next_link(request_url: &Url, options: &ListOptions) -> String {
         for (k, v) in &kept {
             pairs.append_pair(k, v);
         }
-        pairs.append_pair("$skip", &(options.skip + options.top).to_string());
+        pairs.append_pair("$skip", &skip.to_string());
     }
     next.to_string()
 }

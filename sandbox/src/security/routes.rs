@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 use super::failure::Failure;
 use super::listing::{Collection, ListOptions, page};
 use super::store::{TenantRef, alert_not_found};
-use super::{mail, patch};
+use super::{evolvable, mail, patch};
 use crate::SandboxState;
 use crate::caller::Caller;
 use crate::seed::render;
@@ -57,12 +57,19 @@ pub(super) fn json_body(bytes: &Bytes) -> Result<Value, Response> {
 fn listing(
     state: &SandboxState,
     uri: &Uri,
+    headers: &HeaderMap,
     collection: Collection,
     context: &str,
     list: impl FnOnce(&ListOptions) -> super::store::Page,
 ) -> Answer {
-    let options =
+    let mut options =
         ListOptions::parse(collection, &query_pairs(uri)).map_err(|f| f.into_response())?;
+    // Legacy alerts page per provider, with `$skip` capped at 500: see `listing`.
+    if let Some(page_size) = state.options().page_size
+        && collection != Collection::LegacyAlerts
+    {
+        options.limit_page(page_size);
+    }
     if collection == Collection::AlertsV2 && state.options().refuse_evidence_filters {
         refuse_evidence(&options).map_err(IntoResponse::into_response)?;
     }
@@ -76,11 +83,11 @@ fn listing(
         &context,
         result.items,
         result.total,
-        result.more,
+        result.next_skip,
         &options,
         &request_url,
     );
-    Ok(Json(body).into_response())
+    Ok(evolvable::answer(headers, body))
 }
 
 /// With [`crate::SandboxOptions::refuse_evidence_filters`]: `evidence` is not filterable.
@@ -97,12 +104,18 @@ fn refuse_evidence(options: &ListOptions) -> Result<(), Failure> {
     Ok(())
 }
 
-pub async fn list_v2(caller: Caller, State(state): State<SandboxState>, uri: Uri) -> Answer {
+pub async fn list_v2(
+    caller: Caller,
+    State(state): State<SandboxState>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Answer {
     caller.require(ALERTS_READ)?;
     let store = state.security();
     listing(
         &state,
         &uri,
+        &headers,
         Collection::AlertsV2,
         "security/alerts_v2",
         |o| store.list_v2(tenant(&caller), o),
@@ -172,12 +185,18 @@ pub(super) fn comments_answer(state: &SandboxState, comments: Vec<Value>) -> Res
     Json(json!({"@odata.context": context, "value": comments})).into_response()
 }
 
-pub async fn list_legacy(caller: Caller, State(state): State<SandboxState>, uri: Uri) -> Answer {
+pub async fn list_legacy(
+    caller: Caller,
+    State(state): State<SandboxState>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Answer {
     caller.require(LEGACY_READ)?;
     let store = state.security();
     listing(
         &state,
         &uri,
+        &headers,
         Collection::LegacyAlerts,
         "security/alerts",
         |o| store.list_legacy(tenant(&caller), o),
@@ -226,12 +245,18 @@ pub async fn update_legacy(
     })
 }
 
-pub async fn list_incidents(caller: Caller, State(state): State<SandboxState>, uri: Uri) -> Answer {
+pub async fn list_incidents(
+    caller: Caller,
+    State(state): State<SandboxState>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Answer {
     caller.require(INCIDENTS_READ)?;
     let store = state.security();
     listing(
         &state,
         &uri,
+        &headers,
         Collection::Incidents,
         "security/incidents",
         |o| store.list_incidents(tenant(&caller), o),

@@ -13,6 +13,9 @@ use super::listing::ListOptions;
 use super::mail::SentMail;
 use crate::seed::{AlertRecord, IncidentRecord, SOURCES, Seed, render};
 
+/// The tenant that generated alerts are added to.
+pub const GENERATED_TENANT: &str = "contoso";
+
 /// A tenant as the store knows it.
 #[derive(Debug, Clone, Copy)]
 pub struct TenantRef<'a> {
@@ -34,11 +37,14 @@ pub struct AlertChange {
 pub struct Page {
     pub items: Vec<Value>,
     pub total: usize,
-    pub more: bool,
+    /// When more remain: the `$skip` of the next page (past the items this page returned).
+    pub next_skip: Option<usize>,
 }
 
 pub struct SecurityStore {
     started: OffsetDateTime,
+    /// Generated alerts added to Contoso's seed ([`crate::SandboxOptions::extra_alerts`]).
+    extra_alerts: usize,
     tenants: Mutex<HashMap<String, Seed>>,
     outbox: Mutex<Vec<SentMail>>,
     changes: broadcast::Sender<AlertChange>,
@@ -55,19 +61,41 @@ impl SecurityStore {
     pub fn new(started: OffsetDateTime) -> Self {
         Self {
             started,
+            extra_alerts: 0,
             tenants: Mutex::new(HashMap::new()),
             outbox: Mutex::new(Vec::new()),
             changes: broadcast::channel(256).0,
         }
     }
 
+    /// The same store with `count` generated alerts (and their incidents) in Contoso's seed.
+    pub fn with_extra_alerts(mut self, count: usize) -> Self {
+        self.extra_alerts = count;
+        self
+    }
+
     /// Runs `f` on the tenant's data, seeding it on first use.
     pub fn with_tenant<R>(&self, tenant: TenantRef<'_>, f: impl FnOnce(&mut Seed) -> R) -> R {
         let mut tenants = lock(&self.tenants);
-        let seed = tenants
-            .entry(tenant.key.to_string())
-            .or_insert_with(|| Seed::for_tenant(tenant.key, tenant.id, self.started));
+        let seed = tenants.entry(tenant.key.to_string()).or_insert_with(|| {
+            let mut seed = Seed::for_tenant(tenant.key, tenant.id, self.started);
+            if tenant.key == GENERATED_TENANT {
+                seed.extend(Seed::generated(tenant.id, self.started, self.extra_alerts));
+            }
+            seed
+        });
         f(seed)
+    }
+
+    /// Seeds the tenant with key `tenant_key` now, when it was not yet.
+    pub fn seed_now(&self, tenant_key: &str) {
+        if let Some(tenant) = crate::users::tenant_by_key(tenant_key) {
+            let tenant = TenantRef {
+                key: tenant.key,
+                id: tenant.id,
+            };
+            self.with_tenant(tenant, |_| ());
+        }
     }
 
     /// A copy of one alert.
@@ -116,15 +144,20 @@ impl SecurityStore {
         self.changes.subscribe()
     }
 
-    /// One page of alerts_v2.
+    /// One page of alerts_v2. The filter reads only the properties it names, and only the
+    /// page's alerts are drawn whole, so a listing over many alerts stays fast.
     pub fn list_v2(&self, tenant: TenantRef<'_>, options: &ListOptions) -> Page {
+        let names = options
+            .filter
+            .as_ref()
+            .map(|f| f.root_properties())
+            .unwrap_or_default();
         self.with_tenant(tenant, |seed| {
-            let matched: Vec<Value> = newest_first(&seed.alerts)
+            let matched: Vec<&AlertRecord> = newest_first(&seed.alerts)
                 .into_iter()
-                .map(render::alert_v2)
-                .filter(|v| options.matches(v))
+                .filter(|a| names.is_empty() || options.matches(&render::alert_v2_part(a, &names)))
                 .collect();
-            slice(matched, options)
+            slice(matched, options).map(render::alert_v2)
         })
     }
 
@@ -142,24 +175,43 @@ impl SecurityStore {
                     .collect();
                 let page = slice(matched, options);
                 total += page.total;
-                more |= page.more;
+                more |= page.next_skip.is_some();
                 items.extend(page.items);
             }
-            Page { items, total, more }
+            // `$skip` counts per provider: the next page starts `$top` further in each.
+            let next_skip = more.then(|| options.skip.saturating_add(options.limit));
+            Page {
+                items,
+                total,
+                next_skip,
+            }
         })
     }
 
-    /// One page of incidents, with their alerts when `$expand=alerts`.
+    /// One page of incidents, with their alerts when `$expand=alerts` (the filter never names
+    /// `alerts`, so it reads each incident without them).
     pub fn list_incidents(&self, tenant: TenantRef<'_>, options: &ListOptions) -> Page {
         self.with_tenant(tenant, |seed| {
             let mut incidents: Vec<&IncidentRecord> = seed.incidents.iter().collect();
             incidents.sort_by_key(|i| std::cmp::Reverse(i.created));
-            let matched: Vec<Value> = incidents
+            let matched: Vec<&IncidentRecord> = incidents
                 .into_iter()
-                .map(|i| incident_json(seed, i, options.expand_alerts))
-                .filter(|v| options.matches(v))
+                .filter(|i| options.filter.is_none() || options.matches(&render::incident(i, None)))
                 .collect();
-            slice(matched, options)
+            let page = slice(matched, options);
+            if !options.expand_alerts {
+                return page.map(|i| render::incident(i, None));
+            }
+            let alerts: HashMap<&str, &AlertRecord> =
+                seed.alerts.iter().map(|a| (a.id.as_str(), a)).collect();
+            page.map(|i| {
+                let grouped: Vec<&AlertRecord> = i
+                    .alert_ids
+                    .iter()
+                    .filter_map(|id| alerts.get(id.as_str()).copied())
+                    .collect();
+                render::incident(i, Some(&grouped))
+            })
         })
     }
 
@@ -225,15 +277,38 @@ fn incident_json(seed: &Seed, incident: &IncidentRecord, expand: bool) -> Value 
     render::incident(incident, expand.then_some(alerts.as_slice()))
 }
 
-fn slice(matched: Vec<Value>, options: &ListOptions) -> Page {
+/// The matches this page holds: `$skip` of them skipped, then at most the page's limit.
+fn slice<T>(matched: Vec<T>, options: &ListOptions) -> Slice<T> {
     let total = matched.len();
-    let more = options.skip.saturating_add(options.top) < total;
-    let items = matched
+    let items: Vec<T> = matched
         .into_iter()
         .skip(options.skip)
-        .take(options.top)
+        .take(options.limit)
         .collect();
-    Page { items, total, more }
+    let next = options.skip.saturating_add(items.len());
+    let next_skip = (next < total).then_some(next);
+    Slice {
+        items,
+        total,
+        next_skip,
+    }
+}
+
+/// A page of records before they are drawn as JSON.
+struct Slice<T> {
+    items: Vec<T>,
+    total: usize,
+    next_skip: Option<usize>,
+}
+
+impl<T> Slice<T> {
+    fn map(self, draw: impl FnMut(T) -> Value) -> Page {
+        Page {
+            items: self.items.into_iter().map(draw).collect(),
+            total: self.total,
+            next_skip: self.next_skip,
+        }
+    }
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {

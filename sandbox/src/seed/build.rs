@@ -5,9 +5,8 @@
 use time::{Duration, OffsetDateTime};
 
 use super::catalog::source;
-use super::evidence;
 use super::plan::Plan;
-use super::{AlertRecord, Comment, IncidentRecord, Seed};
+use super::{AlertRecord, CORRELATION_ENGINE, Comment, IncidentRecord, Seed};
 use crate::schema::security::{
     AlertClassification as Classification, AlertDetermination as Determination, AlertSeverity,
     AlertStatus, DetectionSource, IncidentStatus, ServiceSource,
@@ -73,7 +72,7 @@ pub(super) fn build(plan: &Plan, tenant_id: &str, now: OffsetDateTime) -> Seed {
 fn alert(plan: &Plan, i: usize, tenant_id: &str, now: OffsetDateTime) -> AlertRecord {
     let template = &plan.templates[i % plan.templates.len()];
     let source = source(template.service_source);
-    let created = now - Duration::minutes(40 + 197 * i as i64);
+    let created = now - Duration::minutes(40) - plan.spacing * i as u32;
     let last_update = (created + Duration::minutes(5 + 37 * (i % 5) as i64)).min(now);
     // Every seventh incident has all its alerts resolved, so the tenant has resolved incidents.
     let incident = i / plan.alerts_per_incident.max(1);
@@ -107,7 +106,6 @@ fn alert(plan: &Plan, i: usize, tenant_id: &str, now: OffsetDateTime) -> AlertRe
     } else {
         (source.service_source, source.detection_source)
     };
-    let evidence = evidence::for_alert(service_source, i, &hosts[0], &accounts[0], created);
     let comments = (0..i % 3)
         .map(|c| Comment {
             text: COMMENTS[(i + c) % COMMENTS.len()].to_string(),
@@ -137,7 +135,7 @@ fn alert(plan: &Plan, i: usize, tenant_id: &str, now: OffsetDateTime) -> AlertRe
         resolved,
         hosts,
         accounts,
-        evidence,
+        evidence_variant: i,
         comments,
         incident_id: (plan.first_incident_id as usize + i / plan.alerts_per_incident.max(1))
             .to_string(),
@@ -204,7 +202,7 @@ fn incident(plan: &Plan, n: usize, group: &[AlertRecord], tenant_id: &str) -> In
             .map(|a| a.last_update)
             .max()
             .unwrap_or(first.last_update),
-        last_modified_by: "Microsoft 365 Defender-AlertCorrelation".to_string(),
+        last_modified_by: CORRELATION_ENGINE.to_string(),
         alert_ids: group.iter().map(|a| a.id.clone()).collect(),
         comments,
         custom_tags: if id.is_multiple_of(2) {

@@ -1,5 +1,7 @@
 //! Contoso's sample data: 44 alerts over six products, 15 incidents.
 
+use time::Duration;
+
 use super::plan::{Plan, Template, account, host};
 use crate::schema::security::ServiceSource as S;
 
@@ -8,6 +10,7 @@ pub(super) fn plan() -> Plan {
         id_tag: 11,
         alert_count: 44,
         alerts_per_incident: 3,
+        spacing: Duration::minutes(197),
         first_incident_id: 101,
         templates: templates(),
         hosts: vec![

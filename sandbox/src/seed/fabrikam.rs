@@ -1,5 +1,7 @@
 //! Fabrikam's sample data: 6 alerts, 2 incidents.
 
+use time::Duration;
+
 use super::plan::{Plan, Template, account, host};
 use crate::schema::security::ServiceSource as S;
 
@@ -8,6 +10,7 @@ pub(super) fn plan() -> Plan {
         id_tag: 22,
         alert_count: 6,
         alerts_per_incident: 3,
+        spacing: Duration::minutes(197),
         first_incident_id: 501,
         templates: vec![
             Template {

@@ -1,5 +1,7 @@
 //! What a tenant's sample data is made of, before it is expanded into records.
 
+use time::Duration;
+
 use super::{Account, Host};
 use crate::schema::security::ServiceSource;
 
@@ -23,6 +25,8 @@ pub(super) struct Plan {
     pub alert_count: usize,
     pub alerts_per_incident: usize,
     pub first_incident_id: u32,
+    /// How far apart alerts were created, newest first.
+    pub spacing: Duration,
     pub templates: Vec<Template>,
     pub hosts: Vec<Host>,
     pub accounts: Vec<Account>,

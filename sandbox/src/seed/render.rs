@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::{AlertRecord, Comment, Host, IncidentRecord};
+use super::{AlertRecord, Comment, Host, IncidentRecord, evidence};
 use crate::schema::legacy;
 
 const PORTAL: &str = "https://security.microsoft.com";
@@ -18,8 +18,82 @@ fn opt_date(value: Option<OffsetDateTime>) -> Value {
     value.map_or(Value::Null, |d| json!(date(d)))
 }
 
+/// The alerts_v2 properties Graph lets a `$filter` name.
+pub const V2_FILTERABLE: [&str; 9] = [
+    "assignedTo",
+    "classification",
+    "determination",
+    "createdDateTime",
+    "lastUpdateDateTime",
+    "severity",
+    "serviceSource",
+    "status",
+    "evidence",
+];
+
 /// `microsoft.graph.security.alert`.
 pub fn alert_v2(alert: &AlertRecord) -> Value {
+    let mut value = json!({
+        "@odata.type": "#microsoft.graph.security.alert",
+        "id": alert.id,
+        "providerAlertId": alert.id,
+        "incidentId": alert.incident_id,
+        "detectionSource": alert.detection_source.name(),
+        "productName": alert.source.product_name,
+        "detectorId": format!("{}-{}", alert.source.id_prefix, alert.category.to_lowercase()),
+        "tenantId": alert.tenant_id,
+        "title": alert.title,
+        "description": alert.description,
+        "recommendedActions": alert.recommended_actions,
+        "category": alert.category,
+        "alertWebUrl": alert_web_url(alert),
+        "incidentWebUrl": format!("{PORTAL}/incidents/{}?tid={}", alert.incident_id, alert.tenant_id),
+        "actorDisplayName": null,
+        "threatDisplayName": null,
+        "threatFamilyName": null,
+        "mitreTechniques": alert.mitre_techniques,
+        "resolvedDateTime": opt_date(alert.resolved),
+        "firstActivityDateTime": date(alert.first_activity),
+        "lastActivityDateTime": date(alert.last_activity),
+        "comments": alert.comments.iter().map(comment_v2).collect::<Vec<_>>(),
+        "systemTags": [],
+        "additionalData": {},
+    });
+    for name in V2_FILTERABLE {
+        value[name] = v2_filterable(alert, name);
+    }
+    value
+}
+
+/// The alert with only the named filterable properties (others are left out): what a
+/// `$filter` over them needs, without drawing the rest of the alert.
+pub fn alert_v2_part(alert: &AlertRecord, names: &[&str]) -> Value {
+    Value::Object(
+        names
+            .iter()
+            .filter(|name| V2_FILTERABLE.contains(name))
+            .map(|name| ((*name).to_owned(), v2_filterable(alert, name)))
+            .collect(),
+    )
+}
+
+fn v2_filterable(alert: &AlertRecord, name: &str) -> Value {
+    match name {
+        "assignedTo" => json!(alert.assigned_to),
+        "classification" => json!(alert.classification.map(|c| c.name())),
+        "determination" => json!(alert.determination.map(|d| d.name())),
+        "createdDateTime" => json!(date(alert.created)),
+        "lastUpdateDateTime" => json!(date(alert.last_update)),
+        "severity" => json!(alert.severity.name()),
+        "serviceSource" => json!(alert.service_source.name()),
+        "status" => json!(alert.status.name()),
+        "evidence" => Value::Array(evidence_v2(alert)),
+        _ => Value::Null,
+    }
+}
+
+/// The alert's devices and accounts, then its product's evidence.
+fn evidence_v2(alert: &AlertRecord) -> Vec<Value> {
     let mut evidence: Vec<Value> = alert
         .hosts
         .iter()
@@ -45,42 +119,16 @@ pub fn alert_v2(alert: &AlertRecord) -> Value {
             },
         })
     }));
-    evidence.extend(alert.evidence.iter().cloned());
-    json!({
-        "@odata.type": "#microsoft.graph.security.alert",
-        "id": alert.id,
-        "providerAlertId": alert.id,
-        "incidentId": alert.incident_id,
-        "status": alert.status.name(),
-        "severity": alert.severity.name(),
-        "classification": alert.classification.map(|c| c.name()),
-        "determination": alert.determination.map(|d| d.name()),
-        "serviceSource": alert.service_source.name(),
-        "detectionSource": alert.detection_source.name(),
-        "productName": alert.source.product_name,
-        "detectorId": format!("{}-{}", alert.source.id_prefix, alert.category.to_lowercase()),
-        "tenantId": alert.tenant_id,
-        "title": alert.title,
-        "description": alert.description,
-        "recommendedActions": alert.recommended_actions,
-        "category": alert.category,
-        "assignedTo": alert.assigned_to,
-        "alertWebUrl": alert_web_url(alert),
-        "incidentWebUrl": format!("{PORTAL}/incidents/{}?tid={}", alert.incident_id, alert.tenant_id),
-        "actorDisplayName": null,
-        "threatDisplayName": null,
-        "threatFamilyName": null,
-        "mitreTechniques": alert.mitre_techniques,
-        "createdDateTime": date(alert.created),
-        "lastUpdateDateTime": date(alert.last_update),
-        "resolvedDateTime": opt_date(alert.resolved),
-        "firstActivityDateTime": date(alert.first_activity),
-        "lastActivityDateTime": date(alert.last_activity),
-        "comments": alert.comments.iter().map(comment_v2).collect::<Vec<_>>(),
-        "evidence": evidence,
-        "systemTags": [],
-        "additionalData": {},
-    })
+    if let (Some(host), Some(account)) = (alert.hosts.first(), alert.accounts.first()) {
+        evidence.extend(evidence::for_alert(
+            alert.service_source,
+            alert.evidence_variant,
+            host,
+            account,
+            alert.created,
+        ));
+    }
+    evidence
 }
 
 /// The portal link of an alert.

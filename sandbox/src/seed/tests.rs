@@ -3,6 +3,8 @@ use std::collections::BTreeSet;
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 
+use serde_json::Value;
+
 use super::*;
 
 const NOW: OffsetDateTime = datetime!(2026-11-24 12:00:00.5 UTC);
@@ -213,4 +215,85 @@ fn contoso_alerts_carry_every_kind_of_evidence_and_one_newer_source() {
         .collect();
     assert_eq!(newer.len(), 1);
     assert!(newer[0].detection_source.is_evolvable());
+}
+
+fn distinct<'a>(ids: impl Iterator<Item = &'a String>) -> usize {
+    ids.collect::<BTreeSet<_>>().len()
+}
+
+#[test]
+fn generated_alerts_number_as_asked_and_cover_every_value() {
+    let seed = Seed::generated("tid-contoso", NOW, 1000);
+    assert_eq!(
+        seed,
+        Seed::generated("tid-contoso", NOW, 1000),
+        "deterministic"
+    );
+    assert_eq!(seed.alerts.len(), 1000);
+    assert_eq!(seed.incidents.len(), 200, "five alerts to an incident");
+    assert_eq!(Seed::generated("tid-contoso", NOW, 0), Seed::default());
+    let hand = contoso();
+    let alert_ids = seed.alerts.iter().chain(&hand.alerts).map(|a| &a.id);
+    assert_eq!(distinct(alert_ids), 1044, "no id repeats Contoso's own");
+    let incident_ids = seed.incidents.iter().chain(&hand.incidents).map(|i| &i.id);
+    assert_eq!(distinct(incident_ids), 215);
+    for alert in &seed.alerts {
+        assert!(alert.created <= NOW && alert.created >= NOW - Duration::days(30));
+        assert!(alert.last_update <= NOW && alert.last_update >= alert.created);
+    }
+    let oldest = seed.alerts.iter().map(|a| a.created).min().unwrap();
+    assert!(oldest < NOW - Duration::days(29), "spread over 30 days");
+    for severity in AlertSeverity::MEMBERS {
+        assert!(seed.alerts.iter().any(|a| a.severity == *severity));
+    }
+    for status in AlertStatus::MEMBERS {
+        assert!(seed.alerts.iter().any(|a| a.status == *status), "{status}");
+    }
+    let sources: BTreeSet<_> = seed
+        .alerts
+        .iter()
+        .map(|a| a.service_source.name())
+        .collect();
+    assert_eq!(
+        sources.len(),
+        SOURCES.len() + 1,
+        "every product and Sentinel"
+    );
+    let statuses: BTreeSet<_> = seed.incidents.iter().map(|i| i.status.name()).collect();
+    assert!(statuses.len() >= 4, "{statuses:?}");
+    let hosts: BTreeSet<_> = seed.alerts.iter().map(|a| &a.hosts[0].fqdn).collect();
+    assert!(hosts.len() > 300, "{} devices", hosts.len());
+}
+
+#[test]
+fn generated_alerts_carry_evidence_of_every_kind_a_mirror_reads() {
+    let seed = Seed::generated("tid-contoso", NOW, 60);
+    let evidence: Vec<Value> = seed
+        .alerts
+        .iter()
+        .flat_map(|a| render::alert_v2(a)["evidence"].as_array().unwrap().clone())
+        .collect();
+    let of = |kind: &str| {
+        let kind = format!("#microsoft.graph.security.{kind}");
+        evidence
+            .iter()
+            .find(|e| e["@odata.type"] == kind.as_str())
+            .unwrap_or_else(|| panic!("no {kind}"))
+            .clone()
+    };
+    let device = of("deviceEvidence");
+    assert!(
+        device["deviceDnsName"]
+            .as_str()
+            .unwrap()
+            .ends_with(".contoso.example")
+    );
+    assert!(device["hostName"].is_string());
+    assert!(of("userEvidence")["userAccount"]["userPrincipalName"].is_string());
+    assert!(of("ipEvidence")["ipAddress"].is_string());
+    let sha256 = of("fileEvidence")["fileDetails"]["sha256"].clone();
+    assert_eq!(sha256.as_str().unwrap().len(), 64);
+    assert!(of("processEvidence")["processCommandLine"].is_string());
+    assert!(of("urlEvidence")["url"].is_string());
+    assert!(of("mailboxEvidence")["primaryAddress"].is_string());
 }

@@ -1,3 +1,5 @@
+use std::collections::BTreeSet;
+
 use time::macros::datetime;
 
 use super::*;
@@ -23,12 +25,15 @@ fn store() -> SecurityStore {
 fn v2_pages_follow_top_and_skip() {
     let store = store();
     let first = store.list_v2(CONTOSO, &options(Collection::AlertsV2, "$top=20").unwrap());
-    assert_eq!((first.items.len(), first.total, first.more), (20, 44, true));
+    assert_eq!(
+        (first.items.len(), first.total, first.next_skip),
+        (20, 44, Some(20))
+    );
     let last = store.list_v2(
         CONTOSO,
         &options(Collection::AlertsV2, "$top=20&$skip=40").unwrap(),
     );
-    assert_eq!((last.items.len(), last.more), (4, false));
+    assert_eq!((last.items.len(), last.next_skip), (4, None));
     assert_ne!(first.items[0]["id"], last.items[0]["id"]);
 }
 
@@ -40,7 +45,7 @@ fn legacy_top_applies_per_provider() {
         &options(Collection::LegacyAlerts, "$top=2").unwrap(),
     );
     assert_eq!(page.items.len(), 12);
-    assert!(page.more);
+    assert_eq!(page.next_skip, Some(2), "each provider skips two more");
     let one = store.list_legacy(
         CONTOSO,
         &options(
@@ -92,7 +97,7 @@ fn filters_on_unsupported_properties_are_refused() {
 }
 
 #[test]
-fn next_link_keeps_the_query_and_advances_skip() {
+fn next_link_keeps_the_query_and_sets_the_next_skip() {
     let opts = options(
         Collection::AlertsV2,
         "$top=5&$filter=status eq 'new'&$skip=5",
@@ -102,7 +107,7 @@ fn next_link_keeps_the_query_and_advances_skip() {
         "http://127.0.0.1:9/v1.0/security/alerts_v2?%24top=5&%24filter=status+eq+%27new%27&%24skip=5",
     )
     .unwrap();
-    let body = page("ctx", Vec::new(), 30, true, &opts, &url);
+    let body = page("ctx", Vec::new(), 30, Some(10), &opts, &url);
     let next = Url::parse(body["@odata.nextLink"].as_str().unwrap()).unwrap();
     let pairs: Vec<(String, String)> = next.query_pairs().into_owned().collect();
     assert_eq!(
@@ -148,7 +153,7 @@ fn legacy_select_keeps_the_named_properties_only() {
     );
     let items = store().list_legacy(CONTOSO, &opts).items;
     let url = Url::parse("http://127.0.0.1:9/v1.0/security/alerts").unwrap();
-    let body = page("ctx", items, 12, false, &opts, &url);
+    let body = page("ctx", items, 12, None, &opts, &url);
     assert_eq!(body["@odata.context"], "ctx(id,title,vendorInformation)");
     let first = body["value"][0].as_object().unwrap();
     let mut keys: Vec<&str> = first.keys().map(String::as_str).collect();
@@ -168,4 +173,69 @@ fn select_names_only_declared_properties_and_only_on_legacy_alerts() {
     assert!(options(Collection::LegacyAlerts, "$select=").is_err());
     assert!(options(Collection::AlertsV2, "$select=id").is_err());
     assert!(options(Collection::Incidents, "$select=id").is_err());
+}
+
+#[test]
+fn a_server_page_holds_at_most_its_size_and_the_next_skip_follows_what_it_returned() {
+    let store = store();
+    let mut opts = options(Collection::AlertsV2, "$top=20&$skip=3").unwrap();
+    opts.limit_page(7);
+    let page = store.list_v2(CONTOSO, &opts);
+    assert_eq!((page.items.len(), page.total), (7, 44));
+    assert_eq!(
+        page.next_skip,
+        Some(10),
+        "3 skipped + 7 returned, not 3 + $top"
+    );
+    let url = Url::parse("http://127.0.0.1:9/v1.0/security/alerts_v2?$top=20&$skip=3").unwrap();
+    let body = page_body(&page, &opts, &url);
+    let next = Url::parse(body["@odata.nextLink"].as_str().unwrap()).unwrap();
+    let next = options(Collection::AlertsV2, next.query().unwrap()).unwrap();
+    assert_eq!((next.top, next.skip), (20, 10));
+
+    let mut last = options(Collection::AlertsV2, "$top=20&$skip=40").unwrap();
+    last.limit_page(7);
+    let page = store.list_v2(CONTOSO, &last);
+    assert_eq!((page.items.len(), page.next_skip), (4, None));
+}
+
+#[test]
+fn pages_walked_by_their_next_skip_hold_each_item_once() {
+    let store = store();
+    for (collection, query, expected) in [
+        (Collection::AlertsV2, "$top=20&$count=true", 44),
+        (Collection::Incidents, "$top=20&$expand=alerts", 15),
+    ] {
+        let mut seen = BTreeSet::new();
+        let mut skip = Some(0);
+        let mut pages = 0;
+        while let Some(at) = skip {
+            let mut opts = options(collection, &format!("{query}&$skip={at}")).unwrap();
+            opts.limit_page(6);
+            let page = match collection {
+                Collection::AlertsV2 => store.list_v2(CONTOSO, &opts),
+                _ => store.list_incidents(CONTOSO, &opts),
+            };
+            assert_eq!(page.total, expected);
+            assert!(page.items.len() <= 6);
+            for item in &page.items {
+                assert!(seen.insert(item["id"].to_string()), "{} twice", item["id"]);
+            }
+            skip = page.next_skip;
+            pages += 1;
+        }
+        assert_eq!(seen.len(), expected, "{collection:?}");
+        assert_eq!(pages, expected.div_ceil(6));
+    }
+}
+
+fn page_body(result: &crate::security::store::Page, opts: &ListOptions, url: &Url) -> Value {
+    page(
+        "ctx",
+        result.items.clone(),
+        result.total,
+        result.next_skip,
+        opts,
+        url,
+    )
 }
