@@ -137,7 +137,7 @@ fn tags(value: &Value) -> Result<Vec<String>, Failure> {
 
 /// The determinations Defender's "classify an incident" guidance lists under each
 /// classification; `unknown` may stand with any classification.
-fn fits(classification: AlertClassification, determination: AlertDetermination) -> bool {
+pub fn fits(classification: AlertClassification, determination: AlertDetermination) -> bool {
     use AlertClassification as C;
     use AlertDetermination as D;
     if determination == D::Unknown {

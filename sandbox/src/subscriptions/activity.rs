@@ -1,5 +1,10 @@
 //! Generated activity for demos: every few seconds one alert of each seeded tenant moves
-//! to its next status, which the security store announces like any other change.
+//! to its next status, which the security store announces like any other change, and one
+//! incident of each changes ([`incidents`]).
+
+mod incidents;
+#[cfg(test)]
+mod tests;
 
 use std::time::Duration;
 
@@ -24,6 +29,7 @@ pub fn spawn(state: SandboxState, every: Duration) {
             ticker.tick().await;
             for key in TENANTS {
                 step(&state, key, round);
+                step_incident(&state, key, round);
             }
         }
     });
@@ -36,11 +42,19 @@ pub fn step(state: &SandboxState, tenant_key: &str, round: usize) -> Option<Stri
         key: tenant.key,
         id: tenant.id,
     };
-    let ids = state.security().with_tenant(tenant_ref, |seed| {
-        seed.alerts.iter().map(|a| a.id.clone()).collect::<Vec<_>>()
-    });
-    let id = ids.get(round % ids.len().max(1))?.clone();
+    let id = state.security().with_tenant(tenant_ref, |seed| {
+        let at = round % seed.alerts.len().max(1);
+        seed.alerts.get(at).map(|a| a.id.clone())
+    })?;
     advance(state, tenant_ref, &id, OffsetDateTime::now_utc()).then_some(id)
+}
+
+/// Changes one incident of the tenant (chosen round-robin): in turn its status, its
+/// assignment, its classification and determination, or a new alert grouped into it. Returns
+/// the incident's id.
+pub fn step_incident(state: &SandboxState, tenant_key: &str, round: usize) -> Option<String> {
+    let tenant = tenant_by_key(tenant_key)?;
+    incidents::step(state.security(), tenant, round, OffsetDateTime::now_utc())
 }
 
 /// Moves the first alert of the tenant whose legacy JSON satisfies `pick` to its next
