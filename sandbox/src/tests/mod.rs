@@ -4,6 +4,7 @@ mod consent;
 mod graph;
 mod identity;
 mod incidents;
+mod last_update;
 mod paging;
 
 use super::tokens::decode_unverified;
