@@ -58,6 +58,13 @@ pub enum Command {
         /// Serve every Graph request, however many arrive.
         #[arg(long)]
         no_graph_rate_limit: bool,
+        /// Server-driven paging: alerts_v2 and incidents pages hold at most N items, whatever
+        /// `$top` asks, with an `@odata.nextLink` while more remain.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        page_size: Option<u32>,
+        /// Add N generated alerts (about five to an incident, over the last 30 days) to Contoso.
+        #[arg(long = "alerts", value_name = "N", default_value_t = 0)]
+        extra_alerts: usize,
     },
     /// App-only: export incidents updated since a cutoff to `DIR/Latest Incidents <time>.json`.
     Incidents {

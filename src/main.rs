@@ -49,6 +49,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             activity,
             graph_rate_limit,
             no_graph_rate_limit,
+            page_size,
+            extra_alerts,
         } => {
             telemetry::init(log_json(None));
             let graph_rate_limit: graphsec_sandbox::throttling::RateLimit =
@@ -57,6 +59,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 token_lifetime: std::time::Duration::from_secs(token_lifetime.max(1)),
                 activity,
                 graph_rate_limit: (!no_graph_rate_limit).then_some(graph_rate_limit),
+                page_size: page_size.map(|n| n as usize),
+                extra_alerts,
                 ..Default::default()
             };
             graphsec_sandbox::run_cli(port, options).await
