@@ -56,6 +56,15 @@ pub fn wiring(sandbox: &SandboxHandle, port: u16, data_dir: &Path) -> Vec<(&'sta
         ("identity.client_secret", registration.client_secret),
         ("graph.base_url", base.clone()),
         ("defender.base_url", base),
+        // The mirror starts with every sandbox tenant, before anyone signs in.
+        (
+            "sync.tenants",
+            graphsec_sandbox::users::TENANTS
+                .iter()
+                .map(|t| t.id)
+                .collect::<Vec<_>>()
+                .join(","),
+        ),
     ]
 }
 

@@ -14,6 +14,7 @@ pub mod random;
 pub mod redact;
 pub mod sessions;
 pub mod startup;
+pub mod sync;
 pub mod telemetry;
 pub mod triage;
 pub mod web;

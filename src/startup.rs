@@ -9,15 +9,21 @@ use tokio::net::TcpListener;
 use url::Url;
 
 use crate::auth::oauth;
+use crate::config::AlertsApiKind;
 use crate::config::Settings;
 use crate::data_dir;
 use crate::db;
-use crate::graph::GraphClient;
+use crate::graph::{CallMeter, ClientOptions, GraphClient, RetryPolicy};
 use crate::notify::Notify;
 use crate::notify::background::{self, owners::Owners};
 use crate::notify::feed::gate::StreamGate;
 use crate::notify::storage::{redis, sqlite};
 use crate::sessions;
+use crate::sync::Mirror;
+use crate::sync::budget::Budget;
+use crate::sync::engine::Engine;
+use crate::sync::store::MirrorStore;
+use crate::sync::token::AppTokens;
 use crate::triage::audit::redis::RedisAudit;
 use crate::triage::audit::sqlite::SqliteAudit;
 use crate::triage::audit::{AuditLog, AuditStore, retention};
@@ -103,9 +109,37 @@ impl Application {
             settings.notify.max_streams_per_session,
             settings.notify.max_streams,
         );
+        let meter = CallMeter::new();
+        let mirror = Mirror::new(
+            MirrorStore::new(db.clone()),
+            settings.sync.enabled && settings.graph.alerts_api == AlertsApiKind::V2,
+        );
+        if mirror.enabled() {
+            Engine {
+                mirror: mirror.clone(),
+                graph: GraphClient::with_options(
+                    urls.graph.clone(),
+                    ClientOptions {
+                        timeout,
+                        retry: RetryPolicy::PATIENT,
+                        pacing: None,
+                    },
+                )
+                .with_meter(meter.clone()),
+                tokens: AppTokens::new(
+                    urls.authority.clone(),
+                    settings.identity.client_id.trim().to_string(),
+                    settings.identity.client_secret.clone(),
+                ),
+                budget: Budget::new(meter.clone(), settings.graph.budget_per_minute),
+                settings: settings.sync.clone(),
+            }
+            .spawn();
+        }
         let state = AppState::new(Services {
             oauth,
-            graph: GraphClient::new(urls.graph.clone(), timeout),
+            graph: GraphClient::new(urls.graph.clone(), timeout).with_meter(meter),
+            mirror,
             urls: Arc::new(urls),
             settings: Arc::new(settings),
             db: db.clone(),
@@ -124,6 +158,7 @@ impl Application {
             &state.settings.notify,
             lifecycle,
             state.audit.clone(),
+            state.mirror.clone(),
         );
         let router = web::router(state.clone(), sessions::layer(backend, secure_cookies));
         Ok(Self {

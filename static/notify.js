@@ -54,11 +54,18 @@
     item.appendChild(textSpan("badge text-bg-secondary me-2", String(n.changeType)));
 
     var url = typeof n.alertUrl === "string" ? n.alertUrl : "";
+    var incidentUrl = typeof n.incidentUrl === "string" ? n.incidentUrl : "";
     if (url.indexOf("/alerts/") === 0 && n.alertId) {
       var link = document.createElement("a");
       link.href = url;
       link.textContent = String(n.alertId);
       item.appendChild(link);
+    } else if (incidentUrl.indexOf("/incidents/") === 0 && n.incidentId) {
+      var incident = document.createElement("a");
+      incident.href = incidentUrl;
+      incident.className = "notification-incident";
+      incident.textContent = "Incident " + String(n.incidentId);
+      item.appendChild(incident);
     } else {
       item.appendChild(textSpan("font-monospace", String(n.resource)));
     }
@@ -80,6 +87,9 @@
     box.appendChild(textSpan("badge " + String(s.severityClass) + " me-2", String(s.severity)));
     box.appendChild(textSpan("notification-status badge text-bg-light me-2", String(s.status)));
     box.appendChild(textSpan("notification-title", String(s.title)));
+    if (typeof s.by === "string" && s.by) {
+      box.appendChild(textSpan("notification-by small text-body-secondary ms-2", s.by));
+    }
     var changes = Array.isArray(s.changes) ? s.changes : [];
     if (changes.length) {
       var lines = document.createElement("ul");

@@ -34,6 +34,14 @@ impl User {
         has_scope(&self.granted_scopes, api.security_scope())
     }
 
+    /// Whether the user's own token may read the tenant's alerts and incidents: the mirror is
+    /// shown only to them.
+    pub fn may_read_mirror(&self) -> bool {
+        ["SecurityAlert.Read.All", "SecurityAlert.ReadWrite.All"]
+            .iter()
+            .any(|scope| has_scope(&self.granted_scopes, scope))
+    }
+
     /// A token valid for at least the next call; it goes only into the Authorization header.
     pub fn access_token(&self) -> &SecretString {
         &self.access_token

@@ -41,6 +41,8 @@ pub struct Settings {
     pub notify: NotifySettings,
     #[serde(default)]
     pub audit: AuditSettings,
+    #[serde(default)]
+    pub sync: SyncSettings,
 }
 
 /// Whether the `GRAPHSEC__SECTION__KEY` variables of the process are a settings source.
@@ -124,6 +126,23 @@ impl Settings {
                 reason: format!(
                     "{bad:?} is not a tenant id (a GUID such as 2f5e2c4b-7d1a-4c8e-9b3f-6a1d0e8c5b21)"
                 ),
+            });
+        }
+        if let Some(bad) = self
+            .sync
+            .tenants
+            .iter()
+            .find(|t| uuid::Uuid::parse_str(t).is_err())
+        {
+            return Err(ConfigError::Invalid {
+                key: "sync.tenants",
+                reason: format!("{bad:?} is not a tenant id (a GUID)"),
+            });
+        }
+        if self.graph.budget_per_minute < 3 {
+            return Err(ConfigError::Invalid {
+                key: "graph.budget_per_minute",
+                reason: "the sync needs at least 3 calls a minute beside the pages".to_string(),
             });
         }
         for (key, days) in [

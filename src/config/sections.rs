@@ -187,6 +187,10 @@ pub struct GraphSettings {
     pub alerts_api: AlertsApiKind,
     /// Per-call timeout, seconds.
     pub timeout_secs: u64,
+    /// Graph calls per minute graphsec allows itself per tenant, sync and pages together (Graph
+    /// allows an app 150 `alert` requests a minute per tenant). Pages never wait for it; the
+    /// sync waits while pages have used their share.
+    pub budget_per_minute: u32,
 }
 
 impl Default for GraphSettings {
@@ -195,6 +199,7 @@ impl Default for GraphSettings {
             base_url: "https://graph.microsoft.com".into(),
             alerts_api: AlertsApiKind::V2,
             timeout_secs: 30,
+            budget_per_minute: 150,
         }
     }
 }
@@ -226,6 +231,49 @@ impl Default for AuditSettings {
         Self {
             retention_days: 365,
         }
+    }
+}
+
+/// `[sync]`: the mirror of each tenant's alerts and incidents that lists, counts and searches read.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct SyncSettings {
+    /// Keep a mirror at all; off, every list reads Graph live.
+    pub enabled: bool,
+    /// Seconds between two reads of what changed.
+    pub interval_secs: u64,
+    /// How far before its cursor each read reaches back, seconds: Graph may index a change late.
+    pub overlap_secs: u64,
+    /// How many days of alerts and incidents (by last update) the first read fetches.
+    pub backfill_days: u32,
+    /// Tenant ids mirrored from the start; others join when one of their people signs in.
+    #[serde(deserialize_with = "words_or_list")]
+    pub tenants: Vec<String>,
+}
+
+impl Default for SyncSettings {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            interval_secs: 15,
+            overlap_secs: 120,
+            backfill_days: 30,
+            tenants: Vec::new(),
+        }
+    }
+}
+
+impl SyncSettings {
+    pub fn interval(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.interval_secs.max(1))
+    }
+
+    pub fn overlap(&self) -> time::Duration {
+        time::Duration::seconds(self.overlap_secs.min(86_400) as i64)
+    }
+
+    pub fn backfill(&self) -> time::Duration {
+        time::Duration::days(i64::from(self.backfill_days.clamp(1, 3_650)))
     }
 }
 

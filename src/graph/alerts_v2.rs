@@ -19,6 +19,21 @@ pub fn list_url(graph: &GraphClient, top: u32, filter: Option<&str>) -> Url {
     graph.url_with_query(COLLECTION, &params)
 }
 
+/// Every alert updated at or after `since`, counted: what the mirror reads.
+pub fn changed_since_url(graph: &GraphClient, since: time::OffsetDateTime, top: u32) -> Url {
+    graph.url_with_query(
+        COLLECTION,
+        &[
+            ("$top", top.to_string()),
+            ("$count", "true".to_string()),
+            (
+                "$filter",
+                format!("lastUpdateDateTime ge {}", super::odata::datetime(since)),
+            ),
+        ],
+    )
+}
+
 /// The URL of one alert; the id is percent-encoded into the path.
 pub fn alert_url(graph: &GraphClient, id: &str) -> Url {
     graph.url(&format!("{COLLECTION}/{}", graph_segment(id)))

@@ -14,6 +14,7 @@ use url::Url;
 use uuid::Uuid;
 
 use super::error::{GraphError, GraphErrorKind};
+use super::meter::CallMeter;
 use super::retry::RetryPolicy;
 use super::throttle::{RateLimiter, parse_retry_after, throttle_wait};
 
@@ -44,6 +45,8 @@ pub struct GraphClient {
     base: Url,
     retry: RetryPolicy,
     pacing: Option<Arc<RateLimiter>>,
+    /// Counts every request sent, per tenant (the console's budget).
+    meter: Option<CallMeter>,
 }
 
 /// A successful answer: the status, Graph's request-id and the raw body.
@@ -83,7 +86,18 @@ impl GraphClient {
             base,
             retry: options.retry,
             pacing: options.pacing.map(Arc::new),
+            meter: None,
         }
+    }
+
+    /// The same client, counting every request it sends in `meter`.
+    pub fn with_meter(mut self, meter: CallMeter) -> Self {
+        self.meter = Some(meter);
+        self
+    }
+
+    pub fn meter(&self) -> Option<&CallMeter> {
+        self.meter.as_ref()
     }
 
     pub fn base_url(&self) -> &Url {
@@ -176,6 +190,9 @@ impl GraphClient {
         loop {
             if let Some(pacing) = &self.pacing {
                 pacing.acquire().await;
+            }
+            if let Some(meter) = &self.meter {
+                meter.record_token(token.expose_secret());
             }
             let client_request_id = Uuid::new_v4().to_string();
             let mut request = self

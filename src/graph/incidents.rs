@@ -23,6 +23,22 @@ pub fn page_url(graph: &GraphClient, top: u32, skip: u32, filter: Option<&str>) 
     graph.url_with_query(COLLECTION, &params)
 }
 
+/// Every incident updated at or after `since`, with its alerts, counted: what the mirror reads.
+pub fn changed_since_url(graph: &GraphClient, since: time::OffsetDateTime, top: u32) -> Url {
+    graph.url_with_query(
+        COLLECTION,
+        &[
+            ("$top", top.to_string()),
+            ("$count", "true".to_string()),
+            ("$expand", "alerts".to_string()),
+            (
+                "$filter",
+                format!("lastUpdateDateTime ge {}", super::odata::datetime(since)),
+            ),
+        ],
+    )
+}
+
 /// One incident with `$expand=alerts`; the id is percent-encoded into the path.
 pub fn incident_url(graph: &GraphClient, id: &str) -> Url {
     graph.url_with_query(

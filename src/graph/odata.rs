@@ -24,8 +24,7 @@ pub fn quote(value: &str) -> String {
 
 /// Reads one quoted literal from the start of `input`; returns the decoded value and the rest of
 /// the input after the closing quote, or `None` when `input` does not start with a complete literal.
-/// Only tests read literals back: the console writes them, Graph reads them.
-#[cfg(test)]
+/// The console reads back only what it wrote itself (a watch's assignee, for the mirror).
 pub fn unquote_prefix(input: &str) -> Option<(String, &str)> {
     let body = input.strip_prefix('\'')?;
     let mut value = String::new();

@@ -38,6 +38,9 @@ pub struct Summary {
     /// Graph refused the read of the alert: the page says so beside the id.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unreadable: bool,
+    /// Who made the change, when it was made through graphsec.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
 }
 
 impl AlertFields {
@@ -51,7 +54,8 @@ impl AlertFields {
                 .map(str::to_owned)
         };
         Self {
-            title: text("title"),
+            // An incident names itself in `displayName`.
+            title: text("title").or_else(|| text("displayName")),
             severity: text("severity"),
             status: text("status"),
             assigned_to: text("assignedTo"),
@@ -94,6 +98,7 @@ impl Summary {
             alert,
             changes,
             unreadable: false,
+            by: None,
         }
     }
 

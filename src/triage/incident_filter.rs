@@ -6,6 +6,7 @@ use time::{Duration, OffsetDateTime};
 
 use crate::alerts::filter::{Classification, Determination, IncidentStatus, Severity};
 use crate::graph::odata::{datetime, quote};
+use crate::sync::selection::Selection;
 
 /// The page size, and the furthest `$skip` accepted.
 pub const PAGE_SIZE: u32 = 20;
@@ -30,6 +31,11 @@ pub struct IncidentQuery {
     pub created_since: Option<String>,
     pub updated_since: Option<String>,
     pub skip: Option<String>,
+    /// Words to search for (the mirror only).
+    pub q: Option<String>,
+    /// With the mirror: the page after or before a row's key (`value.seq`).
+    pub after: Option<String>,
+    pub before: Option<String>,
 }
 
 /// A checked filter.
@@ -99,6 +105,30 @@ impl IncidentQuery {
 }
 
 impl IncidentFilter {
+    /// The mirror's selection for this filter and the search words `q`.
+    pub fn selection(&self, me: &str, q: Option<&str>, now: OffsetDateTime) -> Selection {
+        let list = |value: Option<&'static str>| value.map(str::to_string).into_iter().collect();
+        let since = |since: Option<(&str, i64)>| {
+            since.map(|(_, hours)| {
+                ((now - Duration::hours(hours)).unix_timestamp_nanos() / 1_000_000) as i64
+            })
+        };
+        Selection {
+            statuses: list(self.status.map(IncidentStatus::as_str)),
+            severities: list(self.severity.map(Severity::as_str)),
+            classifications: list(self.classification.map(Classification::as_str)),
+            determinations: list(self.determination.map(Determination::as_str)),
+            assigned_to: self.assigned_to_me.then(|| me.to_string()),
+            created_from_ms: since(self.created_since),
+            updated_from_ms: since(self.updated_since),
+            search: q
+                .map(str::trim)
+                .filter(|q| !q.is_empty())
+                .map(str::to_string),
+            ..Selection::default()
+        }
+    }
+
     /// The `$filter` (clauses joined with `and`), or `None` for no filter.
     pub fn odata(&self, me: &str, now: OffsetDateTime) -> Option<String> {
         let mut clauses = Vec::new();
@@ -183,6 +213,7 @@ mod tests {
             created_since: Some("7d".into()),
             updated_since: Some("24h".into()),
             skip: Some("40".into()),
+            ..IncidentQuery::default()
         };
         let filter = query.parse().unwrap();
         assert_eq!(filter.skip, 40);

@@ -17,6 +17,7 @@ use crate::alerts::update::UpdateForm;
 use crate::auth::User;
 use crate::config::AlertsApiKind;
 use crate::error::AppError;
+use crate::sync::Mirror;
 use crate::triage::audit::{Actor, AuditLog};
 use crate::triage::bulk::incident::IncidentChange;
 use crate::triage::bulk::run::{Runner, Target};
@@ -112,6 +113,7 @@ async fn show_later(session: &Session, report: RunReport) -> Result<Response, Ap
 pub async fn alerts(
     State(api): State<AlertsApi>,
     State(audit): State<AuditLog>,
+    State(mirror): State<Mirror>,
     user: User,
     layout: Layout,
     session: Session,
@@ -136,6 +138,13 @@ pub async fn alerts(
         .alerts(&api, &ids, &update, &describe(&form.change))
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
+    if !api.is_legacy() {
+        for alert in &report.written {
+            mirror
+                .put_alert(&user.tenant_id, alert, Some(&user.display_name))
+                .await;
+        }
+    }
     show_later(&session, report).await
 }
 
@@ -168,6 +177,12 @@ pub async fn incidents(
         )
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
+    for incident in &report.written {
+        state
+            .mirror
+            .put_incident(&user.tenant_id, incident, Some(&user.display_name))
+            .await;
+    }
     show_later(&session, report).await
 }
 

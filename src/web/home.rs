@@ -13,6 +13,7 @@ use crate::web::alerts::counts::{QueueCounts, queue_counts};
 use crate::web::layout::Layout;
 use crate::web::secure_score::{HomeScore, home_summary};
 use crate::web::state::AppState;
+use crate::web::sync_status::{MirrorLine, home_line};
 
 /// How many notifications the home page lists.
 const NEWEST: u32 = 5;
@@ -34,6 +35,8 @@ pub struct HomePage {
     secure_score: Option<HomeScore>,
     queue: Option<Result<QueueCounts, String>>,
     notifications: Vec<RecentNotification>,
+    /// Where the figures come from: graphsec's copy, or why not.
+    mirror: Option<MirrorLine>,
 }
 
 pub async fn show(
@@ -43,15 +46,20 @@ pub async fn show(
     layout: Layout,
     session: Session,
 ) -> HomePage {
-    let (secure_score, queue, notifications) = match &user {
+    let (secure_score, queue, notifications, mirror) = match &user {
         Some(user) => {
             let (score, queue) = tokio::join!(
                 home_summary(&state, user),
-                queue_counts(&api, user, &session)
+                queue_counts(&api, &state.mirror, user, &session)
             );
-            (Some(score), Some(queue), newest(&state, user).await)
+            (
+                Some(score),
+                Some(queue),
+                newest(&state, user).await,
+                home_line(&state, user).await,
+            )
         }
-        None => (None, None, Vec::new()),
+        None => (None, None, Vec::new(), None),
     };
     HomePage {
         layout: layout.active("home"),
@@ -60,6 +68,7 @@ pub async fn show(
         secure_score,
         queue,
         notifications,
+        mirror,
     }
 }
 

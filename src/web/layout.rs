@@ -62,6 +62,11 @@ pub const NAV: &[NavItem] = &[
         label: "Secure Score",
         href: "/secure-score",
     },
+    NavItem {
+        key: "sync",
+        label: "Sync",
+        href: "/sync",
+    },
 ];
 
 /// The navigation entry a path belongs to (its longest matching prefix), or "" for none; error

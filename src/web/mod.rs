@@ -25,6 +25,7 @@ pub mod sign_in;
 pub mod state;
 mod store_guard;
 pub mod subscriptions;
+pub mod sync_status;
 pub mod time;
 pub mod webhooks;
 

@@ -29,6 +29,8 @@ pub struct Item {
     pub resource: String,
     pub alert_id: Option<String>,
     pub alert_url: Option<String>,
+    pub incident_id: Option<String>,
+    pub incident_url: Option<String>,
     pub summary: Option<SummaryView>,
 }
 
@@ -69,6 +71,8 @@ pub async fn page(
                 resource: n.resource.clone(),
                 alert_id: n.alert_id.clone(),
                 alert_url: data.alert_url,
+                incident_id: data.incident_id.map(str::to_string),
+                incident_url: data.incident_url,
                 summary: data.summary,
             }
         })

@@ -22,7 +22,7 @@ use tower_sessions::{SessionManagerLayer, SessionStore};
 use super::{
     admin_consent, alerts, audit, bulk, canonical_host, error_pages, health, home, incidents,
     notify, request_id, secure_score, security_headers, sign_in, store_guard, subscriptions,
-    webhooks,
+    sync_status, webhooks,
 };
 use crate::auth::csrf;
 use crate::notify::inbound::webhook::MAX_BODY_BYTES;
@@ -102,6 +102,8 @@ fn browser_pages() -> Router<AppState> {
         .route("/audit", get(audit::show))
         .route("/audit/export.json", get(audit::export_json))
         .route("/audit/export.csv", get(audit::export_csv))
+        // The mirror
+        .route("/sync", get(sync_status::show))
         .fallback(error_pages::not_found)
         .layer(from_fn(csrf::require_csrf))
         .layer(from_fn(error_pages::render))

@@ -15,6 +15,7 @@ use crate::notify::Notify;
 use crate::notify::background::owners::Owners;
 use crate::notify::feed::gate::StreamGate;
 use crate::oauth::OAuth;
+use crate::sync::Mirror;
 use crate::triage::audit::AuditLog;
 
 #[derive(Clone)]
@@ -54,6 +55,8 @@ pub struct Services {
     pub streams: StreamGate,
     /// The record of every write made to Graph.
     pub audit: AuditLog,
+    /// graphsec's own copy of each tenant's alerts and incidents, which lists read.
+    pub mirror: Mirror,
 }
 
 impl FromRef<AppState> for OAuth {
@@ -83,5 +86,11 @@ impl FromRef<AppState> for StreamGate {
 impl FromRef<AppState> for AuditLog {
     fn from_ref(state: &AppState) -> Self {
         state.audit.clone()
+    }
+}
+
+impl FromRef<AppState> for Mirror {
+    fn from_ref(state: &AppState) -> Self {
+        state.mirror.clone()
     }
 }

@@ -40,10 +40,36 @@ pub fn ago_at(raw: &str, now: OffsetDateTime) -> String {
     }
 }
 
+/// How long ago a moment in milliseconds since the epoch was, to the second when recent:
+/// "6 s ago", "3 min ago"; "never" for none.
+pub fn ms_ago(ms: Option<i64>, now: OffsetDateTime) -> String {
+    let Some(ms) = ms else {
+        return "never".to_string();
+    };
+    let now_ms = (now.unix_timestamp_nanos() / 1_000_000) as i64;
+    let seconds = (now_ms - ms).max(0) / 1000;
+    if seconds < 60 {
+        return format!("{seconds} s ago");
+    }
+    match OffsetDateTime::from_unix_timestamp(ms / 1000) {
+        Ok(at) => ago_at(&odata::datetime(at), now),
+        Err(_) => "never".to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{ago_at, readable};
+    use super::{ago_at, ms_ago, readable};
     use time::macros::datetime;
+
+    #[test]
+    fn sync_times_read_to_the_second() {
+        let now = datetime!(2026-11-24 13:30:00 UTC);
+        let ms = now.unix_timestamp() * 1000;
+        assert_eq!(ms_ago(Some(ms - 6_400), now), "6 s ago");
+        assert_eq!(ms_ago(Some(ms - 300_000), now), "5 min ago");
+        assert_eq!(ms_ago(None, now), "never");
+    }
 
     #[test]
     fn recent_times_read_as_how_long_ago() {

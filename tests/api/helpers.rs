@@ -55,6 +55,8 @@ pub async fn spawn_app_with(
 pub fn sandbox_settings(sandbox: &SandboxHandle, data_dir: &std::path::Path) -> Settings {
     let mut defaults = graphsec::demo::wiring(sandbox, 0, data_dir);
     defaults.push(("graph.timeout_secs", "10".to_string()));
+    // Lists read Graph live unless a test turns the mirror on (`mirror_support`).
+    defaults.push(("sync.enabled", "false".to_string()));
     Settings::from_defaults(&defaults).expect("test settings")
 }
 

@@ -20,7 +20,7 @@ fn incident(app: &TestApp, id: &str) -> IncidentRecord {
 
 /// Posts the manage form (filled as the page fills it, then `changes`); returns the status and
 /// the page it leads to (the result page after a redirect).
-async fn manage(app: &TestApp, id: &str, changes: &[(&str, &str)]) -> (u16, String) {
+pub async fn manage(app: &TestApp, id: &str, changes: &[(&str, &str)]) -> (u16, String) {
     let (_, page) = app.get_html(&format!("/incidents/{id}")).await;
     let current =
         |selector: &str, attr: &str| select_attr(&page, selector, attr).unwrap_or_default();

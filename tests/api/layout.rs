@@ -31,7 +31,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "feature",
-        &["alerts", "auth", "notify", "apponly", "triage"],
+        &["alerts", "auth", "notify", "apponly", "triage", "sync"],
     ),
     ("surface", &["web", "startup", "demo", "cli"]),
 ];

@@ -6,6 +6,7 @@
 //! Enumerated filters may hold several comma-separated values (see [`pairs`]); one value goes
 //! into the typed filter, several become one `or` group, and the time range adds its bounds.
 
+mod mirror;
 mod pairs;
 pub mod range;
 
@@ -50,6 +51,8 @@ pub struct AlertQuery {
     pub created_to: Option<String>,
     /// Only alerts no one is assigned to (`assignedTo eq null`).
     pub unassigned: Option<String>,
+    /// Words to search for (the mirror only: Graph has no search).
+    pub q: Option<String>,
 }
 
 /// A validated query: page size and filter.
@@ -171,6 +174,17 @@ impl Checker {
         }
     }
 
+    /// Graph cannot search a list: words to search for need the mirror.
+    fn no_search(&mut self, query: &AlertQuery) {
+        if query.search().is_some() {
+            self.messages.push(
+                "Search reads graphsec's own copy of your tenant's alerts, which is not ready \
+                 for your tenant (see the Sync page); Microsoft Graph cannot search a list."
+                    .to_string(),
+            );
+        }
+    }
+
     fn finish(self, top: u32, filter: AlertFilter) -> Result<ValidQuery, QueryError> {
         if self.messages.is_empty() {
             Ok(ValidQuery {
@@ -216,6 +230,7 @@ impl AlertQuery {
         };
         check.unassigned(self);
         check.range(self, OffsetDateTime::now_utc());
+        check.no_search(self);
         check.finish(top, AlertFilter::Legacy(filter))
     }
 
@@ -263,6 +278,7 @@ impl AlertQuery {
         };
         check.unassigned(self);
         check.range(self, OffsetDateTime::now_utc());
+        check.no_search(self);
         check.finish(top, AlertFilter::V2(filter))
     }
 
@@ -326,6 +342,11 @@ impl AlertQuery {
         .count()
             + usize::from(self.assigned_to_me())
             + usize::from(self.unassigned_only())
+    }
+
+    /// The search words, when any.
+    pub fn search(&self) -> Option<&str> {
+        present(&self.q)
     }
 
     /// Whether "unassigned" is ticked.

@@ -121,6 +121,9 @@ impl AlertQuery {
         if self.unassigned_only() {
             parts.push("Unassigned".to_string());
         }
+        if let Some(q) = self.search() {
+            parts.push(format!("Search: {q}"));
+        }
         if parts.is_empty() {
             "All alerts".to_string()
         } else {
@@ -141,7 +144,7 @@ impl AlertQuery {
             .unwrap_or_default()
     }
 
-    const KEYS: [&'static str; 15] = [
+    const KEYS: [&'static str; 16] = [
         "top",
         "status",
         "severity",
@@ -157,6 +160,7 @@ impl AlertQuery {
         "created_from",
         "created_to",
         "unassigned",
+        "q",
     ];
 
     fn get(&self, key: &str) -> Option<&str> {
@@ -176,6 +180,7 @@ impl AlertQuery {
             "created_from" => &self.created_from,
             "created_to" => &self.created_to,
             "unassigned" => &self.unassigned,
+            "q" => &self.q,
             _ => return None,
         };
         value.as_deref()
@@ -198,6 +203,7 @@ impl AlertQuery {
             "created_from" => &mut self.created_from,
             "created_to" => &mut self.created_to,
             "unassigned" => &mut self.unassigned,
+            "q" => &mut self.q,
             _ => return None,
         })
     }

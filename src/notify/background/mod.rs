@@ -9,6 +9,8 @@ pub mod changes;
 mod enrich;
 pub mod graph;
 pub mod health;
+pub mod incident_feed;
+mod mirrored;
 pub mod owners;
 pub mod published;
 pub mod renewal;
@@ -23,7 +25,12 @@ use self::{
 use crate::config::NotifySettings;
 use crate::graph::GraphClient;
 use crate::notify::{Notify, inbound::lifecycle::Verified, subscriptions::plan};
+use crate::sync::Mirror;
 use crate::triage::audit::AuditLog;
+use mirrored::MirroredSource;
+
+/// How often watches read the mirror.
+const MIRROR_POLL: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Spawns the renewal task (renewals, lifecycle actions), the v2 watcher and the task that
 /// reads webhook notifications' alerts for their summaries.
@@ -34,6 +41,7 @@ pub fn spawn(
     settings: &NotifySettings,
     lifecycle: mpsc::Receiver<Verified>,
     audit: AuditLog,
+    mirror: Mirror,
 ) {
     let backend = GraphBackend::new(graph, owners, audit);
     let renewal = RenewalTask::new(
@@ -50,11 +58,25 @@ pub fn spawn(
         backend.clone(),
     );
     tokio::spawn(enricher.run(notify.lease.clone()));
+    // With the mirror, watches are evaluated against it every second, at no Graph call; a
+    // watch of a tenant it does not serve reads Graph at the poll interval.
+    if mirror.enabled() {
+        tokio::spawn(incident_feed::run(
+            mirror.clone(),
+            notify.journal.clone(),
+            notify.lease.clone(),
+        ));
+    }
+    let every = if mirror.enabled() {
+        MIRROR_POLL.min(settings.poll_every())
+    } else {
+        settings.poll_every()
+    };
     let watcher = Watcher::new(
         notify.registry.clone(),
         notify.journal.clone(),
-        backend,
-        settings.poll_every(),
+        MirroredSource::new(mirror, backend, settings.poll_every()),
+        every,
         settings.poll_overlap(),
         notify.watches.clone(),
     );

@@ -43,6 +43,9 @@ pub struct EventData<'a> {
     pub alert_id: Option<&'a str>,
     /// The app's page for the alert, with the id percent-encoded.
     pub alert_url: Option<String>,
+    /// An incident's id and page, for a change of an incident (from graphsec's mirror).
+    pub incident_id: Option<&'a str>,
+    pub incident_url: Option<String>,
     /// The alert's title, severity, status and what changed, in words (when it was read).
     pub summary: Option<SummaryView>,
 }
@@ -56,6 +59,8 @@ impl<'a> From<&'a Notification> for EventData<'a> {
             resource: &n.resource,
             alert_id: n.alert_id.as_deref(),
             alert_url: n.alert_id.as_deref().map(alert_url),
+            incident_id: incident_of(&n.resource),
+            incident_url: incident_of(&n.resource).map(incident_url),
             summary: n
                 .summary
                 .as_deref()
@@ -68,6 +73,20 @@ impl<'a> From<&'a Notification> for EventData<'a> {
 /// `/alerts/{id}` with the id percent-encoded as one path segment.
 pub fn alert_url(id: &str) -> String {
     format!("/alerts/{}", crate::graph::encode_id(id))
+}
+
+/// The incident a notification's resource names (`security/incidents/{id}`).
+pub fn incident_of(resource: &str) -> Option<&str> {
+    resource
+        .strip_prefix(INCIDENTS)
+        .filter(|id| !id.is_empty() && !id.contains('/'))
+}
+
+/// Where incident changes are filed: `security/incidents/` and the id.
+pub const INCIDENTS: &str = "security/incidents/";
+
+pub fn incident_url(id: &str) -> String {
+    format!("/incidents/{}", crate::graph::encode_id(id))
 }
 
 /// Where a stream starts: after `Last-Event-ID` on a reconnect, else after the `after`

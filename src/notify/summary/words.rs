@@ -19,6 +19,8 @@ pub struct SummaryView {
     pub changes: Vec<String>,
     /// The alert could not be read: only its id is known.
     pub unreadable: bool,
+    /// "by Megan Bowen" when the change was made through graphsec, else empty.
+    pub by: String,
 }
 
 impl From<&Summary> for SummaryView {
@@ -32,6 +34,11 @@ impl From<&Summary> for SummaryView {
             status: label_of(alert.status.as_deref().unwrap_or_default()),
             changes: summary.changes.iter().map(line).collect(),
             unreadable: summary.unreadable,
+            by: summary
+                .by
+                .as_deref()
+                .map(|who| format!("by {who}"))
+                .unwrap_or_default(),
         }
     }
 }

@@ -53,6 +53,10 @@ pub struct RunReport {
     /// The change in words, e.g. "Status: resolved; comment".
     pub change: String,
     pub items: Vec<ItemResult>,
+    /// Graph's answers to the run's PATCHes: each changed item as Graph now holds it (incidents
+    /// with the alerts they were read with). Not kept with the result page.
+    #[serde(skip)]
+    pub written: Vec<serde_json::Value>,
 }
 
 impl RunReport {

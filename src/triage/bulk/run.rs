@@ -200,6 +200,7 @@ impl Runner<'_> {
         }
 
         let mut failed: Vec<bool> = vec![false; ids.len()];
+        let mut written = Vec::new();
         let mut decided: HashMap<usize, (u16, String)> = HashMap::new();
         for phase in [patches, comments] {
             let phase: Vec<Planned> = phase.into_iter().filter(|p| !failed[p.item]).collect();
@@ -229,6 +230,13 @@ impl Runner<'_> {
                     ));
                 } else {
                     decided.insert(i, (outcome.0.status, outcome.0.request_id.clone()));
+                    if !planned.comment && outcome.1.get("id").is_some() {
+                        let mut item = outcome.1;
+                        if let Some(alerts) = originals[&i].get("alerts") {
+                            item["alerts"] = alerts.clone();
+                        }
+                        written.push(item);
+                    }
                 }
             }
         }
@@ -258,6 +266,7 @@ impl Runner<'_> {
             target: target.noun.into(),
             change: change.to_string(),
             items,
+            written,
         };
         self.record_run(&report).await?;
         Ok(report)

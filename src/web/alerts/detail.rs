@@ -14,6 +14,7 @@ use crate::alerts::id::validate_alert_id;
 use crate::alerts::update::UpdateForm;
 use crate::auth::User;
 use crate::error::AppError;
+use crate::sync::Mirror;
 use crate::web::layout::Layout;
 
 #[derive(Template, WebTemplate)]
@@ -66,6 +67,7 @@ impl AlertPage {
 
 pub async fn show(
     State(api): State<AlertsApi>,
+    State(mirror): State<Mirror>,
     user: User,
     layout: Layout,
     Path(id): Path<String>,
@@ -73,6 +75,10 @@ pub async fn show(
 ) -> Result<AlertPage, AppError> {
     let id = validate_alert_id(&id).map_err(AppError::BadRequest)?;
     let alert = load(&api, &user, &id).await?;
+    if !api.is_legacy() {
+        // The page read Graph live: its row in the mirror is refreshed with it.
+        mirror.put_alert(&user.tenant_id, &alert, None).await;
+    }
     let mut page = AlertPage::new(&api, layout, &alert);
     if let Some(back) = restore.back.as_deref().and_then(list_query) {
         page.back_href = format!("/alerts?{back}");

@@ -9,48 +9,64 @@ use futures::stream::{self, Stream, StreamExt};
 use secrecy::SecretString;
 use url::Url;
 
+use super::export_format::Format;
+use super::mirror_list::order_of;
+use super::mirror_list::serving;
 use super::notice::to_app_error;
+use super::page::ListParams;
 use super::permission;
+use super::sort::Sort;
 use crate::alerts::api::{AlertsApi, AlertsPage};
-use crate::alerts::csv::csv_line;
 use crate::alerts::query::AlertQuery;
-use crate::alerts::row::CSV_HEADER;
 use crate::auth::User;
 use crate::error::AppError;
+use crate::sync::Mirror;
 
 /// The most alerts one export holds.
 pub const MAX_EXPORT: usize = 2000;
 /// Alerts asked per page (per provider on the legacy API).
 const PAGE_SIZE: u32 = 100;
 
-#[derive(Clone, Copy)]
-enum Format {
-    Json,
-    Csv,
-}
-
 pub async fn json(
     State(api): State<AlertsApi>,
+    State(mirror): State<Mirror>,
     user: User,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    export(api, user, AlertQuery::from_pairs(&pairs), Format::Json).await
+    export(api, mirror, user, &pairs, Format::Json).await
 }
 
 pub async fn csv(
     State(api): State<AlertsApi>,
+    State(mirror): State<Mirror>,
     user: User,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    export(api, user, AlertQuery::from_pairs(&pairs), Format::Csv).await
+    export(api, mirror, user, &pairs, Format::Csv).await
 }
 
 async fn export(
     api: AlertsApi,
+    mirror: Mirror,
     user: User,
-    query: AlertQuery,
+    pairs: &[(String, String)],
     format: Format,
 ) -> Result<Response, AppError> {
+    let query = AlertQuery::from_pairs(pairs);
+    if serving(&mirror, &user, api.is_legacy()).await.is_some() {
+        let (_, selection) = query
+            .to_selection(&user.upn)
+            .map_err(|e| AppError::BadRequest(e.to_string()))?;
+        let sort = ListParams::from_pairs(pairs)
+            .sort
+            .as_deref()
+            .map(Sort::parse)
+            .transpose()
+            .map_err(AppError::BadRequest)?;
+        let tenant = user.tenant_id.to_ascii_lowercase();
+        let body = super::mirror_export::body(mirror, tenant, selection, order_of(sort), format);
+        return Ok(attachment(format, body));
+    }
     let valid = api
         .validate(&query, &user.upn)
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
@@ -60,12 +76,15 @@ async fn export(
         .fetch_page(&token, first_url)
         .await
         .map_err(|err| to_app_error(err, permission(&api)))?;
-    let (content_type, filename) = match format {
-        Format::Json => ("application/json", "alerts.json"),
-        Format::Csv => ("text/csv; charset=utf-8", "alerts.csv"),
-    };
-    let body = Body::from_stream(chunks(api, token, first, format));
-    Ok((
+    Ok(attachment(
+        format,
+        Body::from_stream(chunks(api, token, first, format)),
+    ))
+}
+
+fn attachment(format: Format, body: Body) -> Response {
+    let (content_type, filename) = format.file();
+    (
         [
             (header::CONTENT_TYPE, content_type.to_string()),
             (
@@ -75,7 +94,7 @@ async fn export(
         ],
         body,
     )
-        .into_response())
+        .into_response()
 }
 
 struct Cursor {
@@ -95,10 +114,7 @@ fn chunks(
     first: AlertsPage,
     format: Format,
 ) -> impl Stream<Item = Result<Bytes, std::io::Error>> {
-    let opening = match format {
-        Format::Json => "[\n".to_string(),
-        Format::Csv => csv_line(&CSV_HEADER),
-    };
+    let opening = format.opening();
     let cursor = Cursor {
         api,
         token,
@@ -109,10 +125,7 @@ fn chunks(
         finished: false,
     };
     let pages = stream::unfold(cursor, next_chunk);
-    let closing = match format {
-        Format::Json => "\n]\n",
-        Format::Csv => "",
-    };
+    let closing = format.closing();
     stream::once(async move { Ok(Bytes::from(opening)) })
         .chain(pages)
         .chain(stream::once(async move {
@@ -144,16 +157,10 @@ async fn next_chunk(mut cursor: Cursor) -> Option<(Result<Bytes, std::io::Error>
     let room = MAX_EXPORT - cursor.written;
     let mut text = String::new();
     for (alert, row) in page.alerts.iter().zip(&page.rows).take(room) {
-        match cursor.format {
-            Format::Json => {
-                if cursor.written > 0 {
-                    text.push_str(",\n");
-                }
-                // Graph's own JSON for the alert, as it came (it was parsed once as JSON).
-                text.push_str(alert.get());
-            }
-            Format::Csv => text.push_str(&csv_line(&row.cells())),
-        }
+        // Graph's own JSON for the alert, as it came (it was parsed once as JSON).
+        cursor
+            .format
+            .push(&mut text, alert.get(), || row.clone(), cursor.written == 0);
         cursor.written += 1;
     }
     cursor.next = page

@@ -1,120 +1,34 @@
 //! `GET /alerts`: the filter form, the results, and the manage-alert form.
 
-use askama::Template;
-use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use tower_sessions::Session;
 
-use super::filter_form::{FilterForm, filter_form};
+use super::filter_form::filter_form;
 use super::links::{
-    Position, SortLink, back_query, explorer_url, readable, same_filter, sort_links,
-    subscribe_href, with_sort,
+    Position, back_query, explorer_url, readable, same_filter, sort_links, subscribe_href,
+    with_sort,
 };
 use super::manage_form::ManageForm;
-use super::notice::{Notice, explain};
+use super::mirror_list::serving;
+use super::notice::explain;
+use super::page::{AlertsPage, ListParams};
 use super::paging::{self, MAX_PAGE, Paging};
 use super::permission;
 use super::sort::Sort;
 use crate::alerts::api::AlertsApi;
-use crate::alerts::query::{AlertQuery, DEFAULT_TOP};
-use crate::alerts::row::AlertRow;
+use crate::alerts::query::DEFAULT_TOP;
 use crate::auth::User;
+use crate::sync::Mirror;
 use crate::web::layout::Layout;
 
 const PROVIDERS_KEY: &str = "alerts.legacy_providers";
 /// The page size the user chose last, kept for the session.
 const TOP_KEY: &str = "alerts.top";
 
-/// The list's query string: the view's filters, and how to page and sort it.
-#[derive(Debug, Default)]
-pub struct ListParams {
-    pub query: AlertQuery,
-    /// An `@odata.nextLink` to load instead of the first page (the legacy API pages this way).
-    pub next: Option<String>,
-    /// The page number (alerts_v2, by `$skip`).
-    pub page: Option<String>,
-    /// How to sort the shown page, e.g. `-severity`.
-    pub sort: Option<String>,
-}
-
-impl ListParams {
-    pub fn from_pairs(pairs: &[(String, String)]) -> Self {
-        let last = |key: &str| {
-            pairs
-                .iter()
-                .rev()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-        };
-        Self {
-            query: AlertQuery::from_pairs(pairs),
-            next: last("next"),
-            page: last("page"),
-            sort: last("sort"),
-        }
-    }
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "alerts.html")]
-pub struct AlertsPage {
-    pub layout: Layout,
-    pub legacy: bool,
-    pub api_label: &'static str,
-    pub form: FilterForm,
-    pub errors: Vec<String>,
-    pub notice: Option<Notice>,
-    /// The filter Graph refused, when it named one (see `refused_filter`).
-    pub refused: Option<super::refused_filter::RefusedFilter>,
-    /// Whether a query ran (false when the form had errors).
-    pub searched: bool,
-    pub rows: Vec<AlertRow>,
-    pub rest_query: String,
-    pub explorer_url: String,
-    pub paging: Paging,
-    pub export_query: String,
-    pub manage: ManageForm,
-    /// Whether the filter panel starts open (filters set, or the form was refused).
-    pub filters_open: bool,
-    /// How many filters are set, for the panel's summary.
-    pub filter_count: usize,
-    /// Header links, by column: severity, status, created, updated.
-    pub sorts: Vec<SortLink>,
-    /// "severity, most severe first" when the page is sorted.
-    pub sorted_by: Option<String>,
-    /// The subscription form with this view's filters filled in.
-    pub subscribe_href: String,
-    /// This page's own query (view, sort, page), for the alert page's "Back".
-    pub back_query: String,
-}
-
-impl AlertsPage {
-    /// Rows carry a checkbox for the bulk form.
-    pub fn bulk_select(&self) -> bool {
-        true
-    }
-
-    /// The header link for a column (`severity`, `status`, `created`, `updated`).
-    pub fn sort_link(&self, key: &str) -> Option<&SortLink> {
-        self.sorts.iter().find(|s| s.key == key)
-    }
-
-    /// An alert's page, remembering this list for "Back".
-    pub fn alert_href(&self, id: &str) -> String {
-        let path = super::detail::alert_path(id);
-        if self.back_query.is_empty() {
-            return path;
-        }
-        let back: String =
-            url::form_urlencoded::byte_serialize(self.back_query.as_bytes()).collect();
-        format!("{path}?back={back}")
-    }
-}
-
 pub async fn show(
     State(api): State<AlertsApi>,
+    State(mirror): State<Mirror>,
     user: User,
     layout: Layout,
     session: Session,
@@ -184,7 +98,17 @@ pub async fn show(
         sorted_by: sort.map(Sort::describe),
         subscribe_href: subscribe_href(query),
         back_query: back_query(&view, &at, sort),
+        mirror: None,
+        search: String::new(),
     };
+    if let Some(freshness) = serving(&mirror, &user, legacy).await {
+        page.filters_open = query.has_filters() || query.to_selection(&user.upn).is_err();
+        let params = ListParams {
+            query: query.clone(),
+            ..params
+        };
+        return super::mirror_list::fill(page, &mirror, &user, &params, freshness, sort).await;
+    }
     let valid = match validated {
         Ok(valid) if page.errors.is_empty() => valid,
         Ok(_) => return with_status(page, axum::http::StatusCode::BAD_REQUEST),

@@ -24,6 +24,7 @@ use crate::auth::User;
 use crate::config::AlertsApiKind;
 use crate::error::AppError;
 use crate::graph::observe::observe;
+use crate::sync::Mirror;
 use crate::triage::audit::{Actor, AuditLog, writes};
 use crate::web::kept_results;
 use crate::web::layout::Layout;
@@ -64,6 +65,7 @@ pub struct ResultQuery {
 pub async fn submit(
     State(api): State<AlertsApi>,
     State(audit): State<AuditLog>,
+    State(mirror): State<Mirror>,
     user: Option<User>,
     layout: Layout,
     session: Session,
@@ -117,6 +119,12 @@ pub async fn submit(
     .await
     .map_err(|e| AppError::Internal(e.into()))?;
     let outcome = result.map_err(|err| to_app_error(err, permission(&api)))?;
+    if !api.is_legacy() {
+        // Lists show the change at once, before the sync reads it.
+        mirror
+            .put_alert(&user.tenant_id, &outcome.updated, Some(&user.display_name))
+            .await;
+    }
     let stored = StoredResult {
         alert_id: update.id.clone(),
         outcome,

@@ -1,125 +1,22 @@
 //! `GET /incidents`: the incidents list, filtered (status, severity, classification,
 //! determination, assigned to me, created or updated since), a page at a time with "1–20 of N".
 
-use askama::Template;
-use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 use time::OffsetDateTime;
 
+use super::mirror_list::serving;
+use super::page::IncidentsPage;
 use super::row::IncidentRow;
 use super::{PERMISSION, legacy_explanation, with_status};
-use crate::alerts::filter::IncidentStatus;
 use crate::auth::User;
 use crate::graph::{Page, incidents};
-use crate::triage::incident_filter::{
-    IncidentFilter, IncidentQuery, MAX_SKIP, PAGE_SIZE, SINCE_CHOICES,
-};
-use crate::web::alerts::choices::{self, Choice};
+use crate::triage::incident_filter::{IncidentFilter, IncidentQuery, MAX_SKIP, PAGE_SIZE};
 use crate::web::alerts::notice::{Notice, explain};
 use crate::web::layout::Layout;
 use crate::web::state::AppState;
-
-#[derive(Template, WebTemplate)]
-#[template(path = "incidents.html")]
-pub struct IncidentsPage {
-    pub layout: Layout,
-    pub selects: Vec<FilterSelect>,
-    pub assigned_to_me: bool,
-    pub rows: Vec<IncidentRow>,
-    pub notice: Option<Notice>,
-    pub error: Option<String>,
-    /// "1–20 of 35" (or "1–20" when Graph gave no count).
-    pub range: String,
-    pub previous_href: Option<String>,
-    pub next_href: Option<String>,
-}
-
-/// One select of the filter form: its query name, label and options.
-pub struct FilterSelect {
-    pub name: &'static str,
-    pub label: &'static str,
-    pub options: Vec<Choice>,
-}
-
-fn since_choices(current: Option<&str>) -> Vec<Choice> {
-    choices::with_any(
-        SINCE_CHOICES
-            .iter()
-            .map(|(v, label, _)| (v.to_string(), *label)),
-        current,
-    )
-}
-
-impl IncidentsPage {
-    /// The statuses the bulk form can set (Graph sets "redirected" itself, when it merges).
-    pub fn bulk_statuses(&self) -> Vec<(String, &'static str)> {
-        IncidentStatus::ALL
-            .iter()
-            .filter(|s| **s != IncidentStatus::Redirected)
-            .map(|s| (s.form_value(), s.label()))
-            .collect()
-    }
-
-    /// The filter form filled as typed (the query string), before it is checked.
-    fn new(layout: Layout, query: &IncidentQuery) -> Self {
-        let statuses = IncidentStatus::ALL
-            .iter()
-            .map(|s| (s.form_value(), s.label()));
-        let select = |name, label, options| FilterSelect {
-            name,
-            label,
-            options,
-        };
-        Self {
-            layout: layout.active("incidents"),
-            selects: vec![
-                select(
-                    "status",
-                    "Status",
-                    choices::with_any(statuses, query.status.as_deref()),
-                ),
-                select(
-                    "severity",
-                    "Severity",
-                    choices::severities(query.severity.as_deref()),
-                ),
-                select(
-                    "classification",
-                    "Classification",
-                    choices::classifications(query.classification.as_deref()),
-                ),
-                select(
-                    "determination",
-                    "Determination",
-                    choices::determinations(query.determination.as_deref()),
-                ),
-                select(
-                    "created_since",
-                    "Created",
-                    since_choices(query.created_since.as_deref()),
-                ),
-                select(
-                    "updated_since",
-                    "Updated",
-                    since_choices(query.updated_since.as_deref()),
-                ),
-            ],
-            assigned_to_me: query
-                .assigned_to_me
-                .as_deref()
-                .is_some_and(|v| !v.is_empty()),
-            rows: Vec::new(),
-            notice: None,
-            error: None,
-            range: String::new(),
-            previous_href: None,
-            next_href: None,
-        }
-    }
-}
 
 /// The list's link for `filter` at offset `skip`.
 fn href(filter: &IncidentFilter, skip: u32) -> String {
@@ -160,6 +57,18 @@ pub async fn show(
             return with_status(page.into_response(), StatusCode::BAD_REQUEST);
         }
     };
+    if let Some(freshness) = serving(&state.mirror, &user).await {
+        return super::mirror_list::fill(page, &state.mirror, &user, &query, &filter, freshness)
+            .await;
+    }
+    if query.q.as_deref().is_some_and(|q| !q.trim().is_empty()) {
+        page.error = Some(
+            "Search reads graphsec's own copy of your tenant's incidents, which is not ready for \
+             your tenant (see the Sync page); Microsoft Graph cannot search a list."
+                .to_string(),
+        );
+        return with_status(page.into_response(), StatusCode::BAD_REQUEST);
+    }
     let odata = filter.odata(&user.upn, OffsetDateTime::now_utc());
     let url = incidents::page_url(&state.graph, PAGE_SIZE, filter.skip, odata.as_deref());
     let result = match state

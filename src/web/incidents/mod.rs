@@ -3,6 +3,8 @@
 
 pub mod list;
 mod manage_form;
+mod mirror_list;
+mod page;
 mod row;
 pub mod show;
 pub mod update;

@@ -72,7 +72,14 @@ pub(super) async fn fetch(state: &AppState, user: &User, id: &str) -> Result<Val
         return Err(AppError::Forbidden(text));
     }
     match incidents::get(&state.graph, user.access_token(), id).await {
-        Ok(incident) => Ok(incident),
+        Ok(incident) => {
+            // Read live: its row in the mirror is refreshed with it.
+            state
+                .mirror
+                .put_incident(&user.tenant_id, &incident, None)
+                .await;
+            Ok(incident)
+        }
         Err(err) if err.kind == GraphErrorKind::NotFound => Err(AppError::NotFound(format!(
             "There is no incident with the id '{id}'."
         ))),

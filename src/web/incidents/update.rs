@@ -98,6 +98,11 @@ pub async fn submit(
         Ok(written) => written,
         Err(err) => return refused(layout, &original, &form, err),
     };
+    // Lists show the change at once, before the sync reads it.
+    state
+        .mirror
+        .put_incident(&user.tenant_id, &written.updated, Some(&user.display_name))
+        .await;
     let comment_problem = written.comment_refused.as_ref().map(|err| {
         let text = update.comment.clone().unwrap_or_default();
         (explain(err, WRITE_PERMISSION).text, text)

@@ -1,0 +1,193 @@
+//! What a list asks of the mirror: the filters, the order and which window of rows.
+
+/// Filters over mirrored items; empty lists and `None` mean "any".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// Graph's spellings (`inProgress`), any of them.
+    pub statuses: Vec<String>,
+    pub severities: Vec<String>,
+    pub service_sources: Vec<String>,
+    pub classifications: Vec<String>,
+    pub determinations: Vec<String>,
+    /// Assigned to this UPN (compared without case).
+    pub assigned_to: Option<String>,
+    pub unassigned: bool,
+    pub created_from_ms: Option<i64>,
+    pub created_until_ms: Option<i64>,
+    pub updated_from_ms: Option<i64>,
+    /// Part of a host name, at least three characters.
+    pub host: Option<String>,
+    /// Part of a user name, UPN or mailbox, at least three characters.
+    pub user: Option<String>,
+    /// Words that must all appear somewhere in the item, at least three characters each.
+    pub search: Option<String>,
+}
+
+/// The shortest text the search finds (SQLite's trigram index matches three characters or more).
+pub const MIN_SEARCH_CHARS: usize = 3;
+
+/// A column lists sort by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Severity,
+    Status,
+    Created,
+    Updated,
+}
+
+impl Column {
+    pub(super) fn sql(self) -> &'static str {
+        match self {
+            Column::Severity => "severity_rank",
+            Column::Status => "status_rank",
+            Column::Created => "created_ms",
+            Column::Updated => "updated_ms",
+        }
+    }
+}
+
+/// A column and a direction; the newest first when nothing is chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Order {
+    pub column: Column,
+    /// Lowest first; otherwise highest (most severe, newest, needing work) first.
+    pub ascending: bool,
+}
+
+impl Default for Order {
+    fn default() -> Self {
+        Self {
+            column: Column::Created,
+            ascending: false,
+        }
+    }
+}
+
+/// Where a row stands in an order: its sort value and its row number, which breaks ties, so a
+/// page that starts after a row never skips or repeats one whatever is added meanwhile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub value: i64,
+    pub seq: i64,
+}
+
+impl Key {
+    /// The form carried in a page link: `value.seq`.
+    pub fn token(self) -> String {
+        format!("{}.{}", self.value, self.seq)
+    }
+
+    pub fn parse(token: &str) -> Option<Self> {
+        let (value, seq) = token.trim().split_once('.')?;
+        Some(Self {
+            value: value.parse().ok()?,
+            seq: seq.parse().ok()?,
+        })
+    }
+}
+
+/// Which rows of the ordered result a page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window {
+    First,
+    /// The rows after this one (the next page).
+    After(Key),
+    /// The rows before this one (the previous page).
+    Before(Key),
+    /// This row and the ones after it (a page opened again, e.g. by "Back").
+    From(Key),
+}
+
+/// One page of mirrored items.
+#[derive(Debug, Clone, Default)]
+pub struct Listed {
+    /// Each item's JSON as Graph sent it, in order.
+    pub bodies: Vec<String>,
+    /// The first and last rows' keys, for the page links.
+    pub first: Option<Key>,
+    pub last: Option<Key>,
+    /// How many items match in all.
+    pub total: u64,
+    /// How many matching items come before this page.
+    pub before: u64,
+}
+
+impl Listed {
+    pub fn has_previous(&self) -> bool {
+        self.before > 0
+    }
+
+    pub fn has_next(&self) -> bool {
+        self.before + (self.bodies.len() as u64) < self.total
+    }
+}
+
+/// The FTS5 query for the search and the host and user filters, or a sentence saying why a
+/// word cannot be searched. Each word is a quoted phrase (FTS5's own syntax is never passed on).
+pub fn match_expression(selection: &Selection) -> Result<Option<String>, String> {
+    let mut parts = Vec::new();
+    let column = |column: &str, text: &str, what: &str| -> Result<String, String> {
+        let text = text.trim();
+        if text.chars().count() < MIN_SEARCH_CHARS {
+            return Err(format!(
+                "The {what} filter needs at least {MIN_SEARCH_CHARS} characters."
+            ));
+        }
+        Ok(format!("{column} : {}", phrase(text)))
+    };
+    if let Some(host) = &selection.host {
+        parts.push(column("hosts", host, "host")?);
+    }
+    if let Some(user) = &selection.user {
+        parts.push(column("users", user, "user")?);
+    }
+    if let Some(search) = &selection.search {
+        for word in search.split_whitespace() {
+            if word.chars().count() < MIN_SEARCH_CHARS {
+                return Err(format!(
+                    "Search words need at least {MIN_SEARCH_CHARS} characters each; \"{}\" is shorter.",
+                    word.chars().take(20).collect::<String>()
+                ));
+            }
+            parts.push(phrase(word));
+        }
+    }
+    Ok((!parts.is_empty()).then(|| parts.join(" AND ")))
+}
+
+/// An FTS5 string: double quotes around, inner ones doubled.
+fn phrase(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_words_become_quoted_phrases() {
+        let selection = Selection {
+            host: Some("pc-megan".into()),
+            search: Some("evil\"x  10.0.0.5".into()),
+            ..Selection::default()
+        };
+        assert_eq!(
+            match_expression(&selection).unwrap().unwrap(),
+            r#"hosts : "pc-megan" AND "evil""x" AND "10.0.0.5""#
+        );
+        let short = Selection {
+            search: Some("ab".into()),
+            ..Selection::default()
+        };
+        assert!(match_expression(&short).unwrap_err().contains("\"ab\""));
+        assert_eq!(match_expression(&Selection::default()).unwrap(), None);
+    }
+
+    #[test]
+    fn keys_read_back_what_they_wrote() {
+        let key = Key { value: -5, seq: 42 };
+        assert_eq!(Key::parse(&key.token()), Some(key));
+        assert_eq!(Key::parse("x.1"), None);
+        assert_eq!(Key::parse("12"), None);
+    }
+}
