@@ -1,7 +1,8 @@
 -- The mirror: graphsec's own copy of each tenant's alerts (alerts_v2) and incidents, kept by the
--- sync engine and read by every list, count and search, one row per item. `body` is the item as Graph sent it;
--- the other columns are what lists filter and sort on. Ranks order severities and statuses the
--- way an analyst reads them (high before low, new before resolved).
+-- sync engine and read by every list, count and search, one row per item. `mirror_items` holds
+-- what lists filter and sort on, narrow so that a scan or a count reads little; the item as Graph
+-- sent it is in `mirror_bodies`, read for the rows a page shows. Ranks order severities and
+-- statuses the way an analyst reads them (high before low, new before resolved).
 CREATE TABLE mirror_items (
     seq            INTEGER PRIMARY KEY,
     tenant_id      TEXT    NOT NULL,
@@ -10,8 +11,6 @@ CREATE TABLE mirror_items (
     id             TEXT    NOT NULL,
     -- an alert's incident
     incident_id    TEXT    NOT NULL,
-    -- an alert's title, an incident's display name
-    title          TEXT    NOT NULL,
     severity       TEXT    NOT NULL,
     severity_rank  INTEGER NOT NULL,
     status         TEXT    NOT NULL,
@@ -25,8 +24,12 @@ CREATE TABLE mirror_items (
     alert_count    INTEGER NOT NULL,
     created_ms     INTEGER NOT NULL,
     updated_ms     INTEGER NOT NULL,
-    body           TEXT    NOT NULL,
     UNIQUE (tenant_id, resource, id)
+);
+
+CREATE TABLE mirror_bodies (
+    seq  INTEGER PRIMARY KEY REFERENCES mirror_items (seq),
+    body TEXT    NOT NULL
 );
 
 -- One index per sort order; the row number breaks ties, so pages follow each other by key.
@@ -37,7 +40,7 @@ CREATE INDEX mirror_items_by_status   ON mirror_items (tenant_id, resource, stat
 
 -- What the search box and the host and user filters read: SQLite's trigram tokenizer matches any
 -- part of a word of three characters or more, without case (`pc-megan` in `PC-MEGAN.contoso.com`).
--- Contentless: the text lives in `body`; a row is replaced by deleting and inserting its rowid
+-- Contentless: the text lives in `mirror_bodies`; a row is replaced by deleting and inserting its rowid
 -- (the item's `seq`).
 CREATE VIRTUAL TABLE mirror_search USING fts5(
     hosts, users, words,

@@ -10,6 +10,7 @@ use std::time::Duration;
 use secrecy::SecretString;
 use serde::Deserialize;
 use serde_json::Value;
+use serde_json::value::RawValue;
 use time::OffsetDateTime;
 use url::Url;
 
@@ -21,9 +22,10 @@ use super::token::{AppTokens, TokenError};
 use crate::config::SyncSettings;
 use crate::graph::{GraphClient, GraphError, alerts_v2, incidents};
 
-/// Items asked for per page (Graph may send fewer, with a next link).
-const ALERTS_PER_PAGE: u32 = 1_000;
-const INCIDENTS_PER_PAGE: u32 = 100;
+/// Items asked for per page (Graph may send fewer, with a next link): large pages spend less of
+/// the tenant's budget of calls.
+const ALERTS_PER_PAGE: u32 = 2_000;
+const INCIDENTS_PER_PAGE: u32 = 500;
 /// The longest wait after failed runs.
 const MAX_BACKOFF: Duration = Duration::from_secs(300);
 /// How often the tenant list is read for tenants that joined.
@@ -42,8 +44,10 @@ pub struct Engine {
 
 #[derive(Deserialize)]
 struct Page {
+    /// Kept as text: each item is read into a tree of its own, one at a time, so a page of
+    /// thousands never becomes thousands of trees at once.
     #[serde(default)]
-    value: Vec<Value>,
+    value: Vec<Box<RawValue>>,
     #[serde(rename = "@odata.nextLink", default)]
     next_link: Option<String>,
     #[serde(rename = "@odata.count", default)]
@@ -144,7 +148,7 @@ impl Engine {
         resume: Option<String>,
     ) -> Result<(), RunError> {
         let store = self.mirror.store();
-        let mut url = match resume.as_deref().map(|link| self.graph.trusted_link(link)) {
+        let url = match resume.as_deref().map(|link| self.graph.trusted_link(link)) {
             Some(Ok(url)) => url,
             _ => {
                 let started = OffsetDateTime::now_utc();
@@ -154,16 +158,31 @@ impl Engine {
                 self.first_url(resource, started - self.settings.backfill())
             }
         };
+        let mut page = self.read_page(tenant, token, url).await?;
         loop {
-            let page = self.read_page(tenant, token, url).await?;
             let records = records(resource, &page.value);
-            let next = page.next_link.as_deref();
-            let changes = store
-                .put_backfill_page(tenant, resource, &records, next, page.count)
-                .await?;
-            self.mirror.publish(tenant, changes, true);
-            match next {
-                Some(link) => url = self.graph.trusted_link(link)?,
+            let next = match page.next_link.as_deref() {
+                Some(link) => Some(self.graph.trusted_link(link)?),
+                None => None,
+            };
+            // The next page is read while this one is stored; a crash in between reads it again.
+            let reading = async {
+                match next.clone() {
+                    Some(url) => Some(self.read_page(tenant, token, url).await),
+                    None => None,
+                }
+            };
+            let storing = store.put_backfill_page(
+                tenant,
+                resource,
+                &records,
+                page.next_link.as_deref(),
+                page.count,
+            );
+            let (stored, read) = tokio::join!(storing, reading);
+            self.mirror.publish(tenant, stored?, true);
+            match read {
+                Some(following) => page = following?,
                 None => break,
             }
         }
@@ -228,12 +247,15 @@ impl Engine {
     }
 }
 
-fn records(resource: Resource, items: &[Value]) -> Vec<Record> {
+fn records(resource: Resource, items: &[Box<RawValue>]) -> Vec<Record> {
     items
         .iter()
-        .filter_map(|item| match resource {
-            Resource::Alerts => Record::alert(item),
-            Resource::Incidents => Record::incident(item),
+        .filter_map(|raw| {
+            let item: Value = serde_json::from_str(raw.get()).ok()?;
+            match resource {
+                Resource::Alerts => Record::alert(&item),
+                Resource::Incidents => Record::incident(&item),
+            }
         })
         .collect()
 }

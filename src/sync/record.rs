@@ -11,8 +11,6 @@ pub struct Record {
     pub id: String,
     /// The alert's incident (alerts only).
     pub incident_id: String,
-    /// An alert's title or an incident's display name.
-    pub title: String,
     pub severity: String,
     pub status: String,
     pub service_source: String,
@@ -97,7 +95,6 @@ impl Record {
         found.people(item);
         Some(Self {
             incident_id: text(item, "incidentId"),
-            title: text(item, "title"),
             severity: text(item, "severity"),
             status: text(item, "status"),
             service_source: text(item, "serviceSource"),
@@ -156,7 +153,6 @@ impl Record {
         }
         Some(Self {
             incident_id: String::new(),
-            title: text(item, "displayName"),
             severity: text(item, "severity"),
             status: text(item, "status"),
             service_source: String::new(),

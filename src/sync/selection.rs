@@ -64,25 +64,29 @@ impl Default for Order {
 }
 
 /// Where a row stands in an order: its sort value and its row number, which breaks ties, so a
-/// page that starts after a row never skips or repeats one whatever is added meanwhile.
+/// page that starts after a row never skips or repeats one whatever is added meanwhile; and how
+/// many rows came before it when it was shown (for "51–100 of N" without counting them again).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Key {
     pub value: i64,
     pub seq: i64,
+    pub at: u64,
 }
 
 impl Key {
-    /// The form carried in a page link: `value.seq`.
+    /// The form carried in a page link: `value.seq.at`.
     pub fn token(self) -> String {
-        format!("{}.{}", self.value, self.seq)
+        format!("{}.{}.{}", self.value, self.seq, self.at)
     }
 
     pub fn parse(token: &str) -> Option<Self> {
-        let (value, seq) = token.trim().split_once('.')?;
-        Some(Self {
-            value: value.parse().ok()?,
-            seq: seq.parse().ok()?,
-        })
+        let mut parts = token.trim().split('.');
+        let key = Self {
+            value: parts.next()?.parse().ok()?,
+            seq: parts.next()?.parse().ok()?,
+            at: parts.next()?.parse().ok()?,
+        };
+        parts.next().is_none().then_some(key)
     }
 }
 
@@ -108,7 +112,7 @@ pub struct Listed {
     pub last: Option<Key>,
     /// How many items match in all.
     pub total: u64,
-    /// How many matching items come before this page.
+    /// How many matching items come before this page (as the page links counted them).
     pub before: u64,
 }
 
@@ -185,9 +189,14 @@ mod tests {
 
     #[test]
     fn keys_read_back_what_they_wrote() {
-        let key = Key { value: -5, seq: 42 };
+        let key = Key {
+            value: -5,
+            seq: 42,
+            at: 100,
+        };
         assert_eq!(Key::parse(&key.token()), Some(key));
-        assert_eq!(Key::parse("x.1"), None);
-        assert_eq!(Key::parse("12"), None);
+        assert_eq!(Key::parse("x.1.0"), None);
+        assert_eq!(Key::parse("12.1"), None);
+        assert_eq!(Key::parse("1.2.3.4"), None);
     }
 }

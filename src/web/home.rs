@@ -49,7 +49,7 @@ pub async fn show(
     let (secure_score, queue, notifications, mirror) = match &user {
         Some(user) => {
             let (score, queue) = tokio::join!(
-                home_summary(&state, user),
+                home_summary(&state, user, &session),
                 queue_counts(&api, &state.mirror, user, &session)
             );
             (

@@ -2,6 +2,7 @@
 //! `read.rs` answers lists and counts) and where each tenant's sync stands (`progress.rs`).
 //! SQLite in `data_dir`, the database the rest of the app uses.
 
+mod counts;
 mod progress;
 mod read;
 mod write;
@@ -10,6 +11,9 @@ pub use progress::{Progress, TenantRow};
 pub use read::ReadError;
 pub use write::Change;
 
+use std::sync::Arc;
+
+use counts::Counts;
 use sqlx::SqlitePool;
 
 /// A mirrored Graph resource.
@@ -35,11 +39,15 @@ impl Resource {
 #[derive(Debug, Clone)]
 pub struct MirrorStore {
     db: SqlitePool,
+    counts: Arc<Counts>,
 }
 
 impl MirrorStore {
     pub fn new(db: SqlitePool) -> Self {
-        Self { db }
+        Self {
+            db,
+            counts: Arc::default(),
+        }
     }
 }
 

@@ -1,9 +1,11 @@
 //! Lists and counts over the mirror: SQLite filters, sorts the whole result and pages it by key
-//! (the row after the last one shown), and its FTS5 index answers the search.
+//! (the row after the last one shown), and its FTS5 index answers the search. A page is one
+//! query for its keys, one for its bodies, and a count that is kept until the mirror changes.
 
 use sqlx::{QueryBuilder, Sqlite};
 
 use super::{MirrorStore, Resource};
+use crate::sync::record::{severity_rank, status_rank};
 use crate::sync::selection::{Key, Listed, Order, Selection, Window, match_expression};
 
 /// A selection the store cannot run, in words (a search word too short, say).
@@ -28,63 +30,115 @@ impl MirrorStore {
     ) -> Result<Listed, ReadError> {
         let matching = match_expression(selection).map_err(ReadError::Refused)?;
         let column = order.column.sql();
+        // A search is answered from its matches (few) rather than by walking the sort order.
+        let sorted = if matching.is_some() {
+            format!("+{column}")
+        } else {
+            column.to_string()
+        };
         // Rows are walked forwards for the next page, backwards for the previous one.
         let backwards = matches!(window, Window::Before(_));
         let descending = order.ascending == backwards;
-        let mut query = QueryBuilder::<Sqlite>::new(format!(
-            "SELECT {column}, seq, body FROM mirror_items WHERE "
-        ));
-        filters(&mut query, tenant, resource, selection, matching.as_deref());
+        let direction = if descending { "DESC" } else { "ASC" };
+        let limit = i64::from(size.max(1));
+        let mut query = QueryBuilder::<Sqlite>::new("");
         match window {
-            Window::First => {}
+            Window::First => {
+                query.push(format!("SELECT {column}, seq FROM mirror_items WHERE "));
+                filters(&mut query, tenant, resource, selection, matching.as_deref());
+            }
+            // Two ranges an index can walk: the rest of the key's own value, then the values
+            // beyond it (SQLite bounds a row-value range by its first column only).
             Window::After(key) | Window::Before(key) | Window::From(key) => {
-                let beyond = match (descending, matches!(window, Window::From(_))) {
-                    (true, false) => "<",
-                    (true, true) => "<=",
-                    (false, false) => ">",
-                    (false, true) => ">=",
+                let inclusive = matches!(window, Window::From(_));
+                let (same, beyond) = match (descending, inclusive) {
+                    (true, false) => ("<", "<"),
+                    (true, true) => ("<=", "<"),
+                    (false, false) => (">", ">"),
+                    (false, true) => (">=", ">"),
                 };
-                query.push(format!(" AND ({column}, seq) {beyond} ("));
+                query.push(format!(
+                    "SELECT v, seq FROM (SELECT {column} AS v, seq FROM mirror_items WHERE "
+                ));
+                filters(&mut query, tenant, resource, selection, matching.as_deref());
+                query.push(format!(" AND {column} = "));
                 query.push_bind(key.value);
-                query.push(", ");
+                query.push(format!(" AND seq {same} "));
                 query.push_bind(key.seq);
+                query.push(format!(" ORDER BY seq {direction} LIMIT "));
+                query.push_bind(limit);
+                query.push(format!(
+                    ") UNION ALL SELECT v, seq FROM (SELECT {column} AS v, seq FROM mirror_items WHERE "
+                ));
+                filters(&mut query, tenant, resource, selection, matching.as_deref());
+                query.push(format!(" AND {column} {beyond} "));
+                query.push_bind(key.value);
+                query.push(format!(
+                    " ORDER BY {sorted} {direction}, seq {direction} LIMIT "
+                ));
+                query.push_bind(limit);
                 query.push(")");
             }
         }
-        let direction = if descending { "DESC" } else { "ASC" };
-        query.push(format!(
-            " ORDER BY {column} {direction}, seq {direction} LIMIT "
-        ));
-        query.push_bind(i64::from(size.max(1)));
-        let mut rows: Vec<(i64, i64, String)> = query.build_query_as().fetch_all(&self.db).await?;
-        if backwards {
-            rows.reverse();
-        }
-        let total = self.count(tenant, resource, selection).await?;
-        let first = rows.first().map(|(value, seq, _)| Key {
-            value: *value,
-            seq: *seq,
-        });
-        let before = match first {
-            Some(key) => {
-                self.count_ahead(tenant, resource, selection, order, key, matching.as_deref())
-                    .await?
-            }
-            None => 0,
+        let outer = if matches!(window, Window::First) {
+            sorted.as_str()
+        } else {
+            "v"
         };
+        query.push(format!(
+            " ORDER BY {outer} {direction}, seq {direction} LIMIT "
+        ));
+        query.push_bind(limit);
+        let mut keys: Vec<(i64, i64)> = query.build_query_as().fetch_all(&self.db).await?;
+        if backwards {
+            keys.reverse();
+        }
+        let shown = keys.len() as u64;
+        let before = match window {
+            Window::First => 0,
+            Window::After(key) => key.at + 1,
+            Window::From(key) => key.at,
+            // A previous page that stops short reached the start.
+            Window::Before(_) if shown < u64::from(size.max(1)) => 0,
+            Window::Before(key) => key.at.saturating_sub(shown),
+        };
+        let key = |(value, seq): (i64, i64), at: u64| Key { value, seq, at };
         Ok(Listed {
-            last: rows.last().map(|(value, seq, _)| Key {
-                value: *value,
-                seq: *seq,
-            }),
-            first,
-            bodies: rows.into_iter().map(|(_, _, body)| body).collect(),
-            total,
+            first: keys.first().map(|k| key(*k, before)),
+            last: keys
+                .last()
+                .map(|k| key(*k, before + shown.saturating_sub(1))),
+            bodies: self.bodies(&keys).await?,
+            total: self.count(tenant, resource, selection).await?,
             before,
         })
     }
 
-    /// How many items match.
+    /// The bodies of `keys`' rows, in their order.
+    async fn bodies(&self, keys: &[(i64, i64)]) -> sqlx::Result<Vec<String>> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut query =
+            QueryBuilder::<Sqlite>::new("SELECT seq, body FROM mirror_bodies WHERE seq IN (");
+        let mut list = query.separated(", ");
+        for (_, seq) in keys {
+            list.push_bind(*seq);
+        }
+        query.push(")");
+        let mut found: std::collections::HashMap<i64, String> = query
+            .build_query_as::<(i64, String)>()
+            .fetch_all(&self.db)
+            .await?
+            .into_iter()
+            .collect();
+        Ok(keys
+            .iter()
+            .filter_map(|(_, seq)| found.remove(seq))
+            .collect())
+    }
+
+    /// How many items match; counted once for each state of the mirror.
     pub async fn count(
         &self,
         tenant: &str,
@@ -92,13 +146,20 @@ impl MirrorStore {
         selection: &Selection,
     ) -> Result<u64, ReadError> {
         let matching = match_expression(selection).map_err(ReadError::Refused)?;
+        let cache_key = format!("{tenant}\u{1f}{}\u{1f}{selection:?}", resource.name());
+        if let Some(n) = self.counts.get(&cache_key) {
+            return Ok(n);
+        }
+        let version = self.counts.version();
         let mut query = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM mirror_items WHERE ");
         filters(&mut query, tenant, resource, selection, matching.as_deref());
         let (n,): (i64,) = query.build_query_as().fetch_one(&self.db).await?;
-        Ok(n.max(0) as u64)
+        let n = n.max(0) as u64;
+        self.counts.put(cache_key, version, n);
+        Ok(n)
     }
 
-    /// Every matching item's JSON in `order`, for exports.
+    /// Every matching item's JSON in `order`, up to `limit`, for exports and watches.
     pub async fn all(
         &self,
         tenant: &str,
@@ -115,7 +176,7 @@ impl MirrorStore {
                 .list(tenant, resource, selection, order, window, left)
                 .await?;
             let Some(last) = page.last else { break };
-            let done = !page.has_next();
+            let done = page.bodies.len() < left as usize;
             bodies.extend(page.bodies);
             if done {
                 break;
@@ -124,32 +185,10 @@ impl MirrorStore {
         }
         Ok(bodies)
     }
-
-    /// The matching items that come before `key` in `order`.
-    async fn count_ahead(
-        &self,
-        tenant: &str,
-        resource: Resource,
-        selection: &Selection,
-        order: Order,
-        key: Key,
-        matching: Option<&str>,
-    ) -> Result<u64, ReadError> {
-        let column = order.column.sql();
-        let ahead = if order.ascending { "<" } else { ">" };
-        let mut query = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM mirror_items WHERE ");
-        filters(&mut query, tenant, resource, selection, matching);
-        query.push(format!(" AND ({column}, seq) {ahead} ("));
-        query.push_bind(key.value);
-        query.push(", ");
-        query.push_bind(key.seq);
-        query.push(")");
-        let (n,): (i64,) = query.build_query_as().fetch_one(&self.db).await?;
-        Ok(n.max(0) as u64)
-    }
 }
 
-/// The `WHERE` clauses of a selection (after `WHERE `).
+/// The `WHERE` clauses of a selection (after `WHERE `). With a search, the tenant and resource
+/// are compared without their index (`+`), so SQLite starts from the search's matches.
 fn filters(
     query: &mut QueryBuilder<'_, Sqlite>,
     tenant: &str,
@@ -157,9 +196,10 @@ fn filters(
     selection: &Selection,
     matching: Option<&str>,
 ) {
-    query.push("tenant_id = ");
+    let plain = if matching.is_some() { "+" } else { "" };
+    query.push(format!("{plain}tenant_id = "));
     query.push_bind(tenant.to_string());
-    query.push(" AND resource = ");
+    query.push(format!(" AND {plain}resource = "));
     query.push_bind(resource.name());
     for (column, values) in [
         ("status", &selection.statuses),
@@ -175,6 +215,25 @@ fn filters(
         let mut list = query.separated(", ");
         for value in values {
             list.push_bind(value.clone());
+        }
+        query.push(")");
+    }
+    // The ranks the chosen values have: bounds SQLite can walk an order's index by.
+    for (column, values, rank) in [
+        (
+            "status_rank",
+            &selection.statuses,
+            status_rank as fn(&str) -> i64,
+        ),
+        ("severity_rank", &selection.severities, severity_rank),
+    ] {
+        if values.is_empty() {
+            continue;
+        }
+        query.push(format!(" AND {column} IN ("));
+        let mut list = query.separated(", ");
+        for value in values {
+            list.push_bind(rank(value));
         }
         query.push(")");
     }

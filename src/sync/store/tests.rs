@@ -269,3 +269,35 @@ async fn a_backfill_page_and_where_it_goes_on_are_stored_together() {
     assert_eq!(done.cursor_ms, Some(1_000), "a cursor never moves back");
     assert_eq!(done.percent(), 100);
 }
+
+#[tokio::test]
+async fn a_filtered_walk_in_the_filter_s_own_order_reaches_every_match_once() {
+    let alerts: Vec<Value> = (0..30).map(|n| alert(n, "high", "pc")).collect();
+    let store = store_with(&alerts).await;
+    let new_only = Selection {
+        statuses: vec!["new".into()],
+        ..Selection::default()
+    };
+    for ascending in [false, true] {
+        let order = Order {
+            column: Column::Status,
+            ascending,
+        };
+        let mut seen = Vec::new();
+        let mut window = Window::First;
+        loop {
+            let page = store
+                .list(T, Resource::Alerts, &new_only, order, window, 4)
+                .await
+                .unwrap();
+            assert_eq!(page.total, 15);
+            seen.extend(ids(&page.bodies));
+            match page.last.filter(|_| page.has_next()) {
+                Some(last) => window = Window::After(last),
+                None => break,
+            }
+        }
+        let distinct: std::collections::HashSet<_> = seen.iter().collect();
+        assert_eq!((seen.len(), distinct.len()), (15, 15), "{seen:?}");
+    }
+}

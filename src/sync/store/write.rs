@@ -1,7 +1,9 @@
 //! Storing mirrored items: each page in one transaction, an item replaced only when Graph's JSON
 //! for it changed, and what changed handed back (the live view's change feed).
 
-use sqlx::{Sqlite, Transaction};
+use std::collections::HashMap;
+
+use sqlx::{QueryBuilder, Sqlite, Transaction};
 
 use super::{MirrorStore, Resource};
 use crate::sync::record::{Record, severity_rank, status_rank};
@@ -31,6 +33,9 @@ impl MirrorStore {
         let mut tx = self.db.begin_with(WRITE).await?;
         let changes = put_all(&mut tx, tenant, resource, records).await?;
         tx.commit().await?;
+        if !changes.is_empty() {
+            self.counts.changed();
+        }
         Ok(changes)
     }
 
@@ -58,112 +63,186 @@ impl MirrorStore {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
+        if !changes.is_empty() {
+            self.counts.changed();
+        }
         Ok(changes)
     }
 }
 
+/// Rows per multi-row statement (15 values a row stays well under SQLite's 32,766 variables).
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// Stores `records` with a few statements per 500 items: what is held is read at once, new items
+/// are inserted together, changed ones updated, unchanged ones left alone.
 async fn put_all(
     tx: &mut Transaction<'_, Sqlite>,
     tenant: &str,
     resource: Resource,
     records: &[Record],
 ) -> sqlx::Result<Vec<Change>> {
-    let mut changes = Vec::new();
+    // The last of an id wins, should a page carry one twice.
+    let mut latest: HashMap<&str, &Record> = HashMap::new();
     for record in records {
-        let held: Option<(i64, String)> = sqlx::query_as(
-            "SELECT seq, body FROM mirror_items WHERE tenant_id = ? AND resource = ? AND id = ?",
-        )
-        .bind(tenant)
-        .bind(resource.name())
-        .bind(&record.id)
-        .fetch_optional(&mut **tx)
-        .await?;
-        let seq = match &held {
-            Some((_, body)) if *body == record.body => continue,
-            Some((seq, _)) => {
-                update(tx, *seq, record).await?;
-                sqlx::query("DELETE FROM mirror_search WHERE rowid = ?")
-                    .bind(seq)
-                    .execute(&mut **tx)
-                    .await?;
-                *seq
+        latest.insert(record.id.as_str(), record);
+    }
+    let records: Vec<&Record> = records
+        .iter()
+        .filter(|r| std::ptr::eq(latest[r.id.as_str()], *r))
+        .collect();
+    let mut changes = Vec::new();
+    for chunk in records.chunks(ROWS_PER_STATEMENT) {
+        let mut held = held(tx, tenant, resource, chunk).await?;
+        let mut fresh = Vec::new();
+        let mut stored: Vec<(i64, &Record)> = Vec::new();
+        for record in chunk {
+            match held.remove(record.id.as_str()) {
+                Some((_, body)) if body == record.body => {}
+                Some((seq, body)) => {
+                    update(tx, seq, record).await?;
+                    stored.push((seq, record));
+                    changes.push(Change::of(resource, record, Some(body)));
+                }
+                None => {
+                    fresh.push(*record);
+                    changes.push(Change::of(resource, record, None));
+                }
             }
-            None => insert(tx, tenant, resource, record).await?,
-        };
-        sqlx::query("INSERT INTO mirror_search (rowid, hosts, users, words) VALUES (?, ?, ?, ?)")
-            .bind(seq)
-            .bind(&record.hosts)
-            .bind(&record.users)
-            .bind(&record.words)
-            .execute(&mut **tx)
-            .await?;
-        changes.push(Change {
-            resource,
-            id: record.id.clone(),
-            before: held.map(|(_, body)| body),
-            after: record.body.clone(),
+        }
+        if !stored.is_empty() {
+            let mut forget =
+                QueryBuilder::<Sqlite>::new("DELETE FROM mirror_search WHERE rowid IN (");
+            let mut list = forget.separated(", ");
+            for (seq, _) in &stored {
+                list.push_bind(*seq);
+            }
+            forget.push(")");
+            forget.build().execute(&mut **tx).await?;
+        }
+        stored.extend(insert(tx, tenant, resource, &fresh).await?);
+        if stored.is_empty() {
+            continue;
+        }
+        let mut bodies =
+            QueryBuilder::<Sqlite>::new("INSERT OR REPLACE INTO mirror_bodies (seq, body) ");
+        bodies.push_values(&stored, |mut row, (seq, record)| {
+            row.push_bind(*seq).push_bind(&record.body);
         });
+        bodies.build().execute(&mut **tx).await?;
+        let mut search =
+            QueryBuilder::<Sqlite>::new("INSERT INTO mirror_search (rowid, hosts, users, words) ");
+        search.push_values(&stored, |mut row, (seq, record)| {
+            row.push_bind(*seq)
+                .push_bind(&record.hosts)
+                .push_bind(&record.users)
+                .push_bind(&record.words);
+        });
+        search.build().execute(&mut **tx).await?;
     }
     Ok(changes)
 }
 
-const COLUMNS: &str = "incident_id, title, severity, severity_rank, status, status_rank, \
-     service_source, classification, determination, assigned_to, alert_count, created_ms, \
-     updated_ms, body";
+impl Change {
+    fn of(resource: Resource, record: &Record, before: Option<String>) -> Self {
+        Self {
+            resource,
+            id: record.id.clone(),
+            before,
+            after: record.body.clone(),
+        }
+    }
+}
 
-async fn insert(
+/// The row numbers and bodies the mirror holds for these records' ids.
+async fn held(
     tx: &mut Transaction<'_, Sqlite>,
     tenant: &str,
     resource: Resource,
-    r: &Record,
-) -> sqlx::Result<i64> {
-    let sql = format!(
-        "INSERT INTO mirror_items (tenant_id, resource, id, {COLUMNS}) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    records: &[&Record],
+) -> sqlx::Result<HashMap<String, (i64, String)>> {
+    let mut query = QueryBuilder::<Sqlite>::new(
+        "SELECT i.id, i.seq, b.body FROM mirror_items i JOIN mirror_bodies b ON b.seq = i.seq \
+         WHERE i.tenant_id = ",
     );
-    let query = sqlx::query(&sql)
-        .bind(tenant)
-        .bind(resource.name())
-        .bind(&r.id);
-    Ok(bind_columns(query, r)
-        .execute(&mut **tx)
-        .await?
-        .last_insert_rowid())
+    query.push_bind(tenant);
+    query.push(" AND i.resource = ");
+    query.push_bind(resource.name());
+    query.push(" AND i.id IN (");
+    let mut list = query.separated(", ");
+    for record in records {
+        list.push_bind(record.id.as_str());
+    }
+    query.push(")");
+    let rows: Vec<(String, i64, String)> = query.build_query_as().fetch_all(&mut **tx).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, seq, body)| (id, (seq, body)))
+        .collect())
+}
+
+const COLUMNS: &str = "incident_id, severity, severity_rank, status, status_rank, \
+     service_source, classification, determination, assigned_to, alert_count, created_ms, \
+     updated_ms";
+
+/// Inserts new items together; returns each one's row number.
+async fn insert<'r>(
+    tx: &mut Transaction<'_, Sqlite>,
+    tenant: &str,
+    resource: Resource,
+    records: &[&'r Record],
+) -> sqlx::Result<Vec<(i64, &'r Record)>> {
+    if records.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut query = QueryBuilder::<Sqlite>::new(format!(
+        "INSERT INTO mirror_items (tenant_id, resource, id, {COLUMNS}) "
+    ));
+    query.push_values(records, |mut row, r| {
+        row.push_bind(tenant)
+            .push_bind(resource.name())
+            .push_bind(&r.id)
+            .push_bind(&r.incident_id)
+            .push_bind(&r.severity)
+            .push_bind(severity_rank(&r.severity))
+            .push_bind(&r.status)
+            .push_bind(status_rank(&r.status))
+            .push_bind(&r.service_source)
+            .push_bind(&r.classification)
+            .push_bind(&r.determination)
+            .push_bind(&r.assigned_to)
+            .push_bind(r.alert_count)
+            .push_bind(r.created_ms)
+            .push_bind(r.updated_ms);
+    });
+    query.push(" RETURNING id, seq");
+    let rows: Vec<(String, i64)> = query.build_query_as().fetch_all(&mut **tx).await?;
+    let by_id: HashMap<&str, &'r Record> = records.iter().map(|r| (r.id.as_str(), *r)).collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, seq)| by_id.get(id.as_str()).map(|r| (seq, *r)))
+        .collect())
 }
 
 async fn update(tx: &mut Transaction<'_, Sqlite>, seq: i64, r: &Record) -> sqlx::Result<()> {
-    let assignments: Vec<String> = COLUMNS
-        .split(',')
-        .map(|c| format!("{} = ?", c.trim()))
-        .collect();
-    let sql = format!(
-        "UPDATE mirror_items SET {} WHERE seq = ?",
-        assignments.join(", ")
-    );
-    bind_columns(sqlx::query(&sql), r)
-        .bind(seq)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "UPDATE mirror_items SET incident_id = ?, severity = ?, severity_rank = ?, status = ?, \
+         status_rank = ?, service_source = ?, classification = ?, determination = ?, \
+         assigned_to = ?, alert_count = ?, created_ms = ?, updated_ms = ? WHERE seq = ?",
+    )
+    .bind(&r.incident_id)
+    .bind(&r.severity)
+    .bind(severity_rank(&r.severity))
+    .bind(&r.status)
+    .bind(status_rank(&r.status))
+    .bind(&r.service_source)
+    .bind(&r.classification)
+    .bind(&r.determination)
+    .bind(&r.assigned_to)
+    .bind(r.alert_count)
+    .bind(r.created_ms)
+    .bind(r.updated_ms)
+    .bind(seq)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
-}
-
-type Query<'q> = sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
-
-/// Binds [`COLUMNS`] in order.
-fn bind_columns<'q>(query: Query<'q>, r: &'q Record) -> Query<'q> {
-    query
-        .bind(&r.incident_id)
-        .bind(&r.title)
-        .bind(&r.severity)
-        .bind(severity_rank(&r.severity))
-        .bind(&r.status)
-        .bind(status_rank(&r.status))
-        .bind(&r.service_source)
-        .bind(&r.classification)
-        .bind(&r.determination)
-        .bind(&r.assigned_to)
-        .bind(r.alert_count)
-        .bind(r.created_ms)
-        .bind(r.updated_ms)
-        .bind(&r.body)
 }

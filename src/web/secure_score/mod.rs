@@ -10,6 +10,8 @@ pub use view::{ScoreSummary, SecureScoreView};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
+use time::OffsetDateTime;
+use tower_sessions::Session;
 
 use crate::auth::User;
 use crate::error::AppError;
@@ -43,6 +45,10 @@ pub async fn show(
     })
 }
 
+/// The home page's score is kept in the session this long: Graph computes it once a day.
+const SUMMARY_SECONDS: i64 = 600;
+const SUMMARY_KEY: &str = "home.secure_score";
+
 /// The home page's Secure Score card: the figures, or why there are none, in the words the
 /// Secure Score page would use.
 pub enum HomeScore {
@@ -53,9 +59,21 @@ pub enum HomeScore {
     Unavailable(String),
 }
 
-pub async fn home_summary(state: &AppState, user: &User) -> HomeScore {
+pub async fn home_summary(state: &AppState, user: &User, session: &Session) -> HomeScore {
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    if let Ok(Some((at, summary))) = session.get::<(i64, ScoreSummary)>(SUMMARY_KEY).await
+        && now - at < SUMMARY_SECONDS
+    {
+        return HomeScore::Score(summary);
+    }
     match latest_score(&state.graph, user.access_token()).await {
-        Ok(Some(score)) => HomeScore::Score(ScoreSummary::of(&score)),
+        Ok(Some(score)) => {
+            let summary = ScoreSummary::of(&score);
+            if let Err(error) = session.insert(SUMMARY_KEY, (now, &summary)).await {
+                tracing::warn!(%error, "could not keep the secure score summary");
+            }
+            HomeScore::Score(summary)
+        }
         Ok(None) => HomeScore::NoScoreYet,
         Err(err) => {
             tracing::info!(error = %err, "secure score summary unavailable");

@@ -4,7 +4,7 @@ use super::sanitize::{SafeHtml, https_link};
 use crate::graph::secure_score::{SecureScore, SecureScoreControlProfile};
 
 /// Current against maximum, with the share as a whole percentage.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ScoreSummary {
     pub current: String,
     pub max: String,
