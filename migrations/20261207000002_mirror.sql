@@ -37,6 +37,8 @@ CREATE INDEX mirror_items_by_created  ON mirror_items (tenant_id, resource, crea
 CREATE INDEX mirror_items_by_updated  ON mirror_items (tenant_id, resource, updated_ms, seq);
 CREATE INDEX mirror_items_by_severity ON mirror_items (tenant_id, resource, severity_rank, seq);
 CREATE INDEX mirror_items_by_status   ON mirror_items (tenant_id, resource, status_rank, seq);
+-- "Assigned to me" and "unassigned" counted without reading every row.
+CREATE INDEX mirror_items_by_assignee ON mirror_items (tenant_id, resource, assigned_to);
 
 -- What the search box and the host and user filters read: SQLite's trigram tokenizer matches any
 -- part of a word of three characters or more, without case (`pc-megan` in `PC-MEGAN.contoso.com`).

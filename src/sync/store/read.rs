@@ -29,6 +29,12 @@ impl MirrorStore {
         size: u32,
     ) -> Result<Listed, ReadError> {
         let matching = match_expression(selection).map_err(ReadError::Refused)?;
+        let clauses = Clauses {
+            tenant,
+            resource,
+            selection,
+            matching: matching.as_deref(),
+        };
         let column = order.column.sql();
         // A search is answered from its matches (few) rather than by walking the sort order.
         let sorted = if matching.is_some() {
@@ -45,7 +51,7 @@ impl MirrorStore {
         match window {
             Window::First => {
                 query.push(format!("SELECT {column}, seq FROM mirror_items WHERE "));
-                filters(&mut query, tenant, resource, selection, matching.as_deref());
+                clauses.push_to(&mut query, false);
             }
             // Two ranges an index can walk: the rest of the key's own value, then the values
             // beyond it (SQLite bounds a row-value range by its first column only).
@@ -60,7 +66,7 @@ impl MirrorStore {
                 query.push(format!(
                     "SELECT v, seq FROM (SELECT {column} AS v, seq FROM mirror_items WHERE "
                 ));
-                filters(&mut query, tenant, resource, selection, matching.as_deref());
+                clauses.push_to(&mut query, false);
                 query.push(format!(" AND {column} = "));
                 query.push_bind(key.value);
                 query.push(format!(" AND seq {same} "));
@@ -70,7 +76,7 @@ impl MirrorStore {
                 query.push(format!(
                     ") UNION ALL SELECT v, seq FROM (SELECT {column} AS v, seq FROM mirror_items WHERE "
                 ));
-                filters(&mut query, tenant, resource, selection, matching.as_deref());
+                clauses.push_to(&mut query, false);
                 query.push(format!(" AND {column} {beyond} "));
                 query.push_bind(key.value);
                 query.push(format!(
@@ -151,8 +157,14 @@ impl MirrorStore {
             return Ok(n);
         }
         let version = self.counts.version();
+        let clauses = Clauses {
+            tenant,
+            resource,
+            selection,
+            matching: matching.as_deref(),
+        };
         let mut query = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM mirror_items WHERE ");
-        filters(&mut query, tenant, resource, selection, matching.as_deref());
+        clauses.push_to(&mut query, true);
         let (n,): (i64,) = query.build_query_as().fetch_one(&self.db).await?;
         let n = n.max(0) as u64;
         self.counts.put(cache_key, version, n);
@@ -187,76 +199,93 @@ impl MirrorStore {
     }
 }
 
-/// The `WHERE` clauses of a selection (after `WHERE `). With a search, the tenant and resource
-/// are compared without their index (`+`), so SQLite starts from the search's matches.
-fn filters(
-    query: &mut QueryBuilder<'_, Sqlite>,
-    tenant: &str,
+/// The `WHERE` clauses of a selection.
+struct Clauses<'a> {
+    tenant: &'a str,
     resource: Resource,
-    selection: &Selection,
-    matching: Option<&str>,
-) {
-    let plain = if matching.is_some() { "+" } else { "" };
-    query.push(format!("{plain}tenant_id = "));
-    query.push_bind(tenant.to_string());
-    query.push(format!(" AND {plain}resource = "));
-    query.push_bind(resource.name());
-    for (column, values) in [
-        ("status", &selection.statuses),
-        ("severity", &selection.severities),
-        ("service_source", &selection.service_sources),
-        ("classification", &selection.classifications),
-        ("determination", &selection.determinations),
-    ] {
-        if values.is_empty() {
-            continue;
+    selection: &'a Selection,
+    /// The FTS5 query of the search and the host and user filters.
+    matching: Option<&'a str>,
+}
+
+impl Clauses<'_> {
+    /// Writes the clauses (after `WHERE `). With a search, the tenant and resource are compared
+    /// without their index (`+`), so SQLite starts from the search's matches; a page walks its
+    /// order's index, while a count (`counting`) may take the assignee's.
+    fn push_to(&self, query: &mut QueryBuilder<'_, Sqlite>, counting: bool) {
+        let Clauses {
+            tenant,
+            resource,
+            selection,
+            matching,
+        } = *self;
+        let plain = if matching.is_some() { "+" } else { "" };
+        query.push(format!("{plain}tenant_id = "));
+        query.push_bind(tenant.to_string());
+        query.push(format!(" AND {plain}resource = "));
+        query.push_bind(resource.name());
+        for (column, values) in [
+            ("status", &selection.statuses),
+            ("severity", &selection.severities),
+            ("service_source", &selection.service_sources),
+            ("classification", &selection.classifications),
+            ("determination", &selection.determinations),
+        ] {
+            if values.is_empty() {
+                continue;
+            }
+            query.push(format!(" AND {column} IN ("));
+            let mut list = query.separated(", ");
+            for value in values {
+                list.push_bind(value.clone());
+            }
+            query.push(")");
         }
-        query.push(format!(" AND {column} IN ("));
-        let mut list = query.separated(", ");
-        for value in values {
-            list.push_bind(value.clone());
+        // The ranks the chosen values have: bounds SQLite can walk an order's index by.
+        for (column, values, rank) in [
+            (
+                "status_rank",
+                &selection.statuses,
+                status_rank as fn(&str) -> i64,
+            ),
+            ("severity_rank", &selection.severities, severity_rank),
+        ] {
+            if values.is_empty() {
+                continue;
+            }
+            query.push(format!(" AND {column} IN ("));
+            let mut list = query.separated(", ");
+            for value in values {
+                list.push_bind(rank(value));
+            }
+            query.push(")");
         }
-        query.push(")");
-    }
-    // The ranks the chosen values have: bounds SQLite can walk an order's index by.
-    for (column, values, rank) in [
-        (
-            "status_rank",
-            &selection.statuses,
-            status_rank as fn(&str) -> i64,
-        ),
-        ("severity_rank", &selection.severities, severity_rank),
-    ] {
-        if values.is_empty() {
-            continue;
+        let assignee = if counting {
+            "assigned_to"
+        } else {
+            "+assigned_to"
+        };
+        if let Some(upn) = &selection.assigned_to {
+            query.push(format!(" AND {assignee} = "));
+            query.push_bind(upn.to_lowercase());
         }
-        query.push(format!(" AND {column} IN ("));
-        let mut list = query.separated(", ");
-        for value in values {
-            list.push_bind(rank(value));
+        if selection.unassigned {
+            query.push(format!(" AND {assignee} = ''"));
         }
-        query.push(")");
-    }
-    if let Some(upn) = &selection.assigned_to {
-        query.push(" AND assigned_to = ");
-        query.push_bind(upn.to_lowercase());
-    }
-    if selection.unassigned {
-        query.push(" AND assigned_to = ''");
-    }
-    for (clause, bound) in [
-        (" AND created_ms >= ", selection.created_from_ms),
-        (" AND created_ms < ", selection.created_until_ms),
-        (" AND updated_ms >= ", selection.updated_from_ms),
-    ] {
-        if let Some(ms) = bound {
-            query.push(clause);
-            query.push_bind(ms);
+        for (clause, bound) in [
+            (" AND created_ms >= ", selection.created_from_ms),
+            (" AND created_ms < ", selection.created_until_ms),
+            (" AND updated_ms >= ", selection.updated_from_ms),
+        ] {
+            if let Some(ms) = bound {
+                query.push(clause);
+                query.push_bind(ms);
+            }
         }
-    }
-    if let Some(matching) = matching {
-        query.push(" AND seq IN (SELECT rowid FROM mirror_search WHERE mirror_search MATCH ");
-        query.push_bind(matching.to_string());
-        query.push(")");
+        if let Some(matching) = matching {
+            query.push(" AND seq IN (SELECT rowid FROM mirror_search WHERE mirror_search MATCH ");
+            query.push_bind(matching.to_string());
+            query.push(")");
+        }
     }
 }
