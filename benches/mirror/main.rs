@@ -5,11 +5,12 @@
 //! the same run, the reference: a bare query of the same store (one indexed `SELECT … LIMIT 50`
 //! of the newest alerts), measured the same way.
 //!
-//! Then the backfill through the real binary (`backfill.rs`), and a scripted shift counting the
-//! Graph calls a tenant pays (`shift.rs`).
+//! Then the backfill through the real binary (`backfill.rs`), a scripted shift counting the
+//! Graph calls a tenant pays (`shift.rs`), and how long a tenant's change takes to be seen
+//! (`latency.rs`).
 //!
 //! Run: `cargo bench --bench mirror` (options after `--`: `--alerts 1000000`, `--secs 5`,
-//! `--users 8`, `--backfill-alerts 100000`, `--shift-minutes 3`, `--skip queue,backfill,shift`); the queue's database is
+//! `--users 8`, `--backfill-alerts 100000`, `--shift-minutes 3`, `--changes 12`, `--skip queue,backfill,shift,latency`); the queue's database is
 //! under `target/tmp` unless `BENCH_DIR` names another, and is kept between runs of the same
 //! size (delete it to fill it again).
 
@@ -28,6 +29,7 @@ const SEVERITIES: [&str; 4] = ["high", "medium", "low", "informational"];
 const STATUSES: [&str; 3] = ["new", "inProgress", "resolved"];
 
 mod backfill;
+mod latency;
 mod shift;
 
 struct Options {
@@ -36,6 +38,7 @@ struct Options {
     users: usize,
     backfill_alerts: usize,
     shift_minutes: u64,
+    changes: usize,
     skip: Vec<String>,
 }
 
@@ -53,6 +56,7 @@ fn options() -> Options {
         users: value("--users").unwrap_or(8),
         backfill_alerts: value("--backfill-alerts").unwrap_or(100_000),
         shift_minutes: value("--shift-minutes").unwrap_or(3) as u64,
+        changes: value("--changes").unwrap_or(12),
         skip: args
             .iter()
             .position(|a| a == "--skip")
@@ -248,6 +252,9 @@ async fn main() {
     }
     if !options.skip.iter().any(|s| s == "shift") {
         shift::run(options.shift_minutes).await;
+    }
+    if !options.skip.iter().any(|s| s == "latency") {
+        latency::run(options.changes).await;
     }
 }
 

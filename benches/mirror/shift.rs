@@ -28,7 +28,7 @@ fn location(response: &reqwest::Response) -> String {
     response.headers()["location"].to_str().unwrap().to_string()
 }
 
-async fn signed_in(url: &str, upn: &str) -> reqwest::Client {
+pub async fn signed_in(url: &str, upn: &str) -> reqwest::Client {
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
@@ -46,7 +46,7 @@ async fn signed_in(url: &str, upn: &str) -> reqwest::Client {
     client
 }
 
-async fn csrf(client: &reqwest::Client, url: &str) -> String {
+pub async fn csrf(client: &reqwest::Client, url: &str) -> String {
     let home = client
         .get(format!("{url}/"))
         .send()

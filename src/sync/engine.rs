@@ -165,7 +165,8 @@ impl Engine {
                 Some(link) => Some(self.graph.trusted_link(link)?),
                 None => None,
             };
-            // The next page is read while this one is stored; a crash in between reads it again.
+            // An alert page's successor is read while it is stored (a crash in between reads it
+            // again); incident pages, with their alerts, are large enough to take one at a time.
             let reading = async {
                 match next.clone() {
                     Some(url) => Some(self.read_page(tenant, token, url).await),
@@ -179,7 +180,10 @@ impl Engine {
                 page.next_link.as_deref(),
                 page.count,
             );
-            let (stored, read) = tokio::join!(storing, reading);
+            let (stored, read) = match resource {
+                Resource::Alerts => tokio::join!(storing, reading),
+                Resource::Incidents => (storing.await, reading.await),
+            };
             self.mirror.publish(tenant, stored?, true);
             match read {
                 Some(following) => page = following?,

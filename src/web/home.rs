@@ -24,6 +24,8 @@ pub struct RecentNotification {
     pub change_type: String,
     pub alert_id: Option<String>,
     pub alert_url: Option<String>,
+    pub incident_id: Option<String>,
+    pub incident_url: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -95,6 +97,8 @@ async fn newest(state: &AppState, user: &User) -> Vec<RecentNotification> {
                     change_type: n.change_type.to_string(),
                     alert_id: n.alert_id.clone(),
                     alert_url: data.alert_url,
+                    incident_id: data.incident_id.map(str::to_string),
+                    incident_url: data.incident_url,
                 }
             })
             .collect(),

@@ -123,4 +123,7 @@ async fn an_incident_change_arrives_live_with_from_and_to_and_who_made_it() {
     let (_, html) = app.get_html("/listen").await;
     let listed = select_text(&html, "#notifications .notification-incident").unwrap();
     assert_eq!(listed, format!("Incident {id}"));
+    let (_, home) = app.get_html("/").await;
+    let newest = select_text(&home, "#newest-notifications").unwrap();
+    assert!(newest.contains(&format!("incident {id}")), "{newest}");
 }
