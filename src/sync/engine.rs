@@ -116,11 +116,7 @@ impl Engine {
                     backoff(failures).max(self.settings.interval())
                 }
             };
-            self.mirror.ran(&tenant);
-            tokio::select! {
-                _ = tokio::time::sleep(wait) => {}
-                _ = self.mirror.nudged(&tenant) => {}
-            }
+            tokio::time::sleep(wait).await;
         }
     }
 

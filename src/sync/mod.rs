@@ -15,8 +15,7 @@ pub mod selection;
 pub mod store;
 pub mod token;
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use serde_json::Value;
 use tokio::sync::{Notify, broadcast};
@@ -43,8 +42,6 @@ struct Inner {
     store: MirrorStore,
     enabled: bool,
     joined: Notify,
-    nudges: Mutex<HashMap<String, Arc<Notify>>>,
-    runs: Notify,
     changes: broadcast::Sender<Changed>,
 }
 
@@ -61,8 +58,6 @@ impl Mirror {
             store,
             enabled,
             joined: Notify::new(),
-            nudges: Mutex::default(),
-            runs: Notify::new(),
             changes: broadcast::channel(256).0,
         }))
     }
@@ -152,30 +147,7 @@ impl Mirror {
         self.0.changes.subscribe()
     }
 
-    /// Asks the tenant's sync to run now rather than at its next interval.
-    pub fn nudge(&self, tenant: &str) {
-        self.nudge_handle(tenant).notify_one();
-    }
-
-    pub(crate) async fn nudged(&self, tenant: &str) {
-        self.nudge_handle(tenant).notified().await;
-    }
-
-    fn nudge_handle(&self, tenant: &str) -> Arc<Notify> {
-        let mut nudges = self.0.nudges.lock().unwrap_or_else(|e| e.into_inner());
-        nudges.entry(tenant.to_string()).or_default().clone()
-    }
-
     pub(crate) async fn joined(&self) {
         self.0.joined.notified().await;
-    }
-
-    /// Resolves after the next sync run of any tenant ends.
-    pub async fn next_run(&self) {
-        self.0.runs.notified().await;
-    }
-
-    pub(crate) fn ran(&self, _tenant: &str) {
-        self.0.runs.notify_waiters();
     }
 }

@@ -25,6 +25,8 @@ pub struct Selection {
 
 /// The shortest text the search finds (SQLite's trigram index matches three characters or more).
 pub const MIN_SEARCH_CHARS: usize = 3;
+/// The longest search, host or user text accepted.
+pub const MAX_SEARCH_CHARS: usize = 256;
 
 /// A column lists sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,6 +132,21 @@ impl Listed {
 /// word cannot be searched. Each word is a quoted phrase (FTS5's own syntax is never passed on).
 pub fn match_expression(selection: &Selection) -> Result<Option<String>, String> {
     let mut parts = Vec::new();
+    for (text, what) in [
+        (&selection.host, "host filter"),
+        (&selection.user, "user filter"),
+        (&selection.search, "search"),
+    ] {
+        let text = text.as_deref().unwrap_or_default();
+        if text.chars().count() > MAX_SEARCH_CHARS {
+            return Err(format!(
+                "The {what} is longer than {MAX_SEARCH_CHARS} characters."
+            ));
+        }
+        if text.chars().any(char::is_control) {
+            return Err(format!("The {what} contains control characters."));
+        }
+    }
     let column = |column: &str, text: &str, what: &str| -> Result<String, String> {
         let text = text.trim();
         if text.chars().count() < MIN_SEARCH_CHARS {
@@ -185,6 +202,24 @@ mod tests {
         };
         assert!(match_expression(&short).unwrap_err().contains("\"ab\""));
         assert_eq!(match_expression(&Selection::default()).unwrap(), None);
+        let long = Selection {
+            search: Some("abc ".repeat(65)),
+            ..Selection::default()
+        };
+        assert!(
+            match_expression(&long)
+                .unwrap_err()
+                .contains("longer than 256")
+        );
+        let control = Selection {
+            user: Some("meg\u{0}an".into()),
+            ..Selection::default()
+        };
+        assert!(
+            match_expression(&control)
+                .unwrap_err()
+                .contains("control characters")
+        );
     }
 
     #[test]

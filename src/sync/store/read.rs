@@ -102,7 +102,8 @@ impl MirrorStore {
         let shown = keys.len() as u64;
         let before = match window {
             Window::First => 0,
-            Window::After(key) => key.at + 1,
+            // A link's position is the client's to send: never trusted to be small.
+            Window::After(key) => key.at.saturating_add(1),
             Window::From(key) => key.at,
             // A previous page that stops short reached the start.
             Window::Before(_) if shown < u64::from(size.max(1)) => 0,
@@ -113,7 +114,7 @@ impl MirrorStore {
             first: keys.first().map(|k| key(*k, before)),
             last: keys
                 .last()
-                .map(|k| key(*k, before + shown.saturating_sub(1))),
+                .map(|k| key(*k, before.saturating_add(shown.saturating_sub(1)))),
             bodies: self.bodies(&keys).await?,
             total: self.count(tenant, resource, selection).await?,
             before,

@@ -301,3 +301,27 @@ async fn a_filtered_walk_in_the_filter_s_own_order_reaches_every_match_once() {
         assert_eq!((seen.len(), distinct.len()), (15, 15), "{seen:?}");
     }
 }
+
+#[tokio::test]
+async fn a_page_link_s_position_cannot_overflow() {
+    let store = store_with(&[alert(1, "high", "pc"), alert(2, "low", "pc")]).await;
+    let far = Key {
+        value: i64::MAX,
+        seq: i64::MAX,
+        at: u64::MAX,
+    };
+    for window in [Window::After(far), Window::From(far), Window::Before(far)] {
+        let page = store
+            .list(
+                T,
+                Resource::Alerts,
+                &Selection::default(),
+                Order::default(),
+                window,
+                5,
+            )
+            .await
+            .unwrap();
+        assert!(page.bodies.len() <= 2);
+    }
+}
