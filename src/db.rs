@@ -1,5 +1,7 @@
 //! The SQLite database under `server.data_dir` (sessions, subscriptions, notifications, owners):
 //! opening it, applying the migrations in `migrations/`, and an in-memory one for unit tests.
+//! And the PostgreSQL database of `[database] url`, shared by instances (the mirror and the
+//! audit log), with its own migrations in `migrations/postgres/`.
 
 use std::path::Path;
 use std::str::FromStr;
@@ -8,6 +10,7 @@ use std::time::Duration;
 use anyhow::Context;
 use sqlx::SqlitePool;
 use sqlx::migrate::MigrateError;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 /// How often the WAL is checkpointed.
@@ -71,5 +74,23 @@ pub async fn in_memory() -> Result<SqlitePool, sqlx::Error> {
         .connect_with(options)
         .await?;
     migrate(&pool).await?;
+    Ok(pool)
+}
+
+/// Connects to the PostgreSQL server at `url` and applies its pending migrations; errors name
+/// the server as `shown` (the URL without its password).
+pub async fn connect_postgres(url: &str, shown: &str) -> anyhow::Result<PgPool> {
+    let options = PgConnectOptions::from_str(url)
+        .with_context(|| format!("database.url is not a PostgreSQL URL ({shown})"))?;
+    let pool = PgPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(options)
+        .await
+        .with_context(|| format!("cannot connect to the database at {shown}"))?;
+    sqlx::migrate!("./migrations/postgres")
+        .run(&pool)
+        .await
+        .with_context(|| format!("cannot prepare the tables of the database at {shown}"))?;
     Ok(pool)
 }

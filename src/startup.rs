@@ -17,12 +17,15 @@ use crate::graph::{CallMeter, ClientOptions, GraphClient, RetryPolicy};
 use crate::notify::Notify;
 use crate::notify::background::{self, owners::Owners};
 use crate::notify::feed::gate::StreamGate;
+use crate::notify::storage::lease::{AlwaysHeld, Lease};
 use crate::notify::storage::{redis, sqlite};
+use crate::redact;
 use crate::sessions;
 use crate::sync::Mirror;
 use crate::sync::budget::Budget;
-use crate::sync::engine::Engine;
+use crate::sync::engine::{Engine, LeaseFor};
 use crate::sync::store::MirrorStore;
+use crate::sync::store::sql::Db;
 use crate::sync::token::AppTokens;
 use crate::triage::audit::redis::RedisAudit;
 use crate::triage::audit::sqlite::SqliteAudit;
@@ -55,6 +58,16 @@ impl Application {
             url => Some(sessions::connect_redis(url).await?),
         };
         let backend = sessions::backend(&db, redis.as_ref()).await?;
+        let shared_db = match settings.database.url.trim() {
+            "" => None,
+            url => Some(db::connect_postgres(url, &redact::without_credentials(url)).await?),
+        };
+        if shared_db.is_some() && redis.is_none() {
+            tracing::warn!(
+                "database.url is set without redis.url: run one instance only, since the lease \
+                 that lets one instance at a time sync a tenant lives in Redis"
+            );
+        }
         let secure_cookies = urls.public_url.scheme() == "https";
 
         db::migrate(&db)
@@ -111,7 +124,10 @@ impl Application {
         );
         let meter = CallMeter::new();
         let mirror = Mirror::new(
-            MirrorStore::new(db.clone()),
+            match &shared_db {
+                Some(pool) => MirrorStore::new(Db::Postgres(pool.clone())),
+                None => MirrorStore::sqlite(db.clone()),
+            },
             settings.sync.enabled && settings.graph.alerts_api == AlertsApiKind::V2,
         );
         if mirror.enabled() {
@@ -133,6 +149,7 @@ impl Application {
                 ),
                 budget: Budget::new(meter.clone(), settings.graph.budget_per_minute),
                 settings: settings.sync.clone(),
+                leases: sync_leases(redis.as_ref()),
             }
             .spawn();
         }
@@ -188,6 +205,19 @@ impl Application {
             .context("server error");
         self.state.notify.lease.release().await;
         served
+    }
+}
+
+/// Each tenant's sync lease: in Redis when instances share it, else always this instance's.
+fn sync_leases(redis: Option<&tower_sessions_redis_store::fred::prelude::Pool>) -> LeaseFor {
+    match redis {
+        Some(pool) => {
+            let pool = pool.clone();
+            Arc::new(move |tenant: &str| -> Arc<dyn Lease> {
+                redis::RedisLease::start(pool.clone(), &format!("sync:{tenant}"))
+            })
+        }
+        None => Arc::new(|_: &str| -> Arc<dyn Lease> { Arc::new(AlwaysHeld) }),
     }
 }
 

@@ -269,7 +269,7 @@ async fn queue(options: &Options) {
     std::fs::create_dir_all(&dir).unwrap();
     let db = graphsec::db::connect(&dir).await.unwrap();
     graphsec::db::migrate(&db).await.unwrap();
-    let store = MirrorStore::new(db.clone());
+    let store = MirrorStore::sqlite(db.clone());
     fill(&store, &db, options.alerts).await;
     let users = options.users;
     let secs = options.secs;

@@ -38,6 +38,8 @@ pub struct Settings {
     #[serde(default)]
     pub redis: RedisSettings,
     #[serde(default)]
+    pub database: DatabaseSettings,
+    #[serde(default)]
     pub notify: NotifySettings,
     #[serde(default)]
     pub audit: AuditSettings,

@@ -279,6 +279,14 @@ impl SyncSettings {
 
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(default)]
+pub struct DatabaseSettings {
+    /// A PostgreSQL URL: the mirror and the audit log live there, shared by every instance.
+    /// Empty = SQLite in `data_dir`.
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(default)]
 pub struct RedisSettings {
     /// Empty = single-instance mode (SQLite only).
     pub url: String,

@@ -5,6 +5,7 @@
 //! 5xx answers are retried with backoff, and a failed run is tried again later with backoff.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::Duration;
 
 use secrecy::SecretString;
@@ -21,6 +22,7 @@ use super::store::{Resource, now_ms};
 use super::token::{AppTokens, TokenError};
 use crate::config::SyncSettings;
 use crate::graph::{GraphClient, GraphError, alerts_v2, incidents};
+use crate::notify::storage::lease::Lease;
 
 /// Items asked for per page (Graph may send fewer, with a next link): large pages spend less of
 /// the tenant's budget of calls.
@@ -30,6 +32,12 @@ const INCIDENTS_PER_PAGE: u32 = 500;
 const MAX_BACKOFF: Duration = Duration::from_secs(300);
 /// How often the tenant list is read for tenants that joined.
 const TENANTS_EVERY: Duration = Duration::from_secs(5);
+/// How often an instance without a tenant's lease looks whether it may take over.
+const LEASE_CHECK: Duration = Duration::from_secs(1);
+
+/// The lease on one tenant's sync (instances sharing a database take turns; one alone always
+/// holds it).
+pub type LeaseFor = Arc<dyn Fn(&str) -> Arc<dyn Lease> + Send + Sync>;
 
 /// What the engine needs besides the mirror.
 #[derive(Clone)]
@@ -40,6 +48,7 @@ pub struct Engine {
     pub tokens: AppTokens,
     pub budget: Budget,
     pub settings: SyncSettings,
+    pub leases: LeaseFor,
 }
 
 #[derive(Deserialize)]
@@ -94,9 +103,16 @@ impl Engine {
         });
     }
 
+    /// Syncs `tenant` for as long as the app runs, while this instance holds its lease. A run
+    /// under way when the lease is lost (Redis out of reach) ends; its writes are safe to repeat.
     async fn run_tenant(self, tenant: String) {
+        let lease = (self.leases)(&tenant);
         let mut failures = 0u32;
         loop {
+            if !lease.held() {
+                tokio::time::sleep(LEASE_CHECK).await;
+                continue;
+            }
             let wait = match self.run_once(&tenant).await {
                 Ok(()) => {
                     failures = 0;
@@ -110,7 +126,13 @@ impl Engine {
                         let _ = self
                             .mirror
                             .store()
-                            .record_run(&tenant, resource, None, Some(&message))
+                            .record_run(
+                                &tenant,
+                                resource,
+                                None,
+                                Some(&message),
+                                self.mirror.instance(),
+                            )
                             .await;
                     }
                     backoff(failures).max(self.settings.interval())
@@ -190,7 +212,7 @@ impl Engine {
         let cursor = started.unwrap_or_else(now_ms);
         store.finish_backfill(tenant, resource, cursor).await?;
         store
-            .record_run(tenant, resource, Some(cursor), None)
+            .record_run(tenant, resource, Some(cursor), None, self.mirror.instance())
             .await?;
         tracing::info!(tenant, resource = resource.name(), "mirror backfill done");
         Ok(())
@@ -222,7 +244,7 @@ impl Engine {
         }
         self.mirror
             .store()
-            .record_run(tenant, resource, newest, None)
+            .record_run(tenant, resource, newest, None, self.mirror.instance())
             .await?;
         Ok(())
     }

@@ -41,6 +41,8 @@ pub struct Mirror(Arc<Inner>);
 struct Inner {
     store: MirrorStore,
     enabled: bool,
+    /// Names this instance among those sharing the mirror (`/sync` says which one syncs).
+    instance: String,
     joined: Notify,
     changes: broadcast::Sender<Changed>,
 }
@@ -57,6 +59,7 @@ impl Mirror {
         Self(Arc::new(Inner {
             store,
             enabled,
+            instance: format!("{}-{}", std::process::id(), crate::random::token(4)),
             joined: Notify::new(),
             changes: broadcast::channel(256).0,
         }))
@@ -68,6 +71,11 @@ impl Mirror {
 
     pub fn enabled(&self) -> bool {
         self.0.enabled
+    }
+
+    /// This instance's name, as the sync records it with each run.
+    pub fn instance(&self) -> &str {
+        &self.0.instance
     }
 
     /// Mirrors `tenant` from now on (a person of it opened a list).

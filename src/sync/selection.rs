@@ -128,10 +128,26 @@ impl Listed {
     }
 }
 
-/// The FTS5 query for the search and the host and user filters, or a sentence saying why a
-/// word cannot be searched. Each word is a quoted phrase (FTS5's own syntax is never passed on).
-pub fn match_expression(selection: &Selection) -> Result<Option<String>, String> {
-    let mut parts = Vec::new();
+/// Where a search term must appear.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Hosts,
+    Users,
+    /// Any of the item's searchable text (hosts and users included).
+    Anywhere,
+}
+
+/// One part of the search and the host and user filters: text that must appear in `field`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    pub field: Field,
+    pub text: String,
+}
+
+/// The terms of the search and the host and user filters (every one must match), or a sentence
+/// saying why one cannot be searched.
+pub fn search_terms(selection: &Selection) -> Result<Vec<Term>, String> {
+    let mut terms = Vec::new();
     for (text, what) in [
         (&selection.host, "host filter"),
         (&selection.user, "user filter"),
@@ -147,20 +163,23 @@ pub fn match_expression(selection: &Selection) -> Result<Option<String>, String>
             return Err(format!("The {what} contains control characters."));
         }
     }
-    let column = |column: &str, text: &str, what: &str| -> Result<String, String> {
+    let whole = |field: Field, text: &str, what: &str| -> Result<Term, String> {
         let text = text.trim();
         if text.chars().count() < MIN_SEARCH_CHARS {
             return Err(format!(
                 "The {what} filter needs at least {MIN_SEARCH_CHARS} characters."
             ));
         }
-        Ok(format!("{column} : {}", phrase(text)))
+        Ok(Term {
+            field,
+            text: text.to_string(),
+        })
     };
     if let Some(host) = &selection.host {
-        parts.push(column("hosts", host, "host")?);
+        terms.push(whole(Field::Hosts, host, "host")?);
     }
     if let Some(user) = &selection.user {
-        parts.push(column("users", user, "user")?);
+        terms.push(whole(Field::Users, user, "user")?);
     }
     if let Some(search) = &selection.search {
         for word in search.split_whitespace() {
@@ -170,15 +189,41 @@ pub fn match_expression(selection: &Selection) -> Result<Option<String>, String>
                     word.chars().take(20).collect::<String>()
                 ));
             }
-            parts.push(phrase(word));
+            terms.push(Term {
+                field: Field::Anywhere,
+                text: word.to_string(),
+            });
         }
     }
-    Ok((!parts.is_empty()).then(|| parts.join(" AND ")))
+    Ok(terms)
+}
+
+/// The terms as one FTS5 query (SQLite): each a quoted phrase, so FTS5's own syntax is never
+/// passed on; `None` without terms.
+pub fn fts5_query(terms: &[Term]) -> Option<String> {
+    let parts: Vec<String> = terms
+        .iter()
+        .map(|term| match term.field {
+            Field::Hosts => format!("hosts : {}", phrase(&term.text)),
+            Field::Users => format!("users : {}", phrase(&term.text)),
+            Field::Anywhere => phrase(&term.text),
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(" AND "))
 }
 
 /// An FTS5 string: double quotes around, inner ones doubled.
 fn phrase(text: &str) -> String {
     format!("\"{}\"", text.replace('"', "\"\""))
+}
+
+/// A `LIKE` pattern matching `text` anywhere, its wildcards taken literally (escape `\`).
+pub fn contains_pattern(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
 }
 
 #[cfg(test)]
@@ -193,33 +238,35 @@ mod tests {
             ..Selection::default()
         };
         assert_eq!(
-            match_expression(&selection).unwrap().unwrap(),
+            fts5_query(&search_terms(&selection).unwrap()).unwrap(),
             r#"hosts : "pc-megan" AND "evil""x" AND "10.0.0.5""#
         );
         let short = Selection {
             search: Some("ab".into()),
             ..Selection::default()
         };
-        assert!(match_expression(&short).unwrap_err().contains("\"ab\""));
-        assert_eq!(match_expression(&Selection::default()).unwrap(), None);
+        assert!(search_terms(&short).unwrap_err().contains("\"ab\""));
+        assert!(search_terms(&Selection::default()).unwrap().is_empty());
         let long = Selection {
             search: Some("abc ".repeat(65)),
             ..Selection::default()
         };
-        assert!(
-            match_expression(&long)
-                .unwrap_err()
-                .contains("longer than 256")
-        );
+        assert!(search_terms(&long).unwrap_err().contains("longer than 256"));
         let control = Selection {
             user: Some("meg\u{0}an".into()),
             ..Selection::default()
         };
         assert!(
-            match_expression(&control)
+            search_terms(&control)
                 .unwrap_err()
                 .contains("control characters")
         );
+    }
+
+    #[test]
+    fn like_patterns_take_wildcards_literally() {
+        assert_eq!(contains_pattern("pc-megan"), "%pc-megan%");
+        assert_eq!(contains_pattern(r"50%_a\b"), r"%50\%\_a\\b%");
     }
 
     #[test]

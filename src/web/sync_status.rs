@@ -27,6 +27,8 @@ pub struct ResourceRow {
     pub backfill_done: bool,
     /// "1,200 of 4,000".
     pub backfill_read: String,
+    /// "this instance", "instance 4242-x1y2" (instances sharing the mirror), or "none yet".
+    pub synced_by: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -42,6 +44,8 @@ pub struct SyncPage {
     calls_last_minute: usize,
     budget: u32,
     interval_secs: u64,
+    /// The database the mirror lives in ("SQLite", "PostgreSQL").
+    engine: &'static str,
 }
 
 /// One line about the user's mirror for the home page.
@@ -150,6 +154,11 @@ pub async fn show(State(state): State<AppState>, user: User, layout: Layout) -> 
                     Some(total) => format!("{} of {total}", progress.backfill_read),
                     None => progress.backfill_read.to_string(),
                 },
+                synced_by: match progress.synced_by.as_str() {
+                    "" => "none yet".to_string(),
+                    by if by == mirror.instance() => "this instance".to_string(),
+                    by => format!("instance {by}"),
+                },
                 error: progress.last_error,
             });
         }
@@ -175,5 +184,6 @@ pub async fn show(State(state): State<AppState>, user: User, layout: Layout) -> 
             .unwrap_or(0),
         budget: settings.graph.budget_per_minute,
         interval_secs: settings.sync.interval_secs,
+        engine: mirror.store().engine(),
     }
 }

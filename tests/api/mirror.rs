@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use scraper::{Html, Selector};
 use serde_json::Value;
 
-use crate::helpers::{select_text, spawn_app_with, wait_after_429};
+use crate::helpers::{TestApp, select_text, spawn_app_with, wait_after_429};
 use crate::mirror_support::{
     CONTOSO, alert_ids, link, spawn_mirrored, spawn_mirrored_with, wait_until_mirrored,
 };
@@ -29,7 +29,7 @@ fn severity_ranks(html: &str) -> Vec<u8> {
 }
 
 /// Every page of `first`, following "Next"; the ids of each page.
-async fn walk(app: &crate::helpers::TestApp, first: &str) -> Vec<Vec<String>> {
+async fn walk(app: &TestApp, first: &str) -> Vec<Vec<String>> {
     let mut pages = Vec::new();
     let mut next = Some(first.to_string());
     while let Some(path) = next {
@@ -42,7 +42,7 @@ async fn walk(app: &crate::helpers::TestApp, first: &str) -> Vec<Vec<String>> {
     pages
 }
 
-async fn export_ids(app: &crate::helpers::TestApp, query: &str) -> Vec<String> {
+async fn export_ids(app: &TestApp, query: &str) -> Vec<String> {
     let response = app.get(&format!("/alerts/export.json?{query}")).await;
     assert_eq!(response.status(), StatusCode::OK);
     let alerts: Vec<Value> = response.json().await.unwrap();
@@ -54,7 +54,11 @@ async fn export_ids(app: &crate::helpers::TestApp, query: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn a_severity_sort_puts_no_alert_of_page_two_above_the_last_of_page_one() {
-    let app = spawn_mirrored().await;
+    sorts_across_pages(&spawn_mirrored().await).await;
+}
+
+/// Also run on PostgreSQL (`mirror_postgres.rs`).
+pub async fn sorts_across_pages(app: &TestApp) {
     let (status, first) = app.get_html("/alerts?top=10&sort=severity").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
@@ -86,9 +90,13 @@ async fn a_severity_sort_puts_no_alert_of_page_two_above_the_last_of_page_one() 
 
 #[tokio::test]
 async fn every_page_of_the_list_and_the_export_shows_each_alert_exactly_once() {
-    let app = spawn_mirrored().await;
+    walks_each_alert_once(&spawn_mirrored().await).await;
+}
+
+/// Also run on PostgreSQL (`mirror_postgres.rs`).
+pub async fn walks_each_alert_once(app: &TestApp) {
     for (sort, top) in [("", 5), ("-updated", 20), ("status", 10)] {
-        let pages = walk(&app, &format!("/alerts?top={top}&sort={sort}")).await;
+        let pages = walk(app, &format!("/alerts?top={top}&sort={sort}")).await;
         let all: Vec<String> = pages.concat();
         let distinct: HashSet<&String> = all.iter().collect();
         assert_eq!(all.len(), 44, "sort {sort:?}: {} rows", all.len());
@@ -96,7 +104,7 @@ async fn every_page_of_the_list_and_the_export_shows_each_alert_exactly_once() {
         assert!(pages[..pages.len() - 1].iter().all(|p| p.len() == top));
     }
     // Back from the last page retraces the walk.
-    let forward = walk(&app, "/alerts?top=20").await;
+    let forward = walk(app, "/alerts?top=20").await;
     let (_, last) = app
         .get_html(&format!(
             "/alerts?top=20&after={}",
@@ -112,7 +120,7 @@ async fn every_page_of_the_list_and_the_export_shows_each_alert_exactly_once() {
     assert_eq!(alert_ids(&back), forward[0]);
     assert_eq!(select_text(&back, "#result-count").unwrap(), "1–20 of 44");
 
-    let exported = export_ids(&app, "sort=severity").await;
+    let exported = export_ids(app, "sort=severity").await;
     assert_eq!(exported.len(), 44);
     assert_eq!(exported.iter().collect::<HashSet<_>>().len(), 44);
     let csv = app
@@ -149,7 +157,11 @@ fn evidence_value(alerts: &[Value], pointer: &str) -> String {
 
 #[tokio::test]
 async fn the_search_finds_alerts_by_part_of_a_host_a_user_an_ip_and_a_file_hash() {
-    let app = spawn_mirrored().await;
+    searches_hosts_users_ips_and_hashes(&spawn_mirrored().await).await;
+}
+
+/// Also run on PostgreSQL (`mirror_postgres.rs`).
+pub async fn searches_hosts_users_ips_and_hashes(app: &TestApp) {
     let alerts: Vec<Value> = app.get("/alerts/export.json").await.json().await.unwrap();
     let hash = evidence_value(&alerts, "/fileDetails/sha256");
     let ip = evidence_value(&alerts, "/ipAddress");
@@ -194,6 +206,11 @@ async fn the_search_finds_alerts_by_part_of_a_host_a_user_an_ip_and_a_file_hash(
 async fn an_update_shows_in_the_list_at_once_without_waiting_for_the_sync() {
     let app =
         spawn_mirrored_with(SandboxOptions::default(), |s| s.sync.interval_secs = 3_600).await;
+    shows_an_update_at_once(&app).await;
+}
+
+/// Also run on PostgreSQL (`mirror_postgres.rs`), with a sync that waits an hour.
+pub async fn shows_an_update_at_once(app: &TestApp) {
     let (_, new_alerts) = app.get_html("/alerts?status=new&top=100").await;
     let id = alert_ids(&new_alerts)
         .first()

@@ -90,6 +90,11 @@ impl Server {
         self.messages.lock().unwrap().iter().any(|m| m == message)
     }
 
+    /// The process id, which names the instance in the mirror's `synced_by`.
+    pub fn pid(&self) -> u32 {
+        self.child.id().expect("running")
+    }
+
     pub async fn kill(mut self) {
         self.child.start_kill().expect("SIGKILL sent");
         self.child.wait().await.unwrap();

@@ -78,7 +78,7 @@ impl AlertQuery {
             user: present(&self.upn).map(str::to_string),
             search: self.search().map(str::to_string),
         };
-        crate::sync::selection::match_expression(&selection).map_err(|message| QueryError {
+        crate::sync::selection::search_terms(&selection).map_err(|message| QueryError {
             messages: vec![message],
         })?;
         Ok((valid.top, selection))

@@ -11,7 +11,6 @@ use tokio::sync::broadcast::error::RecvError;
 use crate::notify::feed::journal::Journal;
 use crate::notify::feed::sse::INCIDENTS;
 use crate::notify::model::NewNotification;
-use crate::notify::storage::lease::Lease;
 use crate::notify::summary::{AlertFields, Change, Summary};
 use crate::sync::store::Resource;
 use crate::sync::{Changed, Mirror};
@@ -19,9 +18,11 @@ use crate::sync::{Changed, Mirror};
 /// The subscription id incident notifications are filed under: graphsec's mirror itself.
 pub const MIRROR_FEED: &str = "mirror";
 
-/// Follows the mirror's changes for as long as the app runs; publishes while `lease` is held
-/// (one instance publishes each change).
-pub async fn run(mirror: Mirror, journal: Journal, lease: Arc<dyn Lease>) {
+/// Follows the mirror's changes for as long as the app runs. Each change is found by one
+/// instance only (the one holding the tenant's sync lease, or the one a write went through:
+/// the store hands back only what differs from what it held), so each instance publishes what
+/// it found.
+pub async fn run(mirror: Mirror, journal: Journal) {
     let mut changes = mirror.follow();
     loop {
         let changed = match changes.recv().await {
@@ -32,7 +33,7 @@ pub async fn run(mirror: Mirror, journal: Journal, lease: Arc<dyn Lease>) {
             }
             Err(RecvError::Closed) => return,
         };
-        if changed.backfill || !lease.held() {
+        if changed.backfill {
             continue;
         }
         let batch = notifications(&changed);

@@ -61,11 +61,7 @@ pub fn spawn(
     // With the mirror, watches are evaluated against it every second, at no Graph call; a
     // watch of a tenant it does not serve reads Graph at the poll interval.
     if mirror.enabled() {
-        tokio::spawn(incident_feed::run(
-            mirror.clone(),
-            notify.journal.clone(),
-            notify.lease.clone(),
-        ));
+        tokio::spawn(incident_feed::run(mirror.clone(), notify.journal.clone()));
     }
     let every = if mirror.enabled() {
         MIRROR_POLL.min(settings.poll_every())

@@ -1,10 +1,12 @@
 //! The mirror store: mirrored items (`write.rs` stores a page of them and says what changed,
 //! `read.rs` answers lists and counts) and where each tenant's sync stands (`progress.rs`).
-//! SQLite in `data_dir`, the database the rest of the app uses.
+//! SQLite in `data_dir` (the database the rest of the app uses) or, with `[database] url`,
+//! PostgreSQL shared by every instance; `sql.rs` runs one statement on either.
 
 mod counts;
 mod progress;
 mod read;
+pub mod sql;
 mod write;
 
 pub use progress::{Progress, TenantRow};
@@ -14,7 +16,7 @@ pub use write::Change;
 use std::sync::Arc;
 
 use counts::Counts;
-use sqlx::SqlitePool;
+use sql::Db;
 
 /// A mirrored Graph resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -38,15 +40,28 @@ impl Resource {
 /// The mirror's tables (`mirror_items`, `mirror_search`, `mirror_sync`); clones share the pool.
 #[derive(Debug, Clone)]
 pub struct MirrorStore {
-    db: SqlitePool,
+    db: Db,
     counts: Arc<Counts>,
 }
 
 impl MirrorStore {
-    pub fn new(db: SqlitePool) -> Self {
+    pub fn new(db: Db) -> Self {
         Self {
             db,
             counts: Arc::default(),
+        }
+    }
+
+    /// The mirror in the app's own SQLite database.
+    pub fn sqlite(pool: sqlx::SqlitePool) -> Self {
+        Self::new(Db::Sqlite(pool))
+    }
+
+    /// Which database holds the mirror, in words (for `/sync`).
+    pub fn engine(&self) -> &'static str {
+        match self.db {
+            Db::Sqlite(_) => "SQLite",
+            Db::Postgres(_) => "PostgreSQL",
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Where each tenant's sync stands, per resource: the cursor of the last read, a backfill's
 //! place and progress, the last run and its error. And the tenants the sync mirrors.
 
+use super::sql::Sql;
 use super::{MirrorStore, Resource, now_ms};
 
 /// One tenant's sync of one resource.
@@ -20,6 +21,8 @@ pub struct Progress {
     pub last_ok_ms: Option<i64>,
     /// Empty when the last run succeeded.
     pub last_error: String,
+    /// The instance that ran the last sync (`Engine::instance`).
+    pub synced_by: String,
 }
 
 impl Progress {
@@ -45,36 +48,35 @@ pub struct TenantRow {
 impl MirrorStore {
     /// Adds a tenant to mirror; `true` when it is new.
     pub async fn add_tenant(&self, tenant: &str) -> sqlx::Result<bool> {
-        let done = sqlx::query(
-            "INSERT INTO mirror_tenants (tenant_id, added_ms) VALUES (?, ?) \
-             ON CONFLICT (tenant_id) DO NOTHING",
-        )
-        .bind(tenant.to_ascii_lowercase())
-        .bind(now_ms())
-        .execute(&self.db)
-        .await?;
-        Ok(done.rows_affected() > 0)
+        let mut query = Sql::new("INSERT INTO mirror_tenants (tenant_id, added_ms) VALUES (");
+        query
+            .bind(tenant.to_ascii_lowercase())
+            .push(", ")
+            .bind(now_ms())
+            .push(") ON CONFLICT (tenant_id) DO NOTHING");
+        Ok(self.db.execute(&query).await? > 0)
     }
 
     pub async fn tenants(&self) -> sqlx::Result<Vec<TenantRow>> {
-        sqlx::query_as(
-            "SELECT tenant_id, added_ms FROM mirror_tenants ORDER BY added_ms, tenant_id",
-        )
-        .fetch_all(&self.db)
-        .await
+        self.db
+            .fetch_all(&Sql::new(
+                "SELECT tenant_id, added_ms FROM mirror_tenants ORDER BY added_ms, tenant_id",
+            ))
+            .await
     }
 
     /// The sync's place for a tenant and resource (all empty before the first run).
     pub async fn progress(&self, tenant: &str, resource: Resource) -> sqlx::Result<Progress> {
-        let row: Option<Progress> = sqlx::query_as(
-            "SELECT cursor_ms, backfill_started_ms, backfill_next, backfill_done != 0 AS backfill_done, \
-             backfill_total, backfill_read, last_run_ms, last_ok_ms, last_error \
-             FROM mirror_sync WHERE tenant_id = ? AND resource = ?",
-        )
-        .bind(tenant)
-        .bind(resource.name())
-        .fetch_optional(&self.db)
-        .await?;
+        let mut query = Sql::new(
+            "SELECT cursor_ms, backfill_started_ms, backfill_next, backfill_done <> 0 AS backfill_done, \
+             backfill_total, backfill_read, last_run_ms, last_ok_ms, last_error, synced_by \
+             FROM mirror_sync WHERE tenant_id = ",
+        );
+        query
+            .bind(tenant)
+            .push(" AND resource = ")
+            .bind(resource.name());
+        let row: Option<Progress> = self.db.fetch_optional(&query).await?;
         Ok(row.unwrap_or_default())
     }
 
@@ -85,18 +87,22 @@ impl MirrorStore {
         resource: Resource,
         started_ms: i64,
     ) -> sqlx::Result<()> {
-        sqlx::query(
+        let mut query = Sql::new(
             "INSERT INTO mirror_sync (tenant_id, resource, backfill_started_ms, backfill_next, \
-             backfill_done, backfill_total, backfill_read) VALUES (?, ?, ?, NULL, 0, NULL, 0) \
-             ON CONFLICT (tenant_id, resource) DO UPDATE SET \
-             backfill_started_ms = excluded.backfill_started_ms, backfill_next = NULL, \
-             backfill_done = 0, backfill_total = NULL, backfill_read = 0",
-        )
-        .bind(tenant)
-        .bind(resource.name())
-        .bind(started_ms)
-        .execute(&self.db)
-        .await?;
+             backfill_done, backfill_total, backfill_read) VALUES (",
+        );
+        query
+            .bind(tenant)
+            .push(", ")
+            .bind(resource.name())
+            .push(", ")
+            .bind(started_ms)
+            .push(
+                ", NULL, 0, NULL, 0) ON CONFLICT (tenant_id, resource) DO UPDATE SET \
+                 backfill_started_ms = excluded.backfill_started_ms, backfill_next = NULL, \
+                 backfill_done = 0, backfill_total = NULL, backfill_read = 0",
+            );
+        self.db.execute(&query).await?;
         Ok(())
     }
 
@@ -107,57 +113,71 @@ impl MirrorStore {
         resource: Resource,
         cursor_ms: i64,
     ) -> sqlx::Result<()> {
-        sqlx::query(
-            "UPDATE mirror_sync SET backfill_done = 1, backfill_next = NULL, cursor_ms = ? \
-             WHERE tenant_id = ? AND resource = ?",
-        )
-        .bind(cursor_ms)
-        .bind(tenant)
-        .bind(resource.name())
-        .execute(&self.db)
-        .await?;
+        let mut query = Sql::new(
+            "UPDATE mirror_sync SET backfill_done = 1, backfill_next = NULL, cursor_ms = ",
+        );
+        query
+            .bind(cursor_ms)
+            .push(" WHERE tenant_id = ")
+            .bind(tenant)
+            .push(" AND resource = ")
+            .bind(resource.name());
+        self.db.execute(&query).await?;
         Ok(())
     }
 
-    /// Records a run: its new cursor when it read changes, and its error or success.
+    /// Records a run by `instance`: its new cursor when it read changes (the cursor never moves
+    /// back), and its error or success.
     pub async fn record_run(
         &self,
         tenant: &str,
         resource: Resource,
         cursor_ms: Option<i64>,
         error: Option<&str>,
+        instance: &str,
     ) -> sqlx::Result<()> {
         let now = now_ms();
-        sqlx::query(
-            "INSERT INTO mirror_sync (tenant_id, resource, cursor_ms, last_run_ms, last_ok_ms, last_error) \
-             VALUES (?, ?, ?, ?, ?, ?) \
-             ON CONFLICT (tenant_id, resource) DO UPDATE SET \
-             cursor_ms = COALESCE(MAX(excluded.cursor_ms, mirror_sync.cursor_ms), \
-                                  excluded.cursor_ms, mirror_sync.cursor_ms), \
-             last_run_ms = excluded.last_run_ms, \
-             last_ok_ms = COALESCE(excluded.last_ok_ms, mirror_sync.last_ok_ms), \
-             last_error = excluded.last_error",
-        )
-        .bind(tenant)
-        .bind(resource.name())
-        .bind(cursor_ms)
-        .bind(now)
-        .bind(error.is_none().then_some(now))
-        .bind(error.unwrap_or_default())
-        .execute(&self.db)
-        .await?;
+        let mut query = Sql::new(
+            "INSERT INTO mirror_sync (tenant_id, resource, cursor_ms, last_run_ms, last_ok_ms, \
+             last_error, synced_by) VALUES (",
+        );
+        query
+            .bind(tenant)
+            .push(", ")
+            .bind(resource.name())
+            .push(", ")
+            .bind(cursor_ms)
+            .push(", ")
+            .bind(now)
+            .push(", ")
+            .bind(error.is_none().then_some(now))
+            .push(", ")
+            .bind(error.unwrap_or_default())
+            .push(", ")
+            .bind(instance)
+            .push(
+                ") ON CONFLICT (tenant_id, resource) DO UPDATE SET \
+                 cursor_ms = CASE WHEN mirror_sync.cursor_ms IS NULL \
+                     OR excluded.cursor_ms > mirror_sync.cursor_ms \
+                     THEN COALESCE(excluded.cursor_ms, mirror_sync.cursor_ms) \
+                     ELSE mirror_sync.cursor_ms END, \
+                 last_run_ms = excluded.last_run_ms, \
+                 last_ok_ms = COALESCE(excluded.last_ok_ms, mirror_sync.last_ok_ms), \
+                 last_error = excluded.last_error, \
+                 synced_by = excluded.synced_by",
+            );
+        self.db.execute(&query).await?;
         Ok(())
     }
 
     /// How many items the mirror holds for a tenant.
     pub async fn held(&self, tenant: &str, resource: Resource) -> sqlx::Result<i64> {
-        let (n,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM mirror_items WHERE tenant_id = ? AND resource = ?",
-        )
-        .bind(tenant)
-        .bind(resource.name())
-        .fetch_one(&self.db)
-        .await?;
+        let mut query = Sql::new("SELECT COUNT(*) FROM mirror_items WHERE tenant_id = ");
+        query
+            .bind(tenant)
+            .push(" AND resource = ")
+            .bind(resource.name());
+        let (n,): (i64,) = self.db.fetch_one(&query).await?;
         Ok(n)
     }
 }

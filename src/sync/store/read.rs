@@ -1,12 +1,14 @@
-//! Lists and counts over the mirror: SQLite filters, sorts the whole result and pages it by key
-//! (the row after the last one shown), and its FTS5 index answers the search. A page is one
-//! query for its keys, one for its bodies, and a count that is kept until the mirror changes.
+//! Lists and counts over the mirror: the database filters, sorts the whole result and pages it
+//! by key (the row after the last one shown), and its text index answers the search (SQLite's
+//! FTS5 trigram table, PostgreSQL's pg_trgm indexes). A page is one query for its keys, one for
+//! its bodies, and a count that is kept until the tenant's mirror changes.
 
-use sqlx::{QueryBuilder, Sqlite};
-
+use super::sql::{Dialect, Sql};
 use super::{MirrorStore, Resource};
 use crate::sync::record::{severity_rank, status_rank};
-use crate::sync::selection::{Key, Listed, Order, Selection, Window, match_expression};
+use crate::sync::selection::{
+    Field, Key, Listed, Order, Selection, Term, Window, contains_pattern, fts5_query, search_terms,
+};
 
 /// A selection the store cannot run, in words (a search word too short, say).
 #[derive(Debug, thiserror::Error)]
@@ -28,29 +30,31 @@ impl MirrorStore {
         window: Window,
         size: u32,
     ) -> Result<Listed, ReadError> {
-        let matching = match_expression(selection).map_err(ReadError::Refused)?;
+        let terms = search_terms(selection).map_err(ReadError::Refused)?;
+        let dialect = self.db.dialect();
         let clauses = Clauses {
             tenant,
             resource,
             selection,
-            matching: matching.as_deref(),
+            terms: &terms,
+            dialect,
         };
         let column = order.column.sql();
         // A search is answered from its matches (few) rather than by walking the sort order.
-        let sorted = if matching.is_some() {
-            format!("+{column}")
-        } else {
+        let sorted = if terms.is_empty() {
             column.to_string()
+        } else {
+            format!("{}{column}", unindexed(dialect))
         };
         // Rows are walked forwards for the next page, backwards for the previous one.
         let backwards = matches!(window, Window::Before(_));
         let descending = order.ascending == backwards;
         let direction = if descending { "DESC" } else { "ASC" };
         let limit = i64::from(size.max(1));
-        let mut query = QueryBuilder::<Sqlite>::new("");
+        let mut query = Sql::new("");
         match window {
             Window::First => {
-                query.push(format!("SELECT {column}, seq FROM mirror_items WHERE "));
+                query.push(&format!("SELECT {column}, seq FROM mirror_items WHERE "));
                 clauses.push_to(&mut query, false);
             }
             // Two ranges an index can walk: the rest of the key's own value, then the values
@@ -63,27 +67,28 @@ impl MirrorStore {
                     (false, false) => (">", ">"),
                     (false, true) => (">=", ">"),
                 };
-                query.push(format!(
+                query.push(&format!(
                     "SELECT v, seq FROM (SELECT {column} AS v, seq FROM mirror_items WHERE "
                 ));
                 clauses.push_to(&mut query, false);
-                query.push(format!(" AND {column} = "));
-                query.push_bind(key.value);
-                query.push(format!(" AND seq {same} "));
-                query.push_bind(key.seq);
-                query.push(format!(" ORDER BY seq {direction} LIMIT "));
-                query.push_bind(limit);
-                query.push(format!(
-                    ") UNION ALL SELECT v, seq FROM (SELECT {column} AS v, seq FROM mirror_items WHERE "
+                query.push(&format!(" AND {column} = ")).bind(key.value);
+                query.push(&format!(" AND seq {same} ")).bind(key.seq);
+                query
+                    .push(&format!(" ORDER BY seq {direction} LIMIT "))
+                    .bind(limit);
+                query.push(&format!(
+                    ") AS same_value UNION ALL SELECT v, seq FROM (SELECT {column} AS v, seq FROM mirror_items WHERE "
                 ));
                 clauses.push_to(&mut query, false);
-                query.push(format!(" AND {column} {beyond} "));
-                query.push_bind(key.value);
-                query.push(format!(
-                    " ORDER BY {sorted} {direction}, seq {direction} LIMIT "
-                ));
-                query.push_bind(limit);
-                query.push(")");
+                query
+                    .push(&format!(" AND {column} {beyond} "))
+                    .bind(key.value);
+                query
+                    .push(&format!(
+                        " ORDER BY {sorted} {direction}, seq {direction} LIMIT "
+                    ))
+                    .bind(limit);
+                query.push(") AS beyond_value");
             }
         }
         let outer = if matches!(window, Window::First) {
@@ -91,11 +96,12 @@ impl MirrorStore {
         } else {
             "v"
         };
-        query.push(format!(
-            " ORDER BY {outer} {direction}, seq {direction} LIMIT "
-        ));
-        query.push_bind(limit);
-        let mut keys: Vec<(i64, i64)> = query.build_query_as().fetch_all(&self.db).await?;
+        query
+            .push(&format!(
+                " ORDER BY {outer} {direction}, seq {direction} LIMIT "
+            ))
+            .bind(limit);
+        let mut keys: Vec<(i64, i64)> = self.db.fetch_all(&query).await?;
         if backwards {
             keys.reverse();
         }
@@ -126,16 +132,11 @@ impl MirrorStore {
         if keys.is_empty() {
             return Ok(Vec::new());
         }
-        let mut query =
-            QueryBuilder::<Sqlite>::new("SELECT seq, body FROM mirror_bodies WHERE seq IN (");
-        let mut list = query.separated(", ");
-        for (_, seq) in keys {
-            list.push_bind(*seq);
-        }
-        query.push(")");
-        let mut found: std::collections::HashMap<i64, String> = query
-            .build_query_as::<(i64, String)>()
-            .fetch_all(&self.db)
+        let mut query = Sql::new("SELECT seq, body FROM mirror_bodies WHERE seq IN (");
+        query.bind_list(keys.iter().map(|(_, seq)| *seq)).push(")");
+        let mut found: std::collections::HashMap<i64, String> = self
+            .db
+            .fetch_all::<(i64, String)>(&query)
             .await?
             .into_iter()
             .collect();
@@ -152,21 +153,22 @@ impl MirrorStore {
         resource: Resource,
         selection: &Selection,
     ) -> Result<u64, ReadError> {
-        let matching = match_expression(selection).map_err(ReadError::Refused)?;
+        let terms = search_terms(selection).map_err(ReadError::Refused)?;
         let cache_key = format!("{tenant}\u{1f}{}\u{1f}{selection:?}", resource.name());
-        if let Some(n) = self.counts.get(&cache_key) {
+        let version = self.version(tenant).await?;
+        if let Some(n) = self.counts.get(&cache_key, version) {
             return Ok(n);
         }
-        let version = self.counts.version();
         let clauses = Clauses {
             tenant,
             resource,
             selection,
-            matching: matching.as_deref(),
+            terms: &terms,
+            dialect: self.db.dialect(),
         };
-        let mut query = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM mirror_items WHERE ");
+        let mut query = Sql::new("SELECT COUNT(*) FROM mirror_items WHERE ");
         clauses.push_to(&mut query, true);
-        let (n,): (i64,) = query.build_query_as().fetch_one(&self.db).await?;
+        let (n,): (i64,) = self.db.fetch_one(&query).await?;
         let n = n.max(0) as u64;
         self.counts.put(cache_key, version, n);
         Ok(n)
@@ -198,6 +200,23 @@ impl MirrorStore {
         }
         Ok(bodies)
     }
+
+    /// The tenant's mirror version: counts taken at it still hold.
+    async fn version(&self, tenant: &str) -> sqlx::Result<i64> {
+        let mut query = Sql::new("SELECT version FROM mirror_versions WHERE tenant_id = ");
+        query.bind(tenant);
+        let version: Option<(i64,)> = self.db.fetch_optional(&query).await?;
+        Ok(version.map_or(0, |(v,)| v))
+    }
+}
+
+/// A column compared so that SQLite does not pick its index (`+column`): with a search, the
+/// matches are the rows to start from. PostgreSQL's planner weighs the two itself.
+fn unindexed(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::Sqlite => "+",
+        Dialect::Postgres => "",
+    }
 }
 
 /// The `WHERE` clauses of a selection.
@@ -205,26 +224,32 @@ struct Clauses<'a> {
     tenant: &'a str,
     resource: Resource,
     selection: &'a Selection,
-    /// The FTS5 query of the search and the host and user filters.
-    matching: Option<&'a str>,
+    /// The search and the host and user filters.
+    terms: &'a [Term],
+    dialect: Dialect,
 }
 
 impl Clauses<'_> {
     /// Writes the clauses (after `WHERE `). With a search, the tenant and resource are compared
     /// without their index (`+`), so SQLite starts from the search's matches; a page walks its
     /// order's index, while a count (`counting`) may take the assignee's.
-    fn push_to(&self, query: &mut QueryBuilder<'_, Sqlite>, counting: bool) {
+    fn push_to(&self, query: &mut Sql, counting: bool) {
         let Clauses {
             tenant,
             resource,
             selection,
-            matching,
+            terms,
+            dialect,
         } = *self;
-        let plain = if matching.is_some() { "+" } else { "" };
-        query.push(format!("{plain}tenant_id = "));
-        query.push_bind(tenant.to_string());
-        query.push(format!(" AND {plain}resource = "));
-        query.push_bind(resource.name());
+        let plain = if terms.is_empty() {
+            ""
+        } else {
+            unindexed(dialect)
+        };
+        query.push(&format!("{plain}tenant_id = ")).bind(tenant);
+        query
+            .push(&format!(" AND {plain}resource = "))
+            .bind(resource.name());
         for (column, values) in [
             ("status", &selection.statuses),
             ("severity", &selection.severities),
@@ -235,14 +260,12 @@ impl Clauses<'_> {
             if values.is_empty() {
                 continue;
             }
-            query.push(format!(" AND {column} IN ("));
-            let mut list = query.separated(", ");
-            for value in values {
-                list.push_bind(value.clone());
-            }
-            query.push(")");
+            query
+                .push(&format!(" AND {column} IN ("))
+                .bind_list(values)
+                .push(")");
         }
-        // The ranks the chosen values have: bounds SQLite can walk an order's index by.
+        // The ranks the chosen values have: bounds the database can walk an order's index by.
         for (column, values, rank) in [
             (
                 "status_rank",
@@ -254,24 +277,23 @@ impl Clauses<'_> {
             if values.is_empty() {
                 continue;
             }
-            query.push(format!(" AND {column} IN ("));
-            let mut list = query.separated(", ");
-            for value in values {
-                list.push_bind(rank(value));
-            }
-            query.push(")");
+            query
+                .push(&format!(" AND {column} IN ("))
+                .bind_list(values.iter().map(|v| rank(v)))
+                .push(")");
         }
         let assignee = if counting {
-            "assigned_to"
+            "assigned_to".to_string()
         } else {
-            "+assigned_to"
+            format!("{}assigned_to", unindexed(dialect))
         };
         if let Some(upn) = &selection.assigned_to {
-            query.push(format!(" AND {assignee} = "));
-            query.push_bind(upn.to_lowercase());
+            query
+                .push(&format!(" AND {assignee} = "))
+                .bind(upn.to_lowercase());
         }
         if selection.unassigned {
-            query.push(format!(" AND {assignee} = ''"));
+            query.push(&format!(" AND {assignee} = ''"));
         }
         for (clause, bound) in [
             (" AND created_ms >= ", selection.created_from_ms),
@@ -279,14 +301,45 @@ impl Clauses<'_> {
             (" AND updated_ms >= ", selection.updated_from_ms),
         ] {
             if let Some(ms) = bound {
-                query.push(clause);
-                query.push_bind(ms);
+                query.push(clause).bind(ms);
             }
         }
-        if let Some(matching) = matching {
-            query.push(" AND seq IN (SELECT rowid FROM mirror_search WHERE mirror_search MATCH ");
-            query.push_bind(matching.to_string());
-            query.push(")");
+        if terms.is_empty() {
+            return;
+        }
+        match dialect {
+            Dialect::Sqlite => {
+                query
+                    .push(" AND seq IN (SELECT rowid FROM mirror_search WHERE mirror_search MATCH ")
+                    .bind(fts5_query(terms))
+                    .push(")");
+            }
+            Dialect::Postgres => {
+                query.push(" AND seq IN (SELECT seq FROM mirror_search WHERE ");
+                for (i, term) in terms.iter().enumerate() {
+                    if i > 0 {
+                        query.push(" AND ");
+                    }
+                    let columns: &[&str] = match term.field {
+                        Field::Hosts => &["hosts"],
+                        Field::Users => &["users"],
+                        Field::Anywhere => &["hosts", "users", "words"],
+                    };
+                    let pattern = contains_pattern(&term.text);
+                    query.push("(");
+                    for (j, column) in columns.iter().enumerate() {
+                        if j > 0 {
+                            query.push(" OR ");
+                        }
+                        query
+                            .push(&format!("{column} ILIKE "))
+                            .bind(pattern.as_str())
+                            .push(" ESCAPE '\\'");
+                    }
+                    query.push(")");
+                }
+                query.push(")");
+            }
         }
     }
 }

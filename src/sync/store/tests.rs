@@ -24,7 +24,7 @@ fn alert(n: usize, severity: &str, host: &str) -> Value {
 }
 
 async fn store_with(alerts: &[Value]) -> MirrorStore {
-    let store = MirrorStore::new(crate::db::in_memory().await.unwrap());
+    let store = MirrorStore::sqlite(crate::db::in_memory().await.unwrap());
     let records: Vec<Record> = alerts.iter().filter_map(Record::alert).collect();
     store.put(T, Resource::Alerts, &records).await.unwrap();
     store
@@ -230,7 +230,7 @@ async fn an_item_is_replaced_only_when_graph_s_json_changed() {
 
 #[tokio::test]
 async fn a_backfill_page_and_where_it_goes_on_are_stored_together() {
-    let store = MirrorStore::new(crate::db::in_memory().await.unwrap());
+    let store = MirrorStore::sqlite(crate::db::in_memory().await.unwrap());
     store
         .start_backfill(T, Resource::Alerts, 1_000)
         .await
@@ -261,7 +261,7 @@ async fn a_backfill_page_and_where_it_goes_on_are_stored_together() {
         .await
         .unwrap();
     store
-        .record_run(T, Resource::Alerts, Some(900), None)
+        .record_run(T, Resource::Alerts, Some(900), None, "here")
         .await
         .unwrap();
     let done = store.progress(T, Resource::Alerts).await.unwrap();

@@ -3,14 +3,9 @@
 
 use std::collections::HashMap;
 
-use sqlx::{QueryBuilder, Sqlite, Transaction};
-
+use super::sql::{Dialect, Sql, Tx, Value};
 use super::{MirrorStore, Resource};
 use crate::sync::record::{Record, severity_rank, status_rank};
-
-/// Writes take the lock at once: a transaction that reads, then writes, would otherwise fail
-/// with "database is locked" when another writer committed in between.
-const WRITE: &str = "BEGIN IMMEDIATE";
 
 /// An item that is new or differs from what the mirror held.
 #[derive(Debug, Clone)]
@@ -30,12 +25,9 @@ impl MirrorStore {
         resource: Resource,
         records: &[Record],
     ) -> sqlx::Result<Vec<Change>> {
-        let mut tx = self.db.begin_with(WRITE).await?;
+        let mut tx = self.db.begin_write(tenant).await?;
         let changes = put_all(&mut tx, tenant, resource, records).await?;
         tx.commit().await?;
-        if !changes.is_empty() {
-            self.counts.changed();
-        }
         Ok(changes)
     }
 
@@ -49,34 +41,34 @@ impl MirrorStore {
         next: Option<&str>,
         total: Option<i64>,
     ) -> sqlx::Result<Vec<Change>> {
-        let mut tx = self.db.begin_with(WRITE).await?;
+        let mut tx = self.db.begin_write(tenant).await?;
         let changes = put_all(&mut tx, tenant, resource, records).await?;
-        sqlx::query(
-            "UPDATE mirror_sync SET backfill_next = ?, backfill_read = backfill_read + ?, \
-             backfill_total = COALESCE(?, backfill_total) WHERE tenant_id = ? AND resource = ?",
-        )
-        .bind(next)
-        .bind(records.len() as i64)
-        .bind(total)
-        .bind(tenant)
-        .bind(resource.name())
-        .execute(&mut *tx)
-        .await?;
+        let mut place = Sql::new("UPDATE mirror_sync SET backfill_next = ");
+        place
+            .bind(next)
+            .push(", backfill_read = backfill_read + ")
+            .bind(records.len() as i64)
+            .push(", backfill_total = COALESCE(")
+            .bind(total)
+            .push(", backfill_total) WHERE tenant_id = ")
+            .bind(tenant)
+            .push(" AND resource = ")
+            .bind(resource.name());
+        tx.execute(&place).await?;
         tx.commit().await?;
-        if !changes.is_empty() {
-            self.counts.changed();
-        }
         Ok(changes)
     }
 }
 
-/// Rows per multi-row statement (15 values a row stays well under SQLite's 32,766 variables).
+/// Rows per multi-row statement (15 values a row stays well under SQLite's 32,766 variables and
+/// PostgreSQL's 65,535).
 const ROWS_PER_STATEMENT: usize = 500;
 
 /// Stores `records` with a few statements per 500 items: what is held is read at once, new items
-/// are inserted together, changed ones updated, unchanged ones left alone.
+/// are inserted together, changed ones updated, unchanged ones left alone. When anything changed,
+/// the tenant's mirror version moves on (kept counts are out of date).
 async fn put_all(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Tx,
     tenant: &str,
     resource: Resource,
     records: &[Record],
@@ -109,35 +101,58 @@ async fn put_all(
                 }
             }
         }
-        if !stored.is_empty() {
-            let mut forget =
-                QueryBuilder::<Sqlite>::new("DELETE FROM mirror_search WHERE rowid IN (");
-            let mut list = forget.separated(", ");
-            for (seq, _) in &stored {
-                list.push_bind(*seq);
-            }
-            forget.push(")");
-            forget.build().execute(&mut **tx).await?;
+        // FTS5 replaces a row of its contentless table by deleting it first.
+        if !stored.is_empty() && tx.dialect() == Dialect::Sqlite {
+            let mut forget = Sql::new("DELETE FROM mirror_search WHERE rowid IN (");
+            forget
+                .bind_list(stored.iter().map(|(seq, _)| *seq))
+                .push(")");
+            tx.execute(&forget).await?;
         }
         stored.extend(insert(tx, tenant, resource, &fresh).await?);
         if stored.is_empty() {
             continue;
         }
-        let mut bodies =
-            QueryBuilder::<Sqlite>::new("INSERT OR REPLACE INTO mirror_bodies (seq, body) ");
-        bodies.push_values(&stored, |mut row, (seq, record)| {
-            row.push_bind(*seq).push_bind(&record.body);
-        });
-        bodies.build().execute(&mut **tx).await?;
-        let mut search =
-            QueryBuilder::<Sqlite>::new("INSERT INTO mirror_search (rowid, hosts, users, words) ");
-        search.push_values(&stored, |mut row, (seq, record)| {
-            row.push_bind(*seq)
-                .push_bind(&record.hosts)
-                .push_bind(&record.users)
-                .push_bind(&record.words);
-        });
-        search.build().execute(&mut **tx).await?;
+        let mut bodies = Sql::new("INSERT INTO mirror_bodies (seq, body) VALUES ");
+        for (i, (seq, record)) in stored.iter().enumerate() {
+            bodies.push(if i == 0 { "(" } else { ", (" });
+            bodies.bind(*seq).push(", ").bind(&record.body).push(")");
+        }
+        bodies.push(" ON CONFLICT (seq) DO UPDATE SET body = excluded.body");
+        tx.execute(&bodies).await?;
+        let (search_table, row_column, upsert) = match tx.dialect() {
+            Dialect::Sqlite => ("mirror_search", "rowid", ""),
+            Dialect::Postgres => (
+                "mirror_search",
+                "seq",
+                " ON CONFLICT (seq) DO UPDATE SET hosts = excluded.hosts, \
+                 users = excluded.users, words = excluded.words",
+            ),
+        };
+        let mut search = Sql::new(format!(
+            "INSERT INTO {search_table} ({row_column}, hosts, users, words) VALUES "
+        ));
+        for (i, (seq, record)) in stored.iter().enumerate() {
+            search.push(if i == 0 { "(" } else { ", (" });
+            search
+                .bind(*seq)
+                .push(", ")
+                .bind(&record.hosts)
+                .push(", ")
+                .bind(&record.users)
+                .push(", ")
+                .bind(&record.words)
+                .push(")");
+        }
+        search.push(upsert);
+        tx.execute(&search).await?;
+    }
+    if !changes.is_empty() {
+        let mut version = Sql::new("INSERT INTO mirror_versions (tenant_id, version) VALUES (");
+        version.bind(tenant).push(
+            ", 1) ON CONFLICT (tenant_id) DO UPDATE SET version = mirror_versions.version + 1",
+        );
+        tx.execute(&version).await?;
     }
     Ok(changes)
 }
@@ -155,25 +170,23 @@ impl Change {
 
 /// The row numbers and bodies the mirror holds for these records' ids.
 async fn held(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Tx,
     tenant: &str,
     resource: Resource,
     records: &[&Record],
 ) -> sqlx::Result<HashMap<String, (i64, String)>> {
-    let mut query = QueryBuilder::<Sqlite>::new(
+    let mut query = Sql::new(
         "SELECT i.id, i.seq, b.body FROM mirror_items i JOIN mirror_bodies b ON b.seq = i.seq \
          WHERE i.tenant_id = ",
     );
-    query.push_bind(tenant);
-    query.push(" AND i.resource = ");
-    query.push_bind(resource.name());
-    query.push(" AND i.id IN (");
-    let mut list = query.separated(", ");
-    for record in records {
-        list.push_bind(record.id.as_str());
-    }
-    query.push(")");
-    let rows: Vec<(String, i64, String)> = query.build_query_as().fetch_all(&mut **tx).await?;
+    query
+        .bind(tenant)
+        .push(" AND i.resource = ")
+        .bind(resource.name())
+        .push(" AND i.id IN (")
+        .bind_list(records.iter().map(|r| r.id.as_str()))
+        .push(")");
+    let rows: Vec<(String, i64, String)> = tx.fetch_all(&query).await?;
     Ok(rows
         .into_iter()
         .map(|(id, seq, body)| (id, (seq, body)))
@@ -186,7 +199,7 @@ const COLUMNS: &str = "incident_id, severity, severity_rank, status, status_rank
 
 /// Inserts new items together; returns each one's row number.
 async fn insert<'r>(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Tx,
     tenant: &str,
     resource: Resource,
     records: &[&'r Record],
@@ -194,28 +207,36 @@ async fn insert<'r>(
     if records.is_empty() {
         return Ok(Vec::new());
     }
-    let mut query = QueryBuilder::<Sqlite>::new(format!(
-        "INSERT INTO mirror_items (tenant_id, resource, id, {COLUMNS}) "
+    let mut query = Sql::new(format!(
+        "INSERT INTO mirror_items (tenant_id, resource, id, {COLUMNS}) VALUES "
     ));
-    query.push_values(records, |mut row, r| {
-        row.push_bind(tenant)
-            .push_bind(resource.name())
-            .push_bind(&r.id)
-            .push_bind(&r.incident_id)
-            .push_bind(&r.severity)
-            .push_bind(severity_rank(&r.severity))
-            .push_bind(&r.status)
-            .push_bind(status_rank(&r.status))
-            .push_bind(&r.service_source)
-            .push_bind(&r.classification)
-            .push_bind(&r.determination)
-            .push_bind(&r.assigned_to)
-            .push_bind(r.alert_count)
-            .push_bind(r.created_ms)
-            .push_bind(r.updated_ms);
-    });
+    for (i, r) in records.iter().enumerate() {
+        query.push(if i == 0 { "(" } else { ", (" });
+        query
+            .bind(tenant)
+            .push(", ")
+            .bind(resource.name())
+            .push(", ")
+            .bind(&r.id)
+            .push(", ")
+            .bind_list::<Value>([
+                (&r.incident_id).into(),
+                (&r.severity).into(),
+                severity_rank(&r.severity).into(),
+                (&r.status).into(),
+                status_rank(&r.status).into(),
+                (&r.service_source).into(),
+                (&r.classification).into(),
+                (&r.determination).into(),
+                (&r.assigned_to).into(),
+                r.alert_count.into(),
+                r.created_ms.into(),
+                r.updated_ms.into(),
+            ])
+            .push(")");
+    }
     query.push(" RETURNING id, seq");
-    let rows: Vec<(String, i64)> = query.build_query_as().fetch_all(&mut **tx).await?;
+    let rows: Vec<(String, i64)> = tx.fetch_all(&query).await?;
     let by_id: HashMap<&str, &'r Record> = records.iter().map(|r| (r.id.as_str(), *r)).collect();
     Ok(rows
         .into_iter()
@@ -223,26 +244,29 @@ async fn insert<'r>(
         .collect())
 }
 
-async fn update(tx: &mut Transaction<'_, Sqlite>, seq: i64, r: &Record) -> sqlx::Result<()> {
-    sqlx::query(
-        "UPDATE mirror_items SET incident_id = ?, severity = ?, severity_rank = ?, status = ?, \
-         status_rank = ?, service_source = ?, classification = ?, determination = ?, \
-         assigned_to = ?, alert_count = ?, created_ms = ?, updated_ms = ? WHERE seq = ?",
-    )
-    .bind(&r.incident_id)
-    .bind(&r.severity)
-    .bind(severity_rank(&r.severity))
-    .bind(&r.status)
-    .bind(status_rank(&r.status))
-    .bind(&r.service_source)
-    .bind(&r.classification)
-    .bind(&r.determination)
-    .bind(&r.assigned_to)
-    .bind(r.alert_count)
-    .bind(r.created_ms)
-    .bind(r.updated_ms)
-    .bind(seq)
-    .execute(&mut **tx)
-    .await?;
+async fn update(tx: &mut Tx, seq: i64, r: &Record) -> sqlx::Result<()> {
+    let mut query = Sql::new("UPDATE mirror_items SET ");
+    let columns: [(&str, Value); 12] = [
+        ("incident_id", (&r.incident_id).into()),
+        ("severity", (&r.severity).into()),
+        ("severity_rank", severity_rank(&r.severity).into()),
+        ("status", (&r.status).into()),
+        ("status_rank", status_rank(&r.status).into()),
+        ("service_source", (&r.service_source).into()),
+        ("classification", (&r.classification).into()),
+        ("determination", (&r.determination).into()),
+        ("assigned_to", (&r.assigned_to).into()),
+        ("alert_count", r.alert_count.into()),
+        ("created_ms", r.created_ms.into()),
+        ("updated_ms", r.updated_ms.into()),
+    ];
+    for (i, (column, value)) in columns.into_iter().enumerate() {
+        if i > 0 {
+            query.push(", ");
+        }
+        query.push(&format!("{column} = ")).bind(value);
+    }
+    query.push(" WHERE seq = ").bind(seq);
+    tx.execute(&query).await?;
     Ok(())
 }

@@ -18,6 +18,7 @@ use std::time::Duration;
 
 use tower_sessions_redis_store::fred::prelude::{Error as RedisError, Pool};
 
+pub use lease::RedisLease;
 pub use log::RedisLog;
 pub use registry::RedisRegistry;
 
