@@ -8,6 +8,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod graph;
+pub mod incidents;
 pub mod notify;
 pub mod oauth;
 pub mod random;

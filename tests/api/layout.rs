@@ -31,7 +31,15 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "feature",
-        &["alerts", "auth", "notify", "apponly", "triage", "sync"],
+        &[
+            "alerts",
+            "auth",
+            "notify",
+            "apponly",
+            "incidents",
+            "triage",
+            "sync",
+        ],
     ),
     ("surface", &["web", "startup", "demo", "cli"]),
 ];
@@ -122,6 +130,31 @@ fn every_top_level_module_has_a_layer() {
         unplaced.is_empty(),
         "place these modules in LAYERS: {unplaced:?}"
     );
+}
+
+#[test]
+fn no_feature_module_imports_another_round_a_loop() {
+    let krate = product_crate();
+    let feature = LAYERS.iter().position(|(name, _)| *name == "feature");
+    let in_feature = |module: &str| layer_of(module) == feature;
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (file, targets) in &krate.edges {
+        let from = top(file);
+        if !in_feature(from) {
+            continue;
+        }
+        let module_edges = edges.entry(from.to_string()).or_default();
+        for target in targets {
+            let to = top(target);
+            if to != from && in_feature(to) {
+                module_edges.insert(to.to_string());
+            }
+        }
+    }
+    assert!(edges.contains_key("incidents"), "{edges:?}");
+    if let Some(cycle) = find_cycle(&edges) {
+        panic!("feature modules import each other: {cycle}");
+    }
 }
 
 #[test]

@@ -7,8 +7,8 @@ use super::writes::{final_writes, pick};
 use super::{Actor, AuditLog, AuditResult, Resource, Write, WriteOutcome};
 use crate::graph::GraphError;
 use crate::graph::observe::Answered;
-use crate::triage::incident_update::IncidentUpdate;
-use crate::triage::incident_write::Written;
+use crate::incidents::update::IncidentUpdate;
+use crate::incidents::write::Written;
 
 /// Records what `write_incident` sent for incident `id`, whose state before was `original`.
 pub async fn record_incident_update(

@@ -9,11 +9,11 @@ use time::OffsetDateTime;
 
 use super::mirror_list::serving;
 use super::page::IncidentsPage;
-use super::row::IncidentRow;
 use super::{PERMISSION, legacy_explanation, with_status};
 use crate::auth::User;
 use crate::graph::{Page, incidents};
-use crate::triage::incident_filter::{IncidentFilter, IncidentQuery, MAX_SKIP, PAGE_SIZE};
+use crate::incidents::filter::{IncidentFilter, IncidentQuery, MAX_SKIP, PAGE_SIZE};
+use crate::incidents::row::IncidentRow;
 use crate::web::alerts::notice::{Notice, explain};
 use crate::web::layout::Layout;
 use crate::web::state::AppState;

@@ -1,10 +1,10 @@
 //! The manage-incident form on an incident's page, filled with the incident's current values;
 //! a refused form comes back with what was typed and each message beside its field.
 
-use super::row::IncidentRow;
 use crate::alerts::filter::IncidentStatus;
 use crate::alerts::update::UpdateError;
-use crate::triage::incident_update::IncidentForm;
+use crate::incidents::row::IncidentRow;
+use crate::incidents::update::IncidentForm;
 use crate::web::alerts::choices::{self, Choice};
 
 pub struct IncidentManage {

@@ -7,13 +7,13 @@ use serde_json::Value;
 use time::OffsetDateTime;
 
 use super::page::IncidentsPage;
-use super::row::IncidentRow;
 use super::with_status;
 use crate::auth::User;
+use crate::incidents::filter::{IncidentFilter, IncidentQuery, PAGE_SIZE};
+use crate::incidents::row::IncidentRow;
 use crate::sync::selection::{Key, Order, Window};
 use crate::sync::store::{ReadError, Resource};
 use crate::sync::{Freshness, Mirror};
-use crate::triage::incident_filter::{IncidentFilter, IncidentQuery, PAGE_SIZE};
 use crate::web::time::ms_ago;
 
 /// Whether the mirror answers this user's incident list (reading it asks for the tenant to be

@@ -1,11 +1,11 @@
-//! Incidents (alerts_v2 generation): the list (`list.rs`), one incident with its alerts and the
-//! manage form (`show.rs`), and the change it sends (`update.rs`).
+//! Incidents' pages (alerts_v2 generation): the list (`list.rs`), one incident with its alerts
+//! and the manage form (`show.rs`), and the change it sends (`update.rs`). What they show and
+//! send is worked out in `crate::incidents`.
 
 pub mod list;
 mod manage_form;
 mod mirror_list;
 mod page;
-mod row;
 pub mod show;
 pub mod update;
 

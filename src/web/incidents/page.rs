@@ -4,9 +4,9 @@
 use askama::Template;
 use askama_web::WebTemplate;
 
-use super::row::IncidentRow;
 use crate::alerts::filter::IncidentStatus;
-use crate::triage::incident_filter::{IncidentQuery, SINCE_CHOICES};
+use crate::incidents::filter::{IncidentQuery, SINCE_CHOICES};
+use crate::incidents::row::IncidentRow;
 use crate::web::alerts::choices::{self, Choice};
 use crate::web::alerts::notice::Notice;
 use crate::web::layout::Layout;

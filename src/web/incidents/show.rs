@@ -6,12 +6,12 @@ use axum::extract::{Path, State};
 use serde_json::Value;
 
 use super::manage_form::IncidentManage;
-use super::row::IncidentRow;
 use super::{PERMISSION, legacy_explanation, valid_id};
 use crate::alerts::row::{AlertRow, Shape};
 use crate::auth::User;
 use crate::error::AppError;
 use crate::graph::{GraphErrorKind, incidents};
+use crate::incidents::row::IncidentRow;
 use crate::web::alerts::notice::{Notice, to_app_error};
 use crate::web::layout::Layout;
 use crate::web::state::AppState;

@@ -4,7 +4,7 @@
 use secrecy::SecretString;
 use serde_json::Value;
 
-use super::incident_update::IncidentUpdate;
+use super::update::IncidentUpdate;
 use crate::alerts::api::RestCall;
 use crate::graph::{GraphClient, GraphError, incidents};
 
