@@ -9,6 +9,7 @@ pub mod demo;
 pub mod error;
 pub mod graph;
 pub mod incidents;
+pub mod lease;
 pub mod notify;
 pub mod oauth;
 pub mod random;

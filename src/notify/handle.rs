@@ -1,6 +1,7 @@
 //! The notification feature's shared handle: the registry, the journal and the intake over
 //! one storage backend, and the queue of lifecycle events for the renewal task.
 
+use crate::lease::Lease;
 use std::sync::Arc;
 
 use tokio::sync::mpsc;
@@ -9,7 +10,7 @@ use super::{
     background::health::WatchHealth,
     feed::{history::History, journal::Journal},
     inbound::{intake::Intake, lifecycle::Verified},
-    storage::{Registry, Storage, lease::Lease},
+    storage::{Registry, Storage},
 };
 
 /// Lifecycle events waiting for the renewal task; beyond this they are dropped (and

@@ -22,7 +22,7 @@ use super::store::{Resource, now_ms};
 use super::token::{AppTokens, TokenError};
 use crate::config::SyncSettings;
 use crate::graph::{GraphClient, GraphError, alerts_v2, incidents};
-use crate::notify::storage::lease::Lease;
+use crate::lease::Lease;
 
 /// Items asked for per page (Graph may send fewer, with a next link): large pages spend less of
 /// the tenant's budget of calls.

@@ -22,6 +22,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "db",
             "random",
             "redact",
+            "lease",
             "telemetry",
             "oauth",
             "graph",

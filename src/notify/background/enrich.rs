@@ -10,6 +10,7 @@
 mod backlog;
 mod budget;
 
+use crate::lease::Lease;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -23,7 +24,7 @@ use super::graph::{AlertRead, GraphBackend};
 use crate::notify::{
     feed::journal::Journal,
     model::{ApiKind, Notification},
-    storage::{Registry, lease::Lease},
+    storage::Registry,
     summary::{AlertFields, Summary},
 };
 use backlog::Backlog;

@@ -2,6 +2,7 @@
 //! (renew on `reauthorizationRequired`; catch up on `subscriptionRemoved` and `missed`
 //! so that nothing is silently lost).
 
+use crate::lease::Lease;
 use std::future::Future;
 use std::sync::Arc;
 
@@ -13,7 +14,7 @@ use crate::notify::{
     feed::journal::Journal,
     inbound::lifecycle::{LifecycleEvent, Verified},
     model::{ApiKind, Subscription, SubscriptionStatus},
-    storage::{Registry, StoreResult, lease::Lease},
+    storage::{Registry, StoreResult},
     subscriptions::plan::{self, Lifetimes},
 };
 

@@ -5,6 +5,7 @@
 //! Polls run through a bounded pool of workers; a throttled watch waits out Graph's
 //! `Retry-After`, a failing one backs off (see `health.rs`).
 
+use crate::lease::Lease;
 use std::{sync::Arc, time::Duration};
 
 use futures::StreamExt;
@@ -17,7 +18,7 @@ use super::seen::Seen;
 use crate::notify::{
     feed::journal::Journal,
     model::Subscription,
-    storage::{Registry, StorageError, StoreResult, lease::Lease},
+    storage::{Registry, StorageError, StoreResult},
 };
 
 /// Polls in flight at once, all watches together.

@@ -7,7 +7,7 @@
 //!   SSE event id, so a browser resumes from it.
 //! - [`FanOut`]: live delivery of logged notifications to every open stream.
 //!
-//! [`Storage`] bundles one implementation of each, with the [`lease::Lease`] that lets one
+//! [`Storage`] bundles one implementation of each, with the [`crate::lease::Lease`] that lets one
 //! instance at a time run the background work; `sqlite` is the embedded one (with the
 //! in-process [`hub::Hub`] for fan-out), `redis` the one several instances share. Nothing
 //! outside this folder names a backend type.
@@ -19,7 +19,6 @@
 pub mod cached;
 pub mod group;
 pub mod hub;
-pub mod lease;
 pub mod redis;
 pub mod sqlite;
 pub mod updates;
@@ -227,5 +226,5 @@ pub struct Storage {
     pub registry: Registry,
     pub log: Log,
     pub fanout: Fan,
-    pub lease: Arc<dyn lease::Lease>,
+    pub lease: Arc<dyn crate::lease::Lease>,
 }

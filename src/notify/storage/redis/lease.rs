@@ -14,7 +14,7 @@ use tower_sessions_redis_store::fred::prelude::*;
 use tower_sessions_redis_store::fred::types::{Expiration, SetOptions};
 
 use super::{keys, scripts};
-use crate::notify::storage::lease::Lease;
+use crate::lease::Lease;
 
 /// How long a lease lasts without being extended.
 pub const PERIOD: Duration = Duration::from_secs(9);

@@ -11,6 +11,7 @@ mod registry;
 mod spool;
 mod spooled;
 
+use crate::lease::AlwaysHeld;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,9 +22,7 @@ pub use log::SqliteLog;
 pub use registry::SqliteRegistry;
 pub use spooled::SpooledLog;
 
-use super::{
-    Storage, StorageError, StoreResult, cached::CachedRegistry, hub::Hub, lease::AlwaysHeld,
-};
+use super::{Storage, StorageError, StoreResult, cached::CachedRegistry, hub::Hub};
 
 impl From<sqlx::Error> for StorageError {
     fn from(error: sqlx::Error) -> Self {
