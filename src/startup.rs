@@ -13,6 +13,7 @@ use crate::config::AlertsApiKind;
 use crate::config::Settings;
 use crate::data_dir;
 use crate::db;
+use crate::db::sql::Db;
 use crate::graph::{CallMeter, ClientOptions, GraphClient, RetryPolicy};
 use crate::lease::{AlwaysHeld, Lease};
 use crate::notify::Notify;
@@ -25,10 +26,9 @@ use crate::sync::Mirror;
 use crate::sync::budget::Budget;
 use crate::sync::engine::{Engine, LeaseFor};
 use crate::sync::store::MirrorStore;
-use crate::sync::store::sql::Db;
 use crate::sync::token::AppTokens;
 use crate::triage::audit::redis::RedisAudit;
-use crate::triage::audit::sqlite::SqliteAudit;
+use crate::triage::audit::sql::SqlAudit;
 use crate::triage::audit::{AuditLog, AuditStore, retention};
 use crate::web;
 use crate::web::state::{AppState, Services};
@@ -113,10 +113,12 @@ impl Application {
             backend.clone(),
             oauth.clone(),
         );
-        // The audit log lives where everything else does: Redis when it is shared.
-        let audit_store: Arc<dyn AuditStore> = match &redis {
-            Some(pool) => Arc::new(RedisAudit::new(pool.clone())),
-            None => Arc::new(SqliteAudit::new(db.clone())),
+        // The audit log lives in the shared database when there is one, else where everything
+        // else does: Redis when it is shared, the app's SQLite file when alone.
+        let audit_store: Arc<dyn AuditStore> = match (&shared_db, &redis) {
+            (Some(pool), _) => Arc::new(SqlAudit::new(Db::Postgres(pool.clone()))),
+            (None, Some(pool)) => Arc::new(RedisAudit::new(pool.clone())),
+            (None, None) => Arc::new(SqlAudit::new(Db::Sqlite(db.clone()))),
         };
         let streams = StreamGate::new(
             settings.notify.max_streams_per_session,

@@ -1,7 +1,7 @@
 //! The layout rule of the product crate, checked on its sources so it stays true: imports
 //! point down. No two files import each other, directly or round a loop; each top-level
 //! module imports only modules of its own layer or below (`LAYERS`); the shared base files
-//! `config/` and `db.rs` import no other module of the crate; only the web handlers and
+//! `config/` and `db/` import no other module of the crate; only the web handlers and
 //! `startup` use the app state. And the two crates stay apart: the sandbox imports nothing
 //! from the console, and the console uses the sandbox only for the `demo` and `sandbox` commands.
 
@@ -47,7 +47,7 @@ const LAYERS: &[(&str, &[&str])] = &[
 
 /// Base files that import no other module of the crate.
 /// Shared base modules that import nothing of the crate but themselves (a file, or a folder/).
-const LEAF_MODULES: &[&str] = &["config/", "db.rs"];
+const LEAF_MODULES: &[&str] = &["config/", "db/"];
 
 fn product_crate() -> Crate {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");

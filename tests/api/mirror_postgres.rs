@@ -64,6 +64,28 @@ async fn on_postgres_the_lists_sort_walk_search_and_show_a_write_at_once() {
     walks_each_alert_once(&app).await;
     searches_hosts_users_ips_and_hashes(&app).await;
     shows_an_update_at_once(&app).await;
+
+    // The update's audit record is in PostgreSQL too, shown on /audit, and cannot be changed.
+    let (actor, action): (String, String) = sqlx::query_as(
+        "SELECT actor_name, action FROM audit_records WHERE tenant_id = $1 ORDER BY id DESC",
+    )
+    .bind(CONTOSO)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(actor.contains("Megan"), "{actor}");
+    let (status, audit) = app.get_html("/audit").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        select_text(&audit, "#audit-table")
+            .unwrap()
+            .contains(&actor),
+        "{action} by {actor} is not on /audit"
+    );
+    let changed = sqlx::query("UPDATE audit_records SET actor_name = 'someone else'")
+        .execute(&pool)
+        .await;
+    assert!(changed.is_err(), "an audit record was changed");
 }
 
 /// Which instance ran the tenant's last alerts sync, and when.

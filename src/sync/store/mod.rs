@@ -6,7 +6,6 @@
 mod counts;
 mod progress;
 mod read;
-pub mod sql;
 mod write;
 
 pub use progress::{Progress, TenantRow};
@@ -15,8 +14,8 @@ pub use write::Change;
 
 use std::sync::Arc;
 
+use crate::db::sql::Db;
 use counts::Counts;
-use sql::Db;
 
 /// A mirrored Graph resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

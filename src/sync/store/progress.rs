@@ -1,8 +1,8 @@
 //! Where each tenant's sync stands, per resource: the cursor of the last read, a backfill's
 //! place and progress, the last run and its error. And the tenants the sync mirrors.
 
-use super::sql::Sql;
 use super::{MirrorStore, Resource, now_ms};
+use crate::db::sql::Sql;
 
 /// One tenant's sync of one resource.
 #[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]

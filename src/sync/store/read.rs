@@ -3,8 +3,8 @@
 //! FTS5 trigram table, PostgreSQL's pg_trgm indexes). A page is one query for its keys, one for
 //! its bodies, and a count that is kept until the tenant's mirror changes.
 
-use super::sql::{Dialect, Sql};
 use super::{MirrorStore, Resource};
+use crate::db::sql::{Dialect, Sql};
 use crate::sync::record::{severity_rank, status_rank};
 use crate::sync::selection::{
     Field, Key, Listed, Order, Selection, Term, Window, contains_pattern, fts5_query, search_terms,

@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use super::sql::{Dialect, Sql, Tx, Value};
 use super::{MirrorStore, Resource};
+use crate::db::sql::{Dialect, Sql, Tx, Value};
 use crate::sync::record::{Record, severity_rank, status_rank};
 
 /// An item that is new or differs from what the mirror held.

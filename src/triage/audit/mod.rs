@@ -4,15 +4,15 @@
 //!
 //! Records are appended and read, never changed: there is no update or delete through the app,
 //! and only [`retention`] removes records older than `[audit] retention_days`. Storage sits behind
-//! [`AuditStore`]; `sqlite` is the embedded backend, and a second one (Redis) implements the same
-//! trait.
+//! [`AuditStore`]: `sql` keeps it in a database (the app's SQLite file, or PostgreSQL with
+//! `[database] url`), `redis` in Redis when instances share Redis but no database.
 
 pub mod filter;
 pub mod incident;
 pub mod outcome;
 pub mod redis;
 pub mod retention;
-pub mod sqlite;
+pub mod sql;
 pub mod writes;
 
 use std::fmt::Debug;

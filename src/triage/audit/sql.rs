@@ -1,21 +1,22 @@
-//! The embedded audit store: the `audit_records` table (see `migrations/`), insert-only (a
-//! trigger refuses updates).
+//! The audit store in a database: the `audit_records` table, in the app's SQLite file (see
+//! `migrations/`) or, with `[database] url`, in PostgreSQL shared by every instance (see
+//! `migrations/postgres/`). Insert-only: a trigger refuses updates.
 
 use futures::future::BoxFuture;
-use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 use time::OffsetDateTime;
 
 use super::filter::Outcome;
 use super::{Actor, AuditError, AuditFilter, AuditRecord, AuditResult, AuditStore, RecordPage};
+use crate::db::sql::{Db, Dialect, Sql};
 
 #[derive(Debug, Clone)]
-pub struct SqliteAudit {
-    pool: SqlitePool,
+pub struct SqlAudit {
+    db: Db,
 }
 
-impl SqliteAudit {
-    pub fn new(pool: SqlitePool) -> Self {
-        Self { pool }
+impl SqlAudit {
+    pub fn new(db: Db) -> Self {
+        Self { db }
     }
 }
 
@@ -38,27 +39,26 @@ fn contains(text: &str) -> String {
     format!("%{escaped}%")
 }
 
-fn push_filter(query: &mut QueryBuilder<'_, Sqlite>, tenant_id: &str, filter: &AuditFilter) {
-    query
-        .push(" WHERE tenant_id = ")
-        .push_bind(tenant_id.to_string());
-    if let Some(who) = &filter.who {
-        let pattern = contains(who);
-        query
-            .push(" AND (actor_name LIKE ")
-            .push_bind(pattern.clone())
-            .push(" ESCAPE '\\' OR actor_oid LIKE ")
-            .push_bind(pattern)
-            .push(" ESCAPE '\\')");
-    }
-    if let Some(resource) = &filter.resource {
-        let pattern = contains(resource);
-        query
-            .push(" AND (resource_type LIKE ")
-            .push_bind(pattern.clone())
-            .push(" ESCAPE '\\' OR resource_id LIKE ")
-            .push_bind(pattern)
-            .push(" ESCAPE '\\')");
+fn push_filter(query: &mut Sql, dialect: Dialect, tenant_id: &str, filter: &AuditFilter) {
+    // Names and ids are matched without case, as SQLite's LIKE does.
+    let like = match dialect {
+        Dialect::Sqlite => "LIKE",
+        Dialect::Postgres => "ILIKE",
+    };
+    query.push(" WHERE tenant_id = ").bind(tenant_id);
+    for (text, columns) in [
+        (&filter.who, ["actor_name", "actor_oid"]),
+        (&filter.resource, ["resource_type", "resource_id"]),
+    ] {
+        if let Some(text) = text {
+            let pattern = contains(text);
+            query
+                .push(&format!(" AND ({} {like} ", columns[0]))
+                .bind(pattern.as_str())
+                .push(&format!(" ESCAPE '\\' OR {} {like} ", columns[1]))
+                .bind(pattern)
+                .push(" ESCAPE '\\')");
+        }
     }
     match filter.outcome {
         Some(Outcome::Succeeded) => {
@@ -70,70 +70,95 @@ fn push_filter(query: &mut QueryBuilder<'_, Sqlite>, tenant_id: &str, filter: &A
         None => {}
     }
     if let Some(from) = filter.from {
-        query.push(" AND at_ms >= ").push_bind(millis(from));
+        query.push(" AND at_ms >= ").bind(millis(from));
     }
     if let Some(until) = filter.until {
-        query.push(" AND at_ms < ").push_bind(millis(until));
+        query.push(" AND at_ms < ").bind(millis(until));
     }
 }
 
-fn record(row: &sqlx::sqlite::SqliteRow) -> Result<AuditRecord, sqlx::Error> {
-    let json = |column: &str| -> Result<serde_json::Value, sqlx::Error> {
-        let text: String = row.try_get(column)?;
-        Ok(serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
-    };
-    let at_ms: i64 = row.try_get("at_ms")?;
-    let status: i64 = row.try_get("status")?;
-    Ok(AuditRecord {
-        id: row.try_get("id")?,
-        at: OffsetDateTime::from_unix_timestamp_nanos(i128::from(at_ms) * 1_000_000)
-            .unwrap_or(OffsetDateTime::UNIX_EPOCH),
-        actor: Actor {
-            name: row.try_get("actor_name")?,
-            oid: row.try_get("actor_oid")?,
-            tenant_id: row.try_get("tenant_id")?,
-        },
-        action: row.try_get("action")?,
-        resource_type: row.try_get("resource_type")?,
-        resource_id: row.try_get("resource_id")?,
-        before: json("before_json")?,
-        after: json("after_json")?,
-        comment: row.try_get("comment")?,
-        status: u16::try_from(status).unwrap_or(0),
-        request_id: row.try_get("request_id")?,
-        client_request_id: row.try_get("client_request_id")?,
-        error: row.try_get("error")?,
-        run_id: row.try_get("run_id")?,
-    })
+/// A row of `audit_records`.
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    at_ms: i64,
+    tenant_id: String,
+    actor_name: String,
+    actor_oid: String,
+    action: String,
+    resource_type: String,
+    resource_id: String,
+    before_json: String,
+    after_json: String,
+    comment: String,
+    status: i64,
+    request_id: String,
+    client_request_id: String,
+    error: String,
+    run_id: String,
 }
 
-impl AuditStore for SqliteAudit {
+const COLUMNS: &str = "id, at_ms, tenant_id, actor_name, actor_oid, action, resource_type, \
+     resource_id, before_json, after_json, comment, status, request_id, client_request_id, error, \
+     run_id";
+
+impl From<Row> for AuditRecord {
+    fn from(row: Row) -> Self {
+        let json =
+            |text: String| serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
+        AuditRecord {
+            id: row.id,
+            at: OffsetDateTime::from_unix_timestamp_nanos(i128::from(row.at_ms) * 1_000_000)
+                .unwrap_or(OffsetDateTime::UNIX_EPOCH),
+            actor: Actor {
+                name: row.actor_name,
+                oid: row.actor_oid,
+                tenant_id: row.tenant_id,
+            },
+            action: row.action,
+            resource_type: row.resource_type,
+            resource_id: row.resource_id,
+            before: json(row.before_json),
+            after: json(row.after_json),
+            comment: row.comment,
+            status: u16::try_from(row.status).unwrap_or(0),
+            request_id: row.request_id,
+            client_request_id: row.client_request_id,
+            error: row.error,
+            run_id: row.run_id,
+        }
+    }
+}
+
+impl AuditStore for SqlAudit {
     fn append<'a>(&'a self, r: &'a AuditRecord) -> BoxFuture<'a, AuditResult<i64>> {
         Box::pin(async move {
-            let done = sqlx::query(
+            let mut query = Sql::new(
                 "INSERT INTO audit_records (at_ms, tenant_id, actor_name, actor_oid, action, \
                  resource_type, resource_id, before_json, after_json, comment, status, request_id, \
-                 client_request_id, error, run_id) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(millis(r.at))
-            .bind(&r.actor.tenant_id)
-            .bind(&r.actor.name)
-            .bind(&r.actor.oid)
-            .bind(&r.action)
-            .bind(&r.resource_type)
-            .bind(&r.resource_id)
-            .bind(r.before.to_string())
-            .bind(r.after.to_string())
-            .bind(&r.comment)
-            .bind(i64::from(r.status))
-            .bind(&r.request_id)
-            .bind(&r.client_request_id)
-            .bind(&r.error)
-            .bind(&r.run_id)
-            .execute(&self.pool)
-            .await?;
-            Ok(done.last_insert_rowid())
+                 client_request_id, error, run_id) VALUES (",
+            );
+            query
+                .bind_list::<crate::db::sql::Value>([
+                    millis(r.at).into(),
+                    (&r.actor.tenant_id).into(),
+                    (&r.actor.name).into(),
+                    (&r.actor.oid).into(),
+                    (&r.action).into(),
+                    (&r.resource_type).into(),
+                    (&r.resource_id).into(),
+                    r.before.to_string().into(),
+                    r.after.to_string().into(),
+                    (&r.comment).into(),
+                    i64::from(r.status).into(),
+                    (&r.request_id).into(),
+                    (&r.client_request_id).into(),
+                    (&r.error).into(),
+                    (&r.run_id).into(),
+                ])
+                .push(") RETURNING id");
+            let (id,): (i64,) = self.db.fetch_one(&query).await?;
+            Ok(id)
         })
     }
 
@@ -145,15 +170,15 @@ impl AuditStore for SqliteAudit {
         limit: u32,
     ) -> BoxFuture<'a, AuditResult<RecordPage>> {
         Box::pin(async move {
-            let mut query = QueryBuilder::<Sqlite>::new("SELECT * FROM audit_records");
-            push_filter(&mut query, tenant_id, filter);
+            let mut query = Sql::new(format!("SELECT {COLUMNS} FROM audit_records"));
+            push_filter(&mut query, self.db.dialect(), tenant_id, filter);
             query
                 .push(" ORDER BY at_ms DESC, id DESC LIMIT ")
-                .push_bind(i64::from(limit) + 1)
+                .bind(i64::from(limit) + 1)
                 .push(" OFFSET ")
-                .push_bind(i64::from(offset));
-            let rows = query.build().fetch_all(&self.pool).await?;
-            let mut records = rows.iter().map(record).collect::<Result<Vec<_>, _>>()?;
+                .bind(i64::from(offset));
+            let rows: Vec<Row> = self.db.fetch_all(&query).await?;
+            let mut records: Vec<AuditRecord> = rows.into_iter().map(AuditRecord::from).collect();
             let more = records.len() > limit as usize;
             records.truncate(limit as usize);
             Ok(RecordPage { records, more })
@@ -162,11 +187,9 @@ impl AuditStore for SqliteAudit {
 
     fn remove_older_than(&self, before: OffsetDateTime) -> BoxFuture<'_, AuditResult<u64>> {
         Box::pin(async move {
-            let done = sqlx::query("DELETE FROM audit_records WHERE at_ms < ?")
-                .bind(millis(before))
-                .execute(&self.pool)
-                .await?;
-            Ok(done.rows_affected())
+            let mut query = Sql::new("DELETE FROM audit_records WHERE at_ms < ");
+            query.bind(millis(before));
+            Ok(self.db.execute(&query).await?)
         })
     }
 }
@@ -191,7 +214,7 @@ mod tests {
     #[tokio::test]
     async fn records_are_per_tenant_newest_first_and_filtered() {
         let pool = db::in_memory().await.unwrap();
-        let log = AuditLog::new(std::sync::Arc::new(SqliteAudit::new(pool.clone())));
+        let log = AuditLog::new(std::sync::Arc::new(SqlAudit::new(Db::Sqlite(pool.clone()))));
         let ok = WriteOutcome {
             status: 200,
             request_id: "r1".into(),
@@ -246,7 +269,7 @@ mod tests {
     #[tokio::test]
     async fn records_cannot_be_changed_and_old_ones_are_trimmed() {
         let pool = db::in_memory().await.unwrap();
-        let store = SqliteAudit::new(pool.clone());
+        let store = SqlAudit::new(Db::Sqlite(pool.clone()));
         let log = AuditLog::new(std::sync::Arc::new(store.clone()));
         log.record(
             &actor("t1", "Megan"),

@@ -1,7 +1,10 @@
 //! The SQLite database under `server.data_dir` (sessions, subscriptions, notifications, owners):
 //! opening it, applying the migrations in `migrations/`, and an in-memory one for unit tests.
 //! And the PostgreSQL database of `[database] url`, shared by instances (the mirror and the
-//! audit log), with its own migrations in `migrations/postgres/`.
+//! audit log), with its own migrations in `migrations/postgres/`. `sql.rs` runs one statement
+//! on either.
+
+pub mod sql;
 
 use std::path::Path;
 use std::str::FromStr;

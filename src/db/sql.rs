@@ -1,7 +1,7 @@
-//! One statement for either database the mirror lives in: text with bound values, rendered with
-//! each engine's placeholders (`?` for SQLite, `$1`, `$2`… for PostgreSQL), and the pool or
-//! transaction it runs on. The statements themselves are written once, in `read.rs`, `write.rs`
-//! and `progress.rs`; where the engines differ (search, write locks) they ask [`Dialect`].
+//! One statement for either database (the mirror and the audit log): text with bound values,
+//! rendered with each engine's placeholders (`?` for SQLite, `$1`, `$2`… for PostgreSQL), and the
+//! pool or transaction it runs on. Statements are written once; where the engines differ (search,
+//! write locks) their authors ask [`Dialect`].
 
 use std::borrow::Cow;
 
