@@ -68,7 +68,8 @@ pub struct SandboxOptions {
     /// Server-driven paging: alerts_v2 and incidents pages hold at most this many items even
     /// when `$top` asks for more, each with an `@odata.nextLink` while more remain (its `$skip`
     /// advanced by the items returned). Legacy alerts keep their per-provider paging. `None`
-    /// pages by `$top` alone.
+    /// (the default) pages by `$top` alone, which benchmarks and the sandbox's own tests rely
+    /// on; a client's tests should set a size below the `$top` they send.
     pub page_size: Option<usize>,
     /// Generated alerts added to Contoso at start (about five to an incident, created over the
     /// last 30 days), for benchmarks.

@@ -40,22 +40,17 @@ pub struct AlertsPage {
     /// Each alert's JSON as Graph sent it (exports write it out as it is).
     pub alerts: Vec<Box<RawValue>>,
     pub rows: Vec<AlertRow>,
+    /// Graph's next link after this page, when it is one Graph page as it came.
     pub next_link: Option<String>,
+    /// Whether more alerts follow the last one on this page.
+    pub more: bool,
     /// `@odata.count`: how many alerts match, when asked with `$count=true`.
     pub count: Option<u64>,
 }
 
-/// A collection page as Graph sends it, with its count when asked for.
-#[derive(Debug, serde::Deserialize)]
-struct CountedPage {
-    /// Kept raw: a page's rows need a few members of each alert, not a JSON tree of all.
-    #[serde(default)]
-    value: Vec<Box<RawValue>>,
-    #[serde(rename = "@odata.nextLink", default)]
-    next_link: Option<String>,
-    #[serde(rename = "@odata.count", default)]
-    count: Option<u64>,
-}
+/// A collection page as Graph sends it, its alerts kept raw: a page's rows need a few members
+/// of each alert, not a JSON tree of all.
+type RawPage = Page<Box<RawValue>>;
 
 /// The original and updated alert (Graph's JSON), and the calls that changed it.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -121,8 +116,10 @@ impl AlertsApi {
         }
     }
 
-    /// A page of the list: `$count=true` for "1–20 of N", and on alerts_v2 `$skip` to reach any
-    /// page (the legacy API's `$skip` counts per provider, so it pages by next links only).
+    /// The first request of a page of the list: `$count=true` for "1–20 of N", and on alerts_v2
+    /// `$skip` to reach any page (the legacy API's `$skip` counts per provider, so it pages by
+    /// next links only). Graph may answer with fewer alerts: [`list_page`](Self::list_page)
+    /// follows its next links from here.
     ///
     /// The legacy API also takes `$select`, so it sends only what a row shows (its alerts
     /// carry every provider's full detail otherwise); alerts_v2 documents no `$select`.
@@ -154,23 +151,54 @@ impl AlertsApi {
             "The next-page link must point at this API's alert collection on the configured Graph host."
                 .to_string()
         };
-        let url = self.graph.trusted_link(link).map_err(|_| refused())?;
-        let expected = self.graph.url(self.collection());
-        if url.path() != expected.path() {
-            return Err(refused());
-        }
-        Ok(url)
+        self.graph
+            .collection_link(link, &self.graph.url(self.collection()))
+            .map_err(|_| refused())
     }
 
+    /// One Graph page as it came, with its next link.
     pub async fn fetch_page(
         &self,
         token: &SecretString,
         url: Url,
     ) -> Result<AlertsPage, GraphError> {
-        let page: CountedPage = self.graph.get_json(token, url).await?;
+        let page: RawPage = self.graph.get_json(token, url).await?;
+        Ok(self.rows_of(page.value, page.next_link, page.count))
+    }
+
+    /// A page of the list from `url` on. On alerts_v2 it holds `top` alerts (fewer only at the
+    /// end of the list): Graph may answer with fewer than `$top` and a next link, which is
+    /// followed until the page is full, so the page after it starts at the `$skip` of the
+    /// alerts shown before. The legacy API applies `$top` per provider: its page is Graph's page
+    /// as it came, and its next link leads on.
+    pub async fn list_page(
+        &self,
+        token: &SecretString,
+        url: Url,
+        top: u32,
+    ) -> Result<AlertsPage, GraphError> {
+        if self.kind == AlertsApiKind::Legacy {
+            return self.fetch_page(token, url).await;
+        }
+        let filled = self
+            .graph
+            .fill(url, top as usize, |url| async move {
+                self.graph.get_json::<RawPage>(token, url).await
+            })
+            .await?;
+        let mut page = self.rows_of(filled.items, None, filled.count);
+        page.more = filled.more;
+        Ok(page)
+    }
+
+    fn rows_of(
+        &self,
+        alerts: Vec<Box<RawValue>>,
+        next_link: Option<String>,
+        count: Option<u64>,
+    ) -> AlertsPage {
         let shape = self.shape();
-        let mut read: Vec<(AlertRow, Box<RawValue>)> = page
-            .value
+        let mut read: Vec<(AlertRow, Box<RawValue>)> = alerts
             .into_iter()
             .map(|raw| (row_reader::row(shape, &raw), raw))
             .collect();
@@ -179,12 +207,13 @@ impl AlertsApi {
             newest_first(&mut read);
         }
         let (rows, alerts) = read.into_iter().unzip();
-        Ok(AlertsPage {
+        AlertsPage {
             rows,
             alerts,
-            next_link: page.next_link,
-            count: page.count,
-        })
+            more: next_link.is_some(),
+            next_link,
+            count,
+        }
     }
 
     /// How many alerts match (`$count=true`, asking for one alert).

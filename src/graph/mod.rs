@@ -22,6 +22,6 @@ pub use client::{ClientOptions, GraphClient, GraphResponse};
 pub use error::{GraphError, GraphErrorKind};
 pub use ids::encode_id;
 pub use meter::CallMeter;
-pub use paging::Page;
+pub use paging::{Filled, Page};
 pub use retry::{LongWait, RetryPolicy};
 pub use throttle::RateLimiter;

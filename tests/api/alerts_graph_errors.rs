@@ -2,17 +2,14 @@
 //! throttling says when to retry.
 
 use graphsec::config::AlertsApiKind;
-use graphsec_sandbox::{Fault, SandboxOptions};
+use graphsec_sandbox::Fault;
 
 use crate::alerts_support::*;
-use crate::helpers::{TestApp, select_attr, spawn_app_with};
+use crate::helpers::{TestApp, sandbox_options, select_attr, spawn_app_with};
 
 async fn signed_in_with_scopes(scopes: &str) -> TestApp {
     let scopes = scopes.to_string();
-    let app = spawn_app_with(SandboxOptions::default(), move |s| {
-        s.identity.scopes = scopes
-    })
-    .await;
+    let app = spawn_app_with(sandbox_options(), move |s| s.identity.scopes = scopes).await;
     app.sign_in().await;
     app
 }

@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use url::Url;
 
 use crate::helpers::{
-    MEGAN, location, new_client, select_text, spawn_app, spawn_app_with, urlencode,
+    MEGAN, location, new_client, sandbox_options, select_text, spawn_app, spawn_app_with, urlencode,
 };
 
 const NORTHWIND_ADMIN: &str = "nestor@northwind.example";
@@ -140,7 +140,7 @@ async fn the_sandbox_refuses_a_wrong_pkce_verifier() {
 async fn an_expired_token_is_refreshed_and_the_page_still_loads() {
     let options = SandboxOptions {
         token_lifetime: Duration::from_secs(1),
-        ..SandboxOptions::default()
+        ..sandbox_options()
     };
     let app = spawn_app_with(options, |_| {}).await;
     app.sign_in().await;
@@ -273,7 +273,7 @@ async fn a_consent_answer_with_a_forged_state_is_not_acted_on() {
 
 #[tokio::test]
 async fn legacy_mode_asks_for_the_legacy_permission() {
-    let app = spawn_app_with(SandboxOptions::default(), |s| {
+    let app = spawn_app_with(sandbox_options(), |s| {
         s.graph.alerts_api = AlertsApiKind::Legacy
     })
     .await;
@@ -342,7 +342,7 @@ async fn a_restart_does_not_sign_anyone_out() {
 async fn a_failed_refresh_sends_the_user_to_sign_in_and_back_to_the_page() {
     let options = SandboxOptions {
         token_lifetime: Duration::from_secs(1),
-        ..SandboxOptions::default()
+        ..sandbox_options()
     };
     let app = spawn_app_with(options, |_| {}).await;
     app.sign_in().await;

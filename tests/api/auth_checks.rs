@@ -4,13 +4,12 @@
 use std::collections::{BTreeSet, VecDeque};
 
 use graphsec::config::AlertsApiKind;
-use graphsec_sandbox::SandboxOptions;
 use graphsec_sandbox::identity::store::IdTokenFault;
 use reqwest::StatusCode;
 use reqwest::header::SET_COOKIE;
 use scraper::{Html, Selector};
 
-use crate::helpers::{MEGAN, TestApp, select_text, spawn_app, spawn_app_with};
+use crate::helpers::{MEGAN, TestApp, sandbox_options, select_text, spawn_app, spawn_app_with};
 
 async fn refused_sign_in(fault: IdTokenFault, says: &str) {
     let app = spawn_app().await;
@@ -59,7 +58,7 @@ fn session_cookie(response: &reqwest::Response) -> String {
 
 #[tokio::test]
 async fn the_session_cookie_is_secure_exactly_when_public_url_is_https() {
-    let https = spawn_app_with(SandboxOptions::default(), |s| {
+    let https = spawn_app_with(sandbox_options(), |s| {
         s.server.public_url = "https://localhost:0".into();
     })
     .await;
@@ -130,7 +129,7 @@ async fn crawl_post_forms(app: &TestApp) -> Vec<(String, String, Vec<(String, St
 }
 
 async fn every_post_form_carries_a_token_the_server_checks(api: AlertsApiKind) {
-    let app = spawn_app_with(SandboxOptions::default(), |s| {
+    let app = spawn_app_with(sandbox_options(), |s| {
         s.graph.alerts_api = api;
     })
     .await;

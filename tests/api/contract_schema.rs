@@ -21,7 +21,7 @@ use time::macros::datetime;
 
 use crate::alerts_support::alerts;
 use crate::csdl::{Schema, element_type, schema};
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, sandbox_options};
 
 const SEC: &str = "microsoft.graph.security";
 
@@ -613,7 +613,7 @@ fn check_subscription_resource(
 
 async fn every_request_the_console_sends_is_in_the_schema(api: AlertsApiKind) {
     // One subscription per choice of the subscribe form: more than one user may usually hold.
-    let options = graphsec_sandbox::SandboxOptions::default();
+    let options = sandbox_options();
     let app = crate::helpers::spawn_app_with(options, |s| {
         s.graph.alerts_api = api;
         s.notify.max_watches_per_user = 1_000;

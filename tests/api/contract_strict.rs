@@ -7,7 +7,7 @@ use graphsec_sandbox::SandboxOptions;
 use graphsec_sandbox::schema::security::AlertStatus;
 
 use crate::alerts_support::{expected, row_ids};
-use crate::helpers::{select_attr, select_text, spawn_app_with};
+use crate::helpers::{sandbox_options, select_attr, select_text, spawn_app_with};
 
 const QUERY: &str = "/alerts?top=20&status=new&fqdn=srv-dc01.contoso.example";
 
@@ -15,7 +15,7 @@ const QUERY: &str = "/alerts?top=20&status=new&fqdn=srv-dc01.contoso.example";
 async fn a_refused_filter_is_named_with_graphs_reason_and_the_view_without_it_is_offered() {
     let options = SandboxOptions {
         refuse_evidence_filters: true,
-        ..SandboxOptions::default()
+        ..sandbox_options()
     };
     let app = spawn_app_with(options, |s| s.graph.alerts_api = AlertsApiKind::V2).await;
     app.sign_in().await;
@@ -48,7 +48,7 @@ async fn a_refused_filter_is_named_with_graphs_reason_and_the_view_without_it_is
 
 #[tokio::test]
 async fn without_the_switch_the_same_view_loads_and_names_no_refusal() {
-    let app = spawn_app_with(SandboxOptions::default(), |s| {
+    let app = spawn_app_with(sandbox_options(), |s| {
         s.graph.alerts_api = AlertsApiKind::V2
     })
     .await;

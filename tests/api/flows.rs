@@ -2,12 +2,13 @@
 //! legacy list's order, a hand-edited next link, and a Secure Score that cannot be read.
 
 use graphsec::config::AlertsApiKind;
-use graphsec_sandbox::SandboxOptions;
 use reqwest::StatusCode;
 use time::OffsetDateTime;
 
 use crate::alerts_support::*;
-use crate::helpers::{location, select_attr, spawn_app, spawn_app_with, urlencode};
+use crate::helpers::{
+    location, sandbox_options, select_attr, spawn_app, spawn_app_with, urlencode,
+};
 
 #[tokio::test]
 async fn cancelling_sign_in_says_so_and_offers_to_try_again() {
@@ -98,7 +99,7 @@ async fn a_next_link_for_other_filters_is_not_followed() {
 
 #[tokio::test]
 async fn home_does_not_link_to_secure_score_controls_it_cannot_read() {
-    let app = spawn_app_with(SandboxOptions::default(), |s| {
+    let app = spawn_app_with(sandbox_options(), |s| {
         s.identity.scopes =
             "openid profile offline_access User.Read SecurityAlert.ReadWrite.All".into();
     })

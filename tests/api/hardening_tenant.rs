@@ -2,12 +2,11 @@
 //! `openid` is always asked for, personal accounts and tenants outside
 //! `identity.allowed_tenants` are refused with a readable page.
 
-use graphsec_sandbox::SandboxOptions;
 use graphsec_sandbox::identity::store::IdTokenFault;
 use graphsec_sandbox::users::tenant_by_key;
 use reqwest::StatusCode;
 
-use crate::helpers::{MEGAN, TestApp, select_text, spawn_app_with};
+use crate::helpers::{MEGAN, TestApp, sandbox_options, select_text, spawn_app_with};
 
 const DIEGO: &str = "diego@fabrikam.example";
 
@@ -32,7 +31,7 @@ async fn refused(app: &TestApp, upn: &str, status: StatusCode, says: &str) {
 #[tokio::test]
 async fn sign_in_needs_a_known_work_tenant() {
     // Scopes configured without openid: it is asked for anyway.
-    let app = spawn_app_with(SandboxOptions::default(), |s| {
+    let app = spawn_app_with(sandbox_options(), |s| {
         s.identity.scopes = "User.Read SecurityAlert.Read.All SecurityIncident.Read.All".into();
     })
     .await;
@@ -72,7 +71,7 @@ async fn sign_in_needs_a_known_work_tenant() {
 
     // Only fabrikam allowed: contoso's Megan is refused, fabrikam's Diego gets in.
     let fabrikam = tenant_by_key("fabrikam").unwrap().id.to_uppercase();
-    let app = spawn_app_with(SandboxOptions::default(), |s| {
+    let app = spawn_app_with(sandbox_options(), |s| {
         s.identity.allowed_tenants = vec![fabrikam.to_ascii_lowercase()];
     })
     .await;

@@ -1,10 +1,9 @@
 //! Issue 15, item 9: the sign-in authority, Graph and the Defender API must be https unless on
 //! this machine (the app refuses to start, naming the key), and an https console sends HSTS.
 
-use graphsec_sandbox::SandboxOptions;
 use reqwest::header::STRICT_TRANSPORT_SECURITY;
 
-use crate::helpers::{graphsec_command, spawn_app, spawn_app_with};
+use crate::helpers::{graphsec_command, sandbox_options, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn secrets_never_go_to_a_plain_http_remote_and_https_consoles_send_hsts() {
@@ -38,7 +37,7 @@ async fn secrets_never_go_to_a_plain_http_remote_and_https_consoles_send_hsts() 
         );
     }
 
-    let https = spawn_app_with(SandboxOptions::default(), |s| {
+    let https = spawn_app_with(sandbox_options(), |s| {
         s.server.public_url = "https://localhost:0".into();
     })
     .await;

@@ -21,15 +21,38 @@ pub struct TestApp {
     pub server: tokio::task::JoinHandle<()>,
 }
 
+/// Items per page the sandbox answers alerts_v2 and incidents lists with in tests, whatever
+/// `$top` asks: fewer than any `$top` the console sends, so every list, export and sync has to
+/// follow `@odata.nextLink` as Graph's paging guidance says.
+pub const GRAPH_PAGE: usize = 7;
+
+/// The sandbox as tests start it: paging server-side like Graph, pages of [`GRAPH_PAGE`].
+pub fn sandbox_options() -> SandboxOptions {
+    SandboxOptions {
+        page_size: Some(GRAPH_PAGE),
+        ..SandboxOptions::default()
+    }
+}
+
+/// The sandbox without server-side paging: each page holds what `$top` asks. For a test that
+/// means it; say why where it is used.
+pub fn unpaged() -> SandboxOptions {
+    SandboxOptions {
+        page_size: None,
+        ..sandbox_options()
+    }
+}
+
 pub async fn spawn_app() -> TestApp {
-    spawn_app_with(SandboxOptions::default(), |_| {}).await
+    spawn_app_with(sandbox_options(), |_| {}).await
 }
 
 pub async fn spawn_app_on(api: AlertsApiKind) -> TestApp {
-    spawn_app_with(SandboxOptions::default(), |s| s.graph.alerts_api = api).await
+    spawn_app_with(sandbox_options(), |s| s.graph.alerts_api = api).await
 }
 
-/// The sandbox with `options`, the app with settings wired to it and then adjusted by `configure`.
+/// The sandbox with `options` (start from [`sandbox_options`]), the app with settings wired to
+/// it and then adjusted by `configure`.
 pub async fn spawn_app_with(
     options: SandboxOptions,
     configure: impl FnOnce(&mut Settings),

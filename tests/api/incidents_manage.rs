@@ -2,11 +2,10 @@
 //! pairs, tags added and removed, comments, `awaitingAction`, and the write permission.
 
 use graphsec::config::AlertsApiKind;
-use graphsec_sandbox::SandboxOptions;
 use graphsec_sandbox::seed::IncidentRecord;
 
 use crate::alerts_support::*;
-use crate::helpers::{TestApp, location, select_attr, spawn_app_with};
+use crate::helpers::{TestApp, location, sandbox_options, select_attr, spawn_app_with};
 
 fn incident(app: &TestApp, id: &str) -> IncidentRecord {
     app.sandbox
@@ -245,7 +244,7 @@ async fn awaiting_action_is_shown_offered_and_can_be_set() {
 
 #[tokio::test]
 async fn a_missing_write_permission_leads_to_the_admin_consent_help_and_keeps_the_form() {
-    let app = spawn_app_with(SandboxOptions::default(), |s| {
+    let app = spawn_app_with(sandbox_options(), |s| {
         s.identity.scopes = "openid profile offline_access User.Read SecurityAlert.ReadWrite.All \
                              SecurityIncident.Read.All"
             .into()

@@ -39,6 +39,7 @@ mod incidents_list;
 mod incidents_manage;
 mod isolation;
 mod layout;
+mod lists_paged;
 mod mirror;
 mod mirror_crash;
 mod mirror_live;

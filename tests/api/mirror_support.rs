@@ -6,11 +6,10 @@ use std::time::Duration;
 use graphsec_sandbox::SandboxOptions;
 use scraper::{Html, Selector};
 
+pub use crate::helpers::GRAPH_PAGE;
 use crate::helpers::{TestApp, spawn_app_with};
 
 pub const CONTOSO: &str = "2f5e2c4b-7d1a-4c8e-9b3f-6a1d0e8c5b21";
-/// Items per page the sandbox answers with, whatever `$top` asks.
-pub const GRAPH_PAGE: usize = 7;
 
 /// The sandbox paging server-side, the app mirroring Contoso every second, Megan signed in, and
 /// the backfill done.

@@ -10,13 +10,13 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures::StreamExt;
-use graphsec_sandbox::{Sandbox, SandboxOptions};
+use graphsec_sandbox::Sandbox;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
-use crate::helpers::{MEGAN, location, new_client, select_attr};
+use crate::helpers::{MEGAN, location, new_client, sandbox_options, select_attr};
 use crate::notify_support::{CONTOSO, change, stored_alert_ids, tenant_id};
 
 const SENDERS: usize = 8;
@@ -180,7 +180,7 @@ pub async fn post(client: &reqwest::Client, server_url: &str, item: Value) -> Op
 
 #[tokio::test]
 async fn notifications_acknowledged_before_a_sigkill_survive_it_exactly_once() {
-    let sandbox = Sandbox::start(SandboxOptions::default())
+    let sandbox = Sandbox::start(sandbox_options())
         .await
         .expect("sandbox starts");
     let data_dir = tempfile::tempdir().unwrap();

@@ -3,11 +3,12 @@
 use std::time::Duration;
 
 use graphsec::config::AlertsApiKind;
-use graphsec_sandbox::SandboxOptions;
 use reqwest::StatusCode;
 use time::OffsetDateTime;
 
-use crate::helpers::{new_client, sandbox_settings, select_attr, spawn_app_with, start};
+use crate::helpers::{
+    new_client, sandbox_options, sandbox_settings, select_attr, spawn_app_with, start,
+};
 use graphsec_sandbox::subscriptions::activity::step_matching;
 
 use crate::notify_support::{
@@ -244,7 +245,7 @@ async fn the_v2_watcher_publishes_a_changed_alert() {
 #[tokio::test]
 async fn with_redis_sessions_the_renewal_task_still_finds_the_owner_token() {
     let redis = crate::redis_support::RedisServer::start().await;
-    let app = spawn_app_with(SandboxOptions::default(), |s| {
+    let app = spawn_app_with(sandbox_options(), |s| {
         s.graph.alerts_api = AlertsApiKind::Legacy;
         s.redis.url = redis.url();
         s.notify.subscription_minutes = 60;

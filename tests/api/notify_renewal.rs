@@ -6,7 +6,6 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use graphsec::config::AlertsApiKind;
-use graphsec_sandbox::SandboxOptions;
 use reqwest::StatusCode;
 use serde_json::Value;
 use sqlx::SqlitePool;
@@ -14,7 +13,7 @@ use sqlx::sqlite::SqliteConnectOptions;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::helpers::{TestApp, spawn_app_with};
+use crate::helpers::{TestApp, sandbox_options, spawn_app_with};
 use crate::notify_support::{CONTOSO, eventually, sandbox_subscriptions, subscribe};
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -80,7 +79,7 @@ async fn renewed_with_the_lifetime(app: &TestApp, graph_id: &str) {
 
 #[tokio::test]
 async fn only_due_subscriptions_are_renewed_and_with_the_configured_lifetime() {
-    let app = spawn_app_with(SandboxOptions::default(), |s| {
+    let app = spawn_app_with(sandbox_options(), |s| {
         s.graph.alerts_api = AlertsApiKind::Legacy;
         s.notify.subscription_minutes = LIFETIME_MINUTES;
         s.notify.renew_before_minutes = 30;

@@ -4,10 +4,9 @@
 use std::time::Duration;
 
 use graphsec::config::AlertsApiKind;
-use graphsec_sandbox::SandboxOptions;
 use reqwest::StatusCode;
 
-use crate::helpers::{new_client, sandbox_settings, spawn_app_with, start};
+use crate::helpers::{new_client, sandbox_options, sandbox_settings, spawn_app_with, start};
 use crate::notify_support::{
     CONTOSO, catch_up_reads, change, eventually, graph_calls, lifecycle, post_batch,
     post_lifecycle, sandbox_subscriptions, sign_in_client, subscribe, subscribed_app, tenant_id,
@@ -49,7 +48,7 @@ async fn a_removal_graph_denies_is_checked_and_the_subscription_stays() {
 
 #[tokio::test]
 async fn lifecycle_work_answered_202_is_done_after_a_restart() {
-    let options = SandboxOptions::default();
+    let options = sandbox_options();
     let fast = |s: &mut graphsec::config::Settings| {
         s.graph.alerts_api = AlertsApiKind::Legacy;
         s.notify.renew_interval_secs = 1;

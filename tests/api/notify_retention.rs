@@ -5,10 +5,10 @@
 use std::path::Path;
 use std::time::Duration;
 
-use graphsec_sandbox::{Sandbox, SandboxOptions};
+use graphsec_sandbox::Sandbox;
 use reqwest::StatusCode;
 
-use crate::helpers::new_client;
+use crate::helpers::{new_client, sandbox_options};
 use crate::notify_crash::{Server, events, next, post, signed_in_and_subscribed, write_config};
 use crate::notify_support::{CONTOSO, change, eventually, stored_alert_ids, tenant_id};
 
@@ -27,7 +27,7 @@ async fn stored(data_dir: &Path) -> Vec<String> {
 
 #[tokio::test]
 async fn notifications_older_than_the_retention_period_are_removed_at_start() {
-    let sandbox = Sandbox::start(SandboxOptions::default())
+    let sandbox = Sandbox::start(sandbox_options())
         .await
         .expect("sandbox starts");
     let data_dir = tempfile::tempdir().unwrap();

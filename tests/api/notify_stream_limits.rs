@@ -6,10 +6,9 @@ use std::time::Duration;
 use eventsource_stream::Eventsource;
 use futures::StreamExt;
 use graphsec::config::AlertsApiKind;
-use graphsec_sandbox::SandboxOptions;
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, new_client, spawn_app_with};
+use crate::helpers::{TestApp, new_client, sandbox_options, spawn_app_with};
 use crate::notify_support::{
     CONTOSO, change, post_batch, sandbox_subscriptions, sign_in_client, subscribe, tenant_id,
 };
@@ -17,7 +16,7 @@ use crate::notify_support::{
 const WAIT: Duration = Duration::from_secs(10);
 
 async fn limited_app(per_session: usize, total: usize, window: u32) -> TestApp {
-    spawn_app_with(SandboxOptions::default(), |s| {
+    spawn_app_with(sandbox_options(), |s| {
         s.graph.alerts_api = AlertsApiKind::Legacy;
         s.notify.max_streams_per_session = per_session;
         s.notify.max_streams = total;

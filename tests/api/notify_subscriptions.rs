@@ -1,12 +1,11 @@
 //! `/subscriptions` through the app against the sandbox's Graph subscriptions.
 
 use graphsec::config::AlertsApiKind;
-use graphsec_sandbox::SandboxOptions;
 use reqwest::StatusCode;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::helpers::{select_text, spawn_app_with};
+use crate::helpers::{sandbox_options, select_text, spawn_app_with};
 use crate::notify_support::{CONTOSO, sandbox_subscriptions, spawn_notify_app, subscribe};
 
 #[tokio::test]
@@ -130,7 +129,7 @@ async fn creating_fails_with_a_clear_message_when_the_echo_is_wrong() {
         .await;
     for (server, reason) in [(&wrong, "exactly match"), (&html_echo, "text/plain")] {
         let url = format!("{}/listen", server.uri());
-        let app = spawn_app_with(SandboxOptions::default(), |s| {
+        let app = spawn_app_with(sandbox_options(), |s| {
             s.graph.alerts_api = AlertsApiKind::Legacy;
             s.server.notification_url = Some(url);
         })

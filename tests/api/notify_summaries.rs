@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 use eventsource_stream::Eventsource;
 use futures::StreamExt;
 
-use crate::helpers::{TestApp, select_text};
+use crate::helpers::{TestApp, sandbox_options, select_text};
 use crate::notify_support::{
     CONTOSO, change, eventually, graph_calls, next_event, open_stream, post_batch,
     spawn_notify_app, subscribe, subscribed_app, tenant_id,
@@ -320,7 +320,7 @@ async fn a_notification_whose_alert_graph_refuses_shows_the_id_and_says_so() {
 #[tokio::test]
 async fn with_redis_a_webhook_notification_summary_is_kept_beside_the_stream() {
     let redis = crate::redis_support::RedisServer::start().await;
-    let app = crate::helpers::spawn_app_with(graphsec_sandbox::SandboxOptions::default(), |s| {
+    let app = crate::helpers::spawn_app_with(sandbox_options(), |s| {
         s.graph.alerts_api = AlertsApiKind::Legacy;
         s.redis.url = redis.url();
     })

@@ -9,19 +9,18 @@ use graphsec::config::AlertsApiKind;
 use graphsec::notify::model::EventId;
 use graphsec::notify::storage::NotificationLog;
 use graphsec::notify::storage::sqlite::SqliteLog;
-use graphsec_sandbox::SandboxOptions;
 use graphsec_sandbox::subscriptions::SandboxSubscription;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sqlx::SqlitePool;
 
-use crate::helpers::{TestApp, spawn_app_with};
+use crate::helpers::{TestApp, sandbox_options, spawn_app_with};
 
 pub const CONTOSO: &str = "contoso";
 
 /// The app on the legacy API (Graph webhooks) or v2 (polling), with fast background tasks.
 pub async fn spawn_notify_app(api: AlertsApiKind) -> TestApp {
-    spawn_app_with(SandboxOptions::default(), |s| {
+    spawn_app_with(sandbox_options(), |s| {
         s.graph.alerts_api = api;
         s.notify.poll_interval_secs = 1;
     })
@@ -31,7 +30,7 @@ pub async fn spawn_notify_app(api: AlertsApiKind) -> TestApp {
 /// A legacy-API app whose renewal task runs every second and renews every subscription (an
 /// hour's lifetime, renewed two hours before expiry).
 pub async fn spawn_renewing_app() -> TestApp {
-    spawn_app_with(SandboxOptions::default(), |s| {
+    spawn_app_with(sandbox_options(), |s| {
         s.graph.alerts_api = AlertsApiKind::Legacy;
         s.notify.subscription_minutes = 60;
         s.notify.renew_before_minutes = 120;

@@ -4,17 +4,16 @@
 use std::time::Duration;
 
 use graphsec::config::AlertsApiKind;
-use graphsec_sandbox::SandboxOptions;
 use graphsec_sandbox::faults::Fault;
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, new_client, select_text, spawn_app_with};
+use crate::helpers::{TestApp, new_client, sandbox_options, select_text, spawn_app_with};
 use crate::notify_support::{eventually, html_as, post_form_as, sign_in_client, subscribe};
 
 const V2: &str = "/v1.0/security/alerts_v2";
 
 async fn v2_app(per_user: usize, per_tenant: usize) -> TestApp {
-    spawn_app_with(SandboxOptions::default(), |s| {
+    spawn_app_with(sandbox_options(), |s| {
         s.graph.alerts_api = AlertsApiKind::V2;
         s.notify.poll_interval_secs = 1;
         s.notify.max_watches_per_user = per_user;

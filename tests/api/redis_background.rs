@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, sandbox_options};
 use crate::notify_support::{CONTOSO, eventually, sandbox_subscriptions, subscribe};
 use crate::redis_support::{RedisServer, pair};
 
@@ -102,7 +102,7 @@ async fn when_the_lease_holder_is_killed_the_other_instance_takes_over_the_polls
     const HOLDING: &str = "this instance runs the background work now";
 
     let redis = RedisServer::start().await;
-    let sandbox = graphsec_sandbox::Sandbox::start(graphsec_sandbox::SandboxOptions::default())
+    let sandbox = graphsec_sandbox::Sandbox::start(sandbox_options())
         .await
         .unwrap();
     let extra = [

@@ -2,16 +2,15 @@
 //! says how to get them back, and the old SQLite file does no harm.
 
 use graphsec::config::AlertsApiKind;
-use graphsec_sandbox::SandboxOptions;
 use reqwest::StatusCode;
 
-use crate::helpers::{select_text, spawn_app_with, start};
+use crate::helpers::{sandbox_options, select_text, spawn_app_with, start};
 use crate::notify_support::subscribe;
 use crate::redis_support::RedisServer;
 
 #[tokio::test]
 async fn an_instance_switched_to_redis_starts_clean_and_says_how_to_recreate_subscriptions() {
-    let mut app = spawn_app_with(SandboxOptions::default(), |s| {
+    let mut app = spawn_app_with(sandbox_options(), |s| {
         s.graph.alerts_api = AlertsApiKind::Legacy;
     })
     .await;

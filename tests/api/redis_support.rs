@@ -6,12 +6,11 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use graphsec::config::Settings;
-use graphsec_sandbox::SandboxOptions;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::process::{Child, Command};
 
-use crate::helpers::{TestApp, sandbox_settings, spawn_app_with, start};
+use crate::helpers::{TestApp, sandbox_options, sandbox_settings, spawn_app_with, start};
 
 pub struct RedisServer {
     pub port: u16,
@@ -94,7 +93,7 @@ impl RedisServer {
 /// settings adjusted by `configure`. A's browser is signed in on both (shared sessions).
 pub async fn pair(redis: &RedisServer, configure: impl Fn(&mut Settings)) -> (TestApp, Instance) {
     let url = redis.url();
-    let a = spawn_app_with(SandboxOptions::default(), |s| {
+    let a = spawn_app_with(sandbox_options(), |s| {
         s.redis.url = url.clone();
         configure(s);
     })

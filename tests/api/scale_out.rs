@@ -1,18 +1,17 @@
 //! With `redis.url` set, instances share sign-ins (on a Redis server of the test's own).
 
 use graphsec::startup::Application;
-use graphsec_sandbox::SandboxOptions;
 use std::time::Duration;
 
 use reqwest::StatusCode;
 
-use crate::helpers::{sandbox_settings, select_text, spawn_app_with, start};
+use crate::helpers::{sandbox_options, sandbox_settings, select_text, spawn_app_with, start};
 use crate::redis_support::RedisServer;
 
 #[tokio::test]
 async fn a_user_signed_in_on_one_instance_is_signed_in_on_another() {
     let redis = RedisServer::start().await;
-    let mut app = spawn_app_with(SandboxOptions::default(), |s| s.redis.url = redis.url()).await;
+    let mut app = spawn_app_with(sandbox_options(), |s| s.redis.url = redis.url()).await;
     app.sign_in().await;
 
     let other_dir = tempfile::tempdir().unwrap();
@@ -30,7 +29,7 @@ async fn a_user_signed_in_on_one_instance_is_signed_in_on_another() {
 
 #[tokio::test]
 async fn a_wrong_redis_url_stops_start_up_with_a_message_naming_the_key() {
-    let app = spawn_app_with(SandboxOptions::default(), |_| {}).await;
+    let app = spawn_app_with(sandbox_options(), |_| {}).await;
     let dir = tempfile::tempdir().unwrap();
     let mut settings = sandbox_settings(&app.sandbox, dir.path());
     settings.redis.url = "not-a-redis-url".into();
@@ -43,7 +42,7 @@ async fn a_wrong_redis_url_stops_start_up_with_a_message_naming_the_key() {
 
 #[tokio::test]
 async fn an_instance_started_while_redis_is_down_serves_once_redis_answers() {
-    let app = spawn_app_with(SandboxOptions::default(), |_| {}).await;
+    let app = spawn_app_with(sandbox_options(), |_| {}).await;
     let mut redis = RedisServer::start().await;
     redis.stop().await;
     let dir = tempfile::tempdir().unwrap();

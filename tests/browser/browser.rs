@@ -83,8 +83,22 @@ fn find(binary: &str) -> String {
     );
 }
 
+/// Items per page the sandbox answers alerts_v2 and incidents lists with, whatever `$top`
+/// asks: paging server-side as Graph may, so the console must follow `@odata.nextLink`.
+pub const GRAPH_PAGE: usize = 7;
+
+/// The sandbox as browser tests start it: paging server-side, pages of [`GRAPH_PAGE`]. A test
+/// that wants whole pages passes `SandboxOptions { page_size: None, ..sandbox_options() }` to
+/// [`start_with`].
+pub fn sandbox_options() -> SandboxOptions {
+    SandboxOptions {
+        page_size: Some(GRAPH_PAGE),
+        ..SandboxOptions::default()
+    }
+}
+
 pub async fn start(api: AlertsApiKind) -> Session {
-    start_with(SandboxOptions::default(), api).await
+    start_with(sandbox_options(), api).await
 }
 
 pub async fn start_with(options: SandboxOptions, api: AlertsApiKind) -> Session {

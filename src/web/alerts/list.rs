@@ -139,7 +139,12 @@ pub async fn show(
     page.rest_query = format!("GET {}", readable(&url));
     page.explorer_url = explorer_url(&url, api.graph().base_url());
     page.searched = true;
-    match api.fetch_page(user.access_token(), url).await {
+    let read = if by_number {
+        api.list_page(user.access_token(), url, valid.top).await
+    } else {
+        api.fetch_page(user.access_token(), url).await
+    };
+    match read {
         Ok(result) => {
             page.rows = result.rows;
             if let Some(sort) = sort {
@@ -153,7 +158,7 @@ pub async fn show(
                     valid.top,
                     page.rows.len(),
                     result.count,
-                    result.next_link.is_some(),
+                    result.more,
                 )
             } else {
                 Paging {

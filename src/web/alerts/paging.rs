@@ -38,7 +38,8 @@ pub fn page_href(view: &str, number: u32) -> String {
 }
 
 /// Paging by number: page `number` of `top` rows, `shown` rows on it, `count` matches in all
-/// (when Graph said), `more` when Graph offered a next page.
+/// (when Graph said), `more` when alerts follow the last one shown. Only a full page has a
+/// next one: page `number + 1` starts right after it.
 pub fn numbered(
     view: &str,
     number: u32,
@@ -56,10 +57,7 @@ pub fn numbered(
     };
     let last_page =
         count.map(|c| c.div_ceil(u64::from(top)).max(1).min(u64::from(MAX_PAGE)) as u32);
-    let has_next = match last_page {
-        Some(last) => number < last,
-        None => more,
-    } && number < MAX_PAGE;
+    let has_next = more && shown as u64 == u64::from(top) && number < MAX_PAGE;
     let numbers = match last_page {
         Some(last) if last > 1 => {
             let from = number.saturating_sub(2).max(1);
@@ -120,6 +118,11 @@ mod tests {
         assert_eq!(paging.summary, "41–57 of 57");
         assert_eq!(paging.next_href, None);
         assert_eq!(paging.numbers[0].href, "/alerts");
+        let short = numbered("", 2, 20, 17, Some(57), false);
+        assert_eq!(
+            short.next_href, None,
+            "the list ended before the count said"
+        );
         let empty = numbered("", 1, 20, 0, Some(0), false);
         assert_eq!(empty.summary, "");
         assert!(empty.numbers.is_empty());

@@ -11,7 +11,7 @@ use super::mirror_list::serving;
 use super::page::IncidentsPage;
 use super::{PERMISSION, legacy_explanation, with_status};
 use crate::auth::User;
-use crate::graph::{Page, incidents};
+use crate::graph::incidents;
 use crate::incidents::filter::{IncidentFilter, IncidentQuery, MAX_SKIP, PAGE_SIZE};
 use crate::incidents::row::IncidentRow;
 use crate::web::alerts::notice::{Notice, explain};
@@ -71,9 +71,11 @@ pub async fn show(
     }
     let odata = filter.odata(&user.upn, OffsetDateTime::now_utc());
     let url = incidents::page_url(&state.graph, PAGE_SIZE, filter.skip, odata.as_deref());
+    // Graph may answer with fewer incidents than `$top` and a next link: it is followed until
+    // the page is full, so the next page starts at the offset after the last one shown.
     let result = match state
         .graph
-        .get_json::<Page<Value>>(user.access_token(), url)
+        .get_filled::<Value>(user.access_token(), url, PAGE_SIZE as usize)
         .await
     {
         Ok(result) => result,
@@ -84,7 +86,7 @@ pub async fn show(
             return with_status(page.into_response(), code);
         }
     };
-    page.rows = result.value.iter().map(IncidentRow::from_json).collect();
+    page.rows = result.items.iter().map(IncidentRow::from_json).collect();
     let shown = page.rows.len() as u32;
     if shown > 0 {
         let (first, last) = (filter.skip + 1, filter.skip + shown);
@@ -93,12 +95,9 @@ pub async fn show(
             None => format!("{first}–{last}"),
         };
     }
-    let more = match result.count {
-        Some(total) => u64::from(filter.skip + shown) < total,
-        None => result.next_link.is_some(),
-    };
-    let next = filter.skip + PAGE_SIZE;
-    page.next_href = (more && next <= MAX_SKIP).then(|| href(&filter, next));
+    let next = filter.skip + shown;
+    let full = shown == PAGE_SIZE;
+    page.next_href = (result.more && full && next <= MAX_SKIP).then(|| href(&filter, next));
     page.previous_href =
         (filter.skip > 0).then(|| href(&filter, filter.skip.saturating_sub(PAGE_SIZE)));
     page.into_response()

@@ -7,7 +7,8 @@ mod token;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use graphsec_sandbox::{Sandbox, SandboxHandle, SandboxOptions};
+use crate::helpers::sandbox_options;
+use graphsec_sandbox::{Sandbox, SandboxHandle};
 use serde_json::Value;
 
 pub struct Cli {
@@ -18,7 +19,7 @@ pub struct Cli {
 impl Cli {
     pub async fn start() -> Self {
         Self {
-            sandbox: Sandbox::start(SandboxOptions::default())
+            sandbox: Sandbox::start(sandbox_options())
                 .await
                 .expect("sandbox starts"),
             dir: tempfile::tempdir().expect("temp dir"),
@@ -88,20 +89,25 @@ impl Cli {
         token["access_token"].as_str().unwrap().to_string()
     }
 
-    /// Every contoso incident as Graph serves it, read with an app-only token.
+    /// Every contoso incident as Graph serves it, read with an app-only token, every page.
     pub async fn all_graph_incidents(&self) -> Vec<Value> {
         let token = self.app_token("https://graph.microsoft.com/.default").await;
-        let page: Value = reqwest::Client::new()
-            .get(format!("{}/v1.0/security/incidents?$top=1000", self.base()))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        assert!(page.get("@odata.nextLink").is_none());
-        page["value"].as_array().unwrap().clone()
+        let mut incidents = Vec::new();
+        let mut next = Some(format!("{}/v1.0/security/incidents?$top=1000", self.base()));
+        while let Some(url) = next {
+            let page: Value = reqwest::Client::new()
+                .get(url)
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            incidents.extend(page["value"].as_array().unwrap().iter().cloned());
+            next = page["@odata.nextLink"].as_str().map(str::to_string);
+        }
+        incidents
     }
 }
 
