@@ -4,6 +4,7 @@
 //! PostgreSQL shared by every instance; `sql.rs` runs one statement on either.
 
 mod counts;
+mod matches;
 mod progress;
 mod read;
 mod write;
@@ -16,6 +17,7 @@ use std::sync::Arc;
 
 use crate::db::sql::Db;
 use counts::Counts;
+use matches::Matches;
 
 /// A mirrored Graph resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -41,6 +43,7 @@ impl Resource {
 pub struct MirrorStore {
     db: Db,
     counts: Arc<Counts>,
+    matches: Arc<Matches>,
 }
 
 impl MirrorStore {
@@ -48,6 +51,7 @@ impl MirrorStore {
         Self {
             db,
             counts: Arc::default(),
+            matches: Arc::default(),
         }
     }
 

@@ -3,6 +3,7 @@
 //! FTS5 trigram table, PostgreSQL's pg_trgm indexes). A page is one query for its keys, one for
 //! its bodies, and a count that is kept until the tenant's mirror changes.
 
+use super::matches::{MAX_KEPT_MATCHES, window_of};
 use super::{MirrorStore, Resource};
 use crate::db::sql::{Dialect, Sql};
 use crate::sync::record::{severity_rank, status_rank};
@@ -31,6 +32,13 @@ impl MirrorStore {
         size: u32,
     ) -> Result<Listed, ReadError> {
         let terms = search_terms(selection).map_err(ReadError::Refused)?;
+        if !terms.is_empty()
+            && let Some(listed) = self
+                .list_matches(tenant, resource, selection, &terms, order, window, size)
+                .await?
+        {
+            return Ok(listed);
+        }
         let dialect = self.db.dialect();
         let clauses = Clauses {
             tenant,
@@ -125,6 +133,71 @@ impl MirrorStore {
             total: self.count(tenant, resource, selection).await?,
             before,
         })
+    }
+
+    /// A page of a search from its kept matches (found and sorted by the database once for each
+    /// version of the tenant's mirror); `None` when they are too many to keep.
+    #[allow(clippy::too_many_arguments)]
+    async fn list_matches(
+        &self,
+        tenant: &str,
+        resource: Resource,
+        selection: &Selection,
+        terms: &[Term],
+        order: Order,
+        window: Window,
+        size: u32,
+    ) -> Result<Option<Listed>, ReadError> {
+        let version = self.version(tenant).await?;
+        let cache_key = format!(
+            "{tenant}\u{1f}{}\u{1f}{selection:?}\u{1f}{order:?}",
+            resource.name()
+        );
+        let descending = !order.ascending;
+        let found = match self.matches.get(&cache_key, version) {
+            Some(found) => found,
+            None => {
+                let dialect = self.db.dialect();
+                let clauses = Clauses {
+                    tenant,
+                    resource,
+                    selection,
+                    terms,
+                    dialect,
+                };
+                let column = order.column.sql();
+                let direction = if descending { "DESC" } else { "ASC" };
+                let mut query = Sql::new(format!("SELECT {column}, seq FROM mirror_items WHERE "));
+                clauses.push_to(&mut query, false);
+                query
+                    .push(&format!(
+                        " ORDER BY {}{column} {direction}, seq {direction} LIMIT ",
+                        unindexed(dialect)
+                    ))
+                    .bind(MAX_KEPT_MATCHES as i64 + 1);
+                let keys: Vec<(i64, i64)> = self.db.fetch_all(&query).await?;
+                let found = (keys.len() <= MAX_KEPT_MATCHES).then(|| std::sync::Arc::new(keys));
+                self.matches.put(cache_key, version, found.clone());
+                found
+            }
+        };
+        let Some(sorted) = found else {
+            return Ok(None);
+        };
+        let (start, shown) = window_of(&sorted, descending, window, size.max(1) as usize);
+        let keys = &sorted[start..start + shown];
+        let key = |(value, seq): (i64, i64), at: usize| Key {
+            value,
+            seq,
+            at: at as u64,
+        };
+        Ok(Some(Listed {
+            first: keys.first().map(|k| key(*k, start)),
+            last: keys.last().map(|k| key(*k, start + shown - 1)),
+            bodies: self.bodies(keys).await?,
+            total: sorted.len() as u64,
+            before: start as u64,
+        }))
     }
 
     /// The bodies of `keys`' rows, in their order.

@@ -325,3 +325,68 @@ async fn a_page_link_s_position_cannot_overflow() {
         assert!(page.bodies.len() <= 2);
     }
 }
+
+#[tokio::test]
+async fn a_search_s_pages_follow_each_other_and_see_a_write_at_once() {
+    let severities = ["low", "high", "medium", "informational"];
+    let alerts: Vec<Value> = (0..23)
+        .map(|n| {
+            alert(
+                n,
+                severities[n % 4],
+                if n % 3 == 0 { "pc-megan" } else { "srv" },
+            )
+        })
+        .collect();
+    let store = store_with(&alerts).await;
+    let megan = Selection {
+        host: Some("PC-MEG".into()),
+        ..Selection::default()
+    };
+    let order = Order {
+        column: Column::Severity,
+        ascending: false,
+    };
+    let walk = |store: MirrorStore, selection: Selection| async move {
+        let mut seen = Vec::new();
+        let mut window = Window::First;
+        loop {
+            let page = store
+                .list(T, Resource::Alerts, &selection, order, window, 3)
+                .await
+                .unwrap();
+            assert_eq!(page.total, 8, "exact count");
+            assert_eq!(page.before as usize, seen.len(), "the page's position");
+            seen.extend(ids(&page.bodies));
+            if !page.has_next() {
+                break;
+            }
+            window = Window::After(page.last.unwrap());
+        }
+        seen
+    };
+    let seen = walk(store.clone(), megan.clone()).await;
+    let expected: Vec<String> = (0..23)
+        .filter(|n| n % 3 == 0)
+        .map(|n| format!("a{n:03}"))
+        .collect();
+    assert_eq!(
+        seen.iter().collect::<std::collections::BTreeSet<_>>(),
+        expected.iter().collect(),
+        "every match once"
+    );
+    assert_eq!(seen.len(), 8);
+    // A write moves the search on: the alert that left the host is no longer found.
+    let mut moved = alerts[0].clone();
+    moved["evidence"] = json!([{"deviceDnsName": "laptop-9"}]);
+    store
+        .put(T, Resource::Alerts, &[Record::alert(&moved).unwrap()])
+        .await
+        .unwrap();
+    let page = store
+        .list(T, Resource::Alerts, &megan, order, Window::First, 50)
+        .await
+        .unwrap();
+    assert_eq!(page.total, 7);
+    assert!(!ids(&page.bodies).contains(&"a000".to_string()));
+}
