@@ -157,6 +157,7 @@ pub async fn run(alerts: usize) {
     // Idle: a few sync intervals with nothing to read.
     tokio::time::sleep(Duration::from_secs(45)).await;
     let idle = memory_mb(pid, "VmRSS");
+    let (anon, file) = (memory_mb(pid, "RssAnon"), memory_mb(pid, "RssFile"));
     let _ = child.start_kill();
     println!(
         "\nBackfill of {alerts} generated alerts (plus Contoso's own), from the start of `graphsec serve`\n"
@@ -169,4 +170,5 @@ pub async fn run(alerts: usize) {
     println!(
         "| graphsec: alerts and incidents backfilled | {secs:.1} | {held} | {peak:.0} | {idle:.0} |"
     );
+    println!("\nidle RSS: {anon:.0} MB anonymous (heap), {file:.0} MB mapped files");
 }

@@ -300,6 +300,8 @@ async fn queue_on_postgres(options: &Options) {
 async fn queue_on(engine: &str, db: Db, options: &Options) {
     let store = MirrorStore::new(db.clone());
     fill(&store, &db, options.alerts).await;
+    // As the sync does after a backfill.
+    store.refresh_statistics().await.unwrap();
     let users = options.users;
     let secs = options.secs;
 

@@ -211,6 +211,7 @@ impl Engine {
         let started = store.progress(tenant, resource).await?.backfill_started_ms;
         let cursor = started.unwrap_or_else(now_ms);
         store.finish_backfill(tenant, resource, cursor).await?;
+        store.refresh_statistics().await?;
         store
             .record_run(tenant, resource, Some(cursor), None, self.mirror.instance())
             .await?;

@@ -60,6 +60,23 @@ async fn on_postgres_the_lists_sort_walk_search_and_show_a_write_at_once() {
         .unwrap();
     assert_eq!(local, 0);
 
+    // The backfill left the planner statistics to choose its indexes by.
+    let mut analyzed = false;
+    for _ in 0..50 {
+        let (done,): (bool,) = sqlx::query_as(
+            "SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'mirror_items'",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        if done {
+            analyzed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(analyzed, "mirror_items was not analyzed after the backfill");
+
     sorts_across_pages(&app).await;
     walks_each_alert_once(&app).await;
     searches_hosts_users_ips_and_hashes(&app).await;

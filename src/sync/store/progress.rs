@@ -2,7 +2,7 @@
 //! place and progress, the last run and its error. And the tenants the sync mirrors.
 
 use super::{MirrorStore, Resource, now_ms};
-use crate::db::sql::Sql;
+use crate::db::sql::{Dialect, Sql};
 
 /// One tenant's sync of one resource.
 #[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
@@ -123,6 +123,19 @@ impl MirrorStore {
             .push(" AND resource = ")
             .bind(resource.name());
         self.db.execute(&query).await?;
+        Ok(())
+    }
+
+    /// Brings the database's statistics up to date after a backfill: a freshly filled table has
+    /// none until PostgreSQL's autovacuum gets to it, and without them its planner walks the
+    /// wrong index (a filtered page took 0.7 s instead of 0.3 ms at 1,000,000 alerts). SQLite's
+    /// plans are fixed by the queries themselves (`read.rs`), so it has nothing to do.
+    pub async fn refresh_statistics(&self) -> sqlx::Result<()> {
+        if self.db.dialect() == Dialect::Postgres {
+            self.db
+                .execute(&Sql::new("ANALYZE mirror_items, mirror_search"))
+                .await?;
+        }
         Ok(())
     }
 
