@@ -110,12 +110,16 @@ async fn fill(store: &MirrorStore, db: &Db, alerts: usize) {
         return;
     }
     let started = Instant::now();
-    for chunk in (0..alerts).collect::<Vec<_>>().chunks(5_000) {
+    for (i, chunk) in (0..alerts).collect::<Vec<_>>().chunks(5_000).enumerate() {
         let records: Vec<Record> = chunk
             .iter()
             .filter_map(|n| Record::alert(&alert(*n)))
             .collect();
         store.put(TENANT, Resource::Alerts, &records).await.unwrap();
+        // As the sync does while a backfill grows the table.
+        if matches!(i, 0 | 9 | 99) {
+            store.refresh_statistics().await.unwrap();
+        }
     }
     println!(
         "store: {alerts} alerts written through MirrorStore::put in {:.1} s",
@@ -301,7 +305,7 @@ async fn queue_on(engine: &str, db: Db, options: &Options) {
     let store = MirrorStore::new(db.clone());
     fill(&store, &db, options.alerts).await;
     // As the sync does after a backfill.
-    store.refresh_statistics().await.unwrap();
+    store.settle().await.unwrap();
     let users = options.users;
     let secs = options.secs;
 

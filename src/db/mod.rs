@@ -84,7 +84,11 @@ pub async fn in_memory() -> Result<SqlitePool, sqlx::Error> {
 /// the server as `shown` (the URL without its password).
 pub async fn connect_postgres(url: &str, shown: &str) -> anyhow::Result<PgPool> {
     let options = PgConnectOptions::from_str(url)
-        .with_context(|| format!("database.url is not a PostgreSQL URL ({shown})"))?;
+        .with_context(|| format!("database.url is not a PostgreSQL URL ({shown})"))?
+        // Every statement is planned for its own values: a plan made once for any values walks
+        // an order's index and filters each row by the search (1.4 s for a page at 200,000
+        // alerts), where the values' own plan reads the trigram index (1 ms).
+        .options([("plan_cache_mode", "force_custom_plan")]);
     let pool = PgPoolOptions::new()
         .max_connections(16)
         .acquire_timeout(Duration::from_secs(10))

@@ -176,42 +176,41 @@ impl Engine {
                 self.first_url(resource, started - self.settings.backfill())
             }
         };
-        let mut page = self.read_page(tenant, token, url).await?;
+        // One page at a time: its bytes, items and records are all the backfill holds (reading
+        // the next page while storing one was a tenth faster and held two: a peak of 168 MB
+        // against 147 MB for 100,000 alerts).
+        let mut url = url;
+        let mut pages_stored = 0u32;
         loop {
-            let records = records(resource, &page.value);
+            let page = self.read_page(tenant, token, url).await?;
             let next = match page.next_link.as_deref() {
                 Some(link) => Some(self.graph.trusted_link(link)?),
                 None => None,
             };
-            // An alert page's successor is read while it is stored (a crash in between reads it
-            // again); incident pages, with their alerts, are large enough to take one at a time.
-            let reading = async {
-                match next.clone() {
-                    Some(url) => Some(self.read_page(tenant, token, url).await),
-                    None => None,
-                }
-            };
-            let storing = store.put_backfill_page(
-                tenant,
-                resource,
-                &records,
-                page.next_link.as_deref(),
-                page.count,
-            );
-            let (stored, read) = match resource {
-                Resource::Alerts => tokio::join!(storing, reading),
-                Resource::Incidents => (storing.await, reading.await),
-            };
-            self.mirror.publish(tenant, stored?, true);
-            match read {
-                Some(following) => page = following?,
+            let records = records(resource, &page.value);
+            store
+                .put_backfill_page(
+                    tenant,
+                    resource,
+                    &records,
+                    page.next_link.as_deref(),
+                    page.count,
+                )
+                .await?;
+            pages_stored += 1;
+            // The planner's statistics follow the table as it grows from nothing.
+            if matches!(pages_stored, 1 | 10 | 100) {
+                store.refresh_statistics().await?;
+            }
+            match next {
+                Some(following) => url = following,
                 None => break,
             }
         }
         let started = store.progress(tenant, resource).await?.backfill_started_ms;
         let cursor = started.unwrap_or_else(now_ms);
         store.finish_backfill(tenant, resource, cursor).await?;
-        store.refresh_statistics().await?;
+        store.settle().await?;
         store
             .record_run(tenant, resource, Some(cursor), None, self.mirror.instance())
             .await?;
@@ -237,7 +236,7 @@ impl Engine {
             let records = records(resource, &page.value);
             newest = records.iter().map(|r| r.updated_ms).chain(newest).max();
             let changes = self.mirror.store().put(tenant, resource, &records).await?;
-            self.mirror.publish(tenant, changes, false);
+            self.mirror.publish(tenant, changes);
             match page.next_link.as_deref() {
                 Some(link) => url = self.graph.trusted_link(link)?,
                 None => break,

@@ -30,8 +30,6 @@ pub struct Changed {
     pub changes: Arc<Vec<Change>>,
     /// Who made the change, when it was made through graphsec (its writes read back).
     pub by: Option<String>,
-    /// Whether the items are new to the mirror because it is filling, not because they changed.
-    pub backfill: bool,
 }
 
 /// The mirror as pages and the engine share it; clones share everything.
@@ -128,17 +126,17 @@ impl Mirror {
         }
         let tenant = tenant.to_ascii_lowercase();
         match self.0.store.put(&tenant, resource, &[record]).await {
-            Ok(changes) => self.send(&tenant, changes, by.map(str::to_string), false),
+            Ok(changes) => self.send(&tenant, changes, by.map(str::to_string)),
             Err(error) => tracing::warn!(%error, "could not store a written item in the mirror"),
         }
     }
 
     /// Hands what a sync run changed to whoever follows the mirror (the live view).
-    pub fn publish(&self, tenant: &str, changes: Vec<Change>, backfill: bool) {
-        self.send(tenant, changes, None, backfill);
+    pub fn publish(&self, tenant: &str, changes: Vec<Change>) {
+        self.send(tenant, changes, None);
     }
 
-    fn send(&self, tenant: &str, changes: Vec<Change>, by: Option<String>, backfill: bool) {
+    fn send(&self, tenant: &str, changes: Vec<Change>, by: Option<String>) {
         if changes.is_empty() {
             return;
         }
@@ -146,7 +144,6 @@ impl Mirror {
             tenant: tenant.to_string(),
             changes: Arc::new(changes),
             by,
-            backfill,
         });
     }
 

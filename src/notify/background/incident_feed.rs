@@ -33,9 +33,6 @@ pub async fn run(mirror: Mirror, journal: Journal) {
             }
             Err(RecvError::Closed) => return,
         };
-        if changed.backfill {
-            continue;
-        }
         let batch = notifications(&changed);
         if batch.is_empty() {
             continue;
@@ -121,7 +118,6 @@ mod tests {
                 after: after.to_string(),
             }]),
             by: Some("Megan Bowen".into()),
-            backfill: false,
         }
     }
 

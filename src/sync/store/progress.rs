@@ -139,6 +139,21 @@ impl MirrorStore {
         Ok(())
     }
 
+    /// After a backfill, PostgreSQL also marks the new rows visible to all (`VACUUM`), so counts
+    /// read the indexes alone instead of visiting every row (about 1 s for a filter matching a
+    /// quarter of 1,000,000 alerts, before).
+    pub async fn settle(&self) -> sqlx::Result<()> {
+        match self.db.dialect() {
+            Dialect::Postgres => {
+                self.db
+                    .execute(&Sql::new("VACUUM (ANALYZE) mirror_items, mirror_search"))
+                    .await?;
+                Ok(())
+            }
+            Dialect::Sqlite => Ok(()),
+        }
+    }
+
     /// Records a run by `instance`: its new cursor when it read changes (the cursor never moves
     /// back), and its error or success.
     pub async fn record_run(

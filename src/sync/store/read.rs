@@ -8,7 +8,8 @@ use super::{MirrorStore, Resource};
 use crate::db::sql::{Dialect, Sql};
 use crate::sync::record::{severity_rank, status_rank};
 use crate::sync::selection::{
-    Field, Key, Listed, Order, Selection, Term, Window, contains_pattern, fts5_query, search_terms,
+    Column, Field, Key, Listed, Order, Selection, Term, Window, contains_pattern, fts5_query,
+    search_terms,
 };
 
 /// A selection the store cannot run, in words (a search word too short, say).
@@ -84,19 +85,46 @@ impl MirrorStore {
                 query
                     .push(&format!(" ORDER BY seq {direction} LIMIT "))
                     .bind(limit);
-                query.push(&format!(
-                    ") AS same_value UNION ALL SELECT v, seq FROM (SELECT {column} AS v, seq FROM mirror_items WHERE "
-                ));
-                clauses.push_to(&mut query, false);
-                query
-                    .push(&format!(" AND {column} {beyond} "))
-                    .bind(key.value);
-                query
-                    .push(&format!(
-                        " ORDER BY {sorted} {direction}, seq {direction} LIMIT "
-                    ))
-                    .bind(limit);
-                query.push(") AS beyond_value");
+                query.push(") AS same_value");
+                // The values beyond the key that the filter lets through: none, and there is no
+                // second range to read (a planner given "rank < 5 AND rank IN (5)" may scan
+                // every row to find nothing).
+                let beyond_values = chosen_values(selection, order.column).map(|values| {
+                    values
+                        .into_iter()
+                        .filter(|v| {
+                            if descending {
+                                *v < key.value
+                            } else {
+                                *v > key.value
+                            }
+                        })
+                        .collect::<Vec<i64>>()
+                });
+                if beyond_values
+                    .as_ref()
+                    .is_none_or(|values| !values.is_empty())
+                {
+                    query.push(&format!(
+                        " UNION ALL SELECT v, seq FROM (SELECT {column} AS v, seq FROM mirror_items WHERE "
+                    ));
+                    clauses.push_to(&mut query, false);
+                    query
+                        .push(&format!(" AND {column} {beyond} "))
+                        .bind(key.value);
+                    if let Some(values) = beyond_values {
+                        query
+                            .push(&format!(" AND {column} IN ("))
+                            .bind_list(values)
+                            .push(")");
+                    }
+                    query
+                        .push(&format!(
+                            " ORDER BY {sorted} {direction}, seq {direction} LIMIT "
+                        ))
+                        .bind(limit);
+                    query.push(") AS beyond_value");
+                }
             }
         }
         let outer = if matches!(window, Window::First) {
@@ -281,6 +309,17 @@ impl MirrorStore {
         let version: Option<(i64,)> = self.db.fetch_optional(&query).await?;
         Ok(version.map_or(0, |(v,)| v))
     }
+}
+
+/// The sort values a selection allows, when it pins the sort column to some (a status or a
+/// severity filter, with the list sorted by that column).
+fn chosen_values(selection: &Selection, column: Column) -> Option<Vec<i64>> {
+    let (values, rank): (&Vec<String>, fn(&str) -> i64) = match column {
+        Column::Status => (&selection.statuses, status_rank),
+        Column::Severity => (&selection.severities, severity_rank),
+        Column::Created | Column::Updated => return None,
+    };
+    (!values.is_empty()).then(|| values.iter().map(|v| rank(v)).collect())
 }
 
 /// A column compared so that SQLite does not pick its index (`+column`): with a search, the

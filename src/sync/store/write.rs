@@ -26,13 +26,14 @@ impl MirrorStore {
         records: &[Record],
     ) -> sqlx::Result<Vec<Change>> {
         let mut tx = self.db.begin_write(tenant).await?;
-        let changes = put_all(&mut tx, tenant, resource, records).await?;
+        let changes = put_all(&mut tx, tenant, resource, records, Report::Changes).await?;
         tx.commit().await?;
         Ok(changes)
     }
 
     /// Stores a backfill page and where the backfill goes on, together: after a crash the
-    /// backfill resumes at the page after the last one stored.
+    /// backfill resumes at the page after the last one stored. Items new because the mirror is
+    /// filling are not changes to anyone, so nothing is handed back.
     pub async fn put_backfill_page(
         &self,
         tenant: &str,
@@ -40,9 +41,9 @@ impl MirrorStore {
         records: &[Record],
         next: Option<&str>,
         total: Option<i64>,
-    ) -> sqlx::Result<Vec<Change>> {
+    ) -> sqlx::Result<()> {
         let mut tx = self.db.begin_write(tenant).await?;
-        let changes = put_all(&mut tx, tenant, resource, records).await?;
+        put_all(&mut tx, tenant, resource, records, Report::Nothing).await?;
         let mut place = Sql::new("UPDATE mirror_sync SET backfill_next = ");
         place
             .bind(next)
@@ -55,9 +56,16 @@ impl MirrorStore {
             .push(" AND resource = ")
             .bind(resource.name());
         tx.execute(&place).await?;
-        tx.commit().await?;
-        Ok(changes)
+        tx.commit().await
     }
+}
+
+/// Whether a write hands back what changed (a page of a backfill does not: it would copy every
+/// item's JSON once more for no one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Report {
+    Changes,
+    Nothing,
 }
 
 /// Rows per multi-row statement (15 values a row stays well under SQLite's 32,766 variables and
@@ -72,6 +80,7 @@ async fn put_all(
     tenant: &str,
     resource: Resource,
     records: &[Record],
+    report: Report,
 ) -> sqlx::Result<Vec<Change>> {
     // The last of an id wins, should a page carry one twice.
     let mut latest: HashMap<&str, &Record> = HashMap::new();
@@ -83,6 +92,7 @@ async fn put_all(
         .filter(|r| std::ptr::eq(latest[r.id.as_str()], *r))
         .collect();
     let mut changes = Vec::new();
+    let mut changed = false;
     for chunk in records.chunks(ROWS_PER_STATEMENT) {
         let mut held = held(tx, tenant, resource, chunk).await?;
         let mut fresh = Vec::new();
@@ -93,11 +103,17 @@ async fn put_all(
                 Some((seq, body)) => {
                     update(tx, seq, record).await?;
                     stored.push((seq, record));
-                    changes.push(Change::of(resource, record, Some(body)));
+                    changed = true;
+                    if report == Report::Changes {
+                        changes.push(Change::of(resource, record, Some(body)));
+                    }
                 }
                 None => {
                     fresh.push(*record);
-                    changes.push(Change::of(resource, record, None));
+                    changed = true;
+                    if report == Report::Changes {
+                        changes.push(Change::of(resource, record, None));
+                    }
                 }
             }
         }
@@ -147,7 +163,7 @@ async fn put_all(
         search.push(upsert);
         tx.execute(&search).await?;
     }
-    if !changes.is_empty() {
+    if changed {
         let mut version = Sql::new("INSERT INTO mirror_versions (tenant_id, version) VALUES (");
         version.bind(tenant).push(
             ", 1) ON CONFLICT (tenant_id) DO UPDATE SET version = mirror_versions.version + 1",
