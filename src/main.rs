@@ -11,8 +11,16 @@ use graphsec::telemetry;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `purge_delay` option (its `mi_option_t` number).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Freed memory goes back to the OS at once rather than after a delay, which mimalloc only
+    // acts on when it next allocates: a mirror's backfill of 100,000 alerts peaked at 165 MB
+    // with the delay and at 94–100 MB without.
+    // SAFETY: sets a process-wide allocator option; mimalloc reads it at each purge.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
     let cli = Cli::parse();
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,

@@ -109,6 +109,11 @@ pub async fn run(alerts: usize) {
         .arg("serve")
         .env_clear()
         .env("RUST_LOG", "warn")
+        // The allocators' own settings (mimalloc's for Rust, glibc's for SQLite) pass through.
+        .envs(
+            std::env::vars()
+                .filter(|(k, _)| k.starts_with("MIMALLOC_") || k.starts_with("MALLOC_")),
+        )
         .stdout(Stdio::null())
         .kill_on_drop(true)
         .spawn()
