@@ -123,6 +123,15 @@ impl Sql {
     }
 }
 
+/// A `LIKE` pattern matching `text` anywhere, its wildcards taken literally (with `ESCAPE '\'`).
+pub fn like_contains(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
 /// A row type either database can decode.
 pub trait Decode:
     for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
@@ -289,6 +298,12 @@ impl Tx {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn like_patterns_take_wildcards_literally() {
+        assert_eq!(like_contains("pc-megan"), "%pc-megan%");
+        assert_eq!(like_contains(r"50%_a\b"), r"%50\%\_a\\b%");
+    }
 
     #[test]
     fn postgres_gets_text_without_nul() {

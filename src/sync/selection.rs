@@ -217,15 +217,6 @@ fn phrase(text: &str) -> String {
     format!("\"{}\"", text.replace('"', "\"\""))
 }
 
-/// A `LIKE` pattern matching `text` anywhere, its wildcards taken literally (escape `\`).
-pub fn contains_pattern(text: &str) -> String {
-    let escaped = text
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -261,12 +252,6 @@ mod tests {
                 .unwrap_err()
                 .contains("control characters")
         );
-    }
-
-    #[test]
-    fn like_patterns_take_wildcards_literally() {
-        assert_eq!(contains_pattern("pc-megan"), "%pc-megan%");
-        assert_eq!(contains_pattern(r"50%_a\b"), r"%50\%\_a\\b%");
     }
 
     #[test]

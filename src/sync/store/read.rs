@@ -5,11 +5,10 @@
 
 use super::matches::{MAX_KEPT_MATCHES, window_of};
 use super::{MirrorStore, Resource};
-use crate::db::sql::{Dialect, Sql};
+use crate::db::sql::{Dialect, Sql, like_contains};
 use crate::sync::record::{severity_rank, status_rank};
 use crate::sync::selection::{
-    Column, Field, Key, Listed, Order, Selection, Term, Window, contains_pattern, fts5_query,
-    search_terms,
+    Column, Field, Key, Listed, Order, Selection, Term, Window, fts5_query, search_terms,
 };
 
 /// A selection the store cannot run, in words (a search word too short, say).
@@ -437,7 +436,7 @@ impl Clauses<'_> {
                         Field::Users => &["users"],
                         Field::Anywhere => &["hosts", "users", "words"],
                     };
-                    let pattern = contains_pattern(&term.text);
+                    let pattern = like_contains(&term.text);
                     query.push("(");
                     for (j, column) in columns.iter().enumerate() {
                         if j > 0 {

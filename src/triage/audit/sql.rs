@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 
 use super::filter::Outcome;
 use super::{Actor, AuditError, AuditFilter, AuditRecord, AuditResult, AuditStore, RecordPage};
-use crate::db::sql::{Db, Dialect, Sql};
+use crate::db::sql::{Db, Dialect, Sql, like_contains};
 
 #[derive(Debug, Clone)]
 pub struct SqlAudit {
@@ -30,15 +30,6 @@ fn millis(at: OffsetDateTime) -> i64 {
     (at.unix_timestamp_nanos() / 1_000_000) as i64
 }
 
-/// `%text%` for LIKE, with the wildcards in `text` taken literally.
-fn contains(text: &str) -> String {
-    let escaped = text
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
 fn push_filter(query: &mut Sql, dialect: Dialect, tenant_id: &str, filter: &AuditFilter) {
     // Names and ids are matched without case, as SQLite's LIKE does.
     let like = match dialect {
@@ -51,7 +42,7 @@ fn push_filter(query: &mut Sql, dialect: Dialect, tenant_id: &str, filter: &Audi
         (&filter.resource, ["resource_type", "resource_id"]),
     ] {
         if let Some(text) = text {
-            let pattern = contains(text);
+            let pattern = like_contains(text);
             query
                 .push(&format!(" AND ({} {like} ", columns[0]))
                 .bind(pattern.as_str())
