@@ -4,9 +4,9 @@
 //! again for every page. A search matching more than [`MAX_KEPT_MATCHES`] items is not kept: its
 //! pages are answered by the database each time.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
+use super::kept::Kept;
 use crate::sync::selection::{Key, Window};
 
 /// The most matches one kept search holds.
@@ -17,46 +17,14 @@ const MAX_KEPT_KEYS: usize = 1_000_000;
 /// A search's matches in the order shown: (sort value, row number).
 pub type Sorted = Arc<Vec<(i64, i64)>>;
 
-#[derive(Debug, Default)]
-pub struct Matches {
-    kept: Mutex<Kept>,
-}
-
 /// What is known of a search at a version: its sorted matches, or that they are too many to keep.
 pub type Found = Option<Sorted>;
 
-#[derive(Debug, Default)]
-struct Kept {
-    searches: HashMap<String, (i64, Found)>,
-    keys: usize,
-}
-
-fn size(found: &Found) -> usize {
-    found.as_ref().map_or(1, |sorted| sorted.len().max(1))
-}
-
-impl Matches {
-    /// What is kept for `key`, if taken at the tenant's current `version`.
-    pub fn get(&self, key: &str, version: i64) -> Option<Found> {
-        let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-        kept.searches
-            .get(key)
-            .filter(|(at, _)| *at == version)
-            .map(|(_, found)| found.clone())
-    }
-
-    /// Keeps `found`, taken at `version`.
-    pub fn put(&self, key: String, version: i64, found: Found) {
-        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-        if kept.keys + size(&found) > MAX_KEPT_KEYS {
-            kept.searches.clear();
-            kept.keys = 0;
-        }
-        kept.keys += size(&found);
-        if let Some((_, old)) = kept.searches.insert(key, (version, found)) {
-            kept.keys -= size(&old);
-        }
-    }
+/// Searches' matches by selection and order.
+pub fn matches() -> Kept<Found> {
+    Kept::new(MAX_KEPT_KEYS, |found| {
+        found.as_ref().map_or(1, |sorted| sorted.len())
+    })
 }
 
 /// Where `window` starts in `sorted` and how many rows it shows, at most `size`.
@@ -136,7 +104,7 @@ mod tests {
 
     #[test]
     fn kept_matches_are_used_until_the_mirror_changes() {
-        let matches = Matches::default();
+        let matches = matches();
         matches.put("q".into(), 3, Some(Arc::new(vec![(1, 1)])));
         assert!(matches.get("q", 3).is_some_and(|found| found.is_some()));
         assert!(matches.get("q", 4).is_none());

@@ -3,7 +3,7 @@
 //! SQLite in `data_dir` (the database the rest of the app uses) or, with `[database] url`,
 //! PostgreSQL shared by every instance; `sql.rs` runs one statement on either.
 
-mod counts;
+mod kept;
 mod matches;
 mod progress;
 mod read;
@@ -16,8 +16,8 @@ pub use write::Change;
 use std::sync::Arc;
 
 use crate::db::sql::Db;
-use counts::Counts;
-use matches::Matches;
+use kept::Kept;
+use matches::Found;
 
 /// A mirrored Graph resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -42,16 +42,16 @@ impl Resource {
 #[derive(Debug, Clone)]
 pub struct MirrorStore {
     db: Db,
-    counts: Arc<Counts>,
-    matches: Arc<Matches>,
+    counts: Arc<Kept<u64>>,
+    matches: Arc<Kept<Found>>,
 }
 
 impl MirrorStore {
     pub fn new(db: Db) -> Self {
         Self {
             db,
-            counts: Arc::default(),
-            matches: Arc::default(),
+            counts: Arc::new(kept::counts()),
+            matches: Arc::new(matches::matches()),
         }
     }
 
