@@ -10,6 +10,7 @@ pub mod error;
 pub mod graph;
 pub mod incidents;
 pub mod lease;
+pub mod memory;
 pub mod notify;
 pub mod oauth;
 pub mod random;

@@ -170,6 +170,7 @@ impl Application {
             audit: AuditLog::new(audit_store),
         });
         retention::spawn(state.audit.clone(), state.settings.audit.retention_days);
+        crate::memory::spawn_release();
         background::spawn(
             &state.notify,
             state.graph.clone(),

@@ -25,12 +25,19 @@ pub async fn connect(data_dir: &Path) -> anyhow::Result<SqlitePool> {
     let file = data_dir.join("graphsec.db");
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
+        // A connection idle this long is closed with its page cache and prepared statements
+        // (megabytes each): a burst's connections do not outlive it.
+        .min_connections(1)
+        .idle_timeout(IDLE_CONNECTION)
         .connect_with(options(&file)?)
         .await
         .with_context(|| format!("cannot open the database {}", file.display()))?;
     tokio::spawn(checkpoints(pool.clone()));
     Ok(pool)
 }
+
+/// How long a database connection may sit unused before it is closed.
+const IDLE_CONNECTION: Duration = Duration::from_secs(30);
 
 fn options(file: &Path) -> anyhow::Result<SqliteConnectOptions> {
     Ok(SqliteConnectOptions::from_str("sqlite:")?
@@ -91,6 +98,7 @@ pub async fn connect_postgres(url: &str, shown: &str) -> anyhow::Result<PgPool> 
         .options([("plan_cache_mode", "force_custom_plan")]);
     let pool = PgPoolOptions::new()
         .max_connections(16)
+        .idle_timeout(IDLE_CONNECTION)
         .acquire_timeout(Duration::from_secs(10))
         .connect_with(options)
         .await

@@ -23,6 +23,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "random",
             "redact",
             "lease",
+            "memory",
             "telemetry",
             "oauth",
             "graph",
