@@ -61,6 +61,7 @@ mod notify_summaries;
 mod notify_support;
 mod notify_watch_limits;
 mod notify_webhook;
+mod operator_logs;
 mod pages;
 mod postgres_support;
 mod redis_background;
