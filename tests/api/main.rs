@@ -26,6 +26,7 @@ mod contract_schema;
 mod contract_strict;
 mod csdl;
 mod flows;
+mod hardening_connections;
 mod hardening_disk;
 mod hardening_host;
 mod hardening_paths;
