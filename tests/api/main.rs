@@ -72,6 +72,7 @@ mod redis_support;
 mod scale_out;
 mod secure_score;
 mod sessions;
+mod sign_in_cookie;
 mod static_binary;
 mod static_files;
 mod unknown_enums;
