@@ -23,7 +23,8 @@ use tower_sessions::session_store;
 use tower_sessions::{Expiry, SessionManagerLayer, SessionStore};
 use tower_sessions_redis_store::RedisStore;
 use tower_sessions_redis_store::fred::prelude::{
-    ClientLike, Config, ConnectionConfig, PerformanceConfig, Pool, ReconnectPolicy,
+    ClientLike, Config, ConnectionConfig, Error as RedisError, EventInterface, PerformanceConfig,
+    Pool, ReconnectPolicy, Server as RedisServer,
 };
 use tower_sessions_sqlx_store::SqliteStore;
 
@@ -72,7 +73,7 @@ const REDIS_COMMAND_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A connected Redis pool for `url`, or a message naming the key when the URL is wrong. The
 /// pool reconnects by itself whenever Redis goes away; while Redis is unreachable at start,
-/// start-up waits for it, saying so every 10 s. The URL appears in messages without its
+/// start-up waits for it, saying so at once and then every 10 s. The URL appears in messages without its
 /// credentials.
 pub async fn connect_redis(url: &str) -> anyhow::Result<Pool> {
     let shown = crate::redact::without_credentials(url);
@@ -96,17 +97,54 @@ pub async fn connect_redis(url: &str) -> anyhow::Result<Pool> {
         4,
     )
     .context("cannot create the Redis pool")?;
+    // Subscribed before connecting, so the first refusal is reported as it happens.
+    let mut errors = pool.next().error_rx();
     pool.connect();
-    loop {
-        match tokio::time::timeout(Duration::from_secs(10), pool.wait_for_connect()).await {
-            Ok(Ok(())) => return Ok(pool),
-            Ok(Err(error)) => {
-                tracing::warn!(redis = %shown, %error, "Redis at redis.url is not reachable; start-up waits for it");
-                tokio::time::sleep(Duration::from_secs(1)).await;
+    wait_for_redis(&pool, &mut errors, &shown).await;
+    Ok(pool)
+}
+
+/// Waits until `pool` is connected, reporting at once that Redis cannot be reached (with
+/// why, such as a refused connection) and then at most every 10 s while it stays so.
+async fn wait_for_redis(
+    pool: &Pool,
+    errors: &mut tokio::sync::broadcast::Receiver<(RedisError, Option<RedisServer>)>,
+    shown: &str,
+) {
+    const REPORT_EVERY: Duration = Duration::from_secs(10);
+    let mut reported: Option<tokio::time::Instant> = None;
+    let mut report = |why: Option<String>| {
+        if reported.is_some_and(|at| at.elapsed() < REPORT_EVERY) {
+            return;
+        }
+        reported = Some(tokio::time::Instant::now());
+        match why {
+            Some(error) => {
+                tracing::warn!(redis = %shown, %error, "Redis at redis.url is not reachable; start-up waits for it")
             }
-            Err(_) => {
+            None => {
                 tracing::warn!(redis = %shown, "Redis at redis.url is not reachable; start-up waits for it")
             }
+        }
+    };
+    let mut errors_open = true;
+    let mut waiting = std::pin::pin!(pool.wait_for_connect());
+    loop {
+        tokio::select! {
+            connected = &mut waiting => match connected {
+                Ok(()) => return,
+                Err(error) => {
+                    report(Some(error.to_string()));
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    waiting.set(pool.wait_for_connect());
+                }
+            },
+            received = errors.recv(), if errors_open => match received {
+                Ok((error, _)) => report(Some(error.to_string())),
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => errors_open = false,
+            },
+            () = tokio::time::sleep(REPORT_EVERY) => report(None),
         }
     }
 }

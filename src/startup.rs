@@ -199,15 +199,10 @@ impl Application {
 
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         tracing::info!(url = %self.state.urls.public_url, "graphsec is listening");
-        // `into_make_service`: each connection gets a clone of the finished router (one `Arc`);
-        // serving the `Router` itself rebuilds every route for each connection, some 35 KB
-        // apiece, which a thousand open live streams would each keep.
-        let served = axum::serve(self.listener, self.router.into_make_service())
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .context("server error");
+        let limits = web::serve::Limits::from_settings(&self.state.settings.server);
+        web::serve::serve(self.listener, self.router, limits, shutdown_signal()).await;
         self.state.notify.lease.release().await;
-        served
+        Ok(())
     }
 }
 

@@ -1,6 +1,8 @@
 //! Logging: `RUST_LOG` filters, text or JSON lines. Secrets never reach a log line because
 //! requests are logged by method, matched path and request id only.
 
+use std::io::IsTerminal;
+
 use tracing_subscriber::{EnvFilter, fmt, prelude::*};
 
 pub fn init(json: bool) {
@@ -14,6 +16,10 @@ pub fn init(json: bool) {
             .with(fmt::layer().json().flatten_event(true))
             .try_init()
     } else {
-        registry.with(fmt::layer().with_target(false)).try_init()
+        // Colours only for a person at a terminal: in a file or a log collector they are noise.
+        let colours = std::io::stdout().is_terminal();
+        registry
+            .with(fmt::layer().with_target(false).with_ansi(colours))
+            .try_init()
     };
 }

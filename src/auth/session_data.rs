@@ -6,7 +6,6 @@ use time::OffsetDateTime;
 
 pub const USER: &str = "auth.user";
 pub const TOKENS: &str = "auth.tokens";
-pub const PENDING_SIGN_IN: &str = "auth.pending";
 pub const CONSENT_STATE: &str = "auth.consent_state";
 
 /// Who signed in, as shown in pages.
@@ -69,7 +68,7 @@ impl Tokens {
     }
 }
 
-/// A sign-in in progress: what the callback must see again.
+/// A sign-in in progress: what the callback must see again (kept in the sign-in cookie).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PendingSignIn {
     pub state: String,

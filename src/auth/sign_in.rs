@@ -1,6 +1,7 @@
 //! The authorization-code flow with PKCE, state and nonce: starting a sign-in (the URL to send
-//! the browser to, with what must be checked on return kept in the session) and completing it
-//! (checking the answer, exchanging the code, storing the user and tokens in a fresh session).
+//! the browser to, with what must be checked on return kept in a signed cookie,
+//! `pending_cookie.rs`) and completing it (checking the answer and the id token, exchanging the
+//! code, storing the user and tokens in a fresh session: the first the server keeps).
 
 use oauth2::basic::BasicRequestTokenError;
 use oauth2::{
@@ -13,11 +14,12 @@ use url::Url;
 
 use super::csrf;
 use super::id_token;
+use super::pending_cookie::Refused;
 use super::provider_errors;
 use super::scopes;
-use super::session_data::{PENDING_SIGN_IN, PendingSignIn, TOKENS, Tokens, USER, UserInfo};
+use super::session_data::{PendingSignIn, TOKENS, Tokens, USER, UserInfo};
 use super::tenant_policy;
-use crate::config::Settings;
+use crate::config::{Settings, Urls};
 use crate::error::AppError;
 use crate::graph::{GraphClient, me};
 use crate::oauth::OAuth;
@@ -43,14 +45,9 @@ pub enum SignedIn {
     ReturnTo(String),
 }
 
-/// Starts a sign-in: keeps state, PKCE verifier, nonce and the return path in the session and
-/// returns the authorize URL.
-pub async fn start(
-    oauth: &OAuth,
-    settings: &Settings,
-    session: &Session,
-    next: Option<&str>,
-) -> Result<Url, AppError> {
+/// Starts a sign-in: the authorize URL, and what the answer must match (state, PKCE verifier,
+/// nonce) with the page to return to, for the browser's sign-in cookie.
+pub fn start(oauth: &OAuth, settings: &Settings, next: Option<&str>) -> (Url, PendingSignIn) {
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let nonce = random::token(24);
     let (url, csrf_state) = oauth
@@ -67,48 +64,49 @@ pub async fn start(
         nonce,
         return_to: safe_return_to(next),
     };
-    session.insert(PENDING_SIGN_IN, pending).await?;
-    Ok(url)
+    (url, pending)
 }
 
 /// A sign-in the user cancelled on the authorize page (`access_denied` answering a sign-in this
-/// browser started): forgets it and returns the page it was to return to, for "Try again".
-/// Any other answer is left for [`complete`].
-pub async fn cancelled(
-    session: &Session,
+/// browser started): the page it was to return to, for "Try again". Any other answer is left
+/// for [`complete`].
+pub fn cancelled(
+    pending: &Result<PendingSignIn, Refused>,
     query: &CallbackQuery,
-) -> Result<Option<String>, AppError> {
+) -> Option<String> {
     if query.error.as_deref() != Some("access_denied") {
-        return Ok(None);
+        return None;
     }
-    let pending: Option<PendingSignIn> = session.get(PENDING_SIGN_IN).await?;
     match (pending, &query.state) {
-        (Some(pending), Some(got))
-            if bool::from(pending.state.as_bytes().ct_eq(got.as_bytes())) =>
-        {
-            session.remove::<PendingSignIn>(PENDING_SIGN_IN).await?;
-            Ok(Some(pending.return_to))
+        (Ok(pending), Some(got)) if bool::from(pending.state.as_bytes().ct_eq(got.as_bytes())) => {
+            Some(pending.return_to.clone())
         }
-        _ => Ok(None),
+        _ => None,
     }
 }
 
-/// Completes a sign-in from the redirect URI's answer: state and nonce must be this browser's,
-/// the code is exchanged with the PKCE verifier, and the session id rotates.
+/// Completes a sign-in from the redirect URI's answer: state and nonce must be those of the
+/// sign-in this browser started (`pending`, from its cookie), the code is exchanged with the
+/// PKCE verifier, the id token must be the user's tenant's, for this app, within its lifetime,
+/// and the session starts with a new id.
 pub async fn complete(
     oauth: &OAuth,
     graph: &GraphClient,
     settings: &Settings,
+    urls: &Urls,
     session: &Session,
+    pending: Result<PendingSignIn, Refused>,
     query: CallbackQuery,
 ) -> Result<SignedIn, AppError> {
     // The state first: an answer that is not this browser's sign-in gets no further, whatever
     // else it carries.
-    let pending: Option<PendingSignIn> = session.remove(PENDING_SIGN_IN).await?;
     let pending = match (pending, &query.state) {
-        (Some(pending), Some(got))
-            if bool::from(pending.state.as_bytes().ct_eq(got.as_bytes())) =>
-        {
+        (Err(Refused::Expired), _) => {
+            return Err(AppError::bad_request(
+                "This sign-in was started more than 10 minutes ago and has expired. Please sign in again.",
+            ));
+        }
+        (Ok(pending), Some(got)) if bool::from(pending.state.as_bytes().ct_eq(got.as_bytes())) => {
             pending
         }
         _ => {
@@ -156,6 +154,12 @@ pub async fn complete(
         ));
     }
     tenant_policy::check(&claims, &settings.identity.allowed_tenants)?;
+    id_token::verify(
+        &claims,
+        &urls.authority,
+        settings.identity.client_id.trim(),
+        time::OffsetDateTime::now_utc().unix_timestamp(),
+    )?;
     let granted: Vec<String> = match response.scopes() {
         Some(scopes) => scopes.iter().map(|s| s.to_string()).collect(),
         None => settings.scopes(),
@@ -222,8 +226,9 @@ fn token_error(
     }
 }
 
-/// The longest path kept to return to: room for a form restored after sign-in (a long comment).
-pub const MAX_RETURN_TO: usize = 16 * 1024;
+/// The longest path kept to return to (it travels in the sign-in cookie); a longer one returns
+/// to the home page.
+pub const MAX_RETURN_TO: usize = 2 * 1024;
 
 /// Only same-site paths are accepted as a place to return to, so `/login?next=` cannot be used
 /// to send a user to another site after sign-in.
@@ -257,5 +262,8 @@ mod tests {
         assert_eq!(safe_return_to(Some("https://evil.example/")), "/");
         assert_eq!(safe_return_to(Some("/a\nb")), "/");
         assert_eq!(safe_return_to(None), "/");
+        let longest = format!("/alerts?q={}", "x".repeat(super::MAX_RETURN_TO - 10));
+        assert_eq!(safe_return_to(Some(&longest)), longest);
+        assert_eq!(safe_return_to(Some(&format!("{longest}x"))), "/");
     }
 }

@@ -91,6 +91,14 @@ pub struct ServerSettings {
     pub data_dir: PathBuf,
     /// Log lines as JSON instead of text.
     pub log_json: bool,
+    /// Seconds a request's head may take to arrive (from the connection's opening for its first
+    /// request, from its first byte for later ones), and the longest pause inside a request body.
+    pub header_read_timeout_secs: u64,
+    /// Seconds a kept-alive connection may wait for its next request.
+    pub keep_alive_timeout_secs: u64,
+    /// Connections open at once, at most (fewer when the open-file limit is lower); when full,
+    /// the one that has waited longest for a request is closed to make room.
+    pub max_connections: usize,
 }
 
 impl Default for ServerSettings {
@@ -102,6 +110,9 @@ impl Default for ServerSettings {
             lifecycle_url: None,
             data_dir: PathBuf::from("data"),
             log_json: false,
+            header_read_timeout_secs: 10,
+            keep_alive_timeout_secs: 30,
+            max_connections: 4096,
         }
     }
 }

@@ -36,6 +36,13 @@ pub async fn render(request: Request, next: Next) -> Response {
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
+    // Cookies the handler set or cleared (a spent sign-in) stay with the page that replaces its answer.
+    let cookies: Vec<_> = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .cloned()
+        .collect();
     let page = match response.extensions().get::<ErrorPage>().cloned() {
         Some(page) => page,
         None if is_plain_text(&response) => {
@@ -64,6 +71,9 @@ pub async fn render(request: Request, next: Next) -> Response {
     }
     .into_response();
     *rendered.status_mut() = page.status;
+    for cookie in cookies {
+        rendered.headers_mut().append(header::SET_COOKIE, cookie);
+    }
     rendered
 }
 

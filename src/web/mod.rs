@@ -21,6 +21,7 @@ mod routes;
 pub mod secure_score;
 mod security_headers;
 mod security_permission;
+pub mod serve;
 pub mod sign_in;
 pub mod state;
 mod store_guard;

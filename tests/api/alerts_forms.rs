@@ -316,6 +316,35 @@ async fn an_expired_session_sends_the_typed_form_through_sign_in_and_back() {
 }
 
 #[tokio::test]
+async fn a_form_too_long_to_carry_through_sign_in_is_shown_to_copy_instead() {
+    let app = signed_in(AlertsApiKind::V2).await;
+    let alert = new_unassigned(&app);
+    let browser = crate::helpers::new_client();
+    // Longer than a return path may be once percent-encoded (2 KiB).
+    let comment = "Long notes about this alert, é & <b>. ".repeat(60);
+    let response = browser
+        .post(app.url("/alerts/update"))
+        .form(&[
+            ("alert_id", alert.id.as_str()),
+            ("status", "resolved"),
+            ("comment", comment.as_str()),
+            ("csrf_token", "from-the-expired-session"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(text_of(&html, "#change-not-sent").contains("nothing was changed"));
+    assert_eq!(text_of(&html, "#unsent-comment"), comment.trim());
+    let retry = select_attr(&html, "#sign-in-again", "href").unwrap();
+    let back: String =
+        url::form_urlencoded::byte_serialize(format!("/alerts/{}", alert.id).as_bytes()).collect();
+    assert_eq!(retry, format!("/login?next={back}"));
+    assert_eq!(writes(&app), 0, "nothing sent while signed out");
+}
+
+#[tokio::test]
 async fn a_forged_post_without_a_session_changes_nothing() {
     let app = signed_in(AlertsApiKind::V2).await;
     let alert = new_unassigned(&app);

@@ -46,6 +46,21 @@ async fn a_token_answer_without_an_id_token_is_refused() {
     refused_sign_in(IdTokenFault::Omit, "carried no ID token").await;
 }
 
+#[tokio::test]
+async fn an_id_token_from_another_issuer_or_for_another_app_or_outside_its_lifetime_is_refused() {
+    for (fault, says) in [
+        (IdTokenFault::IssuedByAnotherTenant, "issuer does not match"),
+        (
+            IdTokenFault::IssuedForAnotherApp,
+            "issued for another application",
+        ),
+        (IdTokenFault::Expired, "has expired"),
+        (IdTokenFault::NotYetValid, "not valid yet"),
+    ] {
+        refused_sign_in(fault, says).await;
+    }
+}
+
 fn session_cookie(response: &reqwest::Response) -> String {
     response
         .headers()
@@ -56,20 +71,73 @@ fn session_cookie(response: &reqwest::Response) -> String {
         .unwrap_or_else(|| panic!("no session cookie: {:?}", response.headers()))
 }
 
+fn cookie_named(response: &reqwest::Response, name: &str) -> String {
+    response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .unwrap_or_else(|| panic!("no {name} cookie: {:?}", response.headers()))
+}
+
+/// Signs in through `app` by hand, sending the sign-in cookie itself (a client's cookie store
+/// keeps a `Secure` cookie from plain http); returns the callback's answer.
+async fn sign_in_by_hand(app: &TestApp) -> (reqwest::Response, String) {
+    let client = crate::helpers::new_client();
+    let login = client.get(app.url("/login")).send().await.unwrap();
+    let sign_in_cookie = cookie_named(&login, "graphsec_sign_in");
+    let authorize = crate::helpers::location(&login);
+    let approved = client
+        .post(authorize)
+        .form(&[("user", MEGAN), ("decision", "approve")])
+        .send()
+        .await
+        .unwrap();
+    let mut callback = url::Url::parse(&crate::helpers::location(&approved)).unwrap();
+    callback.set_scheme("http").unwrap();
+    let pair = sign_in_cookie.split(';').next().unwrap().to_string();
+    let answer = client
+        .get(callback)
+        .header(reqwest::header::COOKIE, pair)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER, "sign-in completes");
+    (answer, sign_in_cookie)
+}
+
 #[tokio::test]
-async fn the_session_cookie_is_secure_exactly_when_public_url_is_https() {
-    let https = spawn_app_with(sandbox_options(), |s| {
-        s.server.public_url = "https://localhost:0".into();
+async fn the_sign_in_and_session_cookies_are_secure_exactly_when_public_url_is_https() {
+    // The sandbox takes an https redirect URI only when registered: the app's port is chosen first.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let public_url = format!("https://localhost:{port}");
+    let options = graphsec_sandbox::SandboxOptions {
+        redirect_uris: vec![format!("{public_url}/login/authorized")],
+        ..sandbox_options()
+    };
+    let https = spawn_app_with(options, |s| {
+        s.server.bind = format!("127.0.0.1:{port}");
+        s.server.public_url = public_url.clone();
     })
     .await;
-    let cookie = session_cookie(&https.get("/login").await);
-    let attributes: Vec<&str> = cookie.split(';').map(str::trim).collect();
-    assert!(attributes.contains(&"Secure"), "{cookie}");
-    assert!(attributes.contains(&"HttpOnly"), "{cookie}");
+    let (answer, sign_in_cookie) = sign_in_by_hand(&https).await;
+    for cookie in [sign_in_cookie, session_cookie(&answer)] {
+        let attributes: Vec<&str> = cookie.split(';').map(str::trim).collect();
+        assert!(attributes.contains(&"Secure"), "{cookie}");
+        assert!(attributes.contains(&"HttpOnly"), "{cookie}");
+        assert!(attributes.contains(&"SameSite=Lax"), "{cookie}");
+    }
 
     let http = spawn_app().await;
-    let cookie = session_cookie(&http.get("/login").await);
-    assert!(!cookie.split(';').any(|a| a.trim() == "Secure"), "{cookie}");
+    let (answer, sign_in_cookie) = sign_in_by_hand(&http).await;
+    for cookie in [sign_in_cookie, session_cookie(&answer)] {
+        assert!(!cookie.split(';').any(|a| a.trim() == "Secure"), "{cookie}");
+    }
 }
 
 /// Paths not to follow: downloads, the event stream, sign-in and sign-out.

@@ -31,14 +31,13 @@ pub struct Server {
 
 impl Server {
     pub async fn start(config: &Path) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_graphsec"))
-            .arg("--config")
-            .arg(config)
-            .args(["--log-format", "json", "serve"])
-            .env_clear()
-            .env("RUST_LOG", "info,sqlx=warn")
-            .stdout(Stdio::piped())
-            .kill_on_drop(true)
+        Self::start_under(&[], config).await
+    }
+
+    /// [`start`](Self::start), run by `wrapper` (a command and its arguments, such as
+    /// `prlimit --nofile=…`) when it is not empty.
+    pub async fn start_under(wrapper: &[&str], config: &Path) -> Self {
+        let mut child = serve_command(wrapper, config, &["--log-format", "json"])
             .spawn()
             .expect("graphsec starts");
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
@@ -99,6 +98,30 @@ impl Server {
         self.child.start_kill().expect("SIGKILL sent");
         self.child.wait().await.unwrap();
     }
+}
+
+/// `graphsec [flags] --config config serve` in a clean environment, its log lines on a pipe,
+/// run by `wrapper` (a command and its arguments, such as `prlimit --nofile=…`) unless empty.
+pub fn serve_command(wrapper: &[&str], config: &Path, flags: &[&str]) -> Command {
+    let binary = env!("CARGO_BIN_EXE_graphsec");
+    let mut command = match wrapper.split_first() {
+        Some((program, args)) => {
+            let mut command = Command::new(program);
+            command.args(args).arg(binary);
+            command
+        }
+        None => Command::new(binary),
+    };
+    command
+        .args(flags)
+        .arg("--config")
+        .arg(config)
+        .arg("serve")
+        .env_clear()
+        .env("RUST_LOG", "info,sqlx=warn")
+        .stdout(Stdio::piped())
+        .kill_on_drop(true);
+    command
 }
 
 /// A config file wiring the binary to `sandbox`, with its data in `data_dir`, on the legacy API

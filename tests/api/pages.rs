@@ -30,10 +30,34 @@ async fn pages_carry_security_headers_and_a_locked_down_cookie() {
         !headers.contains_key(SET_COOKIE),
         "a signed-out page starts no session"
     );
-    // The session starts at sign-in, with the locked-down cookie.
+    // Starting a sign-in sets only the short-lived sign-in cookie, for the sign-in routes.
     let response = app.get("/login").await;
-    let cookie = response.headers()[SET_COOKIE].to_str().unwrap();
-    assert!(cookie.starts_with("graphsec_session="));
+    let cookies: Vec<&str> = response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    assert_eq!(cookies.len(), 1, "{cookies:?}");
+    let cookie = cookies[0];
+    assert!(cookie.starts_with("graphsec_sign_in="), "{cookie}");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
+    assert!(cookie.contains("Path=/login") && cookie.contains("Max-Age=600"));
+    assert!(!cookie.contains("Secure"), "http public_url: not Secure");
+    // The session starts at sign-in, with the locked-down cookie.
+    let authorize = crate::helpers::location(&response);
+    let callback = app
+        .approve(&url::Url::parse(&authorize).unwrap(), crate::helpers::MEGAN)
+        .await;
+    let response = app.client.get(callback).send().await.unwrap();
+    let cookie = response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .find(|c| c.starts_with("graphsec_session="))
+        .expect("a session cookie at sign-in")
+        .to_string();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
     assert!(!cookie.contains("Secure"), "http public_url: not Secure");
 }
@@ -41,22 +65,18 @@ async fn pages_carry_security_headers_and_a_locked_down_cookie() {
 #[tokio::test]
 async fn the_session_id_rotates_at_sign_in() {
     let app = spawn_app().await;
-    let before = app
-        .get("/login")
-        .await
-        .cookies()
-        .find(|c| c.name() == "graphsec_session")
-        .unwrap()
-        .value()
-        .to_string();
-    let response = app.sign_in_as(crate::helpers::MEGAN).await;
-    let after = response
-        .cookies()
-        .find(|c| c.name() == "graphsec_session")
-        .unwrap()
-        .value()
-        .to_string();
-    assert_ne!(before, after);
+    let session_of = |response: &reqwest::Response| {
+        response
+            .cookies()
+            .find(|c| c.name() == "graphsec_session")
+            .unwrap()
+            .value()
+            .to_string()
+    };
+    let first = session_of(&app.sign_in_as(crate::helpers::MEGAN).await);
+    // Signing in again in the same browser, session and all, starts another session id.
+    let again = session_of(&app.sign_in_as(crate::helpers::MEGAN).await);
+    assert_ne!(first, again);
 }
 
 #[tokio::test]

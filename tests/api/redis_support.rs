@@ -25,6 +25,11 @@ impl RedisServer {
             .local_addr()
             .unwrap()
             .port();
+        Self::start_on(port).await
+    }
+
+    /// A server on `port` (one the test keeps free for it).
+    pub async fn start_on(port: u16) -> Self {
         let mut server = Self {
             port,
             dir: tempfile::tempdir().unwrap(),

@@ -11,7 +11,12 @@ use crate::helpers::{TestApp, new_client, spawn_app};
 
 /// The stored sessions: (id, expiry) of every row.
 async fn session_rows(app: &TestApp) -> Vec<(String, String)> {
-    let file = app.data_dir.path().join("graphsec.db");
+    session_rows_in(app.data_dir.path()).await
+}
+
+/// The stored sessions of the app whose data directory is `dir`.
+pub async fn session_rows_in(dir: &std::path::Path) -> Vec<(String, String)> {
+    let file = dir.join("graphsec.db");
     let options = SqliteConnectOptions::from_str("sqlite:")
         .unwrap()
         .filename(file)

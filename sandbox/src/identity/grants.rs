@@ -4,7 +4,9 @@ use super::TenantPath;
 use super::oauth_error::OAuthError;
 use super::params::{Params, param};
 use super::scopes::{RequestedScopes, app_resource, app_roles};
-use super::store::{CONSUMERS_TENANT_ID, IdTokenFault, Redemption, RefreshGrant};
+use super::store::{
+    ANOTHER_APP_ID, ANOTHER_TENANT_ID, CONSUMERS_TENANT_ID, IdTokenFault, Redemption, RefreshGrant,
+};
 use crate::SandboxState;
 use crate::tokens::{AccessClaims, GRAPH_AUDIENCE, IdClaims, now_secs, pkce_s256_matches};
 use crate::users::DemoUser;
@@ -232,12 +234,24 @@ fn user_tokens(
             Some(IdTokenFault::BlankObjectId) => "",
             _ => user.oid,
         };
+        const HOUR: u64 = 3600;
+        let (iat, nbf, exp) = match fault {
+            Some(IdTokenFault::Expired) => (now - 2 * HOUR, now - 2 * HOUR, now - HOUR),
+            Some(IdTokenFault::NotYetValid) => (now, now + HOUR, now + 2 * HOUR),
+            _ => (now, now, now + lifetime),
+        };
         let id = IdClaims {
-            aud: client_id.to_owned(),
-            iss: issuer(state, tid),
-            iat: now,
-            nbf: now,
-            exp: now + lifetime,
+            aud: match fault {
+                Some(IdTokenFault::IssuedForAnotherApp) => ANOTHER_APP_ID.to_owned(),
+                _ => client_id.to_owned(),
+            },
+            iss: match fault {
+                Some(IdTokenFault::IssuedByAnotherTenant) => issuer(state, ANOTHER_TENANT_ID),
+                _ => issuer(state, tid),
+            },
+            iat,
+            nbf,
+            exp,
             tid: tid.to_owned(),
             oid: oid.to_owned(),
             sub: user.oid.to_owned(),

@@ -54,7 +54,21 @@ pub enum IdTokenFault {
     /// Issue the id token as Entra does for a personal Microsoft account: from the consumers
     /// tenant ([`CONSUMERS_TENANT_ID`]) rather than the user's organization.
     PersonalAccount,
+    /// Name another directory than the user's as the id token's issuer.
+    IssuedByAnotherTenant,
+    /// Address the id token to another application than the one that asked.
+    IssuedForAnotherApp,
+    /// Issue an id token whose lifetime ended an hour ago.
+    Expired,
+    /// Issue an id token that becomes usable only in an hour.
+    NotYetValid,
 }
+
+/// The directory named as issuer by [`IdTokenFault::IssuedByAnotherTenant`].
+pub const ANOTHER_TENANT_ID: &str = "0badc0de-0000-4000-8000-000000000001";
+
+/// The application named as audience by [`IdTokenFault::IssuedForAnotherApp`].
+pub const ANOTHER_APP_ID: &str = "00000000-0000-4000-8000-0000000a99e1";
 
 /// The tenant id Entra puts in tokens of personal Microsoft accounts (outlook.com, live.com).
 pub const CONSUMERS_TENANT_ID: &str = "9188040d-6c67-4c5b-b112-36a304b66dad";

@@ -137,6 +137,48 @@ async fn id_token_faults_blank_the_tenant_or_user_or_issue_from_the_consumers_te
 }
 
 #[tokio::test]
+async fn id_token_faults_name_another_issuer_or_audience_or_a_lifetime_out_of_reach() {
+    use crate::identity::store::{ANOTHER_APP_ID, ANOTHER_TENANT_ID, IdTokenFault};
+    let h = Harness::start().await;
+    let contoso = tenant_by_key("contoso").unwrap();
+    let now = crate::tokens::now_secs();
+    let seconds = |v: &serde_json::Value| v.as_u64().unwrap();
+
+    h.sandbox
+        .state()
+        .identity()
+        .set_id_token_fault(Some(IdTokenFault::IssuedByAnotherTenant));
+    let id = claims(&h.sign_in("megan@contoso.example", SECURITY_SCOPES).await["id_token"]);
+    assert_eq!(id["tid"], contoso.id);
+    assert!(
+        id["iss"].as_str().unwrap().contains(ANOTHER_TENANT_ID),
+        "{id}"
+    );
+
+    h.sandbox
+        .state()
+        .identity()
+        .set_id_token_fault(Some(IdTokenFault::IssuedForAnotherApp));
+    let id = claims(&h.sign_in("megan@contoso.example", SECURITY_SCOPES).await["id_token"]);
+    assert_eq!(id["aud"], ANOTHER_APP_ID);
+    assert!(id["iss"].as_str().unwrap().contains(contoso.id), "{id}");
+
+    h.sandbox
+        .state()
+        .identity()
+        .set_id_token_fault(Some(IdTokenFault::Expired));
+    let id = claims(&h.sign_in("megan@contoso.example", SECURITY_SCOPES).await["id_token"]);
+    assert!(seconds(&id["exp"]) + 3000 < now, "{id}");
+
+    h.sandbox
+        .state()
+        .identity()
+        .set_id_token_fault(Some(IdTokenFault::NotYetValid));
+    let id = claims(&h.sign_in("megan@contoso.example", SECURITY_SCOPES).await["id_token"]);
+    assert!(seconds(&id["nbf"]) > now + 3000, "{id}");
+}
+
+#[tokio::test]
 async fn without_offline_access_or_openid_no_refresh_or_id_token() {
     let h = Harness::start().await;
     let body = h.sign_in("megan@contoso.example", "User.Read").await;

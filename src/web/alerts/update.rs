@@ -21,6 +21,7 @@ use crate::alerts::id::validate_alert_id;
 use crate::alerts::row::text;
 use crate::alerts::update::{UpdateError, UpdateForm};
 use crate::auth::User;
+use crate::auth::sign_in::MAX_RETURN_TO;
 use crate::config::AlertsApiKind;
 use crate::error::AppError;
 use crate::graph::observe::observe;
@@ -40,6 +41,16 @@ pub struct UpdatePage {
     pub updated: AlertDetail,
     pub calls: Vec<RestCall>,
     pub alert_href: String,
+}
+
+/// A form too long to carry through sign-in in the return path: what was typed, to copy.
+#[derive(Template, WebTemplate)]
+#[template(path = "alert_not_sent.html")]
+pub struct NotSentPage {
+    pub layout: Layout,
+    pub comment: String,
+    /// Sign-in, returning to the alert.
+    pub retry: String,
 }
 
 /// The manage form alone, when a refused form names no alert that could be shown.
@@ -74,7 +85,7 @@ pub async fn submit(
     let Some(user) = user else {
         // The session expired while the form was open: nothing is sent; sign-in returns the
         // user to the alert with what they typed filled in.
-        return Ok(through_sign_in(&form));
+        return Ok(through_sign_in(&form, layout));
     };
     let validated = match api.kind() {
         AlertsApiKind::V2 => form.validate_v2(&user.upn),
@@ -133,31 +144,41 @@ pub async fn submit(
     Ok(Redirect::to(&format!("/alerts/update?result={key}")).into_response())
 }
 
-/// `/login?next=` the alert's page with the typed form in its query (`restored=1`).
-fn through_sign_in(form: &UpdateForm) -> Response {
-    let back = match validate_alert_id(form.alert_id.as_deref().unwrap_or_default()) {
-        Ok(id) => {
-            let mut query = url::form_urlencoded::Serializer::new(String::new());
-            query.append_pair("restored", "1");
-            let fields = [
-                ("status", &form.status),
-                ("feedback", &form.feedback),
-                ("classification", &form.classification),
-                ("determination", &form.determination),
-                ("comment", &form.comment),
-                ("assign_to_me", &form.assign_to_me),
-            ];
-            for (name, value) in fields {
-                if let Some(value) = value.as_deref().filter(|v| !v.trim().is_empty()) {
-                    query.append_pair(name, value);
-                }
-            }
-            format!("{}?{}#manage-form", alert_path(&id), query.finish())
-        }
-        Err(_) => "/alerts".to_string(),
+/// `/login?next=` the alert's page with the typed form in its query (`restored=1`); when that
+/// is longer than a return path may be, a page holding the typed comment to copy instead.
+fn through_sign_in(form: &UpdateForm, layout: Layout) -> Response {
+    let login = |back: &str| {
+        let next: String = url::form_urlencoded::byte_serialize(back.as_bytes()).collect();
+        format!("/login?next={next}")
     };
-    let next: String = url::form_urlencoded::byte_serialize(back.as_bytes()).collect();
-    Redirect::to(&format!("/login?next={next}")).into_response()
+    let Ok(id) = validate_alert_id(form.alert_id.as_deref().unwrap_or_default()) else {
+        return Redirect::to(&login("/alerts")).into_response();
+    };
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    query.append_pair("restored", "1");
+    let fields = [
+        ("status", &form.status),
+        ("feedback", &form.feedback),
+        ("classification", &form.classification),
+        ("determination", &form.determination),
+        ("comment", &form.comment),
+        ("assign_to_me", &form.assign_to_me),
+    ];
+    for (name, value) in fields {
+        if let Some(value) = value.as_deref().filter(|v| !v.trim().is_empty()) {
+            query.append_pair(name, value);
+        }
+    }
+    let back = format!("{}?{}#manage-form", alert_path(&id), query.finish());
+    if back.len() > MAX_RETURN_TO {
+        return NotSentPage {
+            layout: layout.active("alerts"),
+            comment: form.comment.clone().unwrap_or_default(),
+            retry: login(&alert_path(&id)),
+        }
+        .into_response();
+    }
+    Redirect::to(&login(&back)).into_response()
 }
 
 /// `GET /alerts/update?result=…`: a result kept in the session; reading it sends nothing.
