@@ -1,6 +1,7 @@
 pub mod alerts;
 pub mod apponly;
 pub mod auth;
+pub mod calendar;
 pub mod cli;
 pub mod config;
 pub mod data_dir;

@@ -1,30 +1,45 @@
-//! CSV lines for the alert export (RFC 4180 quoting).
+//! CSV lines for the exports (alerts and the audit log), safe to open in a spreadsheet.
+//!
+//! Every cell is quoted (quotes doubled), and a formula start (`= + - @`, tab, CR) gets a `'`
+//! before it wherever a spreadsheet could take it as the start of a cell: at the start of
+//! the cell, and after any character that some reader takes as a separator or a line end
+//! (`,` `;` tab, CR, LF), also when quotes or spaces stand between. A spreadsheet set to `;`
+//! or tab reads a quoted `,` cell as several unquoted ones, so a cell such as `X;=cmd|…` must
+//! not hide a formula after its `;`.
 
-/// One CSV line (with CRLF). Cells with a comma, quote or line break are quoted with quotes
-/// doubled; cells a spreadsheet would run as a formula (`= + - @`, tab, CR) get a leading `'`.
-pub fn csv_line(cells: &[&str]) -> String {
+/// Characters after which a spreadsheet may start a new cell.
+const BREAKS: [char; 5] = [',', ';', '\t', '\r', '\n'];
+/// Characters a spreadsheet reads as the start of a formula.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// One CSV line (with CRLF): every cell quoted, formula starts defused.
+pub fn csv_line<S: AsRef<str>>(cells: &[S]) -> String {
     let mut line = String::new();
     for (i, cell) in cells.iter().enumerate() {
         if i > 0 {
             line.push(',');
         }
-        let guarded;
-        let cell = if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-            guarded = format!("'{cell}");
-            guarded.as_str()
-        } else {
-            cell
-        };
-        if cell.contains([',', '"', '\n', '\r']) {
-            line.push('"');
-            line.push_str(&cell.replace('"', "\"\""));
-            line.push('"');
-        } else {
-            line.push_str(cell);
-        }
+        push_cell(&mut line, cell.as_ref());
     }
     line.push_str("\r\n");
     line
+}
+
+fn push_cell(line: &mut String, cell: &str) {
+    line.push('"');
+    let mut cell_starts = true;
+    for c in cell.chars() {
+        if cell_starts && FORMULA_STARTS.contains(&c) {
+            line.push('\'');
+        }
+        if c == '"' {
+            line.push('"');
+        }
+        line.push(c);
+        // A reader that lost the quoting may still skip quotes and spaces before a formula.
+        cell_starts = BREAKS.contains(&c) || (cell_starts && matches!(c, '"' | ' '));
+    }
+    line.push('"');
 }
 
 #[cfg(test)]
@@ -32,17 +47,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn quotes_only_when_needed() {
-        assert_eq!(csv_line(&["a", "b c"]), "a,b c\r\n");
+    fn every_cell_is_quoted() {
+        assert_eq!(csv_line(&["a", "b c"]), "\"a\",\"b c\"\r\n");
         assert_eq!(
             csv_line(&["a,b", "say \"hi\"", "x\ny"]),
             "\"a,b\",\"say \"\"hi\"\"\",\"x\ny\"\r\n"
         );
-        assert_eq!(csv_line(&[""]), "\r\n");
+        assert_eq!(csv_line(&[""]), "\"\"\r\n");
     }
 
     #[test]
-    fn formulas_are_defused() {
-        assert_eq!(csv_line(&["=1+1", "-2", "@x"]), "'=1+1,'-2,'@x\r\n");
+    fn formulas_are_defused_at_the_start_and_after_a_separator() {
+        assert_eq!(
+            csv_line(&["=1+1", "-2", "@x"]),
+            "\"'=1+1\",\"'-2\",\"'@x\"\r\n"
+        );
+        assert_eq!(
+            csv_line(&["X;=cmd|' /C calc'!A0;x"]),
+            "\"X;'=cmd|' /C calc'!A0;x\"\r\n"
+        );
+        assert_eq!(csv_line(&["a,+1\t\t-2"]), "\"a,'+1\t'\t'-2\"\r\n");
+        assert_eq!(csv_line(&["a\n@b"]), "\"a\n'@b\"\r\n");
+        assert_eq!(csv_line(&["a;\" =b"]), "\"a;\"\" '=b\"\r\n");
     }
 }

@@ -90,23 +90,8 @@ impl UpdateForm {
                 "Feedback applies to the legacy alerts API; use classification.".into(),
             ));
         }
-        let classification = parse(
-            "classification",
-            &self.classification,
-            Classification::parse,
-            &mut messages,
-        );
-        let determination = parse(
-            "determination",
-            &self.determination,
-            Determination::parse,
-            &mut messages,
-        );
-        if let (Some(c), Some(d)) = (classification, determination)
-            && !verdict::allowed(c, d)
-        {
-            messages.push(("determination", verdict::refusal(c, d)));
-        }
+        let (classification, determination) =
+            verdict_asked(&self.classification, &self.determination, &mut messages);
         let change = Change::V2 {
             status: parse("status", &self.status, AlertStatus::parse, &mut messages),
             classification,
@@ -144,25 +129,9 @@ impl UpdateForm {
         let id = validate_alert_id(self.alert_id.as_deref().unwrap_or_default())
             .map_err(|m| messages.insert(0, ("alert_id", m)))
             .unwrap_or_default();
-        let comment = present(&self.comment).map(str::to_string);
-        if comment
-            .as_ref()
-            .is_some_and(|c| c.chars().count() > MAX_COMMENT_LEN)
-        {
-            messages.push((
-                "comment",
-                format!("A comment is at most {MAX_COMMENT_LEN} characters."),
-            ));
-        }
-        let assign_to = match present(&self.assign_to_me).map(str::to_ascii_lowercase) {
-            None => None,
-            Some(v) if matches!(v.as_str(), "on" | "true" | "1" | "yes") => Some(me.to_string()),
-            Some(v) if matches!(v.as_str(), "off" | "false" | "0" | "no") => None,
-            Some(_) => {
-                messages.push(("assign_to_me", "Assign to me must be on or off.".into()));
-                None
-            }
-        };
+        let comment = comment_asked(&self.comment, &mut messages);
+        let assign_to =
+            assign_to_me_asked(&self.assign_to_me, &mut messages).then(|| me.to_string());
         let update = ValidUpdate {
             id,
             change,
@@ -180,6 +149,65 @@ impl UpdateForm {
             Ok(update)
         } else {
             Err(UpdateError { problems: messages })
+        }
+    }
+}
+
+/// The classification and determination asked (`None` leaves one as it is), each parsed and
+/// checked as a pair when both are given. One rule for alerts and incidents, single or bulk.
+pub fn verdict_asked(
+    classification: &Option<String>,
+    determination: &Option<String>,
+    messages: &mut Vec<(&'static str, String)>,
+) -> (Option<Classification>, Option<Determination>) {
+    let classification = parse(
+        "classification",
+        classification,
+        Classification::parse,
+        messages,
+    );
+    let determination = parse(
+        "determination",
+        determination,
+        Determination::parse,
+        messages,
+    );
+    if let (Some(c), Some(d)) = (classification, determination)
+        && !verdict::allowed(c, d)
+    {
+        messages.push(("determination", verdict::refusal(c, d)));
+    }
+    (classification, determination)
+}
+
+/// The comment typed, trimmed; at most [`MAX_COMMENT_LEN`] characters.
+pub fn comment_asked(
+    raw: &Option<String>,
+    messages: &mut Vec<(&'static str, String)>,
+) -> Option<String> {
+    let comment = present(raw)?;
+    if comment.chars().count() > MAX_COMMENT_LEN {
+        messages.push((
+            "comment",
+            format!("A comment is at most {MAX_COMMENT_LEN} characters."),
+        ));
+        return None;
+    }
+    Some(comment.to_string())
+}
+
+/// Whether "assign to me" is ticked: on, true, 1 or yes; off, false, 0, no or nothing leaves
+/// the assignee; any other word is refused.
+pub fn assign_to_me_asked(
+    raw: &Option<String>,
+    messages: &mut Vec<(&'static str, String)>,
+) -> bool {
+    match present(raw).map(str::to_ascii_lowercase).as_deref() {
+        None | Some("off" | "false" | "0" | "no") => false,
+        Some("on" | "true" | "1" | "yes") => true,
+        Some(_) => {
+            messages.push(("assign_to_me", "Assign to me must be on or off.".into()));
+            false
         }
     }
 }

@@ -4,11 +4,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
+use super::fields;
 use super::tags::{self, TagChange};
-use crate::alerts::filter::{Classification, Determination, IncidentStatus, UnknownValue};
 use crate::alerts::row::text;
-use crate::alerts::update::{MAX_COMMENT_LEN, UpdateError};
-use crate::alerts::verdict;
+use crate::alerts::update::{UpdateError, assign_to_me_asked, comment_asked, verdict_asked};
 
 /// The longest assignee accepted (a UPN or mail address).
 pub const MAX_ASSIGNEE_LEN: usize = 256;
@@ -39,26 +38,6 @@ fn filled(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
-fn is_on(value: &Option<String>) -> bool {
-    filled(value)
-        .is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "on" | "true" | "1" | "yes"))
-}
-
-fn parsed<T>(
-    value: &Option<String>,
-    parse: impl Fn(&str) -> Result<T, UnknownValue>,
-    field: &'static str,
-    problems: &mut Vec<(&'static str, String)>,
-) -> Option<T> {
-    match filled(value).map(parse).transpose() {
-        Ok(v) => v,
-        Err(err) => {
-            problems.push((field, format!("{err}.")));
-            None
-        }
-    }
-}
-
 impl IncidentForm {
     /// The change this form asks of `original` (the incident as Graph last sent it); `me` is
     /// the signed-in user's UPN.
@@ -66,16 +45,12 @@ impl IncidentForm {
         let mut problems = Vec::new();
         let mut patch = Map::new();
 
-        let status = parsed(&self.status, IncidentStatus::parse, "status", &mut problems);
-        if status == Some(IncidentStatus::Redirected) && text(original, "/status") != "redirected" {
-            problems.push((
-                "status",
-                "An incident becomes redirected only when Microsoft merges it into another; \
-                 choose another status."
-                    .to_string(),
-            ));
-        } else if let Some(status) = status.filter(|s| s.as_str() != text(original, "/status")) {
-            patch.insert("status".into(), json!(status.as_str()));
+        match fields::status(self.status.as_deref(), &text(original, "/status")) {
+            Ok(Some(status)) => {
+                patch.insert("status".into(), json!(status.as_str()));
+            }
+            Ok(None) => {}
+            Err(message) => problems.push(("status", message)),
         }
 
         match self.assignee(me) {
@@ -103,16 +78,7 @@ impl IncidentForm {
             }
         };
 
-        let comment = filled(&self.comment).map(str::to_string);
-        if comment
-            .as_ref()
-            .is_some_and(|c| c.chars().count() > MAX_COMMENT_LEN)
-        {
-            problems.push((
-                "comment",
-                format!("A comment can be at most {MAX_COMMENT_LEN} characters."),
-            ));
-        }
+        let comment = comment_asked(&self.comment, &mut problems);
         if problems.is_empty() && patch.is_empty() && comment.is_none() {
             problems.push((
                 "form",
@@ -133,8 +99,12 @@ impl IncidentForm {
 
     /// The assignee asked for: me, a typed UPN, or nobody (an empty field).
     fn assignee(&self, me: &str) -> Result<Option<String>, String> {
-        if is_on(&self.assign_to_me) {
+        let mut refused = Vec::new();
+        if assign_to_me_asked(&self.assign_to_me, &mut refused) {
             return Ok(Some(me.to_string()));
+        }
+        if let Some((_, message)) = refused.pop() {
+            return Err(message);
         }
         let Some(upn) = filled(&self.assigned_to) else {
             return Ok(None);
@@ -163,47 +133,19 @@ impl IncidentForm {
         problems: &mut Vec<(&'static str, String)>,
     ) {
         let before = problems.len();
-        let classification = parsed(
-            &self.classification,
-            Classification::parse,
-            "classification",
-            problems,
-        );
-        let determination = parsed(
-            &self.determination,
-            Determination::parse,
-            "determination",
-            problems,
-        );
+        let (classification, determination) =
+            verdict_asked(&self.classification, &self.determination, problems);
         if problems.len() > before {
             return;
         }
-        let current_classification = Classification::parse(&text(original, "/classification")).ok();
-        let current_determination = Determination::parse(&text(original, "/determination")).ok();
-        let classification = classification.or(current_classification);
-        let determination = determination.or(current_determination);
-        let changed =
-            classification != current_classification || determination != current_determination;
-        if !changed {
-            return;
+        match fields::verdict_for(classification, determination, original) {
+            Ok(Some((classification, determination))) => {
+                patch.insert("classification".into(), json!(classification.as_str()));
+                patch.insert("determination".into(), json!(determination.as_str()));
+            }
+            Ok(None) => {}
+            Err(problem) => problems.push(problem),
         }
-        let Some(classification) = classification else {
-            problems.push((
-                "classification",
-                "Choose a classification to go with the determination.".to_string(),
-            ));
-            return;
-        };
-        let determination = determination.unwrap_or(Determination::Unknown);
-        if !verdict::allowed(classification, determination) {
-            problems.push((
-                "determination",
-                verdict::refusal(classification, determination),
-            ));
-            return;
-        }
-        patch.insert("classification".into(), json!(classification.as_str()));
-        patch.insert("determination".into(), json!(determination.as_str()));
     }
 }
 

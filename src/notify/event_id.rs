@@ -31,6 +31,17 @@ impl EventId {
             seq: Some(seq),
         }
     }
+
+    /// Whether a log could have given this id out by `now_ms` (milliseconds since 1970): a row
+    /// id SQLite can hold, or a stream id stamped at most a day later (Redis stamps ids with its
+    /// clock, which may run a little ahead). A browser sends back only ids it was given.
+    pub fn could_exist(&self, now_ms: u64) -> bool {
+        const DAY_MS: u64 = 86_400_000;
+        match self.seq {
+            None => i64::try_from(self.head).is_ok(),
+            Some(_) => self.head <= now_ms.saturating_add(DAY_MS),
+        }
+    }
 }
 
 /// Row ids come from SQLite as `i64`; a negative one (never stored) reads as 0.
@@ -93,5 +104,15 @@ mod tests {
         assert!(EventId::stream(5, 1) > EventId::stream(5, 0));
         assert!(EventId::stream(6, 0) > EventId::stream(5, 9));
         assert!(EventId::row(7) > EventId::row(6));
+    }
+
+    #[test]
+    fn ids_no_log_could_have_given_are_told_apart() {
+        let now = 1_700_000_000_000;
+        assert!(EventId::stream(now, u64::MAX).could_exist(now));
+        assert!(EventId::row(i64::MAX as u64).could_exist(now));
+        assert!(!EventId::stream(u64::MAX, u64::MAX).could_exist(now));
+        assert!(!EventId::stream(now + 86_400_001, 0).could_exist(now));
+        assert!(!EventId::row(u64::MAX).could_exist(now));
     }
 }

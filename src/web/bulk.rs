@@ -166,7 +166,7 @@ pub async fn incidents(
         audit: &state.audit,
         actor: &Actor::from(&user),
     };
-    let plan = |id: &str, original: &serde_json::Value| change.plan(id, original);
+    let plan = |_: &str, original: &serde_json::Value| change.plan(original);
     let report = runner
         .run(
             Target::incidents(),

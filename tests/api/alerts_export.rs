@@ -33,10 +33,10 @@ async fn export_returns_every_matching_alert() {
         let mut lines = csv.lines();
         assert_eq!(
             lines.next(),
-            Some("id,title,category,severity,status,source,assigned_to,created")
+            Some(r#""id","title","category","severity","status","source","assigned_to","created""#)
         );
         let mut ids: Vec<String> = lines
-            .map(|l| l.split(',').next().unwrap().to_string())
+            .map(|l| l.split(',').next().unwrap().trim_matches('"').to_string())
             .collect();
         ids.sort();
         assert_eq!(ids, want, "{api:?} csv");
@@ -72,13 +72,8 @@ async fn csv_quotes_titles_with_commas_and_quotes() {
     let csv = app.get("/alerts/export.csv").await.text().await.unwrap();
     assert!(
         csv.contains("\"Suspicious script <script>alert('x')</script> in an email attachment\"")
-            || csv
-                .contains(",Suspicious script <script>alert('x')</script> in an email attachment,")
     );
-    assert!(
-        csv.contains("\"Suspected DCSync attack (replication of directory services)\"")
-            || csv.contains(",Suspected DCSync attack (replication of directory services),")
-    );
+    assert!(csv.contains("\"Suspected DCSync attack (replication of directory services)\""));
 }
 
 #[tokio::test]

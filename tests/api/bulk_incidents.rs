@@ -11,7 +11,7 @@ use crate::alerts_support::{contoso, signed_in};
 use crate::audit::{all_audit_rows, executed_writes};
 use crate::helpers::{MEGAN, TestApp, location, select_text};
 
-fn incidents(app: &TestApp) -> Vec<graphsec_sandbox::seed::IncidentRecord> {
+pub fn incidents(app: &TestApp) -> Vec<graphsec_sandbox::seed::IncidentRecord> {
     app.sandbox
         .state()
         .security()

@@ -3,7 +3,7 @@
 
 use reqwest::header::STRICT_TRANSPORT_SECURITY;
 
-use crate::helpers::{graphsec_command, sandbox_options, spawn_app, spawn_app_with};
+use crate::helpers::{sandbox_options, serve_example, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn secrets_never_go_to_a_plain_http_remote_and_https_consoles_send_hsts() {
@@ -12,16 +12,7 @@ async fn secrets_never_go_to_a_plain_http_remote_and_https_consoles_send_hsts() 
         ("graph.base_url", "GRAPHSEC__GRAPH__BASE_URL"),
         ("defender.base_url", "GRAPHSEC__DEFENDER__BASE_URL"),
     ] {
-        let serve = graphsec_command()
-            .arg("serve")
-            .arg("--config")
-            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/config.example.toml"))
-            .env(
-                "GRAPHSEC__IDENTITY__CLIENT_ID",
-                "3f1c2a9e-0000-4000-8000-000000000001",
-            )
-            .env("GRAPHSEC__IDENTITY__CLIENT_SECRET", "a-real-looking-secret")
-            .env("GRAPHSEC__SERVER__BIND", "127.0.0.1:0")
+        let serve = serve_example()
             .env(env, "http://eavesdropped.example/")
             .kill_on_drop(true)
             .output();

@@ -95,6 +95,23 @@ pub fn graphsec_command() -> tokio::process::Command {
     command
 }
 
+/// `graphsec serve` on the example configuration, with credentials that are not placeholders
+/// and any free port on loopback.
+pub fn serve_example() -> tokio::process::Command {
+    let mut command = graphsec_command();
+    command
+        .arg("serve")
+        .arg("--config")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/config.example.toml"))
+        .env(
+            "GRAPHSEC__IDENTITY__CLIENT_ID",
+            "3f1c2a9e-0000-4000-8000-000000000001",
+        )
+        .env("GRAPHSEC__IDENTITY__CLIENT_SECRET", "a-real-looking-secret")
+        .env("GRAPHSEC__SERVER__BIND", "127.0.0.1:0");
+    command
+}
+
 /// Builds and spawns the app; returns its port, its effective settings and the server task.
 pub async fn start(settings: Settings) -> (u16, Settings, tokio::task::JoinHandle<()>) {
     let app = Application::build(settings).await.expect("app builds");

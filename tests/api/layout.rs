@@ -18,6 +18,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         "base",
         &[
             "config",
+            "calendar",
             "data_dir",
             "db",
             "random",
@@ -48,7 +49,7 @@ const LAYERS: &[(&str, &[&str])] = &[
 
 /// Base files that import no other module of the crate.
 /// Shared base modules that import nothing of the crate but themselves (a file, or a folder/).
-const LEAF_MODULES: &[&str] = &["config/", "db/"];
+const LEAF_MODULES: &[&str] = &["config/", "db/", "calendar.rs"];
 
 fn product_crate() -> Crate {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");

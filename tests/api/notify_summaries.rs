@@ -341,7 +341,10 @@ async fn with_redis_a_webhook_notification_summary_is_kept_beside_the_stream() {
     .await;
     assert!(shown, "the page shows the summary read from Redis");
     let kept = redis
-        .command("HLEN graphsec:notification-summaries")
+        .command(&format!(
+            "HLEN graphsec:{{{}}}:notification-summaries",
+            crate::notify_support::tenant_id(CONTOSO)
+        ))
         .await
         .unwrap();
     assert_eq!(kept, ":1\r\n");

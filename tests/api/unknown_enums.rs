@@ -43,9 +43,9 @@ async fn an_unknown_service_source_is_shown_as_it_came_on_every_page() {
     let csv = app.get("/alerts/export.csv").await.text().await.unwrap();
     let line = csv
         .lines()
-        .find(|l| l.starts_with(&alert.id))
+        .find(|l| l.starts_with(&format!("\"{}\"", alert.id)))
         .expect("exported");
-    assert!(line.contains(",microsoftSentinel,"), "{line}");
+    assert!(line.contains(",\"microsoftSentinel\","), "{line}");
     let json = app.get("/alerts/export.json").await.text().await.unwrap();
     assert!(json.contains("\"microsoftSentinel\""));
 }

@@ -1,9 +1,9 @@
 //! The time range of a view on `createdDateTime`: the last 24 hours, 7 or 30 days, or from one
 //! day to another (whole UTC days, both included).
 
-use time::macros::format_description;
-use time::{Date, Duration, OffsetDateTime, Time};
+use time::{Duration, OffsetDateTime};
 
+use crate::calendar;
 use crate::graph::odata;
 
 /// The relative ranges the form offers: query value and label.
@@ -50,14 +50,11 @@ impl CreatedRange {
                 until: None,
             }));
         }
-        let day = |raw: &str, which: &str| {
-            Date::parse(raw, format_description!("[year]-[month]-[day]"))
-                .map(|d| d.with_time(Time::MIDNIGHT).assume_utc())
-                .map_err(|_| format!("The {which} date must be a date such as 2026-11-24."))
-        };
-        let from = from.map(|f| day(f, "from")).transpose()?;
+        let from = from
+            .map(|f| calendar::start_of(f).map_err(|e| e.sentence("from")))
+            .transpose()?;
         let until = to
-            .map(|t| day(t, "to").map(|d| d + Duration::days(1)))
+            .map(|t| calendar::end_of(t).map_err(|e| e.sentence("to")))
             .transpose()?;
         if let (Some(from), Some(until)) = (from, until)
             && from >= until
@@ -122,6 +119,12 @@ mod tests {
             (Some("24h"), Some("2026-11-01"), None, "not both"),
             (None, Some("yesterday"), None, "from date"),
             (None, Some("2026-11-05"), Some("2026-11-01"), "not be after"),
+            (
+                None,
+                None,
+                Some("9999-12-31"),
+                "between 1970-01-01 and 2999-12-31",
+            ),
         ] {
             let err = CreatedRange::parse(relative, from, to, NOW).unwrap_err();
             assert!(err.contains(needle), "{err}");

@@ -1,5 +1,7 @@
 use serde_json::json;
 
+use crate::alerts::update::MAX_COMMENT_LEN;
+
 use super::*;
 
 fn incident() -> Value {

@@ -212,16 +212,21 @@ mod tests {
             })
         }
 
-        fn get(&self, id: EventId) -> BoxFuture<'_, StoreResult<Option<Notification>>> {
-            self.inner.get(id)
+        fn get<'a>(
+            &'a self,
+            tenant_id: &'a str,
+            id: EventId,
+        ) -> BoxFuture<'a, StoreResult<Option<Notification>>> {
+            self.inner.get(tenant_id, id)
         }
 
         fn set_summary<'a>(
             &'a self,
+            tenant_id: &'a str,
             id: EventId,
             summary: &'a str,
         ) -> BoxFuture<'a, StoreResult<()>> {
-            self.inner.set_summary(id, summary)
+            self.inner.set_summary(tenant_id, id, summary)
         }
     }
 

@@ -51,7 +51,7 @@ impl Journal {
     /// Stores the summary of logged notification `n` and tells open streams (of this
     /// instance; another instance's page shows it when reloaded), with the next publication.
     pub async fn add_summary(&self, mut n: Notification, summary: String) -> StoreResult<()> {
-        self.log().set_summary(n.id, &summary).await?;
+        self.log().set_summary(&n.tenant_id, n.id, &summary).await?;
         n.summary = Some(summary);
         n.frame = Default::default();
         self.group.updates().hold(Arc::new(n));

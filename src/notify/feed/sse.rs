@@ -90,7 +90,9 @@ pub fn incident_url(id: &str) -> String {
 }
 
 /// Where a stream starts: after `Last-Event-ID` on a reconnect, else after the `after`
-/// query value (the newest id the page already shows), else with recent history.
+/// query value (the newest id the page already shows), else with recent history. An id that
+/// is not one, or that no log could have given out (such as `18446744073709551615-…`), counts
+/// as none: the stream starts with recent history.
 pub fn resume_point(headers: &HeaderMap, after: Option<&str>) -> Resume {
     let header = headers
         .get("last-event-id")
@@ -103,7 +105,12 @@ pub fn resume_point(headers: &HeaderMap, after: Option<&str>) -> Resume {
 }
 
 fn parse_id(raw: &str) -> Option<EventId> {
-    raw.parse().ok()
+    let now_ms =
+        u64::try_from(::time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000)
+            .unwrap_or(0);
+    raw.parse()
+        .ok()
+        .filter(|id: &EventId| id.could_exist(now_ms))
 }
 
 /// What a stream that reached back as far as it may tells the page.
@@ -212,6 +219,11 @@ mod tests {
             Resume::After(EventId::row(7))
         );
         assert_eq!(resume_point(&headers, Some("x")), Resume::Recent(HISTORY));
+        let largest = "18446744073709551615-18446744073709551615";
+        assert_eq!(
+            resume_point(&headers, Some(largest)),
+            Resume::Recent(HISTORY)
+        );
         headers.insert("last-event-id", HeaderValue::from_static("12"));
         assert_eq!(
             resume_point(&headers, Some("7")),

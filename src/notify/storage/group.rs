@@ -252,7 +252,12 @@ mod tests {
         let storage = sqlite::in_memory().await;
         let group = GroupCommit::new(storage.log.clone(), storage.fanout.clone());
         let first = group.append(vec![note("a", "1")]).await.unwrap();
-        let stored = storage.log.get(first[0]).await.unwrap().expect("stored");
+        let stored = storage
+            .log
+            .get("a", first[0])
+            .await
+            .unwrap()
+            .expect("stored");
         let mut updates = group.updates().subscribe();
         group.updates().hold(Arc::new(stored));
         assert!(updates.try_recv().is_err(), "held");

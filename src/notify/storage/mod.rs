@@ -193,7 +193,12 @@ pub trait NotificationLog: Debug + Send + Sync {
         limit: u32,
     ) -> BoxFuture<'a, StoreResult<Vec<Notification>>>;
 
-    fn get(&self, id: EventId) -> BoxFuture<'_, StoreResult<Option<Notification>>>;
+    /// One of the tenant's notifications, with its `raw` text.
+    fn get<'a>(
+        &'a self,
+        tenant_id: &'a str,
+        id: EventId,
+    ) -> BoxFuture<'a, StoreResult<Option<Notification>>>;
 
     /// Why new deliveries are refused right now, if they are (`/healthz` says it).
     fn refusing(&self) -> Option<&'static str> {
@@ -202,7 +207,12 @@ pub trait NotificationLog: Debug + Send + Sync {
 
     /// Stores the summary of a notification already logged (read after it was stored, so the
     /// webhook is answered without waiting on Graph). Reads then return it with the row.
-    fn set_summary<'a>(&'a self, id: EventId, summary: &'a str) -> BoxFuture<'a, StoreResult<()>>;
+    fn set_summary<'a>(
+        &'a self,
+        tenant_id: &'a str,
+        id: EventId,
+        summary: &'a str,
+    ) -> BoxFuture<'a, StoreResult<()>>;
 }
 
 /// Live fan-out of logged notifications. Every receiver gets every notification; streams

@@ -150,6 +150,9 @@ impl MirrorStore {
             Window::Before(_) if shown < u64::from(size.max(1)) => 0,
             Window::Before(key) => key.at.saturating_sub(shown),
         };
+        let total = self.count(tenant, resource, selection).await?;
+        // However large a link's count, no more rows come before this page than there are.
+        let before = before.min(total.saturating_sub(shown));
         let key = |(value, seq): (i64, i64), at: u64| Key { value, seq, at };
         Ok(Listed {
             first: keys.first().map(|k| key(*k, before)),
@@ -157,7 +160,7 @@ impl MirrorStore {
                 .last()
                 .map(|k| key(*k, before.saturating_add(shown.saturating_sub(1)))),
             bodies: self.bodies(&keys).await?,
-            total: self.count(tenant, resource, selection).await?,
+            total,
             before,
         })
     }

@@ -2,8 +2,9 @@
 //! checked into an [`AuditFilter`] with one readable message per bad field.
 
 use serde::Deserialize;
-use time::macros::format_description;
-use time::{Date, Duration, OffsetDateTime, Time};
+use time::OffsetDateTime;
+
+use crate::calendar::{self, DayError};
 
 /// The longest text filter accepted.
 const MAX_TEXT: usize = 200;
@@ -93,8 +94,8 @@ impl AuditQuery {
                 None
             }
         };
-        let from = day(&self.from, "from", &mut problems);
-        let until = day(&self.to, "to", &mut problems).map(|d| d + Duration::days(1));
+        let from = day(&self.from, "from", calendar::start_of, &mut problems);
+        let until = day(&self.to, "to", calendar::end_of, &mut problems);
         if let (Some(from), Some(until)) = (from, until)
             && from >= until
         {
@@ -127,25 +128,19 @@ impl AuditQuery {
     }
 }
 
+/// The start or end (`bound`) of the day typed in `field`, if any.
 fn day(
     raw: &str,
     field: &'static str,
+    bound: fn(&str) -> Result<OffsetDateTime, DayError>,
     problems: &mut Vec<(&'static str, String)>,
 ) -> Option<OffsetDateTime> {
-    let raw = raw.trim();
-    if raw.is_empty() {
+    if raw.trim().is_empty() {
         return None;
     }
-    match Date::parse(raw, format_description!("[year]-[month]-[day]")) {
-        Ok(date) => Some(date.with_time(Time::MIDNIGHT).assume_utc()),
-        Err(_) => {
-            problems.push((
-                field,
-                format!("The {field} date must look like 2026-11-30."),
-            ));
-            None
-        }
-    }
+    bound(raw)
+        .map_err(|error| problems.push((field, error.sentence(field))))
+        .ok()
 }
 
 #[cfg(test)]
@@ -176,7 +171,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             filter.until.unwrap() - filter.from.unwrap(),
-            Duration::days(1)
+            time::Duration::days(1)
         );
         assert_eq!(filter.outcome, Some(Outcome::Failed));
         assert_eq!(page, 3);
@@ -189,5 +184,7 @@ mod tests {
             .unwrap_err();
         let fields: Vec<&str> = err.problems.iter().map(|(f, _)| *f).collect();
         assert_eq!(fields, ["outcome", "from", "page"]);
+        let err = query(&[("to", "9999-12-31")]).validate().unwrap_err();
+        assert!(err.to_string().contains("between"), "{err}");
     }
 }

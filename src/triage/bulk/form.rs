@@ -1,6 +1,8 @@
 //! The bulk form: the selected ids (`ids`, repeated) and one change, in the manage form's field
 //! names (`status`, `feedback`, `classification`, `determination`, `comment`, `assign_to_me`).
 
+use std::collections::HashSet;
+
 use crate::alerts::id::validate_alert_id;
 use crate::alerts::update::{UpdateForm, ValidUpdate};
 
@@ -42,29 +44,31 @@ impl BulkForm {
     }
 
     /// The selected ids (checked, duplicates dropped, order kept) and the validated change,
-    /// by `validate` (the configured API's update rules; its id is set per item later).
+    /// by `validate` (the configured API's update rules; its id is set per item later). More
+    /// than [`MAX_ITEMS`] ids are refused before any is looked at, so a huge form costs little.
     pub fn validate(
         &self,
         noun: &str,
         validate: impl Fn(&UpdateForm) -> Result<ValidUpdate, crate::alerts::update::UpdateError>,
     ) -> Result<(Vec<String>, ValidUpdate), BulkFormError> {
+        if self.ids.len() > MAX_ITEMS {
+            return Err(BulkFormError(vec![format!(
+                "Select at most {MAX_ITEMS} {noun}s at once; {} were selected.",
+                self.ids.len()
+            )]));
+        }
         let mut problems = Vec::new();
         let mut ids: Vec<String> = Vec::new();
+        let mut seen = HashSet::new();
         for raw in &self.ids {
             match validate_alert_id(raw) {
-                Ok(id) if !ids.contains(&id) => ids.push(id),
+                Ok(id) if seen.insert(id.clone()) => ids.push(id),
                 Ok(_) => {}
                 Err(message) => problems.push(message),
             }
         }
         if ids.is_empty() && problems.is_empty() {
             problems.push(format!("Select at least one {noun} to change."));
-        }
-        if ids.len() > MAX_ITEMS {
-            problems.push(format!(
-                "Select at most {MAX_ITEMS} {noun}s at once; {} were selected.",
-                ids.len()
-            ));
         }
         let mut change = self.change.clone();
         change.alert_id = Some(ids.first().cloned().unwrap_or_else(|| "x".into()));

@@ -1,14 +1,16 @@
 //! The change a bulk run applies to incidents: an incident status (`active`, `inProgress`,
-//! `resolved`, `redirected`), and the alert rules for the rest (classification and determination
-//! in allowed pairs, assign to me, a comment).
+//! `resolved`; never `redirected`, which only Microsoft sets), and the alert rules for the rest
+//! (classification and determination in allowed pairs, assign to me, a comment), each field
+//! checked by the same rule as on the manage form.
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::form::{BulkForm, BulkFormError};
 use super::run::ItemPlan;
 use crate::alerts::filter::IncidentStatus;
 use crate::alerts::row::text;
 use crate::alerts::update::{Change, UpdateError, ValidUpdate};
+use crate::incidents::fields;
 
 #[derive(Debug, Clone)]
 pub struct IncidentChange {
@@ -18,20 +20,12 @@ pub struct IncidentChange {
 }
 
 impl IncidentChange {
-    /// The selected ids and the change; `me` is the signed-in user's UPN.
+    /// The selected ids and the change; `me` is the signed-in user's UPN. Each field follows
+    /// the manage form's rule (`incidents::fields`, `alerts::update`): what one refuses, so
+    /// does the other.
     pub fn validate(form: &BulkForm, me: &str) -> Result<(Vec<String>, Self), BulkFormError> {
-        let raw = form
-            .change
-            .status
-            .as_deref()
-            .map(str::trim)
-            .unwrap_or_default();
-        let status = match raw {
-            "" => Ok(None),
-            raw => IncidentStatus::parse(raw)
-                .map(Some)
-                .map_err(|e| format!("{e}.")),
-        };
+        // The incident's status is not known yet: a change to it is checked on its own.
+        let status = fields::status(form.change.status.as_deref(), "");
         let mut rest_form = form.clone();
         rest_form.change.status = None;
         let chosen_status = matches!(status, Ok(Some(_)));
@@ -62,23 +56,36 @@ impl IncidentChange {
         }
     }
 
-    /// The writes for one incident as Graph sent it.
-    pub fn plan(&self, id: &str, original: &Value) -> Result<ItemPlan, String> {
-        let mut item = self.rest.clone();
-        item.id = id.to_string();
-        item.check_pair_with(&text(original, "/classification"))
-            .map_err(|refused| refused.to_string())?;
-        let mut patch = item.v2_patch_body().unwrap_or_else(|| json!({}));
-        if let Some(status) = self.status {
-            patch["status"] = json!(status.as_str());
+    /// The writes for one incident as Graph sent it: the verdict checked against the
+    /// incident's own as the manage form checks it.
+    pub fn plan(&self, original: &Value) -> Result<ItemPlan, String> {
+        let Change::V2 {
+            classification,
+            determination,
+            ..
+        } = self.rest.change
+        else {
+            return Err("Incidents take the v2 rules.".to_string());
+        };
+        let verdict = fields::verdict_for(classification, determination, original)
+            .map_err(|(_, refusal)| refusal)?;
+        let mut patch = Map::new();
+        if let Some(status) = self
+            .status
+            .filter(|s| s.as_str() != text(original, "/status"))
+        {
+            patch.insert("status".into(), json!(status.as_str()));
         }
-        let patch = patch
-            .as_object()
-            .is_some_and(|p| !p.is_empty())
-            .then_some(patch);
+        if let Some((classification, determination)) = verdict {
+            patch.insert("classification".into(), json!(classification.as_str()));
+            patch.insert("determination".into(), json!(determination.as_str()));
+        }
+        if let Some(me) = &self.rest.assign_to {
+            patch.insert("assignedTo".into(), json!(me));
+        }
         Ok(ItemPlan {
-            patch,
-            comment: item.comment,
+            patch: (!patch.is_empty()).then_some(Value::Object(patch)),
+            comment: self.rest.comment.clone(),
         })
     }
 }
@@ -105,9 +112,31 @@ mod tests {
             IncidentChange::validate(&form(&[("ids", "29"), ("status", "in_progress")]), "me")
                 .unwrap();
         assert_eq!(ids, ["29"]);
-        let plan = change.plan("29", &json!({"status": "active"})).unwrap();
+        let plan = change.plan(&json!({"status": "active"})).unwrap();
         assert_eq!(plan.patch.unwrap(), json!({"status": "inProgress"}));
         assert!(plan.comment.is_none());
+    }
+
+    #[test]
+    fn a_redirected_status_is_refused_as_on_the_manage_form() {
+        let err = IncidentChange::validate(&form(&[("ids", "29"), ("status", "redirected")]), "me")
+            .unwrap_err();
+        assert!(err.0[0].contains("only when Microsoft merges"), "{err:?}");
+    }
+
+    #[test]
+    fn a_classification_alone_keeps_the_incidents_determination_only_in_a_documented_pair() {
+        let (_, change) = IncidentChange::validate(
+            &form(&[("ids", "29"), ("classification", "false_positive")]),
+            "me",
+        )
+        .unwrap();
+        let Err(refused) =
+            change.plan(&json!({"classification": "truePositive", "determination": "malware"}))
+        else {
+            panic!("a false positive that is malware was planned");
+        };
+        assert!(refused.contains("does not go with"), "{refused}");
     }
 
     #[test]

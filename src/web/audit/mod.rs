@@ -175,9 +175,7 @@ pub async fn export_csv(
     let records = matching(&state, &user, &query).await?;
     let mut body = csv_line(&CSV_HEADER);
     for record in &records {
-        let cells = csv_cells(record);
-        let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
-        body.push_str(&csv_line(&cells));
+        body.push_str(&csv_line(&csv_cells(record)));
     }
     Ok(attachment("text/csv; charset=utf-8", "audit.csv", body))
 }

@@ -95,7 +95,13 @@ async fn only_verified_notifications_are_stored_and_published() {
     assert_eq!(*stored[0].subscription_id, *f.sub.id);
     assert_eq!(rx.try_recv().unwrap().alert_id.as_deref(), Some("good"));
     assert!(rx.try_recv().is_err());
-    let row = f.journal.log().get(stored[0].id).await.unwrap().unwrap();
+    let row = f
+        .journal
+        .log()
+        .get("tenant-a", stored[0].id)
+        .await
+        .unwrap()
+        .unwrap();
     let raw: Value = serde_json::from_str(&row.raw).unwrap();
     assert_eq!(raw["resourceData"]["id"], "good");
     assert!(raw.get("clientState").is_none(), "the secret is not stored");
@@ -190,7 +196,7 @@ async fn a_repeated_change_is_stored_once_and_without_its_client_state() {
     let raw = f
         .journal
         .log()
-        .get(stored[0].id)
+        .get("tenant-a", stored[0].id)
         .await
         .unwrap()
         .unwrap()

@@ -9,11 +9,26 @@ pub const BY_GRAPH_ID: &str = "graphsec:subscriptions:by-graph-id";
 pub const OWNERS: &str = "graphsec:subscription-owners";
 /// Channel: the id of a subscription that changed (every instance's cache re-reads it).
 pub const CHANGED: &str = "graphsec:subscriptions:changed";
-/// Stream: every accepted notification, each with its tenant (the one notification log).
-pub const NOTIFICATIONS: &str = "graphsec:notifications";
-/// Hash: stream id → summary of a notification read after it was stored (the stream's
-/// entries cannot change); expires with the stream.
-pub const SUMMARIES: &str = "graphsec:notification-summaries";
+/// Stream: which tenants' logs grew, one short entry per tenant per append (`tenant`, and
+/// `first`, the id of its first new notification); every instance's fan-out reads it.
+pub const APPENDED: &str = "graphsec:notifications:appended";
+/// Stream and hash of the one log of every tenant that earlier versions kept; moved into
+/// the tenants' own logs at start (`migrate.rs`).
+pub const OLD_NOTIFICATIONS: &str = "graphsec:notifications";
+pub const OLD_SUMMARIES: &str = "graphsec:notification-summaries";
+
+/// Stream: one tenant's accepted notifications, its log; stream ids are the SSE event ids.
+/// The tenant id is the key's hash tag, so a Redis Cluster keeps a tenant's log and summaries
+/// in one slot and spreads tenants over slots, and no view reads another tenant's entries.
+pub fn notifications(tenant_id: &str) -> String {
+    format!("graphsec:{{{tenant_id}}}:notifications")
+}
+
+/// Hash: stream id → summary of one of the tenant's notifications, read after it was stored
+/// (a stream's entries cannot change); expires with the tenant's log.
+pub fn summaries(tenant_id: &str) -> String {
+    format!("graphsec:{{{tenant_id}}}:notification-summaries")
+}
 
 /// Hash: one subscription.
 pub fn subscription(id: &str) -> String {

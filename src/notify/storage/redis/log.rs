@@ -1,7 +1,9 @@
-//! The notification log as one Redis Stream (`keys::NOTIFICATIONS`), each entry carrying its
-//! tenant; reads keep only the asked tenant's. Stream ids order every instance's appends and
-//! are the SSE event ids. Each append trims entries older than the retention period
-//! (`XADD … MINID ~`), and the stream expires whole after that period without appends.
+//! The notification log as one Redis Stream per tenant (`keys::notifications`), so a view
+//! reads its own tenant's entries only, whatever the other tenants hold. Stream ids order a
+//! tenant's appends from every instance and are the SSE event ids. Each append also adds one
+//! short entry per tenant to `keys::APPENDED`, which the fan-out follows. Each append trims
+//! entries older than the retention period (`XADD … MINID ~`), and a tenant's log expires whole
+//! after that period without appends.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -15,10 +17,9 @@ use super::{fields, keys, registry};
 use crate::notify::model::{EventId, NewNotification, Notification};
 use crate::notify::storage::{NotificationLog, StorageError, StoreResult};
 
-/// Most entries read per XRANGE while looking for one tenant's. A scan starts with a page of
-/// the size it was asked for (enough when one tenant's entries are all there is) and doubles
-/// it up to this, so a thousand streams opening at once do not each hold this many entries.
-const PAGE: u64 = 500;
+/// About how many entries `keys::APPENDED` keeps: the fan-out reads it as it grows, so only a
+/// reader that fell this far behind misses a wake-up (and catches up at the tenant's next).
+const APPENDED_KEPT: u64 = 100_000;
 
 #[derive(Clone)]
 pub struct RedisLog {
@@ -79,7 +80,7 @@ impl RedisLog {
             let () = tx
                 .with_options(&once)
                 .xadd(
-                    keys::NOTIFICATIONS,
+                    keys::notifications(&new.tenant_id),
                     false,
                     ("MINID", "~", oldest_kept),
                     "*",
@@ -88,7 +89,19 @@ impl RedisLog {
                 .await?;
         }
         let expire = i64::try_from(self.retention.as_secs()).unwrap_or(i64::MAX);
-        let () = tx.expire(keys::NOTIFICATIONS, expire, None).await?;
+        let tenants: BTreeSet<&str> = batch.iter().map(|n| &*n.tenant_id).collect();
+        for tenant in tenants {
+            let () = tx.expire(keys::notifications(tenant), expire, None).await?;
+            let () = tx
+                .xadd(
+                    keys::APPENDED,
+                    false,
+                    ("MAXLEN", "~", APPENDED_KEPT),
+                    "*",
+                    ("tenant", tenant),
+                )
+                .await?;
+        }
         let subscriptions: BTreeSet<&str> = batch.iter().map(|n| &*n.subscription_id).collect();
         for id in subscriptions {
             let set = vec![("last_notification_at", received.clone())];
@@ -106,53 +119,57 @@ impl RedisLog {
         Ok(stored)
     }
 
-    /// Entries from `start` up to the newest (or down to the oldest when `reverse`), at most
-    /// `count`.
-    async fn page(&self, start: String, reverse: bool, count: u64) -> StoreResult<Vec<Entry>> {
-        Ok(if reverse {
-            self.pool
-                .xrevrange_values(keys::NOTIFICATIONS, start, "-", Some(count))
-                .await?
-        } else {
-            self.pool
-                .xrange_values(keys::NOTIFICATIONS, start, "+", Some(count))
-                .await?
-        })
-    }
-
-    /// Up to `limit` of the tenant's notifications, walking from `start` forwards or back.
-    async fn scan(
+    /// The tenant's entries from `start` (inclusive) on, at most `count`.
+    async fn forward(
         &self,
         tenant_id: &str,
-        mut start: String,
-        reverse: bool,
-        limit: u32,
+        start: String,
+        count: u32,
     ) -> StoreResult<Vec<Notification>> {
-        let mut found = Vec::new();
-        let mut count = u64::from(limit).clamp(1, PAGE);
-        loop {
-            let page = self.page(start, reverse, count).await?;
-            let full = page.len() as u64 == count;
-            count = (count * 2).min(PAGE);
-            let Some((last, _)) = page.last() else { break };
-            start = format!("({last}");
-            for entry in page {
-                if let Some(n) = read(entry, Some(tenant_id))? {
-                    found.push(n);
-                    if found.len() as u32 >= limit {
-                        return self.with_summaries(found).await;
-                    }
-                }
-            }
-            if !full {
-                break;
-            }
+        let entries: Vec<Entry> = self
+            .pool
+            .xrange_values(
+                keys::notifications(tenant_id),
+                start,
+                "+",
+                Some(u64::from(count)),
+            )
+            .await?;
+        self.notifications(tenant_id, entries).await
+    }
+
+    /// The tenant's newest `count` entries, newest first.
+    async fn newest(&self, tenant_id: &str, count: u32) -> StoreResult<Vec<Notification>> {
+        let entries: Vec<Entry> = self
+            .pool
+            .xrevrange_values(
+                keys::notifications(tenant_id),
+                "+",
+                "-",
+                Some(u64::from(count)),
+            )
+            .await?;
+        self.notifications(tenant_id, entries).await
+    }
+
+    async fn notifications(
+        &self,
+        tenant_id: &str,
+        entries: Vec<Entry>,
+    ) -> StoreResult<Vec<Notification>> {
+        let mut found = Vec::with_capacity(entries.len());
+        for entry in entries {
+            found.extend(read(entry, Some(tenant_id))?);
         }
-        self.with_summaries(found).await
+        self.with_summaries(tenant_id, found).await
     }
 
     /// Fills in the summaries stored beside the stream for notifications whose entry has none.
-    async fn with_summaries(&self, mut found: Vec<Notification>) -> StoreResult<Vec<Notification>> {
+    async fn with_summaries(
+        &self,
+        tenant_id: &str,
+        mut found: Vec<Notification>,
+    ) -> StoreResult<Vec<Notification>> {
         let missing: Vec<String> = found
             .iter()
             .filter(|n| n.summary.is_none())
@@ -161,7 +178,8 @@ impl RedisLog {
         if missing.is_empty() {
             return Ok(found);
         }
-        let summaries: Vec<Option<String>> = self.pool.hmget(keys::SUMMARIES, missing).await?;
+        let summaries: Vec<Option<String>> =
+            self.pool.hmget(keys::summaries(tenant_id), missing).await?;
         let mut summaries = summaries.into_iter();
         for n in found.iter_mut().filter(|n| n.summary.is_none()) {
             n.summary = summaries.next().flatten();
@@ -169,11 +187,12 @@ impl RedisLog {
         Ok(found)
     }
 
-    async fn add_summary(&self, id: EventId, summary: &str) -> StoreResult<()> {
+    async fn add_summary(&self, tenant_id: &str, id: EventId, summary: &str) -> StoreResult<()> {
         let expire = i64::try_from(self.retention.as_secs()).unwrap_or(i64::MAX);
+        let key = keys::summaries(tenant_id);
         let tx = self.pool.next().multi();
-        let () = tx.hset(keys::SUMMARIES, (stream_id(id), summary)).await?;
-        let () = tx.expire(keys::SUMMARIES, expire, None).await?;
+        let () = tx.hset(&key, (stream_id(id), summary)).await?;
+        let () = tx.expire(&key, expire, None).await?;
         let _: Vec<Value> = tx.exec(true).await?;
         Ok(())
     }
@@ -184,6 +203,16 @@ type Entry = (String, HashMap<String, String>);
 /// The id as Redis writes it; a row id (from the embedded log) counts as `<id>-0`.
 pub fn stream_id(id: EventId) -> String {
     format!("{}-{}", id.head, id.seq.unwrap_or(0))
+}
+
+/// The first stream id after `id`, or `None` when `id` is the largest a stream can hold.
+/// (Redis refuses an exclusive range start at the largest id, so the next one is computed.)
+pub fn next_stream_id(id: EventId) -> Option<String> {
+    let seq = id.seq.unwrap_or(0);
+    match seq.checked_add(1) {
+        Some(seq) => Some(format!("{}-{seq}", id.head)),
+        None => id.head.checked_add(1).map(|head| format!("{head}-0")),
+    }
 }
 
 /// The notification an entry holds, if it is `tenant`'s (any tenant's for `None`). `raw` is
@@ -232,7 +261,12 @@ impl NotificationLog for RedisLog {
         after_id: EventId,
         limit: u32,
     ) -> BoxFuture<'a, StoreResult<Vec<Notification>>> {
-        Box::pin(self.scan(tenant_id, format!("({}", stream_id(after_id)), false, limit))
+        Box::pin(async move {
+            match next_stream_id(after_id) {
+                Some(start) => self.forward(tenant_id, start, limit.max(1)).await,
+                None => Ok(Vec::new()),
+            }
+        })
     }
 
     fn recent<'a>(
@@ -241,22 +275,31 @@ impl NotificationLog for RedisLog {
         limit: u32,
     ) -> BoxFuture<'a, StoreResult<Vec<Notification>>> {
         Box::pin(async move {
-            let mut rows = self.scan(tenant_id, "+".into(), true, limit).await?;
+            let mut rows = self.newest(tenant_id, limit.max(1)).await?;
             rows.reverse();
             Ok(rows)
         })
     }
 
-    fn get(&self, id: EventId) -> BoxFuture<'_, StoreResult<Option<Notification>>> {
+    fn get<'a>(
+        &'a self,
+        tenant_id: &'a str,
+        id: EventId,
+    ) -> BoxFuture<'a, StoreResult<Option<Notification>>> {
         Box::pin(async move {
             let id = stream_id(id);
             let entries: Vec<Entry> = self
                 .pool
-                .xrange_values(keys::NOTIFICATIONS, id.as_str(), id.as_str(), Some(1))
+                .xrange_values(
+                    keys::notifications(tenant_id),
+                    id.as_str(),
+                    id.as_str(),
+                    Some(1),
+                )
                 .await?;
             match entries.into_iter().next() {
                 Some(entry) => Ok(self
-                    .with_summaries(read(entry, None)?.into_iter().collect())
+                    .with_summaries(tenant_id, read(entry, None)?.into_iter().collect())
                     .await?
                     .pop()),
                 None => Ok(None),
@@ -264,7 +307,31 @@ impl NotificationLog for RedisLog {
         })
     }
 
-    fn set_summary<'a>(&'a self, id: EventId, summary: &'a str) -> BoxFuture<'a, StoreResult<()>> {
-        Box::pin(self.add_summary(id, summary))
+    fn set_summary<'a>(
+        &'a self,
+        tenant_id: &'a str,
+        id: EventId,
+        summary: &'a str,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        Box::pin(self.add_summary(tenant_id, id, summary))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_next_id_after_the_largest_is_none() {
+        assert_eq!(
+            next_stream_id(EventId::stream(5, 7)).as_deref(),
+            Some("5-8")
+        );
+        assert_eq!(next_stream_id(EventId::row(42)).as_deref(), Some("42-1"));
+        assert_eq!(
+            next_stream_id(EventId::stream(5, u64::MAX)).as_deref(),
+            Some("6-0")
+        );
+        assert_eq!(next_stream_id(EventId::stream(u64::MAX, u64::MAX)), None);
     }
 }

@@ -9,6 +9,7 @@ mod fields;
 pub mod keys;
 mod lease;
 mod log;
+mod migrate;
 pub mod persistence;
 mod registry;
 mod scripts;
@@ -30,9 +31,18 @@ impl From<RedisError> for StorageError {
     }
 }
 
-/// The storage over `pool`, keeping notifications for `retention`. Starts this instance's
+/// The storage over `pool`, keeping notifications for `retention`. Moves the notifications of
+/// the one log earlier versions kept into each tenant's log, then starts this instance's
 /// stream reader and change listener.
 pub async fn storage(pool: Pool, retention: Duration) -> Storage {
+    match migrate::old_log(&pool, retention.as_secs()).await {
+        Ok(0) => {}
+        Ok(moved) => tracing::info!(moved, "notifications moved into each tenant's own log"),
+        Err(error) => tracing::warn!(
+            %error,
+            "cannot move the notifications of the earlier single log yet; the next start tries again"
+        ),
+    }
     let cache = CachedRegistry::shared_across_instances(Arc::new(RedisRegistry::new(pool.clone())));
     changes::follow(&pool, Arc::clone(&cache)).await;
     Storage {

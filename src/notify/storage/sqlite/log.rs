@@ -320,16 +320,27 @@ impl NotificationLog for SqliteLog {
         Box::pin(async move { self.tenant_recent(tenant_id, limit as usize).await })
     }
 
-    fn get(&self, id: EventId) -> BoxFuture<'_, StoreResult<Option<Notification>>> {
+    fn get<'a>(
+        &'a self,
+        tenant_id: &'a str,
+        id: EventId,
+    ) -> BoxFuture<'a, StoreResult<Option<Notification>>> {
         Box::pin(async move {
             if id.seq.is_some() {
                 return Ok(None);
             }
-            self.one(row_id(id)).await
+            let found = self.one(row_id(id)).await?;
+            Ok(found.filter(|n| *n.tenant_id == *tenant_id))
         })
     }
 
-    fn set_summary<'a>(&'a self, id: EventId, summary: &'a str) -> BoxFuture<'a, StoreResult<()>> {
+    /// Row ids are unique across tenants: the id alone names the row.
+    fn set_summary<'a>(
+        &'a self,
+        _tenant_id: &'a str,
+        id: EventId,
+        summary: &'a str,
+    ) -> BoxFuture<'a, StoreResult<()>> {
         Box::pin(async move {
             sqlx::query(
                 "INSERT INTO notification_summaries (id, summary) VALUES (?, ?) \
@@ -396,7 +407,7 @@ mod tests {
         let stored = store.append(batch).await.unwrap();
         assert_eq!(stored.len(), 300);
         for n in [&stored[0], &stored[255], &stored[256], &stored[299]] {
-            let row = store.get(n.id).await.unwrap().unwrap();
+            let row = store.get("a", n.id).await.unwrap().unwrap();
             assert_eq!(row.alert_id, n.alert_id);
         }
     }
@@ -428,7 +439,7 @@ mod tests {
     async fn a_summary_set_later_is_read_with_the_row() {
         let store = in_memory().await;
         let stored = store.append(vec![note("a", "x")]).await.unwrap();
-        store.set_summary(stored[0].id, "{}").await.unwrap();
+        store.set_summary("a", stored[0].id, "{}").await.unwrap();
         let read = store.recent("a", 1).await.unwrap();
         assert_eq!(read[0].summary.as_deref(), Some("{}"));
     }
@@ -438,7 +449,7 @@ mod tests {
         let store = in_memory().await;
         let stored = store.append(vec![note("a", "x")]).await.unwrap();
         assert_eq!(
-            store.get(stored[0].id).await.unwrap().as_ref(),
+            store.get("a", stored[0].id).await.unwrap().as_ref(),
             Some(&*stored[0])
         );
     }

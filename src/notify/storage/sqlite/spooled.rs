@@ -287,7 +287,11 @@ impl NotificationLog for SpooledLog {
         })
     }
 
-    fn get(&self, id: EventId) -> BoxFuture<'_, StoreResult<Option<Notification>>> {
+    fn get<'a>(
+        &'a self,
+        tenant_id: &'a str,
+        id: EventId,
+    ) -> BoxFuture<'a, StoreResult<Option<Notification>>> {
         Box::pin(async move {
             let queued = self.queued_summaries();
             let waiting = {
@@ -299,8 +303,9 @@ impl NotificationLog for SpooledLog {
             };
             let found = match waiting {
                 Some(n) => Some(n),
-                None => self.rows.get(id).await?,
+                None => self.rows.get(tenant_id, id).await?,
             };
+            let found = found.filter(|n| *n.tenant_id == *tenant_id);
             Ok(overlay(found.into_iter().collect(), &queued).pop())
         })
     }
@@ -313,7 +318,13 @@ impl NotificationLog for SpooledLog {
 
     /// Queued behind the row itself, and read from memory until SQLite holds it: the
     /// summary is a help, not the record, so nobody waits for it to reach the disk.
-    fn set_summary<'a>(&'a self, id: EventId, summary: &'a str) -> BoxFuture<'a, StoreResult<()>> {
+    fn set_summary<'a>(
+        &'a self,
+        _tenant_id: &'a str,
+        id: EventId,
+        summary: &'a str,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        // Row ids are unique across tenants: the id alone names the row.
         let queued = {
             let mut summaries = lock(&self.shared.summaries);
             summaries.insert(id, summary.to_owned());

@@ -56,7 +56,10 @@ async fn rows_over_several_pages_read_back_as_they_were_written() {
         first.iter().chain(&second).map(|n| (**n).clone()).collect();
     expected[2].summary = Some(r#"{"title":"t"}"#.into());
     for want in &expected {
-        assert_eq!(log.get(want.id).await.unwrap().as_ref(), Some(want));
+        assert_eq!(
+            log.get(&want.tenant_id, want.id).await.unwrap().as_ref(),
+            Some(want)
+        );
     }
 }
 
@@ -84,7 +87,7 @@ async fn a_row_already_held_is_kept_and_the_subscription_is_stamped_with_the_new
         .apply(&[Apply::Rows(group(5, 3, later))], true)
         .unwrap();
 
-    let kept = log.get(EventId::row(5)).await.unwrap().unwrap();
+    let kept = log.get("a", EventId::row(5)).await.unwrap().unwrap();
     assert_eq!(
         (kept.received_at, kept.summary.as_deref()),
         (at, Some("{}"))
@@ -131,7 +134,7 @@ async fn rows_stored_before_pages_are_moved_into_pages_at_start() {
         .unwrap();
     assert_eq!(left, 0);
     let log = SqliteLog::new(pool);
-    let x = log.get(EventId::row(1)).await.unwrap().unwrap();
+    let x = log.get("a", EventId::row(1)).await.unwrap().unwrap();
     assert_eq!(
         (&*x.tenant_id, x.alert_id.as_deref(), x.raw.as_str()),
         ("a", Some("x"), r#"{"id":"x"}"#)

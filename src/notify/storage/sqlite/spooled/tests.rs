@@ -40,11 +40,11 @@ async fn rows_read_the_same_before_and_after_sqlite_holds_them() {
         alerts(&log.after("a", first[0].id, 1).await.unwrap()),
         ["3"]
     );
-    let got = log.get(first[1].id).await.unwrap().unwrap();
+    let got = log.get("b", first[1].id).await.unwrap().unwrap();
     assert_eq!(got.alert_id.as_deref(), Some("2"));
 
-    log.set_summary(first[2].id, "{}").await.unwrap();
-    let read = log.get(first[2].id).await.unwrap().unwrap();
+    log.set_summary("a", first[2].id, "{}").await.unwrap();
+    let read = log.get("a", first[2].id).await.unwrap().unwrap();
     assert_eq!(
         read.summary.as_deref(),
         Some("{}"),
@@ -54,7 +54,7 @@ async fn rows_read_the_same_before_and_after_sqlite_holds_them() {
     assert_eq!(recent[0].summary.as_deref(), Some("{}"));
     log.flushed().await.unwrap();
     assert!(lock(&log.shared.summaries).is_empty());
-    let stored = log.rows.get(first[2].id).await.unwrap().unwrap();
+    let stored = log.rows.get("a", first[2].id).await.unwrap().unwrap();
     assert_eq!(stored.summary.as_deref(), Some("{}"), "then SQLite has it");
 }
 
@@ -102,9 +102,9 @@ async fn limits_and_tenants_read_the_same_while_pending_and_once_stored() {
         let after = log.after("a", stored[0].id, 2).await.unwrap();
         assert_eq!(alerts(&after), ["3", "5"]);
         assert_eq!(alerts(&log.recent("b", 2).await.unwrap()), ["6", "8"]);
-        let got = log.get(stored[6].id).await.unwrap().unwrap();
+        let got = log.get("a", stored[6].id).await.unwrap().unwrap();
         assert_eq!(got.alert_id.as_deref(), Some("7"));
-        assert!(log.get(EventId::row(99)).await.unwrap().is_none());
+        assert!(log.get("a", EventId::row(99)).await.unwrap().is_none());
         log.flushed().await.unwrap();
     }
 }
