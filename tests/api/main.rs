@@ -67,6 +67,7 @@ mod redis_background;
 mod redis_migration;
 mod redis_scale_out;
 mod redis_support;
+mod routes_table;
 mod scale_out;
 mod secure_score;
 mod sessions;
