@@ -171,3 +171,22 @@ async fn every_page_passes_wcag_2_1_aa_when_signed_in() {
     assert_none(problems, pages);
     session.close().await;
 }
+
+#[tokio::test]
+async fn the_alert_list_read_live_from_graph_passes_wcag_2_1_aa_with_its_page_numbers() {
+    // Without the mirror the list pages by number, and shows the current one.
+    let session = browser::start_configured(browser::sandbox_options(), |settings| {
+        settings.sync.enabled = false
+    })
+    .await;
+    session.sign_in(MEGAN).await;
+    let mut problems = Vec::new();
+    for (width, height) in SCREENS {
+        session.set_viewport(width, height).await;
+        session.goto("/alerts?page=2").await;
+        assert_eq!(session.text(".page-number[aria-current=page]").await, "2");
+        check_both_states(&session, &format!("{width}×{height}"), &mut problems).await;
+    }
+    assert_none(problems, SCREENS.len());
+    session.close().await;
+}

@@ -1,7 +1,7 @@
 //! The page by keyboard alone: Tab from the top to the end, and at each stop a focus ring one
 //! can see (a solid outline of 2 px or more, at 3:1 against what is behind it); at the end,
 //! every visible link, button and field has been reached. Form controls' edges are checked at
-//! 3:1 on the way.
+//! 3:1 on the way, and text faded with opacity at 4.5:1.
 
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use serde_json::Value;
@@ -48,8 +48,8 @@ if (box.width === 0 || box.height === 0) problem = 'focused but not shown';
 return { name: name(el), again: false, problem };
 "#;
 
-/// Visible controls the walk did not reach (radio buttons count once per group), and form
-/// controls whose edge is below 3:1 against what is behind them.
+/// Visible controls the walk did not reach (radio buttons count once per group), form controls
+/// whose edge is below 3:1 against what is behind them, and text faded below 4.5:1.
 const LEFT_OVER: &str = r#"
 const shown = el => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
 const problems = [];
@@ -63,6 +63,16 @@ for (const el of document.querySelectorAll('input:not([type=hidden]):not([type=s
   if (!shown(el) || el.checked || el.indeterminate) continue;
   const r = ratio(rgba(getComputedStyle(el).borderTopColor), behind(el.parentElement));
   if (r < 3) problems.push(`edge at ${r.toFixed(2)}:1: ${name(el)}`);
+}
+// Text faded with opacity (axe leaves it out): its colours blended with what is behind it.
+for (const el of document.querySelectorAll('body *')) {
+  const op = parseFloat(getComputedStyle(el).opacity);
+  if (op >= 1 || !shown(el) || el.disabled || !el.textContent.trim()) continue;
+  const under = behind(el.parentElement);
+  const mix = c => c.slice(0, 3).map((v, i) => op * v + (1 - op) * under[i]);
+  const own = rgba(getComputedStyle(el).backgroundColor);
+  const r = ratio(mix(rgba(getComputedStyle(el).color)), own[3] >= 0.5 ? mix(own) : under);
+  if (r < 4.5) problems.push(`text faded to ${r.toFixed(2)}:1: ${name(el)}`);
 }
 document.querySelectorAll('[data-keyboard-reached]').forEach(e => delete e.dataset.keyboardReached);
 return problems;
