@@ -17,7 +17,7 @@ mod kept_results;
 pub mod layout;
 pub mod notify;
 pub mod request_id;
-mod routes;
+pub mod routes;
 pub mod secure_score;
 mod security_headers;
 mod security_permission;

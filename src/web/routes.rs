@@ -16,13 +16,15 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
+
+mod table;
 use tower_http::trace::TraceLayer;
 use tower_sessions::{SessionManagerLayer, SessionStore};
 
+pub use table::{BROWSER_ROUTES, Get, Route};
+
 use super::{
-    admin_consent, alerts, audit, bulk, canonical_host, error_pages, health, home, incidents,
-    notify, request_id, secure_score, security_headers, sign_in, store_guard, subscriptions,
-    sync_status, webhooks,
+    canonical_host, error_pages, health, request_id, security_headers, store_guard, webhooks,
 };
 use crate::auth::csrf;
 use crate::notify::inbound::webhook::MAX_BODY_BYTES;
@@ -60,50 +62,13 @@ pub fn router<S: SessionStore + Clone>(
 }
 
 /// Pages for people: signed-in where the handler asks for a `User`, CSRF-checked on POST.
+/// Built from [`BROWSER_ROUTES`], so that list is every path the pages answer.
 fn browser_pages() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home::show))
-        // Sign-in
-        .route("/login", get(sign_in::start))
-        .route("/login/authorized", get(sign_in::authorized))
-        .route("/logout", post(sign_in::sign_out))
-        .route("/admin-consent", get(admin_consent::show))
-        // Alerts
-        .route("/alerts", get(alerts::list::show))
-        .route("/alerts/export.json", get(alerts::export::json))
-        .route("/alerts/export.csv", get(alerts::export::csv))
-        .route(
-            "/alerts/update",
-            get(alerts::update::result).post(alerts::update::submit),
-        )
-        .route("/alerts/bulk", get(bulk::result).post(bulk::alerts))
-        .route("/alerts/{id}", get(alerts::detail::show))
-        .route("/alerts/{id}/email", post(alerts::email::send))
-        // Incidents
-        .route("/incidents", get(incidents::list::show))
-        .route("/incidents/bulk", get(bulk::result).post(bulk::incidents))
-        .route("/incidents/{id}", get(incidents::show::show))
-        .route(
-            "/incidents/{id}/update",
-            get(incidents::update::result).post(incidents::update::submit),
-        )
-        // Subscriptions and live notifications
-        .route(
-            "/subscriptions",
-            get(subscriptions::list).post(subscriptions::create),
-        )
-        .route("/subscriptions/{id}/renew", post(subscriptions::renew))
-        .route("/subscriptions/{id}/delete", post(subscriptions::delete))
-        .route("/listen", get(notify::page))
-        .route("/listen/events", get(notify::events))
-        // Secure score
-        .route("/secure-score", get(secure_score::show))
-        // Audit log
-        .route("/audit", get(audit::show))
-        .route("/audit/export.json", get(audit::export_json))
-        .route("/audit/export.csv", get(audit::export_csv))
-        // The mirror
-        .route("/sync", get(sync_status::show))
+    BROWSER_ROUTES
+        .iter()
+        .fold(Router::new(), |router, route| {
+            router.route(route.path, (route.methods)())
+        })
         .fallback(error_pages::not_found)
         .layer(from_fn(csrf::require_csrf))
         .layer(from_fn(error_pages::render))

@@ -73,6 +73,7 @@ mod redis_migration;
 mod redis_scale_out;
 mod redis_support;
 mod redis_tenants;
+mod routes_table;
 mod scale_out;
 mod secure_score;
 mod sessions;

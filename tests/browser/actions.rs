@@ -75,6 +75,15 @@ impl Session {
         self.wait_for_new_page(css).await;
     }
 
+    /// On the subscriptions page: subscribes to alerts of this severity and waits for the row.
+    pub async fn subscribe_to_severity(&self, severity: &str) {
+        self.choose("#f-severity", severity).await;
+        self.click_and_wait("#subscribe-form button[type=submit]")
+            .await;
+        self.element("#subscriptions-table tr[data-subscription-id]")
+            .await;
+    }
+
     /// Reloads the page and waits for the fresh copy.
     pub async fn reload(&self) {
         self.mark_page().await;

@@ -3,20 +3,11 @@
 use graphsec::config::AlertsApiKind;
 use graphsec_sandbox::schema::security::AlertStatus;
 
-use crate::browser::{self, MEGAN, Session};
-use crate::sandbox_data;
+use crate::browser::{self, MEGAN};
+use crate::sandbox_data::{self, a_new_alert};
 
 /// WebDriver's Enter key.
 const ENTER: &str = "\u{E007}";
-
-/// A new, unassigned contoso alert.
-fn a_new_alert(session: &Session) -> String {
-    sandbox_data::alerts(session)
-        .into_iter()
-        .find(|a| a.status == AlertStatus::New && a.assigned_to.is_none())
-        .expect("a new unassigned alert")
-        .id
-}
 
 async fn update_shows_original_and_updated(api: AlertsApiKind) {
     let session = browser::start(api).await;

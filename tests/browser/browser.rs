@@ -102,14 +102,22 @@ pub async fn start(api: AlertsApiKind) -> Session {
 }
 
 pub async fn start_with(options: SandboxOptions, api: AlertsApiKind) -> Session {
+    start_configured(options, |settings| settings.graph.alerts_api = api).await
+}
+
+/// The sandbox with `options`, the app with the browser tests' settings adjusted by `configure`.
+pub async fn start_configured(
+    options: SandboxOptions,
+    configure: impl FnOnce(&mut Settings),
+) -> Session {
     let permit = BROWSERS.acquire().await.unwrap();
     let sandbox = Sandbox::start(options).await.unwrap();
     let data = tempfile::tempdir().unwrap();
     let defaults = graphsec::demo::wiring(&sandbox, 0, data.path());
     let mut settings = Settings::from_defaults(&defaults).unwrap();
-    settings.graph.alerts_api = api;
     // The alerts_v2 watcher polls; once a second keeps the live tests quick.
     settings.notify.poll_interval_secs = 1;
+    configure(&mut settings);
     let app = Application::build(settings).await.unwrap();
     let app_url = format!("http://localhost:{}", app.port());
     tokio::spawn(async move { app.run_until_stopped().await.unwrap() });

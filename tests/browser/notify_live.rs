@@ -21,13 +21,7 @@ async fn subscribe_to_high_alerts(session: &Session) {
         .click_and_wait("#main-nav a[href='/subscriptions']")
         .await;
     session.assert_clean_page().await;
-    session.choose("#f-severity", "high").await;
-    session
-        .click_and_wait("#subscribe-form button[type=submit]")
-        .await;
-    session
-        .element("#subscriptions-table tr[data-subscription-id]")
-        .await;
+    session.subscribe_to_severity("high").await;
     assert!(session.elements("#subscribe-error").await.is_empty());
     session.assert_clean_page().await;
 }

@@ -1,5 +1,6 @@
 //! What the sandbox tenant holds, read directly so tests can compare the page with the data.
 
+use graphsec_sandbox::schema::security::AlertStatus;
 use graphsec_sandbox::security::TenantRef;
 use graphsec_sandbox::seed::AlertRecord;
 use graphsec_sandbox::users::tenant_by_key;
@@ -52,4 +53,13 @@ pub fn incident(session: &Session, id: &str) -> graphsec_sandbox::seed::Incident
             seed.incidents.iter().find(|i| i.id == id).cloned()
         })
         .expect("the incident exists")
+}
+
+/// A new, unassigned contoso alert.
+pub fn a_new_alert(session: &Session) -> String {
+    alerts(session)
+        .into_iter()
+        .find(|a| a.status == AlertStatus::New && a.assigned_to.is_none())
+        .expect("a new unassigned alert")
+        .id
 }
