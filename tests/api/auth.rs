@@ -303,14 +303,8 @@ async fn serve_with_placeholder_credentials_exits_with_a_clear_message() {
         "{stderr}"
     );
 
-    let output = crate::helpers::graphsec_command()
-        .arg("serve")
-        .arg("--config")
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/config.example.toml"))
-        .env(
-            "GRAPHSEC__IDENTITY__CLIENT_ID",
-            "3f1c2a9e-0000-4000-8000-000000000001",
-        )
+    let output = crate::helpers::serve_example()
+        .env_remove("GRAPHSEC__IDENTITY__CLIENT_SECRET")
         .output()
         .await
         .unwrap();
